@@ -1,0 +1,224 @@
+//! Domain types shared by sources, the store and the front ends. Sources build these from AWS,
+//! the demo simulation or a replayed log; the store keeps them; front ends only read them.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Instruction set a function runs on; it decides the GB-second price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    #[default]
+    X86_64,
+    Arm64,
+}
+
+impl fmt::Display for Architecture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        })
+    }
+}
+
+/// How a function writes its logs (`LoggingConfig.LogFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// What the Lambda API says about one function. Fields are optional because discovery through
+/// metrics or log groups alone does not know them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct FunctionConfig {
+    pub name: String,
+    pub runtime: Option<String>,
+    pub memory_mb: Option<u32>,
+    pub timeout_s: Option<u32>,
+    pub architecture: Architecture,
+    /// Log group the function writes to; `/aws/lambda/<name>` unless `LoggingConfig` says otherwise.
+    pub log_group: Option<String>,
+    pub log_format: LogFormat,
+    pub snap_start: bool,
+    /// Reserved concurrency, when set.
+    pub reserved_concurrency: Option<u32>,
+}
+
+impl FunctionConfig {
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The log group to read: the configured one or Lambda's default.
+    pub fn log_group_name(&self) -> String {
+        self.log_group
+            .clone()
+            .unwrap_or_else(|| format!("/aws/lambda/{}", self.name))
+    }
+}
+
+/// A CloudWatch metric of the `AWS/Lambda` namespace with the statistic lambdatop reads it with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// `Invocations`, Sum.
+    Invocations,
+    /// `Errors`, Sum.
+    Errors,
+    /// `Throttles`, Sum.
+    Throttles,
+    /// `Duration`, Average (milliseconds).
+    DurationAvg,
+    /// `Duration`, p99 (milliseconds).
+    DurationP99,
+    /// `Duration`, Maximum (milliseconds).
+    DurationMax,
+    /// `ConcurrentExecutions`, Maximum.
+    ConcurrentExecutions,
+}
+
+impl MetricKind {
+    pub const ALL: [MetricKind; 7] = [
+        MetricKind::Invocations,
+        MetricKind::Errors,
+        MetricKind::Throttles,
+        MetricKind::DurationAvg,
+        MetricKind::DurationP99,
+        MetricKind::DurationMax,
+        MetricKind::ConcurrentExecutions,
+    ];
+
+    /// CloudWatch metric name.
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            MetricKind::Invocations => "Invocations",
+            MetricKind::Errors => "Errors",
+            MetricKind::Throttles => "Throttles",
+            MetricKind::DurationAvg | MetricKind::DurationP99 | MetricKind::DurationMax => {
+                "Duration"
+            }
+            MetricKind::ConcurrentExecutions => "ConcurrentExecutions",
+        }
+    }
+
+    /// CloudWatch statistic.
+    pub fn statistic(self) -> &'static str {
+        match self {
+            MetricKind::Invocations | MetricKind::Errors | MetricKind::Throttles => "Sum",
+            MetricKind::DurationAvg => "Average",
+            MetricKind::DurationP99 => "p99",
+            MetricKind::DurationMax | MetricKind::ConcurrentExecutions => "Maximum",
+        }
+    }
+
+    /// Counts read a missing datapoint as zero ("no datapoint means zero"); gauges as "no data".
+    pub fn missing_is_zero(self) -> bool {
+        matches!(
+            self,
+            MetricKind::Invocations | MetricKind::Errors | MetricKind::Throttles
+        )
+    }
+
+    /// Short column label.
+    pub fn label(self) -> &'static str {
+        match self {
+            MetricKind::Invocations => "Invocations",
+            MetricKind::Errors => "Errors",
+            MetricKind::Throttles => "Throttles",
+            MetricKind::DurationAvg => "Duration avg",
+            MetricKind::DurationP99 => "Duration p99",
+            MetricKind::DurationMax => "Duration max",
+            MetricKind::ConcurrentExecutions => "Concurrency",
+        }
+    }
+}
+
+/// One datapoint: the start of its period and the value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Datapoint {
+    pub at: DateTime<Utc>,
+    pub value: f64,
+}
+
+/// Datapoints of one metric of one function (or of the whole Region when `function` is `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricPoints {
+    pub function: Option<String>,
+    pub metric: MetricKind,
+    /// The span the points cover: a period inside it with no point is read as "no data"
+    /// (or zero, for counts).
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub period_s: u32,
+    pub points: Vec<Datapoint>,
+}
+
+/// Statistics over the whole window that cannot be derived from per-period points
+/// (a percentile of percentiles is not a percentile).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WindowStats {
+    pub duration_p99_ms: Option<f64>,
+}
+
+/// A CloudWatch alarm's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AlarmState {
+    Ok,
+    InsufficientData,
+    Alarm,
+}
+
+impl AlarmState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlarmState::Ok => "OK",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+            AlarmState::Alarm => "ALARM",
+        }
+    }
+
+    /// Parses CloudWatch's `StateValue`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "OK" => Some(AlarmState::Ok),
+            "INSUFFICIENT_DATA" => Some(AlarmState::InsufficientData),
+            "ALARM" => Some(AlarmState::Alarm),
+            _ => None,
+        }
+    }
+}
+
+/// One CloudWatch alarm.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alarm {
+    pub name: String,
+    pub state: AlarmState,
+    /// The `FunctionName` dimension of the alarm's metric, when it has one.
+    pub function: Option<String>,
+    pub metric: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// One log event as CloudWatch Logs stores it: a message (which may hold newlines) with its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEvent {
+    pub function: Arc<str>,
+    pub timestamp: DateTime<Utc>,
+    pub stream: Arc<str>,
+    pub message: String,
+    /// CloudWatch's `eventId`, used to de-duplicate overlapping reads.
+    pub event_id: Option<String>,
+}
+
+/// The account's concurrency limit when nothing else is known (Lambda's default quota).
+pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1000;
