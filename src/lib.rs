@@ -6,3 +6,5 @@
 
 pub mod clock;
 pub mod model;
+pub mod source;
+pub mod store;

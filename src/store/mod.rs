@@ -1,0 +1,540 @@
+//! The one store: everything the front ends show, fed by [`Update`]s from a source.
+//!
+//! The store is plain data with pure methods. One owner (the TUI event loop or the snapshot loop)
+//! applies updates; renderers borrow it. Memory is bounded: series hold one window of periods,
+//! the log ring is capped, analytics are incremental histograms.
+
+mod log_ring;
+mod series;
+mod window;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+pub use log_ring::LogRing;
+pub use series::MetricSeries;
+pub use window::{TimeWindow, WindowParseError};
+
+use crate::clock::SharedClock;
+use crate::model::{
+    Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, LogEvent, MetricKind,
+    MetricPoints, WindowStats,
+};
+use crate::source::{Poller, SourceKind};
+
+/// A user-facing problem a poller ran into: one sentence, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl SourceError {
+    pub fn new(message: impl Into<String>, hint: Option<&str>) -> Self {
+        Self {
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
+    }
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.hint {
+            Some(h) => write!(f, "{} {}", self.message, h),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// API calls one poller round made, for the status line's call count and cost estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ApiCalls {
+    pub operation: &'static str,
+    pub calls: u32,
+    /// CloudWatch's billing units for the round: metrics requested for GetMetricData,
+    /// requests for other CloudWatch calls, 0 for APIs without a per-request charge.
+    pub billed_units: u32,
+}
+
+/// What sources send. Each is owned data; applying it is the store's business.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// The functions of the account (or the replayed log); replaces the known set's configuration.
+    Functions(Vec<FunctionConfig>),
+    /// The account's concurrency limit (Lambda `GetAccountSettings`).
+    AccountConcurrencyLimit(u32),
+    Metrics(Vec<MetricPoints>),
+    WindowStats(Vec<(String, WindowStats)>),
+    /// Every alarm of the account: replaces the previous set.
+    Alarms(Vec<Alarm>),
+    Logs(Vec<LogEvent>),
+    ApiCalls(ApiCalls),
+    /// A poller finished a round: its data is fresh as of `at`.
+    Polled { poller: Poller, at: DateTime<Utc> },
+    /// A poller's round failed; what it had before is kept.
+    Failed {
+        poller: Poller,
+        at: DateTime<Utc>,
+        error: SourceError,
+    },
+    /// The source has nothing more to send (a replayed file was read to its end).
+    Ended,
+}
+
+/// Health of one poller.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PollerHealth {
+    pub last_ok: Option<DateTime<Utc>>,
+    pub last_error: Option<(DateTime<Utc>, SourceError)>,
+    pub rounds: u64,
+}
+
+impl PollerHealth {
+    /// The error of the latest round, if the latest round failed.
+    pub fn current_error(&self) -> Option<&SourceError> {
+        match (&self.last_error, self.last_ok) {
+            (Some((at, e)), Some(ok)) if *at > ok => Some(e),
+            (Some((_, e)), None) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Calls and estimated CloudWatch cost of the dashboard's own API use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApiUsage {
+    pub calls: BTreeMap<&'static str, u64>,
+    pub billed_units: u64,
+    rounds: BTreeMap<&'static str, RoundRate>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct RoundRate {
+    last_at: Option<DateTime<Utc>>,
+    /// Seconds between the last two rounds.
+    gap_s: Option<f64>,
+    last_units: u32,
+}
+
+/// CloudWatch's price of one billed unit (one metric requested, or one API request).
+pub const CLOUDWATCH_USD_PER_UNIT: f64 = 0.01 / 1000.0;
+
+impl ApiUsage {
+    fn record(&mut self, at: DateTime<Utc>, c: ApiCalls) {
+        *self.calls.entry(c.operation).or_default() += u64::from(c.calls);
+        self.billed_units += u64::from(c.billed_units);
+        let r = self.rounds.entry(c.operation).or_default();
+        if let Some(prev) = r.last_at {
+            let gap = (at - prev).num_milliseconds() as f64 / 1000.0;
+            if gap > 0.0 {
+                r.gap_s = Some(gap);
+            }
+        }
+        r.last_at = Some(at);
+        r.last_units = c.billed_units;
+    }
+
+    pub fn total_calls(&self) -> u64 {
+        self.calls.values().sum()
+    }
+
+    /// Cost so far, USD.
+    pub fn cost_usd(&self) -> f64 {
+        self.billed_units as f64 * CLOUDWATCH_USD_PER_UNIT
+    }
+
+    /// Steady-state cost per hour: each operation's last round, repeated at its observed pace.
+    pub fn usd_per_hour(&self) -> f64 {
+        self.rounds
+            .values()
+            .filter_map(|r| Some(f64::from(r.last_units) * 3600.0 / r.gap_s?))
+            .sum::<f64>()
+            * CLOUDWATCH_USD_PER_UNIT
+    }
+}
+
+/// Window figures of one function, recomputed when its data changes (not per frame).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FunctionSummary {
+    pub invocations: u64,
+    pub errors: u64,
+    pub throttles: u64,
+    /// Errors / Invocations (0 when there were no invocations).
+    pub error_rate: f64,
+    pub duration_avg_ms: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub duration_max_ms: Option<f64>,
+    pub concurrency_max: Option<f64>,
+    /// Worst state of the alarms on this function's `FunctionName` dimension.
+    pub alarm_state: Option<AlarmState>,
+}
+
+/// Everything known about one function.
+#[derive(Debug, Clone)]
+pub struct FunctionState {
+    pub config: FunctionConfig,
+    series: BTreeMap<MetricKind, MetricSeries>,
+    pub window_stats: WindowStats,
+    pub summary: FunctionSummary,
+}
+
+impl FunctionState {
+    fn new(config: FunctionConfig) -> Self {
+        Self {
+            config,
+            series: BTreeMap::new(),
+            window_stats: WindowStats::default(),
+            summary: FunctionSummary::default(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    pub fn series(&self, metric: MetricKind) -> Option<&MetricSeries> {
+        self.series.get(&metric)
+    }
+
+    fn summarise(&mut self, from: DateTime<Utc>, alarm_state: Option<AlarmState>) {
+        let count = |m| self.series.get(&m).map_or(0.0, |s| s.sum(from)).round() as u64;
+        let max = |m| self.series.get(&m).and_then(|s| s.max(from));
+        let (invocations, errors) = (count(MetricKind::Invocations), count(MetricKind::Errors));
+        let avg = match (
+            self.series.get(&MetricKind::DurationAvg),
+            self.series.get(&MetricKind::Invocations),
+        ) {
+            (Some(avg), Some(inv)) => avg.weighted_mean(inv, from),
+            _ => None,
+        };
+        self.summary = FunctionSummary {
+            invocations,
+            errors,
+            throttles: count(MetricKind::Throttles),
+            error_rate: if invocations > 0 {
+                errors as f64 / invocations as f64
+            } else {
+                0.0
+            },
+            duration_avg_ms: avg,
+            duration_p99_ms: self.window_stats.duration_p99_ms,
+            duration_max_ms: max(MetricKind::DurationMax),
+            concurrency_max: max(MetricKind::ConcurrentExecutions),
+            alarm_state,
+        };
+    }
+}
+
+/// Account-wide figures: sums over functions plus the Region-level series.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountTotals {
+    pub invocations: u64,
+    pub errors: u64,
+    pub throttles: u64,
+    pub error_rate: f64,
+    pub concurrency_peak: Option<f64>,
+    pub concurrency_limit: u32,
+}
+
+/// Alarm counts per state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AlarmCounts {
+    pub alarm: usize,
+    pub insufficient_data: usize,
+    pub ok: usize,
+}
+
+/// Sizes that bound the store's memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreLimits {
+    pub log_events: usize,
+    pub log_bytes: usize,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        Self {
+            log_events: 20_000,
+            log_bytes: 32 << 20,
+        }
+    }
+}
+
+/// The state every front end reads.
+pub struct Store {
+    clock: SharedClock,
+    window: TimeWindow,
+    pub source: SourceKind,
+    pub region: Option<String>,
+    functions: BTreeMap<String, FunctionState>,
+    account_concurrency: MetricSeries,
+    concurrency_limit: u32,
+    alarms: Vec<Alarm>,
+    logs: LogRing,
+    pollers: BTreeMap<Poller, PollerHealth>,
+    pub api: ApiUsage,
+    ended: bool,
+    /// Bumped on every change, so views can tell when to rebuild what they cache.
+    generation: u64,
+}
+
+impl Store {
+    pub fn new(
+        source: SourceKind,
+        region: Option<String>,
+        window: TimeWindow,
+        limits: StoreLimits,
+        clock: SharedClock,
+    ) -> Self {
+        Self {
+            clock,
+            window,
+            source,
+            region,
+            functions: BTreeMap::new(),
+            account_concurrency: Self::new_series(window),
+            concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
+            alarms: Vec::new(),
+            logs: LogRing::new(limits.log_events, limits.log_bytes),
+            pollers: BTreeMap::new(),
+            api: ApiUsage::default(),
+            ended: false,
+            generation: 0,
+        }
+    }
+
+    fn new_series(window: TimeWindow) -> MetricSeries {
+        MetricSeries::new(window.period_s(), window.slots())
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn window(&self) -> TimeWindow {
+        self.window
+    }
+
+    /// Start of the current window.
+    pub fn window_start(&self) -> DateTime<Utc> {
+        self.window.start(self.now())
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Switches to another window: series at the old period are dropped, the source refills them.
+    pub fn set_window(&mut self, window: TimeWindow) {
+        if window == self.window {
+            return;
+        }
+        self.window = window;
+        self.account_concurrency = Self::new_series(window);
+        for f in self.functions.values_mut() {
+            f.series.clear();
+            f.window_stats = WindowStats::default();
+        }
+        self.resummarise();
+    }
+
+    /// Applies one update from a source.
+    pub fn apply(&mut self, update: Update) {
+        self.generation += 1;
+        let now = self.now();
+        match update {
+            Update::Functions(configs) => {
+                for config in configs {
+                    match self.functions.get_mut(&config.name) {
+                        Some(f) => f.config = config,
+                        None => {
+                            let name = config.name.clone();
+                            self.functions.insert(name, FunctionState::new(config));
+                        }
+                    }
+                }
+                self.resummarise();
+            }
+            Update::AccountConcurrencyLimit(limit) => self.concurrency_limit = limit,
+            Update::Metrics(batches) => {
+                let keep_from = self.window_start();
+                let period = self.window.period_s();
+                for b in batches {
+                    if b.period_s != period {
+                        continue; // a late answer for a window the user has left
+                    }
+                    let series = match &b.function {
+                        None if b.metric == MetricKind::ConcurrentExecutions => {
+                            &mut self.account_concurrency
+                        }
+                        None => continue,
+                        Some(name) => {
+                            let window = self.window;
+                            let f = self
+                                .functions
+                                .entry(name.clone())
+                                .or_insert_with(|| FunctionState::new(FunctionConfig::named(name)));
+                            f.series
+                                .entry(b.metric)
+                                .or_insert_with(|| Self::new_series(window))
+                        }
+                    };
+                    series.merge(b.from, b.to, &b.points, keep_from);
+                }
+                self.resummarise();
+            }
+            Update::WindowStats(stats) => {
+                for (name, s) in stats {
+                    if let Some(f) = self.functions.get_mut(&name) {
+                        f.window_stats = s;
+                    }
+                }
+                self.resummarise();
+            }
+            Update::Alarms(alarms) => {
+                self.alarms = alarms;
+                self.resummarise();
+            }
+            Update::Logs(events) => {
+                for e in events {
+                    self.logs.push(e);
+                }
+            }
+            Update::ApiCalls(c) => self.api.record(now, c),
+            Update::Polled { poller, at } => {
+                let h = self.pollers.entry(poller).or_default();
+                h.last_ok = Some(at);
+                h.rounds += 1;
+            }
+            Update::Failed { poller, at, error } => {
+                self.pollers.entry(poller).or_default().last_error = Some((at, error));
+            }
+            Update::Ended => self.ended = true,
+        }
+    }
+
+    /// Moves the window along with the clock: prunes old points and recomputes figures.
+    pub fn tick(&mut self) {
+        let keep_from = self.window_start();
+        self.account_concurrency.prune(keep_from);
+        for f in self.functions.values_mut() {
+            for s in f.series.values_mut() {
+                s.prune(keep_from);
+            }
+        }
+        self.resummarise();
+    }
+
+    fn resummarise(&mut self) {
+        let from = self.window_start();
+        let alarms = &self.alarms;
+        for f in self.functions.values_mut() {
+            let worst = alarms
+                .iter()
+                .filter(|a| a.function.as_deref() == Some(f.config.name.as_str()))
+                .map(|a| a.state)
+                .max();
+            f.summarise(from, worst);
+        }
+    }
+
+    pub fn functions(&self) -> impl ExactSizeIterator<Item = &FunctionState> {
+        self.functions.values()
+    }
+
+    pub fn function(&self, name: &str) -> Option<&FunctionState> {
+        self.functions.get(name)
+    }
+
+    pub fn alarms(&self) -> &[Alarm] {
+        &self.alarms
+    }
+
+    pub fn alarm_counts(&self) -> AlarmCounts {
+        let mut c = AlarmCounts::default();
+        for a in &self.alarms {
+            match a.state {
+                AlarmState::Alarm => c.alarm += 1,
+                AlarmState::InsufficientData => c.insufficient_data += 1,
+                AlarmState::Ok => c.ok += 1,
+            }
+        }
+        c
+    }
+
+    pub fn account_concurrency(&self) -> &MetricSeries {
+        &self.account_concurrency
+    }
+
+    pub fn totals(&self) -> AccountTotals {
+        let mut t = AccountTotals {
+            concurrency_limit: self.concurrency_limit,
+            ..AccountTotals::default()
+        };
+        for f in self.functions.values() {
+            t.invocations += f.summary.invocations;
+            t.errors += f.summary.errors;
+            t.throttles += f.summary.throttles;
+        }
+        if t.invocations > 0 {
+            t.error_rate = t.errors as f64 / t.invocations as f64;
+        }
+        t.concurrency_peak = self.account_concurrency.max(self.window_start());
+        t
+    }
+
+    pub fn logs(&self) -> &LogRing {
+        &self.logs
+    }
+
+    pub fn poller(&self, p: Poller) -> Option<&PollerHealth> {
+        self.pollers.get(&p)
+    }
+
+    pub fn pollers(&self) -> impl Iterator<Item = (&Poller, &PollerHealth)> {
+        self.pollers.iter()
+    }
+
+    /// Time of the latest successful round of any poller.
+    pub fn last_refresh(&self) -> Option<DateTime<Utc>> {
+        self.pollers.values().filter_map(|h| h.last_ok).max()
+    }
+
+    /// The first current error of any poller, for the status line.
+    pub fn current_error(&self) -> Option<(Poller, &SourceError)> {
+        self.pollers
+            .iter()
+            .find_map(|(p, h)| h.current_error().map(|e| (*p, e)))
+    }
+
+    /// Data is stale when the latest metrics round failed or is older than `max_age`.
+    pub fn is_stale(&self, max_age: Duration) -> bool {
+        if self.ended {
+            return false;
+        }
+        match self.pollers.get(&Poller::Metrics) {
+            None => false,
+            Some(h) => {
+                h.current_error().is_some()
+                    || h.last_ok.is_none_or(|ok| self.now() - ok > max_age)
+            }
+        }
+    }
+
+    /// The source has delivered all it ever will.
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Whether every poller in `pollers` has delivered (or failed) at least once.
+    pub fn has_polled(&self, pollers: &[Poller]) -> bool {
+        self.ended
+            || pollers.iter().all(|p| {
+                self.pollers
+                    .get(p)
+                    .is_some_and(|h| h.last_ok.is_some() || h.last_error.is_some())
+            })
+    }
+}
