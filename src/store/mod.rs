@@ -72,7 +72,10 @@ pub enum Update {
     Logs(Vec<LogEvent>),
     ApiCalls(ApiCalls),
     /// A poller finished a round: its data is fresh as of `at`.
-    Polled { poller: Poller, at: DateTime<Utc> },
+    Polled {
+        poller: Poller,
+        at: DateTime<Utc>,
+    },
     /// A poller's round failed; what it had before is kept.
     Failed {
         poller: Poller,
@@ -517,8 +520,7 @@ impl Store {
         match self.pollers.get(&Poller::Metrics) {
             None => false,
             Some(h) => {
-                h.current_error().is_some()
-                    || h.last_ok.is_none_or(|ok| self.now() - ok > max_age)
+                h.current_error().is_some() || h.last_ok.is_none_or(|ok| self.now() - ok > max_age)
             }
         }
     }

@@ -98,7 +98,9 @@ impl fmt::Display for TimeWindow {
 
 /// Why a window could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid window {0:?}: use a number with m, h or d, e.g. 15m, 1h, 3h, 12h, 24h, 7d (at most 7d)")]
+#[error(
+    "invalid window {0:?}: use a number with m, h or d, e.g. 15m, 1h, 3h, 12h, 24h, 7d (at most 7d)"
+)]
 pub struct WindowParseError(String);
 
 impl FromStr for TimeWindow {
@@ -153,9 +155,15 @@ mod tests {
     fn start_is_aligned_and_covers_the_window() {
         let now = Utc.with_ymd_and_hms(2026, 3, 14, 9, 26, 53).unwrap();
         let w = TimeWindow::minutes(60);
-        assert_eq!(w.start(now), Utc.with_ymd_and_hms(2026, 3, 14, 8, 27, 0).unwrap());
+        assert_eq!(
+            w.start(now),
+            Utc.with_ymd_and_hms(2026, 3, 14, 8, 27, 0).unwrap()
+        );
         let w = TimeWindow::minutes(720);
-        assert_eq!(w.start(now), Utc.with_ymd_and_hms(2026, 3, 13, 21, 30, 0).unwrap());
+        assert_eq!(
+            w.start(now),
+            Utc.with_ymd_and_hms(2026, 3, 13, 21, 30, 0).unwrap()
+        );
     }
 
     #[test]
