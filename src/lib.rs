@@ -2,9 +2,14 @@
 //!
 //! Data flows one way: a **source** (CloudWatch, the demo account or a replayed log) runs pollers
 //! that send [`store::Update`]s over a channel; one owner applies them to the [`store::Store`];
-//! a **front end** (the TUI or a `--once` snapshot) reads the store.
+//! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
 
+pub mod app;
+pub mod cli;
 pub mod clock;
+pub mod format;
 pub mod model;
+pub mod snapshot;
 pub mod source;
 pub mod store;
+pub mod tui;

@@ -118,7 +118,7 @@ fn profiles() -> Vec<Profile> {
             daily_swing: 0.8,
             median_ms: 210.0,
             sigma: 0.35,
-            reserved: Some(2),
+            reserved: Some(3),
             mem_used_mb: 301.0,
             cold_p: 0.004,
             init_ms: 610.0,

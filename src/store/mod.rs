@@ -5,6 +5,7 @@
 //! the log ring is capped, analytics are incremental histograms.
 
 mod log_ring;
+mod select;
 mod series;
 mod window;
 
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 pub use log_ring::LogRing;
+pub use select::{Selection, SortKey, function_glob};
 pub use series::MetricSeries;
 pub use window::{TimeWindow, WindowParseError};
 
