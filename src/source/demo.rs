@@ -886,65 +886,30 @@ impl Source for DemoSource {
 async fn run(source: DemoSource, mut ctx: SourceContext) {
     let account = Arc::new(source.account);
     let now = ctx.now();
-    let mut updates = vec![
-        Update::Functions(account.functions()),
-        Update::AccountConcurrencyLimit(ACCOUNT_LIMIT),
-        Update::Polled {
-            poller: Poller::Discovery,
-            at: now,
-        },
-    ];
     let mut window = ctx.requests.borrow().window;
     let mut last_full: Option<(TimeWindow, DateTime<Utc>)> = None;
-    let mut logs_until = if ctx.once {
+    let mut logs_from = if ctx.once {
         window.start(now)
     } else {
         now - LOG_BACKFILL
     };
+    let mut first = true;
     loop {
         let now = ctx.now();
-        // Metrics: the whole window when it changed or a new minute began, else the trailing
-        // periods (the current one fills in as invocations start).
-        let period = window.period_s();
+        // The whole window when it changed or a new minute began, else only the current periods.
         let current = floor_minute(now);
         let full = last_full != Some((window, current));
-        let from = if full {
-            window.start(now)
-        } else {
-            crate::clock::floor_to(now, i64::from(period)) - Duration::seconds(i64::from(period))
-        };
-        let to =
-            crate::clock::floor_to(now, i64::from(period)) + Duration::seconds(i64::from(period));
         let acc = account.clone();
-        let computed = tokio::task::spawn_blocking(move || {
-            let (metrics, stats) = acc.metrics(from, to, period, now);
-            (metrics, stats, acc.alarms(now), acc.logs(logs_until, now))
-        })
-        .await;
-        let Ok((metrics, stats, alarms, logs)) = computed else {
+        let Ok(updates) =
+            tokio::task::spawn_blocking(move || acc.round(window, now, full, first, logs_from))
+                .await
+        else {
             return;
         };
-        updates.push(Update::Metrics(metrics));
-        if full {
-            updates.push(Update::WindowStats(stats));
-            last_full = Some((window, current));
-        }
-        updates.push(Update::Polled {
-            poller: Poller::Metrics,
-            at: now,
-        });
-        updates.push(Update::Alarms(alarms));
-        updates.push(Update::Polled {
-            poller: Poller::Alarms,
-            at: now,
-        });
-        updates.push(Update::Logs(logs));
-        updates.push(Update::Polled {
-            poller: Poller::Logs,
-            at: now,
-        });
-        logs_until = now;
-        for u in updates.drain(..) {
+        last_full = Some((window, current));
+        logs_from = now;
+        first = false;
+        for u in updates {
             if !ctx.send(u).await {
                 return;
             }
@@ -956,8 +921,48 @@ async fn run(source: DemoSource, mut ctx: SourceContext) {
             _ = tokio::time::sleep(source.interval) => {}
             changed = ctx.requests.changed() => if changed.is_err() { return },
         }
-        let w = ctx.requests.borrow().window;
-        window = w;
+        window = ctx.requests.borrow().window;
+    }
+}
+
+impl DemoAccount {
+    /// What every poller delivers in one round at `now`: metrics of the whole window (`full`) or
+    /// of the current periods only, alarms, and the log lines written since `logs_from`;
+    /// `discovery` adds the function list. The same updates the running source sends.
+    pub fn round(
+        &self,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        full: bool,
+        discovery: bool,
+        logs_from: DateTime<Utc>,
+    ) -> Vec<Update> {
+        let period = i64::from(window.period_s());
+        let current = crate::clock::floor_to(now, period);
+        let from = if full {
+            window.start(now)
+        } else {
+            current - Duration::seconds(period)
+        };
+        let to = current + Duration::seconds(period);
+        let (metrics, stats) = self.metrics(from, to, window.period_s(), now);
+        let polled = |poller| Update::Polled { poller, at: now };
+        let mut updates = Vec::with_capacity(12);
+        if discovery {
+            updates.push(Update::Functions(self.functions()));
+            updates.push(Update::AccountConcurrencyLimit(ACCOUNT_LIMIT));
+            updates.push(polled(Poller::Discovery));
+        }
+        updates.push(Update::Metrics(metrics));
+        if full {
+            updates.push(Update::WindowStats(stats));
+        }
+        updates.push(polled(Poller::Metrics));
+        updates.push(Update::Alarms(self.alarms(now)));
+        updates.push(polled(Poller::Alarms));
+        updates.push(Update::Logs(self.logs(logs_from, now)));
+        updates.push(polled(Poller::Logs));
+        updates
     }
 }
 

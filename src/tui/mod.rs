@@ -114,7 +114,8 @@ pub async fn run(
     result
 }
 
-fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::KeyEvent) -> Effect {
+/// Turns a key press into a view change, with text entry for the `/` filter.
+pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::KeyEvent) -> Effect {
     if view.editing_filter {
         match key.code {
             KeyCode::Enter => view.editing_filter = false,

@@ -51,14 +51,14 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         Span::styled(format::percent(t.error_rate), error_style),
         label(")  Throttles "),
         Span::styled(format::count(t.throttles), throttle_style),
-        label("  Peak concurrency "),
+        label("  Concurrency "),
         Span::styled(
             t.concurrency_peak
                 .map_or("-".to_string(), |p| format!("{p:.0}")),
             conc_style,
         ),
         Span::styled(
-            format!(" / {}", format::count(u64::from(t.concurrency_limit))),
+            format!("/{} peak", format::count(u64::from(t.concurrency_limit))),
             theme.muted,
         ),
     ]);

@@ -8,12 +8,15 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use crate::tui::keys::BINDINGS;
 use crate::tui::theme::Theme;
 
+/// Rows the overlay needs: the bindings, a blank line, a note and the border.
+pub const HEIGHT: u16 = BINDINGS.len() as u16 + 4;
+
 pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {:<20}", b.keys), theme.accent),
+                Span::styled(format!(" {:<19}", b.keys), theme.accent),
                 Span::styled(b.help, theme.text),
             ])
         })
