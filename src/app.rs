@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::cli::Cli;
 use crate::clock::{ManualClock, SharedClock, SystemClock};
@@ -15,6 +15,11 @@ use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
 use crate::{snapshot, tui};
 
+/// A mistake in how lambdatop was called (exit code 2), found after argument parsing.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// Runs lambdatop with parsed options; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let clock: SharedClock = match cli.clock {
@@ -24,9 +29,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let window = cli.window.unwrap_or_default();
     let selection = Selection {
         glob: match &cli.functions {
-            Some(p) => Some(
-                function_glob(p).with_context(|| format!("invalid --functions pattern {p:?}"))?,
-            ),
+            Some(p) => Some(function_glob(p).map_err(|e| {
+                UsageError(format!("invalid --functions pattern {p:?}: {}", e.kind()))
+            })?),
             None => None,
         },
         sort: cli.sort.unwrap_or_default(),

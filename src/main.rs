@@ -30,6 +30,10 @@ fn main() -> ExitCode {
     runtime.shutdown_background();
     match result {
         Ok(code) => code,
+        Err(e) if e.is::<lambdatop::app::UsageError>() => {
+            eprintln!("lambdatop: {e:#}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("lambdatop: {e:#}");
             ExitCode::FAILURE

@@ -86,9 +86,9 @@ impl Default for TimeWindow {
 impl fmt::Display for TimeWindow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.minutes;
-        if m % 1440 == 0 && m >= 2880 {
+        if m.is_multiple_of(1440) && m >= 2880 {
             write!(f, "{}d", m / 1440)
-        } else if m % 60 == 0 {
+        } else if m.is_multiple_of(60) {
             write!(f, "{}h", m / 60)
         } else {
             write!(f, "{m}m")

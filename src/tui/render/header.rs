@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
             conc_style,
         ),
         Span::styled(
-            format!("/{} peak", format::count(u64::from(t.concurrency_limit))),
+            format!("/{}", format::count(u64::from(t.concurrency_limit))),
             theme.muted,
         ),
     ]);
