@@ -87,37 +87,57 @@ impl LocalAws {
         let log_dir = new_log_dir();
         let adapter_script = repo_root().join("tests/support/cloudwatch_cbor_adapter.py");
 
-        let (moto, moto_port) = start_with_free_port("moto", &log_dir, |port| {
-            let mut command = Command::new(&python);
-            command.args([
-                "-c",
-                MOTO_LAUNCHER,
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ]);
-            command
-        });
-        let moto_url = format!("http://127.0.0.1:{moto_port}");
-        let (adapter, adapter_port) = start_with_free_port("adapter", &log_dir, |port| {
-            let mut command = Command::new(&python);
-            command.arg(&adapter_script);
-            command.args(["--port", &port.to_string(), "--moto-url", &moto_url]);
-            command
-        });
-
-        LocalAws {
-            moto,
-            adapter,
-            moto_port,
-            adapter_port,
-            log_dir,
-            role_created: tokio::sync::OnceCell::new(),
-            sdk_config: tokio::sync::OnceCell::new(),
+        // Both start at once (the adapter only needs moto when a request comes). A port found
+        // free can be taken by someone else before our server binds it: then that server exits
+        // and both are started again on new ports.
+        for _attempt in 0..3 {
+            let (moto_port, adapter_port) = (free_port(), free_port());
+            let moto_url = format!("http://127.0.0.1:{moto_port}");
+            let mut moto = spawn_server(
+                "moto",
+                &log_dir,
+                Command::new(&python).args([
+                    "-c",
+                    MOTO_LAUNCHER,
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
+                    &moto_port.to_string(),
+                ]),
+            );
+            let mut adapter = spawn_server(
+                "adapter",
+                &log_dir,
+                Command::new(&python).arg(&adapter_script).args([
+                    "--port",
+                    &adapter_port.to_string(),
+                    "--moto-url",
+                    &moto_url,
+                ]),
+            );
+            // (If waiting panics, dropping the `Child` values closes their stdin: both exit.)
+            if wait_until_ready("moto", &mut moto, moto_port, &log_dir)
+                && wait_until_ready("adapter", &mut adapter, adapter_port, &log_dir)
+            {
+                return LocalAws {
+                    moto,
+                    adapter,
+                    moto_port,
+                    adapter_port,
+                    log_dir,
+                    role_created: tokio::sync::OnceCell::new(),
+                    sdk_config: tokio::sync::OnceCell::new(),
+                };
+            }
+            stop(&mut moto);
+            stop(&mut adapter);
         }
+        panic!(
+            "local AWS peer: moto or the adapter kept exiting during start-up; logs:\n{}\n{}",
+            read_log(&log_dir, "moto"),
+            read_log(&log_dir, "adapter")
+        );
     }
-
     /// moto itself: CloudWatch Logs (and anything else moto serves as is).
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.moto_port)
@@ -425,10 +445,8 @@ impl LocalAws {
 
 impl Drop for LocalAws {
     fn drop(&mut self) {
-        for child in [&mut self.adapter, &mut self.moto] {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        stop(&mut self.adapter);
+        stop(&mut self.moto);
         if std::thread::panicking() {
             eprintln!("local AWS peer logs kept in {}", self.log_dir.display());
         } else {
@@ -511,6 +529,11 @@ pub fn smithy_time(at: DateTime<Utc>) -> aws_sdk_cloudwatch::primitives::DateTim
 
 fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Python interpreter of the peer's env (created on first use).
+pub fn python() -> PathBuf {
+    python_bin(ensure_python_env())
 }
 
 fn python_bin(venv: &Path) -> PathBuf {
@@ -614,48 +637,49 @@ fn new_log_dir() -> PathBuf {
     dir
 }
 
-/// Start a server on a free port and wait until it accepts connections. A port found free can
-/// be taken by someone else before the server binds it; then the server exits and we retry.
-fn start_with_free_port(
-    name: &str,
-    log_dir: &Path,
-    command_for: impl Fn(u16) -> Command,
-) -> (Child, u16) {
-    let log_path = log_dir.join(format!("{name}.log"));
-    for _attempt in 0..3 {
-        let port = free_port();
-        let log = File::create(&log_path).expect("create a peer log file");
-        let mut child = command_for(port)
-            // Piped stdin: the process exits when it closes, i.e. when the test process ends.
-            .stdin(Stdio::piped())
-            .stdout(log.try_clone().expect("clone the log file handle"))
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|error| panic!("local AWS peer: cannot start {name}: {error}"));
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            if answers_http(port) {
-                return (child, port);
-            }
-            if child.try_wait().ok().flatten().is_some() {
-                break; // exited (port taken?): try another port
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "local AWS peer: {name} did not accept connections on port {port} within {} s; log:\n{}",
-                    START_TIMEOUT.as_secs(),
-                    fs::read_to_string(&log_path).unwrap_or_default()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
+/// Start one server process with its output in `<log_dir>/<name>.log`.
+fn spawn_server(name: &str, log_dir: &Path, command: &mut Command) -> Child {
+    let log = File::create(log_dir.join(format!("{name}.log"))).expect("create a peer log file");
+    command
+        // Piped stdin: the process exits when it closes, i.e. when the test process ends.
+        .stdin(Stdio::piped())
+        .stdout(log.try_clone().expect("clone the log file handle"))
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|error| panic!("local AWS peer: cannot start {name}: {error}"))
+}
+
+/// Kill a server process and reap it.
+fn stop(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn read_log(log_dir: &Path, name: &str) -> String {
+    let text = fs::read_to_string(log_dir.join(format!("{name}.log"))).unwrap_or_default();
+    format!("--- {name}.log ---\n{text}")
+}
+
+/// Wait until the server answers on `port`: `true` when it does, `false` when it exited
+/// (port taken?). Panics with its log after [`START_TIMEOUT`].
+fn wait_until_ready(name: &str, child: &mut Child, port: u16, log_dir: &Path) -> bool {
+    let deadline = Instant::now() + START_TIMEOUT;
+    loop {
+        if answers_http(port) {
+            return true;
         }
+        if child.try_wait().ok().flatten().is_some() {
+            return false;
+        }
+        if Instant::now() > deadline {
+            panic!(
+                "local AWS peer: {name} did not answer on port {port} within {} s;\n{}",
+                START_TIMEOUT.as_secs(),
+                read_log(log_dir, name)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
-    panic!(
-        "local AWS peer: {name} exited during start-up; log:\n{}",
-        fs::read_to_string(&log_path).unwrap_or_default()
-    );
 }
 
 /// Whether something on `port` answers an HTTP request. A bare TCP connect is not enough: on
