@@ -7,8 +7,8 @@
 //! * Metric math: an expression only works when it is the bare id of another query
 //!   (`"m1"`); real math (`"m1 / m2"`) comes back empty.
 //! * DescribeAlarms ignores `MaxRecords`: all alarms in one page, never a `NextToken`.
-//! * GetMetricData buckets start at `StartTime`, not at period boundaries: seed and query on
-//!   whole minutes.
+//! * GetMetricData buckets start at `StartTime` (CloudWatch rounds it down to the minute for
+//!   recent data): seed and query on whole minutes.
 //! * FilterLogEvents patterns: only plain words and quoted phrases work. OR (`?A ?B`) and JSON
 //!   patterns (`{ $.level = "ERROR" }`) match every event; exclusions (`A -B`) match nothing.
 //! * Lambda: moto drops `LoggingConfig` and has no GetAccountSettings; the adapter fills both in
@@ -613,6 +613,31 @@ async fn moto_gaps_are_as_documented() {
         series(&output, "ratio").1,
         Vec::<f64>::new(),
         "real CloudWatch: [7.5]"
+    );
+
+    // Buckets start at StartTime: from t0+30s, points at t0+40s and t0+70s share one bucket.
+    aws.put_metric(
+        "edge",
+        "Errors",
+        StandardUnit::Count,
+        &[
+            (t0 + Duration::seconds(40), 1.0),
+            (t0 + Duration::seconds(70), 2.0),
+        ],
+    )
+    .await;
+    let output = cloudwatch
+        .get_metric_data()
+        .metric_data_queries(stat_query("e", "edge", "Errors", "Sum"))
+        .start_time(smithy_time(t0 + Duration::seconds(30)))
+        .end_time(smithy_time(t0 + Duration::minutes(2)))
+        .send()
+        .await
+        .expect("get_metric_data unaligned");
+    assert_eq!(
+        series(&output, "e"),
+        (vec![t0.timestamp() + 30], vec![3.0]),
+        "real CloudWatch rounds StartTime down to the minute: t0 -> 1 and t0+60 -> 2"
     );
 
     // DescribeAlarms ignores MaxRecords.
