@@ -22,8 +22,10 @@
 //! * Python comes from a virtualenv: `$LAMBDATOP_TEST_VENV` or `<repo>/.venv`, created from
 //!   `tests/support/requirements.txt` on first use (once, under a file lock).
 //!
-//! Isolation: every [`LocalAws`] runs its own moto and adapter processes (about 0.3 s to start),
-//! so tests share nothing and can run in parallel. Both processes are killed when the value is
+//! Isolation: every [`LocalAws`] runs its own moto and adapter processes, started together
+//! (about 0.4 s on an idle machine, 1-2 s on a busy 2-core one), so tests share nothing and can
+//! run in parallel. A shared moto with `reset()` would save that start-up, but parallel tests
+//! would then wipe each other's data. Both processes are killed when the value is
 //! dropped, also when the test panics; if the test process itself dies, both exit on their own
 //! when their standard input closes.
 
