@@ -1,0 +1,1 @@
+//! Invocations and per-function analytics folded from parsed log lines.
