@@ -465,3 +465,62 @@ fn emf_lines_name_their_metrics() {
         other => panic!("{other:?}"),
     }
 }
+
+mod never_panics {
+    use super::*;
+    use lambdatop::analytics::FunctionAnalytics;
+    use lambdatop::lambda_log::strip_viewer_prefix;
+    use proptest::prelude::*;
+
+    fn real_lines() -> Vec<String> {
+        fixtures().into_iter().map(|f| f.line).collect()
+    }
+
+    /// Edits of a real line: cut it, splice in noise, swap separators.
+    fn mutate(line: &str, cut: usize, at: usize, noise: &str, tabs_to_spaces: bool) -> String {
+        let mut chars: Vec<char> = line.chars().collect();
+        let at = at % (chars.len() + 1);
+        chars.splice(at..at, noise.chars());
+        let cut = cut % (chars.len() + 1);
+        chars.truncate(chars.len() - cut / 2);
+        let s: String = chars.into_iter().collect();
+        if tabs_to_spaces {
+            s.replace('\t', " ")
+        } else {
+            s
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parse_any_string(s in any::<String>()) {
+            let line = parse(&s);
+            let _ = (line.request_id(), line.level(), line.kind_name());
+            let _ = strip_viewer_prefix(&s);
+        }
+
+        #[test]
+        fn parse_platform_shaped_noise(
+            s in "(START |END |REPORT |INIT_REPORT |RESTORE_REPORT |EXTENSION |\\{|\\[ERROR\\] |RequestId: )?[A-Za-z :.\t\n{}\"0-9\\[\\]-]{0,80}"
+        ) {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn parse_mutated_real_lines(
+            index in 0usize..203,
+            cut in any::<usize>(),
+            at in any::<usize>(),
+            noise in "[\\PC\t\n\r ]{0,8}",
+            tabs_to_spaces in any::<bool>(),
+        ) {
+            let lines = real_lines();
+            let line = mutate(&lines[index % lines.len()], cut, at, &noise, tabs_to_spaces);
+            let parsed = parse(&line);
+            let mut analytics = FunctionAnalytics::with_caps(4, 4);
+            let at = chrono::DateTime::UNIX_EPOCH;
+            analytics.ingest(at, &parsed);
+            analytics.ingest(at, &parsed);
+        }
+    }
+}

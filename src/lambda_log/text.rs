@@ -28,6 +28,12 @@ const PLATFORM_STARTS: &[&str] = &[
 
 /// True when `s` starts with a platform keyword (followed by whitespace, for bare keywords).
 pub(crate) fn is_platform_start(s: &str) -> bool {
+    if !matches!(
+        s.as_bytes().first(),
+        Some(b'S' | b'E' | b'R' | b'I' | b'T' | b'L')
+    ) {
+        return false;
+    }
     PLATFORM_STARTS.iter().any(|k| {
         s.starts_with(k)
             && (k.ends_with(':')
@@ -163,37 +169,121 @@ const REPORT_LABELS: &[&[&str]] = &[
 ];
 
 /// The fields after `REPORT`. `None` unless the five mandatory fields are all there.
+///
+/// Lines straight from CloudWatch have the mandatory fields in a fixed order with tabs: that
+/// layout is read directly, and only what follows (`Init Duration`, `Status`, the XRAY tail) is
+/// scanned. Anything else (mangled separators, reordered fields) is scanned as a whole.
 fn parse_report(rest: &str) -> Option<ReportLine<'_>> {
+    let (mut report, tail) = match canonical_report(rest) {
+        Some((report, tail)) => (Some(report), tail),
+        None => (None, rest),
+    };
     let mut request_id = None;
     let (mut duration, mut billed, mut size, mut used) = (None, None, None, None);
     let (mut init, mut restore, mut billed_restore) = (None, None, None);
     let (mut status, mut error_type, mut trace) = (None, None, None);
-    scan_fields(rest, REPORT_LABELS, |field, value| match field {
-        0 => request_id = Some(first_token(value)).filter(|v| !v.is_empty()),
-        1 => duration = number(value),
-        2 => billed = whole(value),
-        3 => size = whole(value),
-        4 => used = whole(value),
-        5 => init = number(value),
-        6 => restore = number(value),
-        7 => billed_restore = whole(value),
-        8 => status = Some(PlatformStatus::parse(value)),
-        9 => error_type = Some(first_token(value)).filter(|v| !v.is_empty()),
-        _ => trace = Some(first_token(value)).filter(|v| !v.is_empty()),
-    });
-    Some(ReportLine {
-        request_id: Cow::Borrowed(request_id?),
-        duration_ms: duration?,
-        billed_duration_ms: billed?,
-        memory_size_mb: u32::try_from(size?).ok()?,
-        max_memory_used_mb: u32::try_from(used?).ok()?,
-        init_duration_ms: init,
-        restore_duration_ms: restore,
-        billed_restore_duration_ms: billed_restore,
-        status,
-        error_type: error_type.map(Cow::Borrowed),
-        xray_trace_id: trace.map(Cow::Borrowed),
+    if tail.bytes().any(|b| !b.is_ascii_whitespace()) {
+        scan_fields(tail, REPORT_LABELS, |field, value| match field {
+            0 => request_id = Some(first_token(value)).filter(|v| !v.is_empty()),
+            1 => duration = number(value),
+            2 => billed = whole(value),
+            3 => size = whole(value),
+            4 => used = whole(value),
+            5 => init = number(value),
+            6 => restore = number(value),
+            7 => billed_restore = whole(value),
+            8 => status = Some(PlatformStatus::parse(value)),
+            9 => error_type = Some(first_token(value)).filter(|v| !v.is_empty()),
+            _ => trace = Some(first_token(value)).filter(|v| !v.is_empty()),
+        });
+    }
+    let mut report = match report.take() {
+        Some(report) => report,
+        None => ReportLine {
+            request_id: Cow::Borrowed(request_id?),
+            duration_ms: duration?,
+            billed_duration_ms: billed?,
+            memory_size_mb: u32::try_from(size?).ok()?,
+            max_memory_used_mb: u32::try_from(used?).ok()?,
+            init_duration_ms: None,
+            restore_duration_ms: None,
+            billed_restore_duration_ms: None,
+            status: None,
+            error_type: None,
+            xray_trace_id: None,
+        },
+    };
+    report.init_duration_ms = init;
+    report.restore_duration_ms = restore;
+    report.billed_restore_duration_ms = billed_restore;
+    report.status = status;
+    report.error_type = error_type.map(Cow::Borrowed);
+    report.xray_trace_id = trace.map(Cow::Borrowed);
+    Some(report)
+}
+
+/// `REPORT RequestId: <id>\tDuration: <f> ms\tBilled Duration: <n> ms\tMemory Size: <n> MB\t
+/// Max Memory Used: <n> MB` exactly; returns the line and what follows it.
+fn canonical_report(rest: &str) -> Option<(ReportLine<'_>, &str)> {
+    let r = rest.strip_prefix(" RequestId: ")?;
+    let (id, r) = r.split_once('\t')?;
+    let (duration, r) = number_text(r.strip_prefix("Duration: ")?);
+    let (billed, r) = number_text(r.strip_prefix(" ms\tBilled Duration: ")?);
+    let (size, r) = number_text(r.strip_prefix(" ms\tMemory Size: ")?);
+    let (used, r) = number_text(r.strip_prefix(" MB\tMax Memory Used: ")?);
+    let tail = r.strip_prefix(" MB")?;
+    if id.is_empty() || id.bytes().any(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let report = ReportLine {
+        request_id: Cow::Borrowed(id),
+        duration_ms: decimal(duration)?,
+        billed_duration_ms: digits(billed)?,
+        memory_size_mb: u32::try_from(digits(size)?).ok()?,
+        max_memory_used_mb: u32::try_from(digits(used)?).ok()?,
+        init_duration_ms: None,
+        restore_duration_ms: None,
+        billed_restore_duration_ms: None,
+        status: None,
+        error_type: None,
+        xray_trace_id: None,
+    };
+    Some((report, tail))
+}
+
+/// Splits the leading digits and points off `s`.
+fn number_text(s: &str) -> (&str, &str) {
+    let end = s
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b'.'))
+        .unwrap_or(s.len());
+    s.split_at(end)
+}
+
+/// A plain run of ASCII digits (at most 15, so it is exact).
+fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 15 {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
     })
+}
+
+/// `123.45`: digits, optionally a point and more digits (at most 15 digits in all). The result is
+/// the correctly rounded value, like `str::parse`: both the integer and the power of ten are
+/// exact in `f64`, and IEEE division rounds correctly.
+fn decimal(s: &str) -> Option<f64> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() || int.len() + frac.len() > 15 {
+        return None;
+    }
+    let whole = digits(int)?;
+    if frac.is_empty() {
+        return Some(whole as f64);
+    }
+    let scale = 10u64.pow(frac.len() as u32);
+    Some((whole * scale + digits(frac)?) as f64 / scale as f64)
 }
 
 fn runtime_version(rest: &str) -> RuntimeVersionLine<'_> {
@@ -472,4 +562,61 @@ fn is_crash_message(message: &str, bare: bool) -> bool {
             b"Process exited before completing request",
         )
         .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_matches_the_standard_parser() {
+        for s in [
+            "0",
+            "0.62",
+            "3262.82",
+            "600000.00",
+            "1.0",
+            "19266.38",
+            "0.001",
+            "7",
+        ] {
+            assert_eq!(decimal(s), s.parse::<f64>().ok(), "{s}");
+        }
+        assert_eq!(decimal(""), None);
+        assert_eq!(decimal(".5"), None);
+        assert_eq!(decimal("1.2.3"), None);
+        assert_eq!(decimal("1e3"), None);
+        assert_eq!(decimal("1234567890123456"), None);
+    }
+
+    #[test]
+    fn canonical_and_scanned_reports_agree() {
+        let tabbed = " RequestId: a-1\tDuration: 2.03 ms\tBilled Duration: 90 ms\tMemory Size: 128 MB\tMax Memory Used: 36 MB\tInit Duration: 87.78 ms\tStatus: error\tError Type: Runtime.ExitError\nXRAY TraceId: 1-ab\tSegmentId: cd\tSampled: true";
+        let spaced = tabbed.replace('\t', "  ");
+        let a = parse_report(tabbed).expect("tabbed report");
+        let b = parse_report(&spaced).expect("spaced report");
+        assert_eq!(a, b);
+        assert_eq!(a.init_duration_ms, Some(87.78));
+        assert_eq!(a.error_type.as_deref(), Some("Runtime.ExitError"));
+        assert_eq!(a.xray_trace_id.as_deref(), Some("1-ab"));
+        assert!(canonical_report(tabbed).is_some());
+        assert!(canonical_report(&spaced).is_none());
+    }
+
+    #[test]
+    fn reports_missing_a_mandatory_field_are_not_reports() {
+        assert_eq!(
+            parse_report(
+                " RequestId: a\tDuration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 3 MB"
+            ),
+            None
+        );
+        assert_eq!(
+            parse_report(
+                " Duration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 3 MB"
+            ),
+            None
+        );
+        assert_eq!(parse_report(""), None);
+    }
 }
