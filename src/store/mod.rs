@@ -4,6 +4,7 @@
 //! applies updates; renderers borrow it. Memory is bounded: series hold one window of periods,
 //! the log ring is capped, analytics are incremental histograms.
 
+mod derived;
 mod log_ring;
 mod select;
 mod series;
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+pub use derived::ReportMetrics;
 pub use log_ring::LogRing;
 pub use select::{Selection, SortKey, function_glob};
 pub use series::MetricSeries;
@@ -20,6 +22,7 @@ pub use window::{TimeWindow, WindowParseError};
 
 use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
+use crate::lambda_log::{LogLine, parse};
 use crate::model::{
     Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, LogEvent, MetricKind,
     MetricPoints, WindowStats,
@@ -302,6 +305,10 @@ pub struct Store {
     concurrency_limit: u32,
     alarms: Vec<Alarm>,
     logs: LogRing,
+    /// Oldest and newest log event time seen.
+    log_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Metric series derived from REPORT lines, for sources without CloudWatch metrics.
+    derived: Option<ReportMetrics>,
     pricing: Pricing,
     pollers: BTreeMap<Poller, PollerHealth>,
     pub api: ApiUsage,
@@ -328,6 +335,8 @@ impl Store {
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
             alarms: Vec::new(),
             logs: LogRing::new(limits.log_events, limits.log_bytes),
+            log_span: None,
+            derived: None,
             pricing: Pricing::default(),
             pollers: BTreeMap::new(),
             api: ApiUsage::default(),
@@ -342,6 +351,26 @@ impl Store {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Derives the metric series from REPORT lines instead of waiting for CloudWatch metrics
+    /// (for `--replay`, whose input has no metrics).
+    pub fn derive_metrics_from_reports(&mut self) {
+        self.derived.get_or_insert_with(ReportMetrics::default);
+    }
+
+    /// Widens or narrows the window to the shortest preset covering the logs read (replay).
+    pub fn fit_window_to_logs(&mut self) {
+        if let Some((first, last)) = self.log_span {
+            // The window ends at the current period; cover the first event's period too.
+            let span = last - first + Duration::seconds(i64::from(self.window.period_s()));
+            self.set_window(TimeWindow::covering(span));
+        }
+    }
+
+    /// Oldest and newest time of the log events read so far.
+    pub fn log_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        self.log_span
     }
 
     /// Prices the cost estimates use.
@@ -380,6 +409,8 @@ impl Store {
             f.series.clear();
             f.window_stats = WindowStats::default();
         }
+        let names: Vec<String> = self.functions.keys().cloned().collect();
+        self.refresh_derived(&names);
         self.resummarise();
     }
 
@@ -457,6 +488,27 @@ impl Store {
         }
     }
 
+    /// Rebuilds the derived series of `names` over the current window.
+    fn refresh_derived(&mut self, names: &[String]) {
+        let Some(derived) = &self.derived else { return };
+        let now = self.now();
+        let keep_from = self.window.start(now);
+        for name in names {
+            let Some(f) = self.functions.get_mut(name) else {
+                continue;
+            };
+            for b in derived.points(name, self.window, now) {
+                let window = self.window;
+                f.series
+                    .entry(b.metric)
+                    .or_insert_with(|| Self::new_series(window))
+                    .merge(b.from, b.to, &b.points, keep_from);
+            }
+            f.window_stats.duration_p99_ms = f.report.as_ref().and_then(|r| r.duration_ms_p99);
+        }
+        self.resummarise();
+    }
+
     /// Feeds log lines to their functions' analytics and to the log ring.
     fn ingest_logs(&mut self, events: Vec<LogEvent>) {
         let mut touched: Vec<&str> = Vec::new();
@@ -468,9 +520,17 @@ impl Store {
                     .entry(e.function.to_string())
                     .or_insert_with(|| FunctionState::new(FunctionConfig::named(&*e.function))),
             };
+            let line = parse(&e.message);
             f.analytics
                 .get_or_insert_with(Default::default)
-                .ingest_message(e.timestamp, &e.message);
+                .ingest(e.timestamp, &line);
+            if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, &line) {
+                derived.record(&e.function, e.timestamp, report);
+            }
+            self.log_span = Some(match self.log_span {
+                None => (e.timestamp, e.timestamp),
+                Some((a, b)) => (a.min(e.timestamp), b.max(e.timestamp)),
+            });
             if touched.last() != Some(&&*e.function) {
                 touched.push(&e.function);
             }
@@ -478,10 +538,14 @@ impl Store {
         touched.sort_unstable();
         touched.dedup();
         let pricing = self.pricing;
-        for name in touched {
-            if let Some(f) = self.functions.get_mut(name) {
+        for name in &touched {
+            if let Some(f) = self.functions.get_mut(*name) {
                 f.refresh_report(&pricing);
             }
+        }
+        if self.derived.is_some() {
+            let touched: Vec<String> = touched.iter().map(|s| s.to_string()).collect();
+            self.refresh_derived(&touched);
         }
         for e in events {
             self.logs.push(e);
