@@ -70,12 +70,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     );
     if source.kind() == SourceKind::Replay {
         store.derive_metrics_from_reports();
+        if cli.window.is_none() {
+            store.fit_window_on_end();
+        }
     }
     if cli.once {
         snapshot::collect(&mut store, source, clock).await?;
-        if store.source == SourceKind::Replay && cli.window.is_none() {
-            store.fit_window_to_logs();
-        }
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         snapshot::write(&mut out, &store, &selection, cli.output.unwrap_or_default())?;

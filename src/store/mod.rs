@@ -309,6 +309,8 @@ pub struct Store {
     log_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Metric series derived from REPORT lines, for sources without CloudWatch metrics.
     derived: Option<ReportMetrics>,
+    /// Fit the window to the logs when the source ends (replay without `--window`).
+    fit_window_on_end: bool,
     pricing: Pricing,
     pollers: BTreeMap<Poller, PollerHealth>,
     pub api: ApiUsage,
@@ -337,6 +339,7 @@ impl Store {
             logs: LogRing::new(limits.log_events, limits.log_bytes),
             log_span: None,
             derived: None,
+            fit_window_on_end: false,
             pricing: Pricing::default(),
             pollers: BTreeMap::new(),
             api: ApiUsage::default(),
@@ -357,6 +360,11 @@ impl Store {
     /// (for `--replay`, whose input has no metrics).
     pub fn derive_metrics_from_reports(&mut self) {
         self.derived.get_or_insert_with(ReportMetrics::default);
+    }
+
+    /// When the source ends, fit the window to the logs read.
+    pub fn fit_window_on_end(&mut self) {
+        self.fit_window_on_end = true;
     }
 
     /// Widens or narrows the window to the shortest preset covering the logs read (replay).
@@ -484,7 +492,12 @@ impl Store {
             Update::Failed { poller, at, error } => {
                 self.pollers.entry(poller).or_default().last_error = Some((at, error));
             }
-            Update::Ended => self.ended = true,
+            Update::Ended => {
+                self.ended = true;
+                if self.fit_window_on_end {
+                    self.fit_window_to_logs();
+                }
+            }
         }
     }
 
