@@ -8,11 +8,12 @@ use anyhow::bail;
 
 use crate::cli::Cli;
 use crate::clock::{ManualClock, SharedClock, SystemClock};
+use crate::config::{ConfigFile, Settings};
 use crate::source::Source;
 use crate::source::SourceKind;
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
-use crate::store::{Selection, Store, StoreLimits, function_glob};
+use crate::store::{Selection, Store, function_glob};
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
 use crate::{snapshot, tui};
@@ -29,7 +30,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
-    let window = cli.window.unwrap_or_default();
+    let file = ConfigFile::load(cli.config.as_deref()).map_err(|e| UsageError(e.to_string()))?;
+    let settings = Settings::merge(&cli, file);
+    let window = settings.window;
     let selection = Selection {
         glob: match &cli.functions {
             Some(p) => Some(function_glob(p).map_err(|e| {
@@ -37,13 +40,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?),
             None => None,
         },
-        sort: cli.sort.unwrap_or_default(),
+        sort: settings.sort,
         limit: cli.limit,
         ..Selection::default()
     };
     let source: Box<dyn Source> = if cli.demo {
         let mut demo = DemoSource::new(cli.seed.unwrap_or(DEFAULT_SEED));
-        if let Some(s) = cli.refresh {
+        if let Some(s) = settings.refresh_seconds {
             demo.interval = std::time::Duration::from_secs(s.max(1));
         }
         Box::new(demo)
@@ -65,9 +68,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         source.kind(),
         source.region(),
         window,
-        StoreLimits::default(),
+        settings.limits,
         clock.clone(),
     );
+    store.set_pricing(settings.pricing);
     if source.kind() == SourceKind::Replay {
         store.derive_metrics_from_reports();
         if cli.window.is_none() {
