@@ -6,5 +6,6 @@
 
 pub mod clock;
 pub mod model;
+pub mod poll;
 pub mod source;
 pub mod store;
