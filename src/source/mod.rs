@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, watch};
 use crate::clock::SharedClock;
 use crate::store::{TimeWindow, Update};
 
-
+pub mod cloudwatch;
 
 /// Which kind of source feeds the store; printed in the status line and the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
