@@ -42,7 +42,8 @@ impl ManualClock {
     }
 
     pub fn advance(&self, by: chrono::Duration) {
-        self.millis.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        self.millis
+            .fetch_add(by.num_milliseconds(), Ordering::SeqCst);
     }
 }
 
@@ -80,7 +81,13 @@ mod tests {
     #[test]
     fn floors_to_period() {
         let t = Utc.with_ymd_and_hms(2026, 3, 14, 9, 26, 53).unwrap();
-        assert_eq!(floor_minute(t), Utc.with_ymd_and_hms(2026, 3, 14, 9, 26, 0).unwrap());
-        assert_eq!(floor_to(t, 300), Utc.with_ymd_and_hms(2026, 3, 14, 9, 25, 0).unwrap());
+        assert_eq!(
+            floor_minute(t),
+            Utc.with_ymd_and_hms(2026, 3, 14, 9, 26, 0).unwrap()
+        );
+        assert_eq!(
+            floor_to(t, 300),
+            Utc.with_ymd_and_hms(2026, 3, 14, 9, 25, 0).unwrap()
+        );
     }
 }

@@ -2,10 +2,17 @@
 //!
 //! Data flows one way: a **source** (CloudWatch, the demo account or a replayed log) runs pollers
 //! that send [`store::Update`]s over a channel; one owner applies them to the [`store::Store`];
-//! a **front end** (the TUI or a `--once` snapshot) reads the store.
+//! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
 
+pub mod analytics;
+pub mod app;
+pub mod cli;
 pub mod clock;
+pub mod format;
+pub mod lambda_log;
 pub mod model;
 pub mod poll;
+pub mod snapshot;
 pub mod source;
 pub mod store;
+pub mod tui;

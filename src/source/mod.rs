@@ -11,6 +11,7 @@ use crate::clock::SharedClock;
 use crate::store::{TimeWindow, Update};
 
 pub mod cloudwatch;
+pub mod demo;
 
 /// Which kind of source feeds the store; printed in the status line and the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

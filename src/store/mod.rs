@@ -5,6 +5,7 @@
 //! the log ring is capped, analytics are incremental histograms.
 
 mod log_ring;
+mod select;
 mod series;
 mod window;
 
@@ -13,9 +14,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 pub use log_ring::LogRing;
+pub use select::{Selection, SortKey, function_glob};
 pub use series::MetricSeries;
 pub use window::{TimeWindow, WindowParseError};
 
+use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
 use crate::model::{
     Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, LogEvent, MetricKind,
@@ -72,7 +75,10 @@ pub enum Update {
     Logs(Vec<LogEvent>),
     ApiCalls(ApiCalls),
     /// A poller finished a round: its data is fresh as of `at`.
-    Polled { poller: Poller, at: DateTime<Utc> },
+    Polled {
+        poller: Poller,
+        at: DateTime<Utc>,
+    },
     /// A poller's round failed; what it had before is kept.
     Failed {
         poller: Poller,
@@ -178,6 +184,10 @@ pub struct FunctionState {
     series: BTreeMap<MetricKind, MetricSeries>,
     pub window_stats: WindowStats,
     pub summary: FunctionSummary,
+    /// Invocation analytics from the function's log lines; `None` until a line arrives.
+    analytics: Option<Box<FunctionAnalytics>>,
+    /// `analytics` summarised, refreshed when lines arrive (not per frame).
+    report: Option<ReportSummary>,
 }
 
 impl FunctionState {
@@ -187,7 +197,19 @@ impl FunctionState {
             series: BTreeMap::new(),
             window_stats: WindowStats::default(),
             summary: FunctionSummary::default(),
+            analytics: None,
+            report: None,
         }
+    }
+
+    /// REPORT-line analytics: `None` when no log line of the function has been read.
+    pub fn report(&self) -> Option<&ReportSummary> {
+        self.report.as_ref()
+    }
+
+    /// The analytics behind [`FunctionState::report`], for the recent invocations.
+    pub fn analytics(&self) -> Option<&FunctionAnalytics> {
+        self.analytics.as_deref()
     }
 
     pub fn name(&self) -> &str {
@@ -196,6 +218,13 @@ impl FunctionState {
 
     pub fn series(&self, metric: MetricKind) -> Option<&MetricSeries> {
         self.series.get(&metric)
+    }
+
+    fn refresh_report(&mut self, pricing: &Pricing) {
+        self.report = self
+            .analytics
+            .as_ref()
+            .map(|a| a.summary(pricing, self.config.architecture));
     }
 
     fn summarise(&mut self, from: DateTime<Utc>, alarm_state: Option<AlarmState>) {
@@ -273,6 +302,7 @@ pub struct Store {
     concurrency_limit: u32,
     alarms: Vec<Alarm>,
     logs: LogRing,
+    pricing: Pricing,
     pollers: BTreeMap<Poller, PollerHealth>,
     pub api: ApiUsage,
     ended: bool,
@@ -298,6 +328,7 @@ impl Store {
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
             alarms: Vec::new(),
             logs: LogRing::new(limits.log_events, limits.log_bytes),
+            pricing: Pricing::default(),
             pollers: BTreeMap::new(),
             api: ApiUsage::default(),
             ended: false,
@@ -311,6 +342,18 @@ impl Store {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Prices the cost estimates use.
+    pub fn set_pricing(&mut self, pricing: Pricing) {
+        self.pricing = pricing;
+        for f in self.functions.values_mut() {
+            f.refresh_report(&pricing);
+        }
+    }
+
+    pub fn pricing(&self) -> &Pricing {
+        &self.pricing
     }
 
     pub fn window(&self) -> TimeWindow {
@@ -348,7 +391,10 @@ impl Store {
             Update::Functions(configs) => {
                 for config in configs {
                     match self.functions.get_mut(&config.name) {
-                        Some(f) => f.config = config,
+                        Some(f) => {
+                            f.config = config;
+                            f.refresh_report(&self.pricing);
+                        }
                         None => {
                             let name = config.name.clone();
                             self.functions.insert(name, FunctionState::new(config));
@@ -397,11 +443,7 @@ impl Store {
                 self.alarms = alarms;
                 self.resummarise();
             }
-            Update::Logs(events) => {
-                for e in events {
-                    self.logs.push(e);
-                }
-            }
+            Update::Logs(events) => self.ingest_logs(events),
             Update::ApiCalls(c) => self.api.record(now, c),
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
@@ -412,6 +454,37 @@ impl Store {
                 self.pollers.entry(poller).or_default().last_error = Some((at, error));
             }
             Update::Ended => self.ended = true,
+        }
+    }
+
+    /// Feeds log lines to their functions' analytics and to the log ring.
+    fn ingest_logs(&mut self, events: Vec<LogEvent>) {
+        let mut touched: Vec<&str> = Vec::new();
+        for e in &events {
+            let f = match self.functions.get_mut(&*e.function) {
+                Some(f) => f,
+                None => self
+                    .functions
+                    .entry(e.function.to_string())
+                    .or_insert_with(|| FunctionState::new(FunctionConfig::named(&*e.function))),
+            };
+            f.analytics
+                .get_or_insert_with(Default::default)
+                .ingest_message(e.timestamp, &e.message);
+            if touched.last() != Some(&&*e.function) {
+                touched.push(&e.function);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let pricing = self.pricing;
+        for name in touched {
+            if let Some(f) = self.functions.get_mut(name) {
+                f.refresh_report(&pricing);
+            }
+        }
+        for e in events {
+            self.logs.push(e);
         }
     }
 
@@ -517,8 +590,7 @@ impl Store {
         match self.pollers.get(&Poller::Metrics) {
             None => false,
             Some(h) => {
-                h.current_error().is_some()
-                    || h.last_ok.is_none_or(|ok| self.now() - ok > max_age)
+                h.current_error().is_some() || h.last_ok.is_none_or(|ok| self.now() - ok > max_age)
             }
         }
     }

@@ -53,8 +53,7 @@ impl MetricSeries {
         self.points.retain(|p| p.at < from || p.at >= to);
         let period = i64::from(self.period_s);
         for p in points {
-            if p.at < from || p.at >= to || p.at.timestamp() % period != 0 || !p.value.is_finite()
-            {
+            if p.at < from || p.at >= to || p.at.timestamp() % period != 0 || !p.value.is_finite() {
                 continue;
             }
             let i = self.points.partition_point(|q| q.at < p.at);
@@ -163,8 +162,16 @@ mod tests {
     #[test]
     fn ignores_points_off_period_outside_range_or_not_finite() {
         let mut s = MetricSeries::new(300, 100);
-        let off = Datapoint { at: t(1), value: 9.0 };
-        s.merge(t(0), t(10), &[dp(0, 1.0), off, dp(5, f64::NAN), dp(10, 3.0)], t(0));
+        let off = Datapoint {
+            at: t(1),
+            value: 9.0,
+        };
+        s.merge(
+            t(0),
+            t(10),
+            &[dp(0, 1.0), off, dp(5, f64::NAN), dp(10, 3.0)],
+            t(0),
+        );
         assert_eq!(s.len(), 1);
     }
 
@@ -196,7 +203,10 @@ mod tests {
     fn slots_line_up_on_periods() {
         let mut s = MetricSeries::new(60, 10);
         s.merge(t(0), t(5), &[dp(1, 1.0), dp(3, 3.0)], t(0));
-        assert_eq!(s.slots(t(0), 5), vec![None, Some(1.0), None, Some(3.0), None]);
+        assert_eq!(
+            s.slots(t(0), 5),
+            vec![None, Some(1.0), None, Some(3.0), None]
+        );
         assert_eq!(s.slots(t(2), 2), vec![None, Some(3.0)]);
     }
 }

@@ -86,9 +86,9 @@ impl Default for TimeWindow {
 impl fmt::Display for TimeWindow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.minutes;
-        if m % 1440 == 0 && m >= 2880 {
+        if m.is_multiple_of(1440) && m >= 2880 {
             write!(f, "{}d", m / 1440)
-        } else if m % 60 == 0 {
+        } else if m.is_multiple_of(60) {
             write!(f, "{}h", m / 60)
         } else {
             write!(f, "{m}m")
@@ -98,7 +98,9 @@ impl fmt::Display for TimeWindow {
 
 /// Why a window could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid window {0:?}: use a number with m, h or d, e.g. 15m, 1h, 3h, 12h, 24h, 7d (at most 7d)")]
+#[error(
+    "invalid window {0:?}: use a number with m, h or d, e.g. 15m, 1h, 3h, 12h, 24h, 7d (at most 7d)"
+)]
 pub struct WindowParseError(String);
 
 impl FromStr for TimeWindow {
@@ -153,9 +155,15 @@ mod tests {
     fn start_is_aligned_and_covers_the_window() {
         let now = Utc.with_ymd_and_hms(2026, 3, 14, 9, 26, 53).unwrap();
         let w = TimeWindow::minutes(60);
-        assert_eq!(w.start(now), Utc.with_ymd_and_hms(2026, 3, 14, 8, 27, 0).unwrap());
+        assert_eq!(
+            w.start(now),
+            Utc.with_ymd_and_hms(2026, 3, 14, 8, 27, 0).unwrap()
+        );
         let w = TimeWindow::minutes(720);
-        assert_eq!(w.start(now), Utc.with_ymd_and_hms(2026, 3, 13, 21, 30, 0).unwrap());
+        assert_eq!(
+            w.start(now),
+            Utc.with_ymd_and_hms(2026, 3, 13, 21, 30, 0).unwrap()
+        );
     }
 
     #[test]

@@ -1,0 +1,134 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+pub use crate::store::SortKey;
+use crate::store::TimeWindow;
+
+const AFTER_HELP: &str = "\
+Examples:
+  lambdatop --demo                        the dashboard on a simulated account (no AWS needed)
+  lambdatop --profile prod --region eu-west-1
+  lambdatop --functions 'orders-*' --window 3h
+  lambdatop --demo --once --output json   a snapshot for scripts
+  lambdatop --once --fail-on 'error_rate>1%' --fail-on throttles>0
+  aws logs tail /aws/lambda/my-fn --since 1h | lambdatop --replay - --once
+
+Exit codes: 0 ok, 1 runtime error (e.g. no credentials), 2 usage error, 3 a --fail-on rule held.
+Keys in the dashboard: press ? for help, q to quit.";
+
+/// A terminal dashboard for AWS Lambda: invocations, errors, throttles, duration, concurrency,
+/// alarms and logs of every function in one screen.
+///
+/// Reads AWS credentials and Region the way the AWS CLI does (environment, profiles, SSO,
+/// instance roles). Use --demo to try it on a simulated account, or --replay to analyse saved logs.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "lambdatop", version, about, long_about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Show a simulated account instead of AWS: no credentials, no network.
+    #[arg(long, conflicts_with = "replay", help_heading = "Source")]
+    pub demo: bool,
+
+    /// Analyse saved Lambda logs from FILE (or - for standard input) instead of AWS: plain
+    /// messages, `aws logs tail` output or `aws logs filter-log-events` JSON.
+    #[arg(long, value_name = "FILE|-", help_heading = "Source")]
+    pub replay: Option<PathBuf>,
+
+    /// With --replay: the function the log belongs to, when the input does not say.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "replay",
+        help_heading = "Source"
+    )]
+    pub function: Option<String>,
+
+    /// Seed of the simulated account.
+    #[arg(long, value_name = "N", requires = "demo", help_heading = "Source")]
+    pub seed: Option<u64>,
+
+    /// Named profile from ~/.aws/config (like AWS_PROFILE).
+    #[arg(long, value_name = "NAME", env = "AWS_PROFILE", help_heading = "AWS")]
+    pub profile: Option<String>,
+
+    /// AWS Region (like AWS_REGION), e.g. us-east-1.
+    #[arg(long, value_name = "REGION", help_heading = "AWS")]
+    pub region: Option<String>,
+
+    /// Send AWS requests to this endpoint (a local emulator, a VPC endpoint).
+    #[arg(long, value_name = "URL", help_heading = "AWS")]
+    pub endpoint_url: Option<String>,
+
+    /// Only functions whose name matches GLOB (e.g. 'orders-*').
+    #[arg(long, value_name = "GLOB", help_heading = "View")]
+    pub functions: Option<String>,
+
+    /// Time window: 15m, 1h, 3h, 12h, 24h, 7d or any NUMBER with m, h or d up to 7d.
+    #[arg(short, long, value_name = "WINDOW", help_heading = "View")]
+    pub window: Option<TimeWindow>,
+
+    /// Sort functions by this column.
+    #[arg(long, value_enum, value_name = "COLUMN", help_heading = "View")]
+    pub sort: Option<SortKey>,
+
+    /// Colour theme: a built-in name (dark, light, high-contrast, solarized) or a .toml file.
+    #[arg(long, value_name = "NAME|PATH", help_heading = "View")]
+    pub theme: Option<String>,
+
+    /// Seconds between metric refreshes (default 60 for AWS, Lambda's resolution).
+    #[arg(long, value_name = "SECONDS", help_heading = "View")]
+    pub refresh: Option<u64>,
+
+    /// Print one snapshot and exit instead of opening the dashboard.
+    #[arg(long, help_heading = "Snapshot")]
+    pub once: bool,
+
+    /// Snapshot format.
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        requires = "once",
+        help_heading = "Snapshot"
+    )]
+    pub output: Option<OutputFormat>,
+
+    /// Exit with 3 when RULE holds for any function, e.g. 'error_rate>1%', 'throttles>0',
+    /// 'p99>2s', 'cold_start_rate>10%', alarm. Repeatable.
+    #[arg(
+        long,
+        value_name = "RULE",
+        requires = "once",
+        help_heading = "Snapshot"
+    )]
+    pub fail_on: Vec<String>,
+
+    /// Show at most N functions.
+    #[arg(long, value_name = "N", help_heading = "View")]
+    pub limit: Option<usize>,
+
+    /// Config file (default: $XDG_CONFIG_HOME/lambdatop/config.toml).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Freeze the clock at this RFC 3339 time (deterministic demo output and screenshots).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub clock: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Print a shell completion script and exit.
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub completions: Option<clap_complete::Shell>,
+}
+
+/// `--output` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}

@@ -1,0 +1,170 @@
+//! The interactive dashboard: terminal set-up, the event loop, and the view.
+//!
+//! The event loop owns the [`Store`]: it applies updates from the source, turns keys into view
+//! changes, and draws when something changed. Input is read on a thread of its own so a slow
+//! source can never make the keys lag.
+
+pub mod keys;
+pub mod render;
+pub mod sanitize;
+pub mod sparkline;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use crossterm::event::{self, Event, KeyCode, KeyEventKind};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{mpsc, watch};
+
+use crate::clock::SharedClock;
+use crate::source::{Request, Source, SourceContext};
+use crate::store::{Store, Update};
+use keys::action_for;
+use theme::Theme;
+use view::{Effect, ViewState};
+
+/// Updates applied per wake-up before drawing, so a flood of log lines cannot starve the keys.
+const MAX_UPDATES_PER_FRAME: usize = 256;
+
+/// Runs the dashboard until the user quits or the process is told to stop.
+pub async fn run(
+    mut store: Store,
+    source: Box<dyn Source>,
+    mut view: ViewState,
+    theme: Theme,
+    clock: SharedClock,
+) -> anyhow::Result<()> {
+    let (updates_tx, mut updates) = mpsc::channel::<Update>(1024);
+    let (requests_tx, requests) = watch::channel(Request::new(store.window()));
+    source.start(SourceContext {
+        updates: updates_tx,
+        requests,
+        clock,
+        once: false,
+    });
+
+    let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
+    let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
+    let (mut input, stop_input) = spawn_input_reader();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut dirty = true;
+
+    let result = loop {
+        if dirty {
+            if let Err(e) = guard
+                .terminal
+                .draw(|f| render::render(f, &mut view, &store, &theme))
+            {
+                break Err(e).context("cannot draw to the terminal");
+            }
+            dirty = false;
+        }
+        tokio::select! {
+            biased;
+            _ = sigterm.recv() => break Ok(()),
+            _ = sighup.recv() => break Ok(()),
+            ev = input.recv() => {
+                let Some(ev) = ev else { break Ok(()) };
+                match ev {
+                    Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
+                        match handle_key(&mut view, &store, key) {
+                            Effect::Quit => break Ok(()),
+                            Effect::Refresh => requests_tx.send_modify(|r| r.refresh += 1),
+                            Effect::Window(w) => {
+                                store.set_window(w);
+                                requests_tx.send_modify(|r| r.window = w);
+                            }
+                            Effect::None => {}
+                        }
+                        view.clamp(&store);
+                    }
+                    Ok(_) => {}
+                    Err(e) => break Err(e).context("cannot read from the terminal"),
+                }
+                dirty = true;
+            }
+            u = updates.recv(), if !view.frozen => {
+                let Some(u) = u else { continue };
+                store.apply(u);
+                for _ in 0..MAX_UPDATES_PER_FRAME {
+                    match updates.try_recv() {
+                        Ok(u) => store.apply(u),
+                        Err(_) => break,
+                    }
+                }
+                view.clamp(&store);
+                dirty = true;
+            }
+            _ = tick.tick() => {
+                if !view.frozen {
+                    store.tick();
+                }
+                dirty = true;
+            }
+        }
+    };
+    stop_input.store(true, Ordering::Relaxed);
+    drop(guard);
+    result
+}
+
+/// Turns a key press into a view change, with text entry for the `/` filter.
+pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::KeyEvent) -> Effect {
+    if view.editing_filter {
+        match key.code {
+            KeyCode::Enter => view.editing_filter = false,
+            KeyCode::Esc => {
+                view.editing_filter = false;
+                view.selection.filter.clear();
+            }
+            KeyCode::Backspace => {
+                view.selection.filter.pop();
+            }
+            KeyCode::Char(c) if !c.is_control() => {
+                view.selection.filter.push(c);
+                view.selected = 0;
+            }
+            _ => {}
+        }
+        return Effect::None;
+    }
+    match action_for(key) {
+        Some(a) => view.apply(a, store),
+        None => Effect::None,
+    }
+}
+
+use terminal::TerminalGuard;
+
+/// Reads terminal events on a thread; returns their channel and a flag that stops the thread.
+fn spawn_input_reader() -> (
+    mpsc::UnboundedReceiver<std::io::Result<Event>>,
+    Arc<AtomicBool>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    std::thread::spawn(move || {
+        while !flag.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(100)) {
+                Ok(false) => continue,
+                Ok(true) => {
+                    if tx.send(event::read()).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    (rx, stop)
+}

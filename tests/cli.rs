@@ -1,0 +1,102 @@
+//! The binary as a user runs it: snapshots, usage errors, exit codes.
+
+use std::process::{Command, Output};
+
+fn lambdatop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run lambdatop")
+}
+
+const CLOCK: &str = "--clock=2026-03-14T15:26:30Z";
+
+#[test]
+fn demo_once_prints_a_clean_table() {
+    let out = lambdatop(&["--demo", "--once", CLOCK]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "no escape codes when piped");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn demo_once_honours_functions_sort_and_limit() {
+    let out = lambdatop(&[
+        "--demo",
+        "--once",
+        CLOCK,
+        "--functions",
+        "salesPipe-*",
+        "--sort",
+        "errors",
+        "--limit",
+        "1",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().skip(5).collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    assert!(rows[0].starts_with("salesPipe-prod-dispatch"), "{text}");
+}
+
+#[test]
+fn the_dashboard_needs_a_terminal() {
+    let out = lambdatop(&["--demo", CLOCK]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("not a terminal") && err.contains("--once"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_clear_message() {
+    let out = lambdatop(&["--demo", "--window", "9d"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("invalid window"), "{err}");
+
+    let out = lambdatop(&["--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = lambdatop(&["--demo", "--once", "--functions", "[oops"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn help_teaches() {
+    let out = lambdatop(&["--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "--demo",
+        "--replay",
+        "--once",
+        "--profile",
+        "--region",
+        "Examples:",
+        "Exit codes",
+    ] {
+        assert!(text.contains(needle), "--help lacks {needle}");
+    }
+}
+
+#[test]
+fn completions_for_bash() {
+    let out = lambdatop(&["--completions", "bash"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout).unwrap().contains("lambdatop"));
+}
