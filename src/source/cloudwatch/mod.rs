@@ -473,7 +473,9 @@ mod tests {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("eu-west-1"))
             .build();
-        let e = check_credentials(&sdk, None).await.expect_err("no credentials");
+        let e = check_credentials(&sdk, None)
+            .await
+            .expect_err("no credentials");
         assert_eq!(e.message, "No AWS credentials found.");
     }
 }
