@@ -448,6 +448,7 @@ impl LogsPoller {
                         .end_time(end_ms)
                         .set_filter_pattern(key.pattern.clone())
                         .set_next_token(page_token)
+                        .set_limit(this.opts.logs_page_size.and_then(|n| i32::try_from(n).ok()))
                         .send()
                         .map_err_op(FILTER_LOG_EVENTS)
                         .await

@@ -84,8 +84,11 @@ pub struct AwsOptions {
     pub logs_lookback: Duration,
     /// How far each log read overlaps the previous one, for late-ingested events.
     pub logs_overlap: Duration,
-    /// FilterLogEvents pages read per log group and round at most.
+    /// FilterLogEvents pages read per log group and round at most; a longer read goes on next
+    /// round where it stopped.
     pub logs_max_pages: u32,
+    /// Events per FilterLogEvents page; the service's default (up to 10,000) when `None`.
+    pub logs_page_size: Option<u32>,
     /// Retries of throttled and failed calls.
     pub backoff: Backoff,
 }
@@ -106,6 +109,7 @@ impl Default for AwsOptions {
             logs_lookback: Duration::from_secs(15 * 60),
             logs_overlap: Duration::from_secs(120),
             logs_max_pages: 20,
+            logs_page_size: None,
             backoff: Backoff::default(),
         }
     }
