@@ -391,12 +391,23 @@ pub fn credentials_problem(text: &str, profile: Option<&str>) -> Option<SourceEr
             Some("Refresh them (e.g. `aws sso login`) and start lambdatop again."),
         ));
     }
+    // The instance metadata service is the last link of the default chain: an error from it
+    // means nothing before it (environment, profile, SSO, container) had credentials.
     if t.contains("no providers in chain")
         || t.contains("provider was not enabled")
         || t.contains("no credentials")
         || t.contains("credentials not loaded")
+        || t.contains("imds")
     {
-        return Some(SourceError::new(NO_CREDENTIALS, Some(NO_CREDENTIALS_HINT)));
+        return Some(match profile {
+            Some(p) => SourceError::new(
+                NO_CREDENTIALS,
+                Some(&format!(
+                    "Check that profile `{p}` exists and has credentials (`aws configure list-profiles`), or try the simulated account with --demo."
+                )),
+            ),
+            None => SourceError::new(NO_CREDENTIALS, Some(NO_CREDENTIALS_HINT)),
+        });
     }
     if t.contains("credential") && t.contains("timed out") {
         return Some(SourceError::new(
@@ -589,6 +600,15 @@ mod tests {
         assert_eq!(e.message, "AWS profile `staging` is not defined.");
 
         assert!(credentials_problem("connection reset", None).is_none());
+
+        // Off EC2 the chain ends at the instance metadata service, which may refuse or time out.
+        let imds = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden";
+        let e = credentials_problem(imds, None).expect("imds");
+        assert_eq!(e.message, NO_CREDENTIALS);
+        assert_eq!(e.hint.as_deref(), Some(NO_CREDENTIALS_HINT));
+        let e = credentials_problem(imds, Some("nope")).expect("imds");
+        assert_eq!(e.message, NO_CREDENTIALS);
+        assert!(e.hint.is_some_and(|h| h.contains("`nope`")));
     }
 
     #[test]
