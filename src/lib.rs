@@ -12,6 +12,7 @@ pub mod config;
 pub mod format;
 pub mod lambda_log;
 pub mod model;
+pub mod poll;
 pub mod snapshot;
 pub mod source;
 pub mod store;

@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, watch};
 use crate::clock::SharedClock;
 use crate::store::{TimeWindow, Update};
 
+pub mod cloudwatch;
 pub mod demo;
 pub mod replay;
 

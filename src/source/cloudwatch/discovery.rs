@@ -1,0 +1,499 @@
+//! Which functions the account has: Lambda `ListFunctions` for their configuration, merged with
+//! CloudWatch `ListMetrics` (functions with recent metrics) and CloudWatch Logs
+//! `DescribeLogGroups` (functions with a log group), so none is missed when one API is denied or
+//! lags. Lambda `GetAccountSettings` gives the account's concurrency limit.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use aws_sdk_cloudwatch::types::{DimensionFilter, RecentlyActive};
+use globset::GlobMatcher;
+
+use super::error::{
+    AwsError, DESCRIBE_LOG_GROUPS, GET_ACCOUNT_SETTINGS, LIST_FUNCTIONS, LIST_METRICS,
+};
+use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
+use crate::model::{Architecture, FunctionConfig, LogFormat};
+use crate::poll::{retry, wait_next};
+use crate::source::{Poller, Request, SourceContext};
+use crate::store::{ApiCalls, SourceError, Update};
+
+/// Prefix of Lambda's default log groups.
+pub const LAMBDA_LOG_GROUP_PREFIX: &str = "/aws/lambda/";
+
+/// A Lambda function's configuration as lambdatop keeps it. `None` without a name.
+pub fn function_from_lambda(
+    f: &aws_sdk_lambda::types::FunctionConfiguration,
+) -> Option<FunctionConfig> {
+    use aws_sdk_lambda::types::{
+        Architecture as LambdaArch, LogFormat as LambdaLogFormat, SnapStartApplyOn,
+    };
+    let name = f.function_name().filter(|n| !n.is_empty())?;
+    let logging = f.logging_config();
+    Some(FunctionConfig {
+        name: name.to_string(),
+        runtime: f.runtime().map(|r| r.as_str().to_string()),
+        memory_mb: f.memory_size().and_then(|m| u32::try_from(m).ok()),
+        timeout_s: f.timeout().and_then(|t| u32::try_from(t).ok()),
+        architecture: if f.architectures().contains(&LambdaArch::Arm64) {
+            Architecture::Arm64
+        } else {
+            Architecture::X86_64
+        },
+        log_group: logging
+            .and_then(|l| l.log_group())
+            .filter(|g| !g.is_empty())
+            .map(str::to_string),
+        log_format: match logging.and_then(|l| l.log_format()) {
+            Some(LambdaLogFormat::Json) => LogFormat::Json,
+            _ => LogFormat::Text,
+        },
+        snap_start: f
+            .snap_start()
+            .and_then(|s| s.apply_on())
+            .is_some_and(|a| *a == SnapStartApplyOn::PublishedVersions),
+        reserved_concurrency: None,
+    })
+}
+
+/// Merges the three views of the account into one list sorted by name, narrowed by `filter`.
+/// Lambda's configuration wins; names known only from metrics or from a `/aws/lambda/<name>`
+/// log group (that no listed function logs to) are added with what little is known.
+pub fn merge_functions(
+    lambda: Vec<FunctionConfig>,
+    metric_names: impl IntoIterator<Item = String>,
+    log_groups: impl IntoIterator<Item = String>,
+    filter: Option<&GlobMatcher>,
+) -> Vec<FunctionConfig> {
+    let mut by_name: BTreeMap<String, FunctionConfig> =
+        lambda.into_iter().map(|f| (f.name.clone(), f)).collect();
+    let owned_groups: HashSet<String> = by_name
+        .values()
+        .map(FunctionConfig::log_group_name)
+        .collect();
+    for name in metric_names {
+        if !name.is_empty() {
+            by_name
+                .entry(name.clone())
+                .or_insert_with(|| FunctionConfig::named(name));
+        }
+    }
+    for group in log_groups {
+        if owned_groups.contains(&group) {
+            continue;
+        }
+        if let Some(name) = group.strip_prefix(LAMBDA_LOG_GROUP_PREFIX)
+            && !name.is_empty()
+            && !name.contains('/')
+        {
+            by_name
+                .entry(name.to_string())
+                .or_insert_with(|| FunctionConfig::named(name));
+        }
+    }
+    by_name
+        .into_values()
+        .filter(|f| filter.is_none_or(|m| m.is_match(&f.name)))
+        .collect()
+}
+
+/// Reads the function list every few minutes.
+pub struct DiscoveryPoller {
+    clients: Clients,
+    shared: Arc<Shared>,
+    opts: Arc<AwsOptions>,
+    filter: Option<GlobMatcher>,
+}
+
+/// One operation's pages in a round.
+struct Listed<T> {
+    items: Result<T, AwsError>,
+    calls: u32,
+}
+
+impl DiscoveryPoller {
+    pub(crate) fn new(
+        clients: Clients,
+        shared: Arc<Shared>,
+        opts: Arc<AwsOptions>,
+        filter: Option<GlobMatcher>,
+    ) -> Self {
+        Self {
+            clients,
+            shared,
+            opts,
+            filter,
+        }
+    }
+
+    /// Runs rounds until the front end goes (or after one round with `--once`).
+    pub async fn run(mut self, mut ctx: SourceContext) {
+        loop {
+            let seen = ctx.requests.borrow_and_update().clone();
+            if !self.round_with(&ctx, &seen).await || ctx.once {
+                return;
+            }
+            // A longer window may need the 14-day metric list rather than the 3-hour one.
+            let wider = |a: &Request, b: &Request| b.window.length() > a.window.length();
+            wait_next(
+                self.opts.discovery_interval,
+                &mut ctx.requests,
+                &seen,
+                wider,
+            )
+            .await;
+        }
+    }
+
+    /// One round: lists functions, metrics and log groups, sends `Functions`, the concurrency
+    /// limit, API calls and `Polled` (or `Failed` with the first error; what was found is sent).
+    pub async fn round(&mut self, ctx: &SourceContext) -> bool {
+        let req = ctx.requests.borrow().clone();
+        self.round_with(ctx, &req).await
+    }
+
+    async fn round_with(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+        let functions = self.list_functions().await;
+        let metrics = self
+            .list_metric_functions(req.window.length() <= chrono::Duration::hours(3))
+            .await;
+        let groups = self.list_log_groups().await;
+        let settings = self.account_concurrency().await;
+
+        let mut first_error: Option<SourceError> = None;
+        let mut note = |e: &AwsError| {
+            if first_error.is_none() {
+                first_error = Some(self.clients.source_error(e));
+            }
+        };
+        let lambda = functions
+            .items
+            .as_ref()
+            .map_err(&mut note)
+            .ok()
+            .cloned()
+            .unwrap_or_default();
+        let names = metrics
+            .items
+            .as_ref()
+            .map_err(&mut note)
+            .ok()
+            .cloned()
+            .unwrap_or_default();
+        let known_groups: Option<Vec<String>> =
+            groups.items.as_ref().map_err(&mut note).ok().cloned();
+        let limit = settings
+            .items
+            .as_ref()
+            .map_err(&mut note)
+            .ok()
+            .copied()
+            .flatten();
+
+        let all = merge_functions(
+            lambda,
+            names,
+            known_groups.clone().unwrap_or_default(),
+            self.filter.as_ref(),
+        );
+        let discovered = Discovered {
+            functions: all.clone(),
+            log_groups: known_groups.map(|g| g.into_iter().collect()),
+        };
+        self.shared
+            .discovered
+            .send_replace(Some(Arc::new(discovered)));
+
+        let mut updates = vec![Update::Functions(all)];
+        if let Some(limit) = limit {
+            updates.push(Update::AccountConcurrencyLimit(limit));
+        }
+        for (operation, calls, billed) in [
+            (LIST_FUNCTIONS.name, functions.calls, 0),
+            (LIST_METRICS.name, metrics.calls, metrics.calls),
+            (DESCRIBE_LOG_GROUPS.name, groups.calls, 0),
+            (GET_ACCOUNT_SETTINGS.name, settings.calls, 0),
+        ] {
+            updates.push(Update::ApiCalls(ApiCalls {
+                operation,
+                calls,
+                billed_units: billed,
+            }));
+        }
+        for u in updates {
+            if !ctx.send(u).await {
+                return false;
+            }
+        }
+        finish_round(ctx, Poller::Discovery, first_error).await
+    }
+
+    async fn list_functions(&self) -> Listed<Vec<FunctionConfig>> {
+        let mut out = Vec::new();
+        let mut marker: Option<String> = None;
+        let mut calls = 0;
+        loop {
+            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+                self.clients
+                    .lambda
+                    .list_functions()
+                    .set_marker(marker.clone())
+                    .max_items(50)
+                    .send()
+                    .map_err_op(LIST_FUNCTIONS)
+            })
+            .await;
+            calls += a.calls;
+            match a.result {
+                Ok(page) => {
+                    out.extend(page.functions().iter().filter_map(function_from_lambda));
+                    marker = next_token(page.next_marker(), marker.as_deref());
+                    if marker.is_none() {
+                        return Listed {
+                            items: Ok(out),
+                            calls,
+                        };
+                    }
+                }
+                Err(e) => {
+                    return Listed {
+                        items: Err(e),
+                        calls,
+                    };
+                }
+            }
+        }
+    }
+
+    async fn list_metric_functions(&self, recent: bool) -> Listed<Vec<String>> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        let mut calls = 0;
+        loop {
+            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+                let mut call = self
+                    .clients
+                    .cloudwatch
+                    .list_metrics()
+                    .namespace("AWS/Lambda")
+                    .metric_name("Invocations")
+                    .dimensions(DimensionFilter::builder().name("FunctionName").build())
+                    .set_next_token(token.clone());
+                if recent {
+                    call = call.recently_active(RecentlyActive::Pt3H);
+                }
+                call.send().map_err_op(LIST_METRICS)
+            })
+            .await;
+            calls += a.calls;
+            match a.result {
+                Ok(page) => {
+                    for m in page.metrics() {
+                        let dims = m.dimensions();
+                        // Only the per-function metric, not its per-version (`Resource`) twins.
+                        if dims.len() == 1
+                            && let Some(d) = dims.first()
+                            && d.name() == Some("FunctionName")
+                            && let Some(v) = d.value()
+                        {
+                            out.push(v.to_string());
+                        }
+                    }
+                    token = next_token(page.next_token(), token.as_deref());
+                    if token.is_none() {
+                        return Listed {
+                            items: Ok(out),
+                            calls,
+                        };
+                    }
+                }
+                Err(e) => {
+                    return Listed {
+                        items: Err(e),
+                        calls,
+                    };
+                }
+            }
+        }
+    }
+
+    async fn list_log_groups(&self) -> Listed<Vec<String>> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        let mut calls = 0;
+        loop {
+            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+                self.clients
+                    .logs
+                    .describe_log_groups()
+                    .log_group_name_prefix(LAMBDA_LOG_GROUP_PREFIX)
+                    .set_next_token(token.clone())
+                    .send()
+                    .map_err_op(DESCRIBE_LOG_GROUPS)
+            })
+            .await;
+            calls += a.calls;
+            match a.result {
+                Ok(page) => {
+                    out.extend(
+                        page.log_groups()
+                            .iter()
+                            .filter_map(|g| g.log_group_name())
+                            .map(str::to_string),
+                    );
+                    token = next_token(page.next_token(), token.as_deref());
+                    if token.is_none() {
+                        return Listed {
+                            items: Ok(out),
+                            calls,
+                        };
+                    }
+                }
+                Err(e) => {
+                    return Listed {
+                        items: Err(e),
+                        calls,
+                    };
+                }
+            }
+        }
+    }
+
+    async fn account_concurrency(&self) -> Listed<Option<u32>> {
+        let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+            self.clients
+                .lambda
+                .get_account_settings()
+                .send()
+                .map_err_op(GET_ACCOUNT_SETTINGS)
+        })
+        .await;
+        Listed {
+            items: a.result.map(|s| {
+                s.account_limit()
+                    .and_then(|l| u32::try_from(l.concurrent_executions()).ok())
+                    .filter(|&l| l > 0)
+            }),
+            calls: a.calls,
+        }
+    }
+}
+
+/// The token for the next page: `None` at the end, or when a service repeats the token it was
+/// given (which would loop forever).
+pub(crate) fn next_token(new: Option<&str>, previous: Option<&str>) -> Option<String> {
+    new.filter(|t| !t.is_empty() && Some(*t) != previous)
+        .map(str::to_string)
+}
+
+/// Maps an SDK future's error to an [`AwsError`] for the operation.
+pub(crate) trait MapErrOp<T> {
+    fn map_err_op(self, op: super::Operation) -> impl Future<Output = Result<T, AwsError>>;
+}
+
+impl<T, E, F> MapErrOp<T> for F
+where
+    F: Future<
+        Output = Result<
+            T,
+            aws_sdk_cloudwatch::error::SdkError<E, aws_sdk_cloudwatch::config::http::HttpResponse>,
+        >,
+    >,
+    E: aws_sdk_cloudwatch::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    async fn map_err_op(self, op: super::Operation) -> Result<T, AwsError> {
+        self.await.map_err(|e| AwsError::from_sdk(op, &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::types::{
+        Architecture as LambdaArch, FunctionConfiguration, LogFormat as LambdaLogFormat,
+        LoggingConfig, Runtime, SnapStartApplyOn, SnapStartResponse,
+    };
+
+    #[test]
+    fn lambda_configuration_is_read_without_trusting_it() {
+        let f = FunctionConfiguration::builder()
+            .function_name("orders-api")
+            .runtime(Runtime::Python312)
+            .memory_size(1024)
+            .timeout(30)
+            .architectures(LambdaArch::Arm64)
+            .logging_config(
+                LoggingConfig::builder()
+                    .log_format(LambdaLogFormat::Json)
+                    .log_group("/shared/orders")
+                    .build(),
+            )
+            .snap_start(
+                SnapStartResponse::builder()
+                    .apply_on(SnapStartApplyOn::PublishedVersions)
+                    .build(),
+            )
+            .build();
+        let c = function_from_lambda(&f).expect("named");
+        assert_eq!(c.name, "orders-api");
+        assert_eq!(c.runtime.as_deref(), Some("python3.12"));
+        assert_eq!((c.memory_mb, c.timeout_s), (Some(1024), Some(30)));
+        assert_eq!(c.architecture, Architecture::Arm64);
+        assert_eq!(c.log_group.as_deref(), Some("/shared/orders"));
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(c.snap_start);
+
+        let bare = FunctionConfiguration::builder()
+            .function_name("x")
+            .memory_size(-5)
+            .build();
+        let c = function_from_lambda(&bare).expect("named");
+        assert_eq!(c.memory_mb, None);
+        assert_eq!(c.log_group_name(), "/aws/lambda/x");
+        assert!(function_from_lambda(&FunctionConfiguration::builder().build()).is_none());
+    }
+
+    #[test]
+    fn merge_adds_functions_known_only_from_metrics_or_log_groups() {
+        let mut custom = FunctionConfig::named("billing");
+        custom.log_group = Some("/aws/lambda/shared-group".into());
+        custom.memory_mb = Some(512);
+        let lambda = vec![FunctionConfig::named("orders"), custom];
+        let merged = merge_functions(
+            lambda,
+            ["orders".to_string(), "ghost".to_string()],
+            [
+                "/aws/lambda/orders".to_string(),
+                "/aws/lambda/shared-group".to_string(), // billing's custom group, not a function
+                "/aws/lambda/old-cron".to_string(),
+                "/aws/lambda/".to_string(),
+            ],
+            None,
+        );
+        let names: Vec<&str> = merged.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["billing", "ghost", "old-cron", "orders"]);
+        assert_eq!(
+            merged[0].memory_mb,
+            Some(512),
+            "Lambda's configuration wins"
+        );
+
+        let glob = globset::Glob::new("o*").expect("glob").compile_matcher();
+        let merged = merge_functions(
+            vec![FunctionConfig::named("orders")],
+            ["old-cron".to_string(), "billing".to_string()],
+            Vec::new(),
+            Some(&glob),
+        );
+        let names: Vec<&str> = merged.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["old-cron", "orders"]);
+    }
+
+    #[test]
+    fn paging_stops_at_the_end_or_a_repeated_token() {
+        assert_eq!(next_token(Some("b"), Some("a")).as_deref(), Some("b"));
+        assert_eq!(next_token(Some("a"), Some("a")), None);
+        assert_eq!(next_token(Some(""), None), None);
+        assert_eq!(next_token(None, Some("a")), None);
+    }
+}

@@ -1,0 +1,637 @@
+//! Log lines through CloudWatch Logs `FilterLogEvents`.
+//!
+//! Following a log (the TUI): each log group is read over overlapping windows — from the newest
+//! event seen, less an overlap for late-ingested events — and de-duplicated exactly by `eventId`.
+//! Only the ids at or after the next read's start are kept, so memory stays bounded. Every page
+//! is followed, empty ones with a `nextToken` included; a read cut short by the page limit is
+//! resumed with its token next round. No line is lost and none is repeated.
+//!
+//! Snapshots (`--once`): the REPORT lines of every function with a log group over the window,
+//! filtered server-side (`"REPORT RequestId"` for text logs, `{ $.type = "platform.report" }` for
+//! JSON logs).
+//!
+//! Every call waits for the account-wide token bucket first: FilterLogEvents is limited per
+//! account and Region (as low as 5 calls a second), shared with every other tool.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::discovery::MapErrOp;
+use super::error::{AwsError, FILTER_LOG_EVENTS};
+use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
+use crate::model::{FunctionConfig, LogEvent, LogFormat};
+use crate::poll::{retry, wait_next};
+use crate::source::{Poller, Request, SourceContext};
+use crate::store::{ApiCalls, SourceError, Update};
+
+/// The server-side pattern that selects REPORT lines in a log of this format.
+pub fn report_filter_pattern(format: LogFormat) -> &'static str {
+    match format {
+        LogFormat::Text => "\"REPORT RequestId\"",
+        LogFormat::Json => "{ $.type = \"platform.report\" }",
+    }
+}
+
+/// The function a log stream belongs to. A custom log group can be shared; its streams are named
+/// `YYYY/MM/DD/<function>[<version>]<id>`. Falls back to the first of `functions`.
+pub fn attribute_stream<'a>(stream: &str, functions: &'a [Arc<str>]) -> Option<&'a Arc<str>> {
+    if functions.len() > 1
+        && let Some(f) = functions
+            .iter()
+            .filter(|f| stream.contains(&format!("/{f}[")))
+            .max_by_key(|f| f.len())
+    {
+        return Some(f);
+    }
+    functions.first()
+}
+
+/// The event ids already delivered, by timestamp, for exact de-duplication of overlapping reads.
+#[derive(Debug, Clone, Default)]
+pub struct SeenEvents {
+    by_time: BTreeMap<i64, Vec<String>>,
+    ids: HashSet<String>,
+    cap: usize,
+}
+
+impl SeenEvents {
+    /// Remembers at most `cap` ids (the oldest go first beyond that).
+    pub fn new(cap: usize) -> Self {
+        Self {
+            by_time: BTreeMap::new(),
+            ids: HashSet::new(),
+            cap: cap.max(1),
+        }
+    }
+
+    /// Records an event; `true` when it was not seen before.
+    pub fn insert(&mut self, timestamp_ms: i64, id: &str) -> bool {
+        if self.ids.contains(id) {
+            return false;
+        }
+        self.ids.insert(id.to_string());
+        self.by_time
+            .entry(timestamp_ms)
+            .or_default()
+            .push(id.to_string());
+        while self.ids.len() > self.cap {
+            let Some((_, old)) = self.by_time.pop_first() else {
+                break;
+            };
+            for id in old {
+                self.ids.remove(&id);
+            }
+        }
+        true
+    }
+
+    /// Forgets events before `start_ms`: a read starting there cannot return them.
+    pub fn forget_before(&mut self, start_ms: i64) {
+        let keep = self.by_time.split_off(&start_ms);
+        for id in std::mem::replace(&mut self.by_time, keep)
+            .into_values()
+            .flatten()
+        {
+            self.ids.remove(&id);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn newest(&self) -> Option<i64> {
+        self.by_time.last_key_value().map(|(t, _)| *t)
+    }
+}
+
+/// A read cut short by the page limit, continued with the same range and its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PendingRead {
+    start_ms: i64,
+    end_ms: i64,
+    token: String,
+}
+
+/// Where the next read of one log group starts, and what it has already delivered.
+#[derive(Debug, Clone)]
+pub struct LogCursor {
+    /// Timestamp of the newest event delivered.
+    newest_ms: Option<i64>,
+    /// End of the last read that was complete.
+    read_to_ms: Option<i64>,
+    pending: Option<PendingRead>,
+    seen: SeenEvents,
+    last_used: u64,
+}
+
+/// Late events are looked for at most this far before the end of the previous read.
+const LATE_LIMIT_MS: i64 = 10 * 60 * 1000;
+
+impl LogCursor {
+    pub fn new(max_ids: usize) -> Self {
+        Self {
+            newest_ms: None,
+            read_to_ms: None,
+            pending: None,
+            seen: SeenEvents::new(max_ids),
+            last_used: 0,
+        }
+    }
+
+    /// Start of the next read at `now_ms`: `lookback` back the first time; then the newest event
+    /// delivered (or the end of the last read) less `overlap`, but not further back than the
+    /// late limit before the last read's end (a quiet log is not re-scanned from its last line).
+    pub fn next_start(&self, now_ms: i64, lookback_ms: i64, overlap_ms: i64) -> i64 {
+        match self.read_to_ms {
+            None => now_ms - lookback_ms,
+            Some(read_to) => {
+                let resume = self.newest_ms.map_or(read_to, |n| n.min(read_to));
+                (resume - overlap_ms).max(read_to - LATE_LIMIT_MS.max(overlap_ms))
+            }
+        }
+    }
+
+    /// Prepares a read starting at `start_ms`: ids before it are forgotten.
+    pub fn begin(&mut self, start_ms: i64) {
+        self.seen.forget_before(start_ms);
+    }
+
+    /// Records a delivered event; `true` when it is new.
+    pub fn accept(&mut self, timestamp_ms: i64, event_id: &str) -> bool {
+        let new = self.seen.insert(timestamp_ms, event_id);
+        if new {
+            self.newest_ms = Some(self.newest_ms.map_or(timestamp_ms, |n| n.max(timestamp_ms)));
+        }
+        new
+    }
+
+    /// The read up to `end_ms` is complete.
+    pub fn complete(&mut self, end_ms: i64) {
+        self.read_to_ms = Some(self.read_to_ms.map_or(end_ms, |r| r.max(end_ms)));
+    }
+
+    pub fn seen(&self) -> &SeenEvents {
+        &self.seen
+    }
+}
+
+fn millis_to_utc(ms: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+}
+
+/// One log group read in a round: the group, the functions that log to it, the server-side
+/// pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct GroupRead {
+    group: String,
+    pattern: Option<String>,
+}
+
+/// What one group's read brought.
+struct GroupResult {
+    events: Vec<LogEvent>,
+    calls: u32,
+    error: Option<AwsError>,
+}
+
+const MAX_CURSORS: usize = 64;
+const MAX_IDS_PER_GROUP: usize = 50_000;
+
+/// Follows the logs of the functions in view (or the busiest), or reads REPORT lines for `--once`.
+pub struct LogsPoller {
+    clients: Clients,
+    shared: Arc<Shared>,
+    opts: Arc<AwsOptions>,
+    cursors: HashMap<GroupRead, LogCursor>,
+    pattern: Option<String>,
+    rounds: u64,
+}
+
+impl LogsPoller {
+    pub(crate) fn new(clients: Clients, shared: Arc<Shared>, opts: Arc<AwsOptions>) -> Self {
+        Self {
+            clients,
+            shared,
+            opts,
+            cursors: HashMap::new(),
+            pattern: None,
+            rounds: 0,
+        }
+    }
+
+    /// Runs rounds until the front end goes (or after one round with `--once`). Waits for
+    /// discovery, and for the first metrics round when it must pick the busiest functions.
+    pub async fn run(mut self, mut ctx: SourceContext) {
+        let mut discovered = self.shared.discovered.subscribe();
+        if discovered.wait_for(Option::is_some).await.is_err() {
+            return;
+        }
+        let needs_ranking = !ctx.once && ctx.requests.borrow().log_functions.is_empty();
+        if needs_ranking {
+            let mut ranked = self.shared.recent_invocations.subscribe();
+            let wait = ranked.wait_for(Option::is_some);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(60), wait).await;
+        }
+        loop {
+            let seen = ctx.requests.borrow_and_update().clone();
+            if !self.round_with(&ctx, &seen).await || ctx.once {
+                return;
+            }
+            let refocus = |a: &Request, b: &Request| {
+                a.log_functions != b.log_functions || a.log_filter_pattern != b.log_filter_pattern
+            };
+            wait_next(self.opts.logs_interval, &mut ctx.requests, &seen, refocus).await;
+        }
+    }
+
+    /// One round with the current request.
+    pub async fn round(&mut self, ctx: &SourceContext) -> bool {
+        let req = ctx.requests.borrow().clone();
+        self.round_with(ctx, &req).await
+    }
+
+    /// The functions to follow: those in view, or the busiest of the latest metrics round.
+    fn targets(&self, req: &Request, discovered: &Discovered) -> Vec<FunctionConfig> {
+        let known: HashMap<&str, &FunctionConfig> = discovered
+            .functions
+            .iter()
+            .map(|f| (f.name.as_str(), f))
+            .collect();
+        let chosen: Vec<FunctionConfig> = if req.log_functions.is_empty() {
+            let ranked = self.shared.recent_invocations.borrow().clone();
+            let mut busy: Vec<(&FunctionConfig, f64)> = discovered
+                .functions
+                .iter()
+                .filter_map(|f| {
+                    let n = ranked.as_ref()?.get(&f.name).copied()?;
+                    (n > 0.0).then_some((f, n))
+                })
+                .collect();
+            busy.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
+            busy.into_iter()
+                .take(self.opts.log_functions_max)
+                .map(|(f, _)| f.clone())
+                .collect()
+        } else {
+            req.log_functions
+                .iter()
+                .map(|n| {
+                    known
+                        .get(n.as_str())
+                        .map_or_else(|| FunctionConfig::named(n.clone()), |f| (*f).clone())
+                })
+                .collect()
+        };
+        chosen
+            .into_iter()
+            .filter(|f| discovered.has_log_group(f))
+            .collect()
+    }
+
+    async fn round_with(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+        self.rounds += 1;
+        let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+        let now = ctx.now();
+        let now_ms = now.timestamp_millis();
+
+        // Which groups to read, with which pattern, and which functions log to each.
+        let mut reads: BTreeMap<GroupRead, Vec<Arc<str>>> = BTreeMap::new();
+        let owners = |group: &str| -> Vec<Arc<str>> {
+            discovered
+                .functions
+                .iter()
+                .filter(|f| f.log_group_name() == group)
+                .map(|f| Arc::from(f.name.as_str()))
+                .collect()
+        };
+        let targets = if ctx.once {
+            discovered
+                .functions
+                .iter()
+                .filter(|f| discovered.has_log_group(f))
+                .cloned()
+                .collect()
+        } else {
+            self.targets(req, &discovered)
+        };
+        for f in &targets {
+            let pattern = if ctx.once {
+                Some(report_filter_pattern(f.log_format).to_string())
+            } else {
+                req.log_filter_pattern
+                    .clone()
+                    .filter(|p| !p.trim().is_empty())
+            };
+            let key = GroupRead {
+                group: f.log_group_name(),
+                pattern,
+            };
+            let entry = reads.entry(key).or_insert_with_key(|k| owners(&k.group));
+            if entry.is_empty() {
+                entry.push(Arc::from(f.name.as_str()));
+            }
+        }
+
+        if !ctx.once && req.log_filter_pattern != self.pattern {
+            // Another filter selects other lines: start the reads afresh.
+            self.cursors.clear();
+            self.pattern = req.log_filter_pattern.clone();
+        }
+
+        let mut events = Vec::new();
+        let mut calls = 0;
+        let mut first_error: Option<SourceError> = None;
+        for (key, functions) in reads {
+            let r = if ctx.once {
+                let start_ms = req.window.start(now).timestamp_millis();
+                let mut cursor = LogCursor::new(usize::MAX);
+                self.read_group(&key, &functions, &mut cursor, start_ms, now_ms, None)
+                    .await
+            } else {
+                let mut cursor = self
+                    .cursors
+                    .remove(&key)
+                    .unwrap_or_else(|| LogCursor::new(MAX_IDS_PER_GROUP));
+                cursor.last_used = self.rounds;
+                let (start_ms, end_ms, token) = match cursor.pending.take() {
+                    Some(p) => (p.start_ms, p.end_ms, Some(p.token)),
+                    None => {
+                        let lookback = millis(self.opts.logs_lookback)
+                            .min(req.window.length().num_milliseconds());
+                        let start =
+                            cursor.next_start(now_ms, lookback, millis(self.opts.logs_overlap));
+                        cursor.begin(start);
+                        (start, now_ms, None)
+                    }
+                };
+                let r = self
+                    .read_group(&key, &functions, &mut cursor, start_ms, end_ms, token)
+                    .await;
+                self.cursors.insert(key, cursor);
+                r
+            };
+            calls += r.calls;
+            events.extend(r.events);
+            if let Some(e) = r.error
+                && first_error.is_none()
+            {
+                first_error = Some(self.clients.source_error(&e));
+            }
+        }
+        self.evict_cursors();
+
+        events.sort_by_key(|e| e.timestamp);
+        if !events.is_empty() && !ctx.send(Update::Logs(events)).await {
+            return false;
+        }
+        let api = Update::ApiCalls(ApiCalls {
+            operation: FILTER_LOG_EVENTS.name,
+            calls,
+            billed_units: 0,
+        });
+        ctx.send(api).await && finish_round(ctx, Poller::Logs, first_error).await
+    }
+
+    /// Keeps the cursors of the groups read most recently.
+    fn evict_cursors(&mut self) {
+        if self.cursors.len() <= MAX_CURSORS {
+            return;
+        }
+        let mut by_use: Vec<(u64, GroupRead)> = self
+            .cursors
+            .iter()
+            .map(|(k, c)| (c.last_used, k.clone()))
+            .collect();
+        by_use.sort();
+        let excess = self.cursors.len() - MAX_CURSORS;
+        for (_, k) in by_use.into_iter().take(excess) {
+            self.cursors.remove(&k);
+        }
+    }
+
+    /// Reads `[start_ms, end_ms]` of one group, every page up to the page limit.
+    async fn read_group(
+        &self,
+        key: &GroupRead,
+        functions: &[Arc<str>],
+        cursor: &mut LogCursor,
+        start_ms: i64,
+        end_ms: i64,
+        mut token: Option<String>,
+    ) -> GroupResult {
+        let mut out = GroupResult {
+            events: Vec::new(),
+            calls: 0,
+            error: None,
+        };
+        let mut streams: HashMap<String, Arc<str>> = HashMap::new();
+        let mut pages = 0;
+        loop {
+            let this = self;
+            let page_token = token.clone();
+            let a = retry(&self.opts.backoff, AwsError::is_retryable, move || {
+                let page_token = page_token.clone();
+                async move {
+                    this.shared.log_limiter.acquire().await;
+                    this.clients
+                        .logs
+                        .filter_log_events()
+                        .log_group_name(&key.group)
+                        .start_time(start_ms)
+                        .end_time(end_ms)
+                        .set_filter_pattern(key.pattern.clone())
+                        .set_next_token(page_token)
+                        .set_limit(this.opts.logs_page_size.and_then(|n| i32::try_from(n).ok()))
+                        .send()
+                        .map_err_op(FILTER_LOG_EVENTS)
+                        .await
+                }
+            })
+            .await;
+            out.calls += a.calls;
+            pages += 1;
+            let page = match a.result {
+                Ok(p) => p,
+                Err(e) if e.facts.code.as_deref() == Some("ResourceNotFoundException") => {
+                    // The group is gone (or not created yet): nothing to read.
+                    cursor.complete(end_ms);
+                    return out;
+                }
+                Err(e) => {
+                    out.error = Some(e);
+                    return out;
+                }
+            };
+            for e in page.events() {
+                let (Some(ts), Some(message)) = (e.timestamp(), e.message()) else {
+                    continue;
+                };
+                let Some(timestamp) = millis_to_utc(ts) else {
+                    continue;
+                };
+                let stream_name = e.log_stream_name().unwrap_or_default();
+                if let Some(id) = e.event_id()
+                    && !cursor.accept(ts, id)
+                {
+                    continue;
+                }
+                let stream = streams
+                    .entry(stream_name.to_string())
+                    .or_insert_with(|| Arc::from(stream_name))
+                    .clone();
+                let Some(function) = attribute_stream(stream_name, functions) else {
+                    continue;
+                };
+                out.events.push(LogEvent {
+                    function: function.clone(),
+                    timestamp,
+                    stream,
+                    message: message.to_string(),
+                    event_id: e.event_id().map(str::to_string),
+                });
+            }
+            // An empty page may still carry a token: the scan is not finished.
+            match page.next_token().filter(|t| !t.is_empty()) {
+                None => {
+                    cursor.complete(end_ms);
+                    return out;
+                }
+                Some(t) if Some(t) == token.as_deref() => {
+                    cursor.complete(end_ms);
+                    return out;
+                }
+                Some(t) if pages >= self.opts.logs_max_pages.max(1) => {
+                    cursor.pending = Some(PendingRead {
+                        start_ms,
+                        end_ms,
+                        token: t.to_string(),
+                    });
+                    return out;
+                }
+                Some(t) => token = Some(t.to_string()),
+            }
+        }
+    }
+}
+
+fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_reads_deliver_each_event_once() {
+        let mut c = LogCursor::new(1000);
+        let overlap = 120_000;
+        // First read: the lookback.
+        let start = c.next_start(1_000_000, 900_000, overlap);
+        assert_eq!(start, 100_000);
+        c.begin(start);
+        assert!(c.accept(500_000, "a"));
+        assert!(c.accept(990_000, "b"));
+        assert!(c.accept(990_000, "c"), "same timestamp, other event");
+        c.complete(1_000_000);
+
+        // Next read starts at the newest event less the overlap and gets b and c again, plus a
+        // late event with an older timestamp and one at the very start.
+        let start = c.next_start(1_005_000, 900_000, overlap);
+        assert_eq!(start, 990_000 - overlap);
+        c.begin(start);
+        assert_eq!(c.seen().len(), 2, "a is before the start: forgotten");
+        assert!(!c.accept(990_000, "b"));
+        assert!(!c.accept(990_000, "c"));
+        assert!(c.accept(900_000, "late"));
+        assert!(c.accept(start, "edge"));
+        c.complete(1_005_000);
+
+        // The event exactly at the next start is still remembered.
+        let start2 = c.next_start(1_010_000, 900_000, overlap);
+        c.begin(start2);
+        assert_eq!(start2, start);
+        assert!(!c.accept(start, "edge"));
+    }
+
+    #[test]
+    fn quiet_logs_are_not_rescanned_from_their_last_line() {
+        let mut c = LogCursor::new(1000);
+        c.begin(0);
+        assert!(c.accept(1_000, "old"));
+        c.complete(10_000);
+        for round in 1..100 {
+            c.complete(10_000 + round * 60_000);
+        }
+        let read_to = 10_000 + 99 * 60_000;
+        let start = c.next_start(read_to + 5_000, 900_000, 120_000);
+        assert_eq!(start, read_to - LATE_LIMIT_MS);
+        // With no events ever, the overlap before the last read's end.
+        let mut c = LogCursor::new(10);
+        c.complete(50_000_000);
+        assert_eq!(
+            c.next_start(50_005_000, 900_000, 120_000),
+            50_000_000 - 120_000
+        );
+    }
+
+    #[test]
+    fn memory_stays_bounded() {
+        let mut seen = SeenEvents::new(10_000);
+        let mut c = LogCursor::new(10_000);
+        // A busy log: 100 events a second for an hour, read every 5 s with a 2-minute overlap.
+        let mut t = 0i64;
+        let mut max_len = 0;
+        for _round in 0..720 {
+            let start = c.next_start(t, 60_000, 120_000);
+            c.begin(start);
+            for i in 0..500 {
+                let ts = t - 5_000 + i * 10;
+                c.accept(ts, &format!("{ts}-{i}"));
+            }
+            t += 5_000;
+            c.complete(t);
+            max_len = max_len.max(c.seen().len());
+        }
+        assert!(max_len <= 10_000, "{max_len}");
+        // The hard cap drops the oldest timestamps first.
+        for i in 0..25_000 {
+            seen.insert(i, &i.to_string());
+        }
+        assert_eq!(seen.len(), 10_000);
+        assert!(!seen.insert(24_999, "24999"));
+        assert!(seen.insert(0, "0"), "the oldest were forgotten");
+    }
+
+    #[test]
+    fn streams_of_shared_groups_are_attributed() {
+        let fns: Vec<Arc<str>> = vec![Arc::from("orders"), Arc::from("orders-api")];
+        let f = attribute_stream("2026/03/14/orders-api[$LATEST]0123abcd", &fns);
+        assert_eq!(f.map(|f| &**f), Some("orders-api"));
+        let f = attribute_stream("2026/03/14/orders[3]0123abcd", &fns);
+        assert_eq!(f.map(|f| &**f), Some("orders"));
+        let one: Vec<Arc<str>> = vec![Arc::from("billing")];
+        let f = attribute_stream("2026/03/14/[$LATEST]0123abcdef", &one);
+        assert_eq!(f.map(|f| &**f), Some("billing"));
+        assert!(attribute_stream("x", &[]).is_none());
+    }
+
+    #[test]
+    fn report_patterns_follow_the_log_format() {
+        assert_eq!(
+            report_filter_pattern(LogFormat::Text),
+            "\"REPORT RequestId\""
+        );
+        assert_eq!(
+            report_filter_pattern(LogFormat::Json),
+            "{ $.type = \"platform.report\" }"
+        );
+    }
+}

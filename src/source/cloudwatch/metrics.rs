@@ -1,0 +1,806 @@
+//! Metrics through CloudWatch `GetMetricData`: every function × [`MetricKind`], one Duration p99
+//! over the whole window per function, and the Region-wide `ConcurrentExecutions` — batched at
+//! most [`MAX_QUERIES_PER_CALL`] queries a call, so a refresh costs `ceil(queries / 500)` calls.
+//!
+//! The first round reads the whole window; later rounds re-read only the trailing minutes Lambda
+//! may still fill in (5 periods or the longest function timeout, whichever is longer, counted
+//! from the previous successful round), except the calls that carry window-long queries, which
+//! read the whole window anyway — the number of calls never grows. A change of window reads the
+//! whole window again.
+//!
+//! Planning (which query goes into which call, over which time range, under which id) is pure and
+//! tested here; the poller only sends the plan and maps results back.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_sdk_cloudwatch::types::{
+    Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StatusCode,
+};
+use chrono::{DateTime, Duration, Utc};
+
+use super::discovery::{MapErrOp, next_token};
+use super::error::{AwsError, GET_METRIC_DATA};
+use super::{AwsOptions, Clients, Shared, finish_round};
+use crate::clock::floor_to;
+use crate::model::{Datapoint, FunctionConfig, MetricKind, MetricPoints, WindowStats};
+use crate::poll::{retry, wait_next};
+use crate::source::{Poller, Request, SourceContext};
+use crate::store::{ApiCalls, SourceError, TimeWindow, Update};
+
+/// GetMetricData's hard limit of queries a call.
+pub const MAX_QUERIES_PER_CALL: usize = 500;
+const NAMESPACE: &str = "AWS/Lambda";
+/// Percentile queries are tried again after this many rounds without them.
+const PERCENTILE_RETRY_ROUNDS: u64 = 60;
+
+/// Whose metric a query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryTarget {
+    /// The function at this index of the round's function list.
+    Function(usize),
+    /// The whole Region (no dimensions).
+    Region,
+}
+
+/// What a query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryKind {
+    /// One point per period of the window.
+    Series(MetricKind),
+    /// Duration p99 over the whole window, one point.
+    WindowP99,
+}
+
+impl QueryKind {
+    pub fn is_percentile(self) -> bool {
+        matches!(
+            self,
+            QueryKind::WindowP99 | QueryKind::Series(MetricKind::DurationP99)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuerySpec {
+    pub target: QueryTarget,
+    pub kind: QueryKind,
+}
+
+/// A half-open time range `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeRange {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// One GetMetricData call: its time range and the queries (indexes into [`MetricsPlan::specs`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallPlan {
+    pub range: TimeRange,
+    pub queries: Vec<usize>,
+}
+
+/// The calls of one round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsPlan {
+    pub specs: Vec<QuerySpec>,
+    pub calls: Vec<CallPlan>,
+    pub period_s: u32,
+    /// The whole window, `[start, end of the current period)`.
+    pub window: TimeRange,
+    /// Period of the window-long p99 queries: the window's length in whole periods.
+    pub window_period_s: u32,
+}
+
+/// The id of query `index`: ids must start with a lower-case letter.
+pub fn query_id(index: usize) -> String {
+    format!("q{index}")
+}
+
+/// The index behind an id made by [`query_id`].
+pub fn parse_query_id(id: &str) -> Option<usize> {
+    let digits = id.strip_prefix('q')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Where a trailing re-read starts: `lookback` before the previous successful round (so a gap of
+/// failed rounds is filled in too), aligned to the period and never before the window.
+/// `lookback` is at least 5 periods, or the longest timeout rounded up to whole periods.
+pub fn reread_from(
+    window: TimeWindow,
+    now: DateTime<Utc>,
+    previous_round: DateTime<Utc>,
+    longest_timeout_s: u32,
+) -> DateTime<Utc> {
+    let period = i64::from(window.period_s());
+    let timeout_periods = i64::from(longest_timeout_s.div_ceil(window.period_s()));
+    let lookback = Duration::seconds(period * timeout_periods.max(5));
+    let anchor = previous_round.min(now);
+    floor_to(anchor - lookback, period).max(window.start(now))
+}
+
+impl MetricsPlan {
+    /// Plans a round for `functions` functions at `now`. `reread_from` is `None` for a full read
+    /// of the window. Without `percentiles` the p99 queries are left out.
+    pub fn new(
+        functions: usize,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        reread_from: Option<DateTime<Utc>>,
+        percentiles: bool,
+    ) -> Self {
+        let period_s = window.period_s();
+        let period = i64::from(period_s);
+        let start = window.start(now);
+        let end = floor_to(now, period) + Duration::seconds(period);
+        let full = TimeRange {
+            from: start,
+            to: end,
+        };
+        let window_period_s = u32::try_from((end - start).num_seconds())
+            .unwrap_or(period_s)
+            .max(period_s);
+
+        // Window-long queries first: they need the whole window, and the calls that carry them
+        // read it whole; the series fill the rest of those calls, then calls of their own.
+        let mut specs = Vec::with_capacity(functions * (MetricKind::ALL.len() + 1) + 1);
+        if percentiles {
+            specs.extend((0..functions).map(|i| QuerySpec {
+                target: QueryTarget::Function(i),
+                kind: QueryKind::WindowP99,
+            }));
+        }
+        specs.push(QuerySpec {
+            target: QueryTarget::Region,
+            kind: QueryKind::Series(MetricKind::ConcurrentExecutions),
+        });
+        for i in 0..functions {
+            for kind in MetricKind::ALL {
+                if kind == MetricKind::DurationP99 && !percentiles {
+                    continue;
+                }
+                specs.push(QuerySpec {
+                    target: QueryTarget::Function(i),
+                    kind: QueryKind::Series(kind),
+                });
+            }
+        }
+
+        let trailing = reread_from.map(|from| TimeRange {
+            from: floor_to(from, period).clamp(start, end),
+            to: end,
+        });
+        let calls = (0..specs.len())
+            .collect::<Vec<_>>()
+            .chunks(MAX_QUERIES_PER_CALL)
+            .map(|chunk| {
+                let window_long = chunk.iter().any(|&i| specs[i].kind == QueryKind::WindowP99);
+                CallPlan {
+                    range: match trailing {
+                        Some(t) if !window_long => t,
+                        _ => full,
+                    },
+                    queries: chunk.to_vec(),
+                }
+            })
+            .collect();
+        Self {
+            specs,
+            calls,
+            period_s,
+            window: full,
+            window_period_s,
+        }
+    }
+
+    /// Queries in the plan, i.e. CloudWatch's billed "metrics requested" per round.
+    pub fn query_count(&self) -> usize {
+        self.specs.len()
+    }
+
+    /// The SDK query for spec `index`.
+    pub fn query(&self, index: usize, functions: &[FunctionConfig]) -> Option<MetricDataQuery> {
+        let spec = self.specs.get(index)?;
+        let dimensions = match spec.target {
+            QueryTarget::Region => None,
+            QueryTarget::Function(f) => Some(vec![
+                Dimension::builder()
+                    .name("FunctionName")
+                    .value(&functions.get(f)?.name)
+                    .build(),
+            ]),
+        };
+        let (metric, stat, period) = match spec.kind {
+            QueryKind::Series(kind) => (kind.metric_name(), kind.statistic(), self.period_s),
+            QueryKind::WindowP99 => ("Duration", "p99", self.window_period_s),
+        };
+        Some(
+            MetricDataQuery::builder()
+                .id(query_id(index))
+                .return_data(true)
+                .metric_stat(
+                    MetricStat::builder()
+                        .metric(
+                            Metric::builder()
+                                .namespace(NAMESPACE)
+                                .metric_name(metric)
+                                .set_dimensions(dimensions)
+                                .build(),
+                        )
+                        .period(i32::try_from(period).unwrap_or(i32::MAX))
+                        .stat(stat)
+                        .build(),
+                )
+                .build(),
+        )
+    }
+
+    /// The updates for the points read by call `call` (`points` by spec index). Queries without
+    /// an answer are left out, so the store keeps what it had for them.
+    pub fn updates(
+        &self,
+        call: &CallPlan,
+        points: &HashMap<usize, Vec<Datapoint>>,
+        functions: &[FunctionConfig],
+    ) -> (Vec<MetricPoints>, Vec<(String, WindowStats)>) {
+        let mut series = Vec::new();
+        let mut stats = Vec::new();
+        for &i in &call.queries {
+            let (Some(spec), Some(pts)) = (self.specs.get(i), points.get(&i)) else {
+                continue;
+            };
+            let function = match spec.target {
+                QueryTarget::Region => None,
+                QueryTarget::Function(f) => match functions.get(f) {
+                    Some(f) => Some(f.name.clone()),
+                    None => continue,
+                },
+            };
+            match spec.kind {
+                QueryKind::Series(metric) => series.push(MetricPoints {
+                    function,
+                    metric,
+                    from: call.range.from,
+                    to: call.range.to,
+                    period_s: self.period_s,
+                    points: pts.clone(),
+                }),
+                QueryKind::WindowP99 => {
+                    if let Some(name) = function {
+                        let p99 = pts.iter().map(|p| p.value).find(|v| v.is_finite());
+                        stats.push((
+                            name,
+                            WindowStats {
+                                duration_p99_ms: p99,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        (series, stats)
+    }
+}
+
+fn to_chrono(t: &aws_sdk_cloudwatch::primitives::DateTime) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+fn to_aws(t: DateTime<Utc>) -> aws_sdk_cloudwatch::primitives::DateTime {
+    aws_sdk_cloudwatch::primitives::DateTime::from_secs(t.timestamp())
+}
+
+/// What one call (all its pages) brought back.
+struct CallResult {
+    points: HashMap<usize, Vec<Datapoint>>,
+    requests: u32,
+    /// Requests that were answered, for billing.
+    answered: u32,
+    error: Option<AwsError>,
+}
+
+/// Reads metrics every minute (or at once on "refresh now" or a new window).
+pub struct MetricsPoller {
+    clients: Clients,
+    shared: Arc<Shared>,
+    opts: Arc<AwsOptions>,
+    /// Window and `now` of the last round whose every call succeeded.
+    last_ok: Option<(TimeWindow, DateTime<Utc>)>,
+    /// Functions of the last successful round: new ones need a full read.
+    last_functions: Vec<String>,
+    percentiles: bool,
+    rounds: u64,
+    percentiles_off_since: u64,
+}
+
+impl MetricsPoller {
+    pub(crate) fn new(clients: Clients, shared: Arc<Shared>, opts: Arc<AwsOptions>) -> Self {
+        Self {
+            clients,
+            shared,
+            opts,
+            last_ok: None,
+            last_functions: Vec::new(),
+            percentiles: true,
+            rounds: 0,
+            percentiles_off_since: 0,
+        }
+    }
+
+    /// Runs rounds until the front end goes (or after one round with `--once`). Waits for
+    /// discovery's first round before the first.
+    pub async fn run(mut self, mut ctx: SourceContext) {
+        let mut discovered = self.shared.discovered.subscribe();
+        if discovered.wait_for(Option::is_some).await.is_err() {
+            return;
+        }
+        loop {
+            let seen = ctx.requests.borrow_and_update().clone();
+            if !self.round_with(&ctx, &seen).await || ctx.once {
+                return;
+            }
+            let new_window = |a: &Request, b: &Request| a.window != b.window;
+            wait_next(
+                self.opts.metrics_interval,
+                &mut ctx.requests,
+                &seen,
+                new_window,
+            )
+            .await;
+        }
+    }
+
+    /// One round with the current request.
+    pub async fn round(&mut self, ctx: &SourceContext) -> bool {
+        let req = ctx.requests.borrow().clone();
+        self.round_with(ctx, &req).await
+    }
+
+    async fn round_with(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+        self.rounds += 1;
+        if !self.percentiles && self.rounds - self.percentiles_off_since >= PERCENTILE_RETRY_ROUNDS
+        {
+            self.percentiles = true;
+        }
+        let functions: Vec<FunctionConfig> = self
+            .shared
+            .discovered
+            .borrow()
+            .as_ref()
+            .map(|d| d.functions.clone())
+            .unwrap_or_default();
+        let now = ctx.now();
+        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+        let reread = match self.last_ok {
+            Some((w, prev)) if w == req.window && names == self.last_functions => {
+                let longest = functions
+                    .iter()
+                    .filter_map(|f| f.timeout_s)
+                    .max()
+                    .unwrap_or(0);
+                Some(reread_from(req.window, now, prev, longest))
+            }
+            _ => None,
+        };
+        let mut plan = MetricsPlan::new(functions.len(), req.window, now, reread, self.percentiles);
+
+        let mut requests = 0;
+        let mut billed = 0;
+        let mut series = Vec::new();
+        let mut stats = Vec::new();
+        let mut first_error: Option<SourceError> = None;
+        let mut percentile_note: Option<SourceError> = None;
+        let mut invocations: HashMap<String, f64> = HashMap::new();
+        let mut i = 0;
+        while i < plan.calls.len() {
+            let call = plan.calls[i].clone();
+            let r = self.call(&plan, &call, &functions).await;
+            requests += r.requests;
+            billed += r.answered * call.queries.len() as u32;
+            match &r.error {
+                Some(e)
+                    if e.facts.is_server_error()
+                        && self.percentiles
+                        && call
+                            .queries
+                            .iter()
+                            .any(|&q| plan.specs[q].kind.is_percentile()) =>
+                {
+                    // Endpoints that cannot compute percentiles (some emulators, some
+                    // partitions) fail the whole call: plan again without them and carry on.
+                    self.percentiles = false;
+                    self.percentiles_off_since = self.rounds;
+                    percentile_note = Some(SourceError::new(
+                        "Duration percentiles are not available from this endpoint; p99 shows as —.",
+                        Some(
+                            "The other metrics are read as usual; percentiles are tried again in an hour.",
+                        ),
+                    ));
+                    // The window p99 queries come first, so this is the first call: starting
+                    // over costs nothing already answered.
+                    plan = MetricsPlan::new(functions.len(), req.window, now, reread, false);
+                    series.clear();
+                    stats.clear();
+                    invocations.clear();
+                    i = 0;
+                    continue;
+                }
+                Some(e) if first_error.is_none() => {
+                    first_error = Some(self.clients.source_error(e));
+                }
+                _ => {}
+            }
+            let (s, w) = plan.updates(&call, &r.points, &functions);
+            for m in &s {
+                if m.metric == MetricKind::Invocations
+                    && let Some(name) = &m.function
+                {
+                    *invocations.entry(name.clone()).or_default() +=
+                        m.points.iter().map(|p| p.value).sum::<f64>();
+                }
+            }
+            series.extend(s);
+            stats.extend(w);
+            i += 1;
+        }
+        if !plan.specs.iter().any(|s| s.kind == QueryKind::WindowP99) {
+            // No window p99 this round: say so rather than keep a stale one.
+            stats = functions
+                .iter()
+                .map(|f| (f.name.clone(), WindowStats::default()))
+                .collect();
+        }
+        if first_error.is_none() {
+            self.last_ok = Some((req.window, now));
+            self.last_functions = names;
+        }
+        if !invocations.is_empty() || first_error.is_none() {
+            self.shared
+                .recent_invocations
+                .send_replace(Some(Arc::new(invocations)));
+        }
+
+        let mut updates = Vec::new();
+        if !series.is_empty() {
+            updates.push(Update::Metrics(series));
+        }
+        if !stats.is_empty() {
+            updates.push(Update::WindowStats(stats));
+        }
+        updates.push(Update::ApiCalls(ApiCalls {
+            operation: GET_METRIC_DATA.name,
+            calls: requests,
+            billed_units: billed,
+        }));
+        if first_error.is_none()
+            && let Some(note) = percentile_note
+        {
+            // Recorded before the round's success, so it is shown as the last problem without
+            // marking the data stale.
+            updates.push(Update::Failed {
+                poller: Poller::Metrics,
+                at: now,
+                error: note,
+            });
+        }
+        for u in updates {
+            if !ctx.send(u).await {
+                return false;
+            }
+        }
+        finish_round(ctx, Poller::Metrics, first_error).await
+    }
+
+    /// Sends one planned call, following `NextToken`, retrying throttled pages.
+    async fn call(
+        &self,
+        plan: &MetricsPlan,
+        call: &CallPlan,
+        functions: &[FunctionConfig],
+    ) -> CallResult {
+        let queries: Vec<MetricDataQuery> = call
+            .queries
+            .iter()
+            .filter_map(|&i| plan.query(i, functions))
+            .collect();
+        let mut out = CallResult {
+            points: HashMap::new(),
+            requests: 0,
+            answered: 0,
+            error: None,
+        };
+        let mut token: Option<String> = None;
+        let mut pages = 0u32;
+        loop {
+            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+                self.clients
+                    .cloudwatch
+                    .get_metric_data()
+                    .set_metric_data_queries(Some(queries.clone()))
+                    .start_time(to_aws(call.range.from))
+                    .end_time(to_aws(call.range.to))
+                    .scan_by(ScanBy::TimestampAscending)
+                    .set_next_token(token.clone())
+                    .send()
+                    .map_err_op(GET_METRIC_DATA)
+            })
+            .await;
+            out.requests += a.calls;
+            pages += 1;
+            let page = match a.result {
+                Ok(p) => p,
+                Err(e) => {
+                    out.error = Some(e);
+                    return out;
+                }
+            };
+            out.answered += 1;
+            for r in page.metric_data_results() {
+                let Some(index) = r.id().and_then(parse_query_id) else {
+                    continue;
+                };
+                if matches!(
+                    r.status_code(),
+                    Some(StatusCode::InternalError | StatusCode::Forbidden)
+                ) {
+                    // No usable answer for this query: keep what the store has.
+                    out.points.remove(&index);
+                    continue;
+                }
+                let pts = out.points.entry(index).or_default();
+                for (t, v) in r.timestamps().iter().zip(r.values()) {
+                    if let Some(at) = to_chrono(t)
+                        && v.is_finite()
+                    {
+                        pts.push(Datapoint { at, value: *v });
+                    }
+                }
+            }
+            token = next_token(page.next_token(), token.as_deref());
+            // A bound on pages, in case a service kept handing out tokens.
+            if token.is_none() || pages >= 1000 {
+                return out;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 14, 9, 26, 53).unwrap()
+    }
+
+    #[test]
+    fn a_hundred_and_twenty_functions_take_two_calls() {
+        let plan = MetricsPlan::new(120, TimeWindow::minutes(60), now(), None, true);
+        // 120 × 7 series + 120 window p99 + 1 Region-wide concurrency.
+        assert_eq!(plan.query_count(), 120 * 7 + 120 + 1);
+        assert_eq!(plan.calls.len(), 2);
+        assert!(
+            plan.calls
+                .iter()
+                .all(|c| c.queries.len() <= MAX_QUERIES_PER_CALL)
+        );
+        assert_eq!(plan.calls[0].queries.len(), 500);
+        assert_eq!(plan.calls[1].queries.len(), 461);
+        // Every query exactly once.
+        let mut all: Vec<usize> = plan.calls.iter().flat_map(|c| c.queries.clone()).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..plan.query_count()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn calls_are_the_ceiling_of_queries_over_500() {
+        for (functions, percentiles) in [
+            (0, true),
+            (1, true),
+            (62, true),
+            (63, true),
+            (500, true),
+            (83, false),
+            (84, false),
+        ] {
+            let plan =
+                MetricsPlan::new(functions, TimeWindow::minutes(60), now(), None, percentiles);
+            let per_function = if percentiles { 8 } else { 6 };
+            let queries = functions * per_function + 1;
+            assert_eq!(plan.query_count(), queries);
+            assert_eq!(
+                plan.calls.len(),
+                queries.div_ceil(500),
+                "{functions} functions"
+            );
+            assert!(plan.calls.iter().all(|c| c.queries.len() <= 500));
+        }
+    }
+
+    #[test]
+    fn ids_start_lowercase_and_map_back() {
+        let plan = MetricsPlan::new(3, TimeWindow::minutes(60), now(), None, true);
+        let functions: Vec<FunctionConfig> = ["a", "b", "c"]
+            .into_iter()
+            .map(FunctionConfig::named)
+            .collect();
+        for i in 0..plan.query_count() {
+            let q = plan.query(i, &functions).expect("query");
+            let id = q.id().expect("id");
+            assert!(id.starts_with(|c: char| c.is_ascii_lowercase()), "{id}");
+            assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            assert_eq!(parse_query_id(id), Some(i));
+        }
+        for bad in [
+            "",
+            "q",
+            "m1",
+            "q-1",
+            "q1x",
+            "Q1",
+            "q99999999999999999999999",
+        ] {
+            assert_eq!(parse_query_id(bad), None, "{bad}");
+        }
+        // The mapping between ids and (function, metric).
+        let q = plan.query(0, &functions).expect("q0");
+        let stat = q.metric_stat().expect("stat");
+        assert_eq!(stat.stat(), Some("p99"));
+        assert_eq!(stat.period(), Some(3600));
+        assert_eq!(
+            stat.metric()
+                .and_then(|m| m.dimensions().first())
+                .and_then(|d| d.value()),
+            Some("a")
+        );
+        let region = plan
+            .specs
+            .iter()
+            .position(|s| s.target == QueryTarget::Region)
+            .expect("region");
+        let q = plan.query(region, &functions).expect("region query");
+        let stat = q.metric_stat().expect("stat");
+        assert_eq!(stat.metric().map(|m| m.dimensions().len()), Some(0));
+        assert_eq!(
+            stat.metric().and_then(|m| m.metric_name()),
+            Some("ConcurrentExecutions")
+        );
+        assert_eq!(stat.stat(), Some("Maximum"));
+        let errors = plan
+            .specs
+            .iter()
+            .position(|s| {
+                *s == QuerySpec {
+                    target: QueryTarget::Function(2),
+                    kind: QueryKind::Series(MetricKind::Errors),
+                }
+            })
+            .expect("c errors");
+        let q = plan.query(errors, &functions).expect("query");
+        let stat = q.metric_stat().expect("stat");
+        assert_eq!(stat.metric().and_then(|m| m.metric_name()), Some("Errors"));
+        assert_eq!(
+            stat.metric()
+                .and_then(|m| m.dimensions().first())
+                .and_then(|d| d.value()),
+            Some("c")
+        );
+        assert_eq!((stat.stat(), stat.period()), (Some("Sum"), Some(60)));
+        assert!(plan.query(plan.query_count(), &functions).is_none());
+    }
+
+    #[test]
+    fn periods_and_start_times_are_aligned() {
+        for w in TimeWindow::PRESETS {
+            let plan = MetricsPlan::new(2, w, now(), None, true);
+            let p = i64::from(plan.period_s);
+            assert_eq!(plan.window.from.timestamp() % p, 0, "{w}");
+            assert_eq!(plan.window.to.timestamp() % p, 0, "{w}");
+            assert!(plan.window.to > now());
+            assert_eq!(plan.window_period_s % 60, 0);
+            assert_eq!(
+                i64::from(plan.window_period_s),
+                (plan.window.to - plan.window.from).num_seconds()
+            );
+            assert_eq!(plan.window.from, w.start(now()));
+        }
+        let plan = MetricsPlan::new(1, TimeWindow::minutes(60), now(), None, true);
+        assert_eq!(
+            plan.window.from,
+            Utc.with_ymd_and_hms(2026, 3, 14, 8, 27, 0).unwrap()
+        );
+        assert_eq!(
+            plan.window.to,
+            Utc.with_ymd_and_hms(2026, 3, 14, 9, 27, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn later_rounds_reread_the_trailing_minutes() {
+        let w = TimeWindow::minutes(60);
+        let prev = now() - Duration::seconds(60);
+        // Five periods before the previous round, at the least.
+        let from = reread_from(w, now(), prev, 3);
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 3, 14, 9, 20, 0).unwrap());
+        // A 15-minute timeout looks further back.
+        let from = reread_from(w, now(), prev, 900);
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 3, 14, 9, 10, 0).unwrap());
+        // Never before the window.
+        let from = reread_from(w, now(), now() - Duration::hours(5), 0);
+        assert_eq!(from, w.start(now()));
+
+        // Without window-long queries every call reads the trailing range.
+        let plan = MetricsPlan::new(120, w, now(), Some(from + Duration::minutes(50)), false);
+        assert!(
+            plan.calls
+                .iter()
+                .all(|c| c.range.from == from + Duration::minutes(50))
+        );
+        // The calls carrying the window p99 read the whole window; the call count stays.
+        let trailing = Utc.with_ymd_and_hms(2026, 3, 14, 9, 20, 0).unwrap();
+        let plan = MetricsPlan::new(120, w, now(), Some(trailing), true);
+        assert_eq!(plan.calls.len(), 2);
+        assert_eq!(plan.calls[0].range, plan.window);
+        assert_eq!(plan.calls[1].range.from, trailing);
+        let plan = MetricsPlan::new(600, w, now(), Some(trailing), true);
+        let full = plan.calls.iter().filter(|c| c.range == plan.window).count();
+        assert_eq!(full, 2, "600 window p99 queries fill two calls");
+    }
+
+    #[test]
+    fn results_map_back_to_functions_and_metrics() {
+        let functions: Vec<FunctionConfig> =
+            ["a", "b"].into_iter().map(FunctionConfig::named).collect();
+        let plan = MetricsPlan::new(2, TimeWindow::minutes(60), now(), None, true);
+        let call = &plan.calls[0];
+        let find = |spec: QuerySpec| plan.specs.iter().position(|s| *s == spec).expect("spec");
+        let inv_b = find(QuerySpec {
+            target: QueryTarget::Function(1),
+            kind: QueryKind::Series(MetricKind::Invocations),
+        });
+        let p99_a = find(QuerySpec {
+            target: QueryTarget::Function(0),
+            kind: QueryKind::WindowP99,
+        });
+        let region = find(QuerySpec {
+            target: QueryTarget::Region,
+            kind: QueryKind::Series(MetricKind::ConcurrentExecutions),
+        });
+        let at = plan.window.from;
+        let mut points = HashMap::new();
+        points.insert(inv_b, vec![Datapoint { at, value: 7.0 }]);
+        points.insert(p99_a, vec![Datapoint { at, value: 812.5 }]);
+        points.insert(region, Vec::new());
+        let (series, stats) = plan.updates(call, &points, &functions);
+        assert_eq!(series.len(), 2, "unanswered queries are left out");
+        let inv = series
+            .iter()
+            .find(|m| m.metric == MetricKind::Invocations)
+            .expect("inv");
+        assert_eq!(inv.function.as_deref(), Some("b"));
+        assert_eq!(
+            (inv.from, inv.to, inv.period_s),
+            (plan.window.from, plan.window.to, 60)
+        );
+        assert_eq!(inv.points, vec![Datapoint { at, value: 7.0 }]);
+        let conc = series
+            .iter()
+            .find(|m| m.function.is_none())
+            .expect("region");
+        assert_eq!(conc.metric, MetricKind::ConcurrentExecutions);
+        assert_eq!(
+            stats,
+            vec![(
+                "a".to_string(),
+                WindowStats {
+                    duration_p99_ms: Some(812.5)
+                }
+            )]
+        );
+    }
+}

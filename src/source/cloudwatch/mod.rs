@@ -1,0 +1,485 @@
+//! The real AWS account: Lambda for the functions, CloudWatch for metrics and alarms, CloudWatch
+//! Logs for log lines.
+//!
+//! ```text
+//!  DiscoveryPoller ──(functions, log groups)──▶ MetricsPoller ──(recent invocations)──▶ LogsPoller
+//!   ListFunctions, ListMetrics,                  GetMetricData                          FilterLogEvents
+//!   DescribeLogGroups, GetAccountSettings                                               (rate limited)
+//!  AlarmsPoller
+//!   DescribeAlarms
+//! ```
+//!
+//! Each poller is a tokio task sending [`Update`]s; the pollers share what discovery found through
+//! a `watch` channel, never a lock held across an await. Configuration follows the AWS CLI:
+//! the default credential chain, `--profile`, `--region`, `--endpoint-url`, and the
+//! `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` variables.
+//!
+//! Retries: the SDK's own retries are switched off (one HTTP request per SDK call, so call counts
+//! are exact) and [`crate::poll::retry`] backs off with full jitter on throttling and server errors.
+
+mod alarms;
+mod discovery;
+pub mod error;
+mod logs;
+mod metrics;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudwatch::config::ProvideCredentials;
+use aws_sdk_cloudwatch::error::DisplayErrorContext;
+use globset::{Glob, GlobMatcher};
+use tokio::sync::watch;
+
+pub use alarms::{AlarmsPoller, alarm_from_composite, alarm_from_metric};
+pub use discovery::{DiscoveryPoller, function_from_lambda, merge_functions};
+pub use error::{AwsError, ErrorFacts, Operation, Service};
+pub use logs::{LogCursor, LogsPoller, SeenEvents, attribute_stream, report_filter_pattern};
+pub use metrics::{
+    CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, QueryKind, QuerySpec, QueryTarget,
+    TimeRange, parse_query_id, query_id, reread_from,
+};
+
+use crate::model::FunctionConfig;
+use crate::poll::{Backoff, RateLimiter};
+use crate::source::{Poller, Source, SourceContext, SourceKind};
+use crate::store::{SourceError, Update};
+
+/// Every AWS action lambdatop calls: all reads. The README's IAM policy lists exactly these.
+pub const AWS_OPERATIONS: &[&str] = &[
+    "lambda:ListFunctions",
+    "lambda:GetAccountSettings",
+    "cloudwatch:GetMetricData",
+    "cloudwatch:ListMetrics",
+    "cloudwatch:DescribeAlarms",
+    "logs:DescribeLogGroups",
+    "logs:FilterLogEvents",
+];
+
+/// How to reach the account and how often to read it.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// `--profile`; the default chain (and `AWS_PROFILE`) when `None`.
+    pub profile: Option<String>,
+    /// `--region`; `AWS_REGION` or the profile's when `None`.
+    pub region: Option<String>,
+    /// `--endpoint-url`: one endpoint for every service (a local emulator). Wins over the
+    /// `AWS_ENDPOINT_URL*` variables, as in the AWS CLI.
+    pub endpoint_url: Option<String>,
+    /// `--functions GLOB`: only functions whose name matches.
+    pub functions: Option<String>,
+    pub discovery_interval: Duration,
+    pub metrics_interval: Duration,
+    pub alarms_interval: Duration,
+    pub logs_interval: Duration,
+    /// FilterLogEvents calls a second, shared by every log read (the account quota can be 5/s).
+    pub logs_rate_limit_per_s: f64,
+    /// Functions whose logs are followed when the front end names none (the busiest).
+    pub log_functions_max: usize,
+    /// How far back the first log read of a function goes.
+    pub logs_lookback: Duration,
+    /// How far each log read overlaps the previous one, for late-ingested events.
+    pub logs_overlap: Duration,
+    /// FilterLogEvents pages read per log group and round at most; a longer read goes on next
+    /// round where it stopped.
+    pub logs_max_pages: u32,
+    /// Events per FilterLogEvents page; the service's default (up to 10,000) when `None`.
+    pub logs_page_size: Option<u32>,
+    /// Retries of throttled and failed calls.
+    pub backoff: Backoff,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            functions: None,
+            discovery_interval: Duration::from_secs(600),
+            metrics_interval: Duration::from_secs(60),
+            alarms_interval: Duration::from_secs(60),
+            logs_interval: Duration::from_secs(5),
+            logs_rate_limit_per_s: 5.0,
+            log_functions_max: 5,
+            logs_lookback: Duration::from_secs(15 * 60),
+            logs_overlap: Duration::from_secs(120),
+            logs_max_pages: 20,
+            logs_page_size: None,
+            backoff: Backoff::default(),
+        }
+    }
+}
+
+/// The endpoint each service is reached at, for "cannot reach" messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub lambda: String,
+    pub cloudwatch: String,
+    pub logs: String,
+}
+
+impl Endpoints {
+    /// The endpoint of `service`: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else
+    /// `AWS_ENDPOINT_URL`, else the public one of the Region.
+    pub fn resolve(endpoint_url: Option<&str>, region: &str) -> Self {
+        let one = |s: Service| {
+            endpoint_url
+                .map(str::to_string)
+                .or_else(|| std::env::var(format!("AWS_ENDPOINT_URL_{}", s.env_suffix())).ok())
+                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+                .filter(|e| !e.trim().is_empty())
+                .unwrap_or_else(|| {
+                    let suffix = if region.starts_with("cn-") {
+                        "amazonaws.com.cn"
+                    } else {
+                        "amazonaws.com"
+                    };
+                    format!("https://{}.{region}.{suffix}", s.endpoint_prefix())
+                })
+        };
+        Self {
+            lambda: one(Service::Lambda),
+            cloudwatch: one(Service::CloudWatch),
+            logs: one(Service::Logs),
+        }
+    }
+
+    pub fn of(&self, service: Service) -> &str {
+        match service {
+            Service::Lambda => &self.lambda,
+            Service::CloudWatch => &self.cloudwatch,
+            Service::Logs => &self.logs,
+        }
+    }
+}
+
+/// The three SDK clients and where they point.
+#[derive(Clone, Debug)]
+pub(crate) struct Clients {
+    pub lambda: aws_sdk_lambda::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub endpoints: Arc<Endpoints>,
+}
+
+impl Clients {
+    pub fn source_error(&self, e: &AwsError) -> SourceError {
+        e.to_source_error(self.endpoints.of(e.operation.service))
+    }
+}
+
+/// What discovery found, shared with the other pollers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Discovered {
+    pub functions: Vec<FunctionConfig>,
+    /// Log groups under `/aws/lambda/` that exist, when DescribeLogGroups could tell.
+    pub log_groups: Option<HashSet<String>>,
+}
+
+impl Discovered {
+    /// Whether `f`'s log group can be read: custom groups are assumed to exist, default ones
+    /// must have been listed (when listing worked).
+    pub fn has_log_group(&self, f: &FunctionConfig) -> bool {
+        let group = f.log_group_name();
+        match &self.log_groups {
+            Some(known) if group.starts_with(discovery::LAMBDA_LOG_GROUP_PREFIX) => {
+                known.contains(&group)
+            }
+            _ => true,
+        }
+    }
+}
+
+/// State the pollers share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// `None` until discovery's first round.
+    pub discovered: watch::Sender<Option<Arc<Discovered>>>,
+    /// Invocations per function in the latest metrics round; `None` before it.
+    pub recent_invocations: watch::Sender<Option<Arc<HashMap<String, f64>>>>,
+    /// Paces every FilterLogEvents call.
+    pub log_limiter: RateLimiter,
+}
+
+/// The AWS source. Build it with [`CloudWatchSource::connect`], hand it to the front end as a
+/// `Box<dyn Source>`.
+pub struct CloudWatchSource {
+    clients: Clients,
+    region: String,
+    opts: AwsOptions,
+    filter: Option<GlobMatcher>,
+}
+
+/// The four pollers of a [`CloudWatchSource`], for running rounds one at a time (tests).
+pub struct CloudWatchPollers {
+    pub discovery: DiscoveryPoller,
+    pub metrics: MetricsPoller,
+    pub alarms: AlarmsPoller,
+    pub logs: LogsPoller,
+}
+
+fn compile_filter(pattern: Option<&str>) -> Result<Option<GlobMatcher>, SourceError> {
+    pattern
+        .map(|p| {
+            Glob::new(p).map(|g| g.compile_matcher()).map_err(|e| {
+                SourceError::new(
+                    format!("Invalid --functions pattern `{p}`: {}.", e.kind()),
+                    Some("Use a glob such as `orders-*` or `*-prod-?`."),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// The config loader as lambdatop uses it: the options applied, SDK retries off (ours back off
+/// with jitter instead), bounded timeouts.
+pub fn config_loader(opts: &AwsOptions) -> aws_config::ConfigLoader {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(1))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &opts.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(e) = &opts.endpoint_url {
+        loader = loader.endpoint_url(e);
+    }
+    loader
+}
+
+/// Resolves the credentials once, so a missing or expired login is reported before the
+/// dashboard starts.
+pub async fn check_credentials(sdk: &SdkConfig, profile: Option<&str>) -> Result<(), SourceError> {
+    let no_credentials =
+        || SourceError::new(error::NO_CREDENTIALS, Some(error::NO_CREDENTIALS_HINT));
+    let provider = sdk.credentials_provider().ok_or_else(no_credentials)?;
+    match tokio::time::timeout(Duration::from_secs(30), provider.provide_credentials()).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => {
+            let text = DisplayErrorContext(&e).to_string();
+            Err(error::credentials_problem(&text, profile).unwrap_or_else(no_credentials))
+        }
+        Err(_) => Err(SourceError::new(
+            "Timed out loading AWS credentials.",
+            Some("SSO, STS or the instance metadata service must be reachable; check the network."),
+        )),
+    }
+}
+
+impl CloudWatchSource {
+    /// Loads the AWS configuration as the AWS CLI would, checks that credentials resolve and a
+    /// Region is set, and builds the clients. Errors are one sentence and a hint, for main to
+    /// print before exiting with status 1.
+    pub async fn connect(opts: AwsOptions) -> Result<Self, SourceError> {
+        compile_filter(opts.functions.as_deref())?;
+        let sdk = config_loader(&opts).load().await;
+        check_credentials(&sdk, opts.profile.as_deref()).await?;
+        Self::from_sdk_config(&sdk, opts)
+    }
+
+    /// Builds the source from a loaded configuration without checking credentials (tests use
+    /// static keys and a local endpoint).
+    pub fn from_sdk_config(sdk: &SdkConfig, opts: AwsOptions) -> Result<Self, SourceError> {
+        let filter = compile_filter(opts.functions.as_deref())?;
+        let region = sdk
+            .region()
+            .map(|r| r.as_ref().to_string())
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| {
+                SourceError::new(
+                    "No AWS Region configured.",
+                    Some("Pass --region (e.g. --region eu-west-1), set AWS_REGION, or add a region to the profile."),
+                )
+            })?;
+        let endpoints =
+            Endpoints::resolve(sdk.endpoint_url().or(opts.endpoint_url.as_deref()), &region);
+        let clients = Clients {
+            lambda: aws_sdk_lambda::Client::new(sdk),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            endpoints: Arc::new(endpoints),
+        };
+        Ok(Self {
+            clients,
+            region,
+            opts,
+            filter,
+        })
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.clients.endpoints
+    }
+
+    /// Splits the source into its pollers, which share what discovery finds.
+    pub fn into_pollers(self) -> CloudWatchPollers {
+        let shared = Arc::new(Shared {
+            discovered: watch::Sender::new(None),
+            recent_invocations: watch::Sender::new(None),
+            log_limiter: RateLimiter::per_second(self.opts.logs_rate_limit_per_s),
+        });
+        let opts = Arc::new(self.opts);
+        CloudWatchPollers {
+            discovery: DiscoveryPoller::new(
+                self.clients.clone(),
+                shared.clone(),
+                opts.clone(),
+                self.filter.clone(),
+            ),
+            metrics: MetricsPoller::new(self.clients.clone(), shared.clone(), opts.clone()),
+            alarms: AlarmsPoller::new(self.clients.clone(), opts.clone(), self.filter),
+            logs: LogsPoller::new(self.clients, shared, opts),
+        }
+    }
+}
+
+impl Source for CloudWatchSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Cloudwatch
+    }
+
+    fn region(&self) -> Option<String> {
+        Some(self.region.clone())
+    }
+
+    fn pollers(&self) -> Vec<Poller> {
+        vec![
+            Poller::Discovery,
+            Poller::Metrics,
+            Poller::Alarms,
+            Poller::Logs,
+        ]
+    }
+
+    fn start(self: Box<Self>, ctx: SourceContext) {
+        let p = self.into_pollers();
+        tokio::spawn(p.discovery.run(ctx.clone()));
+        tokio::spawn(p.metrics.run(ctx.clone()));
+        tokio::spawn(p.alarms.run(ctx.clone()));
+        tokio::spawn(p.logs.run(ctx));
+    }
+}
+
+/// Sends the end of a round: `Polled`, or `Failed` with the first error. `false` when the front
+/// end has gone.
+pub(crate) async fn finish_round(
+    ctx: &SourceContext,
+    poller: Poller,
+    error: Option<SourceError>,
+) -> bool {
+    let at = ctx.now();
+    let update = match error {
+        None => Update::Polled { poller, at },
+        Some(error) => Update::Failed { poller, at, error },
+    };
+    ctx.send(update).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_list_matches_the_calls_made() {
+        let actions: Vec<String> = error::OPERATIONS.iter().map(|o| o.action()).collect();
+        assert_eq!(actions, AWS_OPERATIONS);
+        // Every client call in the source names one of the listed operations, and each listed
+        // operation is called somewhere: the list is complete and the code is read-only.
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("discovery.rs"),
+            include_str!("metrics.rs"),
+            include_str!("alarms.rs"),
+            include_str!("logs.rs"),
+        ];
+        let mut called = std::collections::BTreeSet::new();
+        let re =
+            regex::Regex::new(r"\.(lambda|cloudwatch|logs)\s*\.\s*([a-z_]+)\(\)").expect("regex");
+        for text in sources {
+            for c in re.captures_iter(text) {
+                called.insert(format!("{}:{}", &c[1], &c[2]));
+            }
+        }
+        let snake = |op: &Operation| {
+            let mut s = String::new();
+            for (i, ch) in op.name.chars().enumerate() {
+                if ch.is_ascii_uppercase() && i > 0 {
+                    s.push('_');
+                }
+                s.push(ch.to_ascii_lowercase());
+            }
+            format!("{}:{s}", op.service.iam_prefix())
+        };
+        let listed: std::collections::BTreeSet<String> =
+            error::OPERATIONS.iter().map(snake).collect();
+        assert_eq!(called, listed);
+    }
+
+    #[test]
+    fn endpoints_follow_the_override_then_the_region() {
+        let e = Endpoints::resolve(Some("http://127.0.0.1:5000"), "eu-central-1");
+        assert_eq!(e.cloudwatch, "http://127.0.0.1:5000");
+        assert_eq!(e.of(Service::Logs), "http://127.0.0.1:5000");
+        // Without an override (and unless the environment names one) the public endpoints.
+        if std::env::var_os("AWS_ENDPOINT_URL").is_none()
+            && std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH").is_none()
+        {
+            let e = Endpoints::resolve(None, "eu-central-1");
+            assert_eq!(
+                e.cloudwatch,
+                "https://monitoring.eu-central-1.amazonaws.com"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_globs_are_reported() {
+        assert!(
+            compile_filter(Some("orders-*"))
+                .is_ok_and(|m| m.is_some_and(|m| m.is_match("orders-api")))
+        );
+        let e = compile_filter(Some("orders-[")).expect_err("invalid");
+        assert!(
+            e.message
+                .starts_with("Invalid --functions pattern `orders-[`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[tokio::test]
+    async fn a_missing_region_is_one_sentence_and_a_hint() {
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let e = CloudWatchSource::from_sdk_config(&sdk, AwsOptions::default())
+            .err()
+            .expect("no region");
+        assert_eq!(e.message, "No AWS Region configured.");
+        assert!(e.hint.is_some_and(|h| h.contains("--region")));
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_are_reported_up_front() {
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("eu-west-1"))
+            .build();
+        let e = check_credentials(&sdk, None)
+            .await
+            .expect_err("no credentials");
+        assert_eq!(e.message, "No AWS credentials found.");
+    }
+}

@@ -1,0 +1,528 @@
+//! The CloudWatch source against hand-built responses, for what the local AWS peer cannot emulate:
+//! empty FilterLogEvents pages that carry a token, throttling and its retry, DescribeAlarms
+//! pagination with composite alarms, AccessDenied, and an endpoint nobody listens on.
+//!
+//! A tiny HTTP server answers each operation from a script (JSON for Lambda and CloudWatch Logs,
+//! CBOR for CloudWatch, as the SDK speaks them) and records the requests it got.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use lambdatop::clock::ManualClock;
+use lambdatop::poll::Backoff;
+use lambdatop::source::cloudwatch::{AwsOptions, CloudWatchPollers, CloudWatchSource};
+use lambdatop::source::{Poller, Request, SourceContext, SourceKind};
+use lambdatop::store::{Store, StoreLimits, TimeWindow, Update};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+/// Just enough CBOR for CloudWatch's answers.
+enum Cbor {
+    Map(Vec<(&'static str, Cbor)>),
+    Array(Vec<Cbor>),
+    Text(String),
+}
+
+fn text(s: &str) -> Cbor {
+    Cbor::Text(s.to_string())
+}
+
+fn head(out: &mut Vec<u8>, major: u8, n: usize) {
+    let m = major << 5;
+    match n {
+        0..=23 => out.push(m | n as u8),
+        24..=0xff => out.extend([m | 24, n as u8]),
+        _ => {
+            out.push(m | 25);
+            out.extend((n as u16).to_be_bytes());
+        }
+    }
+}
+
+impl Cbor {
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            Cbor::Text(s) => {
+                head(out, 3, s.len());
+                out.extend(s.as_bytes());
+            }
+            Cbor::Array(items) => {
+                head(out, 4, items.len());
+                for i in items {
+                    i.encode(out);
+                }
+            }
+            Cbor::Map(entries) => {
+                head(out, 5, entries.len());
+                for (k, v) in entries {
+                    text(k).encode(out);
+                    v.encode(out);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+fn json(status: u16, body: serde_json::Value) -> Reply {
+    Reply {
+        status,
+        content_type: "application/x-amz-json-1.1",
+        body: body.to_string().into_bytes(),
+    }
+}
+
+fn cbor(status: u16, body: Cbor) -> Reply {
+    let mut out = Vec::new();
+    body.encode(&mut out);
+    Reply {
+        status,
+        content_type: "application/cbor",
+        body: out,
+    }
+}
+
+/// Replies per operation, in order; the last one repeats.
+#[derive(Default)]
+struct Script {
+    replies: HashMap<&'static str, VecDeque<Reply>>,
+    /// (operation, request body) of every request.
+    seen: Vec<(String, String)>,
+}
+
+impl Script {
+    fn on(&mut self, op: &'static str, replies: Vec<Reply>) {
+        self.replies.insert(op, replies.into());
+    }
+
+    fn reply(&mut self, op: &str, body: &[u8]) -> Reply {
+        self.seen
+            .push((op.to_string(), String::from_utf8_lossy(body).into_owned()));
+        let q = self.replies.get_mut(op);
+        match q {
+            Some(q) if q.len() > 1 => q.pop_front().expect("reply"),
+            Some(q) if q.len() == 1 => q[0].clone(),
+            _ => json(
+                400,
+                serde_json::json!({"__type": "UnknownOperationException", "message": op}),
+            ),
+        }
+    }
+
+    fn calls(&self, op: &str) -> Vec<&str> {
+        self.seen
+            .iter()
+            .filter(|(o, _)| o == op)
+            .map(|(_, b)| b.as_str())
+            .collect()
+    }
+}
+
+fn operation(path: &str, headers: &str) -> String {
+    if let Some(target) = headers.lines().find_map(|l| {
+        l.strip_prefix("x-amz-target: ")
+            .or_else(|| l.strip_prefix("X-Amz-Target: "))
+    }) {
+        return target
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+    }
+    if let Some(op) = path.split("/operation/").nth(1) {
+        return op.to_string();
+    }
+    if path.starts_with("/2015-03-31/functions") {
+        return "ListFunctions".into();
+    }
+    if path.starts_with("/2016-08-19/account-settings") {
+        return "GetAccountSettings".into();
+    }
+    path.to_string()
+}
+
+/// Serves the script on 127.0.0.1; returns the endpoint.
+async fn serve(script: Arc<Mutex<Script>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let script = script.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                loop {
+                    // One request: headers, then Content-Length bytes.
+                    let header_end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        let mut chunk = [0u8; 8192];
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend(&chunk[..n]),
+                        }
+                    };
+                    let headers = String::from_utf8_lossy(&buf[..header_end]).into_owned();
+                    let len = headers
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse().ok())?
+                        })
+                        .unwrap_or(0usize);
+                    while buf.len() < header_end + len {
+                        let mut chunk = [0u8; 8192];
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend(&chunk[..n]),
+                        }
+                    }
+                    let body: Vec<u8> = buf.drain(..header_end + len).skip(header_end).collect();
+                    let path = headers.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    let op = operation(&path, &headers);
+                    let reply = script.lock().expect("script").reply(&op, &body);
+                    let mut out = format!(
+                        "HTTP/1.1 {} X\r\ncontent-type: {}\r\nsmithy-protocol: rpc-v2-cbor\r\ncontent-length: {}\r\n\r\n",
+                        reply.status,
+                        reply.content_type,
+                        reply.body.len()
+                    )
+                    .into_bytes();
+                    out.extend(&reply.body);
+                    if sock.write_all(&out).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+struct Harness {
+    store: Store,
+    ctx: SourceContext,
+    rx: mpsc::Receiver<Update>,
+    clock: Arc<ManualClock>,
+    pollers: CloudWatchPollers,
+    /// Kept so the request channel stays open.
+    _requests: watch::Sender<Request>,
+}
+
+async fn harness(endpoint: &str, now: DateTime<Utc>) -> Harness {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("eu-central-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_cloudwatch::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(StdDuration::from_secs(2))
+                .build(),
+        )
+        .load()
+        .await;
+    let opts = AwsOptions {
+        backoff: Backoff {
+            base: StdDuration::from_millis(1),
+            cap: StdDuration::from_millis(5),
+            max_attempts: 3,
+        },
+        logs_rate_limit_per_s: 1000.0,
+        ..AwsOptions::default()
+    };
+    let source = CloudWatchSource::from_sdk_config(&sdk, opts).expect("source");
+    let clock = Arc::new(ManualClock::new(now));
+    let (tx, rx) = mpsc::channel(1024);
+    let mut req = Request::new(TimeWindow::minutes(15));
+    req.log_functions = vec!["orders".into()];
+    let (requests, requests_rx) = watch::channel(req);
+    let store = Store::new(
+        SourceKind::Cloudwatch,
+        None,
+        TimeWindow::minutes(15),
+        StoreLimits::default(),
+        clock.clone(),
+    );
+    Harness {
+        store,
+        ctx: SourceContext {
+            updates: tx,
+            requests: requests_rx,
+            clock: clock.clone(),
+            once: false,
+        },
+        rx,
+        clock,
+        pollers: source.into_pollers(),
+        _requests: requests,
+    }
+}
+
+impl Harness {
+    fn drain(&mut self) -> Vec<Update> {
+        let mut out = Vec::new();
+        while let Ok(u) = self.rx.try_recv() {
+            self.store.apply(u.clone());
+            out.push(u);
+        }
+        out
+    }
+}
+
+fn calls(updates: &[Update], op: &str) -> u32 {
+    updates
+        .iter()
+        .filter_map(|u| match u {
+            Update::ApiCalls(c) if c.operation == op => Some(c.calls),
+            _ => None,
+        })
+        .sum()
+}
+
+fn failure(updates: &[Update]) -> Option<(String, Option<String>)> {
+    updates.iter().find_map(|u| match u {
+        Update::Failed { error, .. } => Some((error.message.clone(), error.hint.clone())),
+        _ => None,
+    })
+}
+
+/// Discovery answers: one function, `orders`, with its default log group.
+fn discovery_script(s: &mut Script) {
+    s.on(
+        "ListFunctions",
+        vec![json(
+            200,
+            serde_json::json!({"Functions": [{"FunctionName": "orders", "Timeout": 3}]}),
+        )],
+    );
+    s.on(
+        "GetAccountSettings",
+        vec![json(
+            200,
+            serde_json::json!({"AccountLimit": {"ConcurrentExecutions": 50}}),
+        )],
+    );
+    s.on(
+        "ListMetrics",
+        vec![cbor(200, Cbor::Map(vec![("Metrics", Cbor::Array(vec![]))]))],
+    );
+    s.on(
+        "DescribeLogGroups",
+        vec![json(
+            200,
+            serde_json::json!({"logGroups": [{"logGroupName": "/aws/lambda/orders"}]}),
+        )],
+    );
+}
+
+fn event(id: &str, at: DateTime<Utc>, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "logStreamName": "2026/03/14/[$LATEST]abc",
+        "timestamp": at.timestamp_millis(),
+        "message": message,
+        "eventId": id,
+    })
+}
+
+#[tokio::test]
+async fn empty_pages_with_a_token_are_followed_and_throttling_is_retried() {
+    let now = Utc::now();
+    let m = Duration::seconds;
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        discovery_script(&mut s);
+        s.on(
+            "FilterLogEvents",
+            vec![
+                json(400, serde_json::json!({"__type": "ThrottlingException", "message": "Rate exceeded"})),
+                json(200, serde_json::json!({"events": [], "nextToken": "p2"})),
+                json(200, serde_json::json!({"events": [event("e1", now - m(50), "one")], "nextToken": "p3"})),
+                json(200, serde_json::json!({"events": [], "nextToken": "p4"})),
+                json(200, serde_json::json!({"events": [event("e2", now - m(40), "two")]})),
+                // Next round: the overlap returns both again, plus a new one.
+                json(200, serde_json::json!({"events": [
+                    event("e1", now - m(50), "one"),
+                    event("e2", now - m(40), "two"),
+                    event("e3", now - m(1), "three"),
+                ]})),
+            ],
+        );
+    }
+    let endpoint = serve(script.clone()).await;
+    let mut h = harness(&endpoint, now).await;
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    let u = h.drain();
+    assert_eq!(h.store.totals().concurrency_limit, 50);
+    assert!(failure(&u).is_none(), "{:?}", failure(&u));
+
+    assert!(h.pollers.logs.round(&h.ctx).await);
+    let u = h.drain();
+    assert!(failure(&u).is_none(), "{:?}", failure(&u));
+    // One throttled call, retried; four pages, two of them empty with a token.
+    assert_eq!(calls(&u, "FilterLogEvents"), 5);
+    let messages: Vec<&str> = h.store.logs().iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages, ["one", "two"]);
+    {
+        let s = script.lock().expect("script");
+        let bodies = s.calls("FilterLogEvents");
+        assert!(bodies[2].contains("\"nextToken\":\"p2\""), "{}", bodies[2]);
+        assert!(bodies[4].contains("\"nextToken\":\"p4\""), "{}", bodies[4]);
+        assert!(bodies[1].contains("/aws/lambda/orders"));
+    }
+
+    h.clock.advance(m(5));
+    assert!(h.pollers.logs.round(&h.ctx).await);
+    h.drain();
+    let messages: Vec<&str> = h.store.logs().iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages, ["one", "two", "three"]);
+    // The second read overlaps the first: it starts two minutes before the newest event.
+    let s = script.lock().expect("script");
+    let last = s.calls("FilterLogEvents").pop().expect("call").to_string();
+    let start = (now - m(40) - m(120)).timestamp_millis();
+    assert!(last.contains(&format!("\"startTime\":{start}")), "{last}");
+}
+
+#[tokio::test]
+async fn alarms_are_read_page_by_page_with_composites() {
+    let alarm = |name: &str, state: &str, function: &str| {
+        Cbor::Map(vec![
+            ("AlarmName", text(name)),
+            ("StateValue", text(state)),
+            ("MetricName", text("Errors")),
+            (
+                "Dimensions",
+                Cbor::Array(vec![Cbor::Map(vec![
+                    ("Name", text("FunctionName")),
+                    ("Value", text(function)),
+                ])]),
+            ),
+        ])
+    };
+    let script = Arc::new(Mutex::new(Script::default()));
+    script.lock().expect("script").on(
+        "DescribeAlarms",
+        vec![
+            cbor(
+                200,
+                Cbor::Map(vec![
+                    (
+                        "MetricAlarms",
+                        Cbor::Array(vec![alarm("a1", "ALARM", "orders")]),
+                    ),
+                    ("NextToken", text("t2")),
+                ]),
+            ),
+            cbor(
+                200,
+                Cbor::Map(vec![
+                    (
+                        "MetricAlarms",
+                        Cbor::Array(vec![alarm("a2", "OK", "billing")]),
+                    ),
+                    (
+                        "CompositeAlarms",
+                        Cbor::Array(vec![Cbor::Map(vec![
+                            ("AlarmName", text("c1")),
+                            ("StateValue", text("INSUFFICIENT_DATA")),
+                        ])]),
+                    ),
+                ]),
+            ),
+        ],
+    );
+    let endpoint = serve(script.clone()).await;
+    let mut h = harness(&endpoint, Utc::now()).await;
+    assert!(h.pollers.alarms.round(&h.ctx).await);
+    let u = h.drain();
+    assert!(failure(&u).is_none(), "{:?}", failure(&u));
+    assert_eq!(calls(&u, "DescribeAlarms"), 2);
+    let c = h.store.alarm_counts();
+    assert_eq!((c.alarm, c.ok, c.insufficient_data), (1, 1, 1));
+    let names: Vec<(&str, Option<&str>)> = h
+        .store
+        .alarms()
+        .iter()
+        .map(|a| (a.name.as_str(), a.function.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("a1", Some("orders")),
+            ("a2", Some("billing")),
+            ("c1", None)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn access_denied_names_the_action_and_keeps_polling() {
+    let script = Arc::new(Mutex::new(Script::default()));
+    script.lock().expect("script").on(
+        "DescribeAlarms",
+        vec![cbor(
+            403,
+            Cbor::Map(vec![
+                ("__type", text("AccessDenied")),
+                (
+                    "message",
+                    text("User is not authorized to perform: cloudwatch:DescribeAlarms"),
+                ),
+            ]),
+        )],
+    );
+    let endpoint = serve(script.clone()).await;
+    let mut h = harness(&endpoint, Utc::now()).await;
+    assert!(
+        h.pollers.alarms.round(&h.ctx).await,
+        "a failed round does not end the source"
+    );
+    let u = h.drain();
+    let (message, hint) = failure(&u).expect("failed");
+    assert_eq!(message, "AccessDenied on cloudwatch:DescribeAlarms.");
+    assert!(hint.is_some_and(|h| h.contains("README")));
+    assert_eq!(calls(&u, "DescribeAlarms"), 1, "not retried");
+    let health = h.store.poller(Poller::Alarms).expect("health");
+    assert!(health.current_error().is_some());
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_is_one_sentence() {
+    // A port that was free a moment ago: nobody listens there.
+    let endpoint = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", l.local_addr().expect("addr"))
+    };
+    let mut h = harness(&endpoint, Utc::now()).await;
+    assert!(h.pollers.metrics.round(&h.ctx).await);
+    let u = h.drain();
+    let (message, _) = failure(&u).expect("failed");
+    assert_eq!(
+        message,
+        format!("Cannot reach CloudWatch at {endpoint}; showing the last data.")
+    );
+    assert_eq!(
+        calls(&u, "GetMetricData"),
+        1,
+        "connection errors wait for the next round"
+    );
+    assert!(h.store.is_stale(chrono::Duration::minutes(5)));
+}
