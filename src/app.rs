@@ -4,9 +4,11 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::bail;
+use std::io::Write;
 
-use crate::cli::Cli;
+use anyhow::{Context, bail};
+
+use crate::cli::{Cli, OutputFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::source::Source;
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
@@ -20,12 +22,17 @@ use crate::{snapshot, tui};
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// Exit code when a `--fail-on` rule held.
+pub const EXIT_RULE_BREACHED: u8 = 3;
+
 /// Runs lambdatop with parsed options; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let clock: SharedClock = match cli.clock {
         Some(at) => Arc::new(ManualClock::new(at)),
         None => Arc::new(SystemClock),
     };
+    // A malformed rule is a usage error, found before any data is fetched.
+    let rules = snapshot::rules::parse_all(&cli.fail_on).map_err(|e| UsageError(e.to_string()))?;
     let window = cli.window.unwrap_or_default();
     let selection = Selection {
         glob: match &cli.functions {
@@ -60,10 +67,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     );
     if cli.once {
         snapshot::collect(&mut store, source, clock).await?;
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        snapshot::write(&mut out, &store, &selection, cli.output.unwrap_or_default())?;
-        return Ok(ExitCode::SUCCESS);
+        return finish_snapshot(&store, &selection, &rules, cli.output.unwrap_or_default());
     }
     if !std::io::stdout().is_terminal() {
         bail!(
@@ -77,4 +81,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     tui::run(store, source, ViewState::new(selection), theme, clock).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the snapshot, then the rule breaches; exit 3 when a rule held.
+fn finish_snapshot(
+    store: &Store,
+    selection: &Selection,
+    rules: &[snapshot::Rule],
+    format: OutputFormat,
+) -> anyhow::Result<ExitCode> {
+    let failures = snapshot::failures(store);
+    if let Some((poller, error)) = failures.fatal.first() {
+        bail!("cannot read {poller}: {error}");
+    }
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for (poller, error) in &failures.partial {
+        // Best effort: a closed stderr must not hide the snapshot or the exit code.
+        let _ = writeln!(err, "lambdatop: warning: cannot read {poller}: {error}");
+    }
+    let snap = snapshot::Snapshot::build(store, selection);
+    let stdout = std::io::stdout();
+    let style = snapshot::Style {
+        format,
+        colour: format == OutputFormat::Table
+            && snapshot::colour_allowed(
+                stdout.is_terminal(),
+                std::env::var_os("NO_COLOR").as_deref(),
+            ),
+    };
+    match snapshot::write(&mut stdout.lock(), &snap, style) {
+        // A reader that stopped early (`| head`) is not an error; the rules still decide.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("cannot write the snapshot")?,
+    }
+    let verdict = snapshot::Verdict::check(rules, &snap);
+    let _ = verdict.report(&mut err);
+    Ok(if verdict.breaches.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_RULE_BREACHED)
+    })
 }
