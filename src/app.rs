@@ -11,7 +11,9 @@ use anyhow::{Context, bail};
 use crate::cli::{Cli, OutputFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::source::Source;
+use crate::source::SourceKind;
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
+use crate::source::replay::{ReplayInput, ReplaySource};
 use crate::store::{Selection, Store, StoreLimits, function_glob};
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
@@ -27,8 +29,9 @@ pub const EXIT_RULE_BREACHED: u8 = 3;
 
 /// Runs lambdatop with parsed options; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let clock: SharedClock = match cli.clock {
-        Some(at) => Arc::new(ManualClock::new(at)),
+    let manual = cli.clock.map(|at| Arc::new(ManualClock::new(at)));
+    let mut clock: SharedClock = match &manual {
+        Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
     // A malformed rule is a usage error, found before any data is fetched.
@@ -51,8 +54,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo.interval = std::time::Duration::from_secs(s.max(1));
         }
         Box::new(demo)
-    } else if cli.replay.is_some() {
-        bail!("--replay is not available in this build");
+    } else if let Some(path) = cli.replay.clone() {
+        // Replayed logs bring their own time: the clock follows the newest event.
+        let replay_clock = manual.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now())));
+        clock = replay_clock.clone();
+        Box::new(ReplaySource::new(
+            ReplayInput::from_arg(path),
+            cli.function.clone(),
+            replay_clock,
+        ))
     } else {
         bail!(
             "No AWS source is available in this build. Try the simulated account: lambdatop --demo"
@@ -65,6 +75,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         StoreLimits::default(),
         clock.clone(),
     );
+    if source.kind() == SourceKind::Replay {
+        store.derive_metrics_from_reports();
+        if cli.window.is_none() {
+            store.fit_window_on_end();
+        }
+    }
     if cli.once {
         snapshot::collect(&mut store, source, clock).await?;
         return finish_snapshot(&store, &selection, &rules, cli.output.unwrap_or_default());

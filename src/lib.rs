@@ -4,10 +4,12 @@
 //! that send [`store::Update`]s over a channel; one owner applies them to the [`store::Store`];
 //! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
 
+pub mod analytics;
 pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod format;
+pub mod lambda_log;
 pub mod model;
 pub mod snapshot;
 pub mod source;

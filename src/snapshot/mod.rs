@@ -41,6 +41,7 @@ pub async fn collect(
     clock: SharedClock,
 ) -> anyhow::Result<()> {
     let pollers = source.pollers();
+    let finite = source.finite();
     let (tx, mut rx) = mpsc::channel::<Update>(1024);
     let (_requests_tx, requests) = watch::channel(Request::new(store.window()));
     source.start(SourceContext {
@@ -52,7 +53,12 @@ pub async fn collect(
     let wait = async {
         while let Some(u) = rx.recv().await {
             store.apply(u);
-            if store.has_polled(&pollers) {
+            let done = if finite {
+                store.ended()
+            } else {
+                store.has_polled(&pollers)
+            };
+            if done {
                 // Take what is already queued, then stop.
                 while let Ok(u) = rx.try_recv() {
                     store.apply(u);
@@ -65,6 +71,10 @@ pub async fn collect(
         .await
         .context("timed out waiting for data")?;
     store.tick();
+    // A snapshot with a silent gap would mislead a script: a failed poller fails the snapshot.
+    if let Some((poller, e)) = store.current_error() {
+        anyhow::bail!("cannot read {poller}: {e}");
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use crate::clock::SharedClock;
 use crate::store::{TimeWindow, Update};
 
 pub mod demo;
+pub mod replay;
 
 /// Which kind of source feeds the store; printed in the status line and the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -103,5 +104,9 @@ pub trait Source: Send {
     fn region(&self) -> Option<String>;
     /// The pollers `start` will run; `--once` waits for a delivery from each.
     fn pollers(&self) -> Vec<Poller>;
+    /// A finite source (a replayed file) ends with [`Update::Ended`]; `--once` waits for it.
+    fn finite(&self) -> bool {
+        false
+    }
     fn start(self: Box<Self>, ctx: SourceContext);
 }

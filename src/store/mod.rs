@@ -4,6 +4,7 @@
 //! applies updates; renderers borrow it. Memory is bounded: series hold one window of periods,
 //! the log ring is capped, analytics are incremental histograms.
 
+mod derived;
 mod log_ring;
 mod select;
 mod series;
@@ -13,12 +14,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+pub use derived::ReportMetrics;
 pub use log_ring::LogRing;
 pub use select::{Selection, SortKey, function_glob};
 pub use series::MetricSeries;
 pub use window::{TimeWindow, WindowParseError};
 
+use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
+use crate::lambda_log::{LogLine, parse};
 use crate::model::{
     Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, LogEvent, MetricKind,
     MetricPoints, WindowStats,
@@ -183,6 +187,10 @@ pub struct FunctionState {
     series: BTreeMap<MetricKind, MetricSeries>,
     pub window_stats: WindowStats,
     pub summary: FunctionSummary,
+    /// Invocation analytics from the function's log lines; `None` until a line arrives.
+    analytics: Option<Box<FunctionAnalytics>>,
+    /// `analytics` summarised, refreshed when lines arrive (not per frame).
+    report: Option<ReportSummary>,
 }
 
 impl FunctionState {
@@ -192,7 +200,19 @@ impl FunctionState {
             series: BTreeMap::new(),
             window_stats: WindowStats::default(),
             summary: FunctionSummary::default(),
+            analytics: None,
+            report: None,
         }
+    }
+
+    /// REPORT-line analytics: `None` when no log line of the function has been read.
+    pub fn report(&self) -> Option<&ReportSummary> {
+        self.report.as_ref()
+    }
+
+    /// The analytics behind [`FunctionState::report`], for the recent invocations.
+    pub fn analytics(&self) -> Option<&FunctionAnalytics> {
+        self.analytics.as_deref()
     }
 
     pub fn name(&self) -> &str {
@@ -201,6 +221,13 @@ impl FunctionState {
 
     pub fn series(&self, metric: MetricKind) -> Option<&MetricSeries> {
         self.series.get(&metric)
+    }
+
+    fn refresh_report(&mut self, pricing: &Pricing) {
+        self.report = self
+            .analytics
+            .as_ref()
+            .map(|a| a.summary(pricing, self.config.architecture));
     }
 
     fn summarise(&mut self, from: DateTime<Utc>, alarm_state: Option<AlarmState>) {
@@ -278,6 +305,13 @@ pub struct Store {
     concurrency_limit: u32,
     alarms: Vec<Alarm>,
     logs: LogRing,
+    /// Oldest and newest log event time seen.
+    log_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Metric series derived from REPORT lines, for sources without CloudWatch metrics.
+    derived: Option<ReportMetrics>,
+    /// Fit the window to the logs when the source ends (replay without `--window`).
+    fit_window_on_end: bool,
+    pricing: Pricing,
     pollers: BTreeMap<Poller, PollerHealth>,
     pub api: ApiUsage,
     ended: bool,
@@ -303,6 +337,10 @@ impl Store {
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
             alarms: Vec::new(),
             logs: LogRing::new(limits.log_events, limits.log_bytes),
+            log_span: None,
+            derived: None,
+            fit_window_on_end: false,
+            pricing: Pricing::default(),
             pollers: BTreeMap::new(),
             api: ApiUsage::default(),
             ended: false,
@@ -316,6 +354,43 @@ impl Store {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Derives the metric series from REPORT lines instead of waiting for CloudWatch metrics
+    /// (for `--replay`, whose input has no metrics).
+    pub fn derive_metrics_from_reports(&mut self) {
+        self.derived.get_or_insert_with(ReportMetrics::default);
+    }
+
+    /// When the source ends, fit the window to the logs read.
+    pub fn fit_window_on_end(&mut self) {
+        self.fit_window_on_end = true;
+    }
+
+    /// Widens or narrows the window to the shortest preset covering the logs read (replay).
+    pub fn fit_window_to_logs(&mut self) {
+        if let Some((first, last)) = self.log_span {
+            // The window ends at the current period; cover the first event's period too.
+            let span = last - first + Duration::seconds(i64::from(self.window.period_s()));
+            self.set_window(TimeWindow::covering(span));
+        }
+    }
+
+    /// Oldest and newest time of the log events read so far.
+    pub fn log_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        self.log_span
+    }
+
+    /// Prices the cost estimates use.
+    pub fn set_pricing(&mut self, pricing: Pricing) {
+        self.pricing = pricing;
+        for f in self.functions.values_mut() {
+            f.refresh_report(&pricing);
+        }
+    }
+
+    pub fn pricing(&self) -> &Pricing {
+        &self.pricing
     }
 
     pub fn window(&self) -> TimeWindow {
@@ -342,6 +417,8 @@ impl Store {
             f.series.clear();
             f.window_stats = WindowStats::default();
         }
+        let names: Vec<String> = self.functions.keys().cloned().collect();
+        self.refresh_derived(&names);
         self.resummarise();
     }
 
@@ -353,7 +430,10 @@ impl Store {
             Update::Functions(configs) => {
                 for config in configs {
                     match self.functions.get_mut(&config.name) {
-                        Some(f) => f.config = config,
+                        Some(f) => {
+                            f.config = config;
+                            f.refresh_report(&self.pricing);
+                        }
                         None => {
                             let name = config.name.clone();
                             self.functions.insert(name, FunctionState::new(config));
@@ -402,11 +482,7 @@ impl Store {
                 self.alarms = alarms;
                 self.resummarise();
             }
-            Update::Logs(events) => {
-                for e in events {
-                    self.logs.push(e);
-                }
-            }
+            Update::Logs(events) => self.ingest_logs(events),
             Update::ApiCalls(c) => self.api.record(now, c),
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
@@ -416,7 +492,76 @@ impl Store {
             Update::Failed { poller, at, error } => {
                 self.pollers.entry(poller).or_default().last_error = Some((at, error));
             }
-            Update::Ended => self.ended = true,
+            Update::Ended => {
+                self.ended = true;
+                if self.fit_window_on_end {
+                    self.fit_window_to_logs();
+                }
+            }
+        }
+    }
+
+    /// Rebuilds the derived series of `names` over the current window.
+    fn refresh_derived(&mut self, names: &[String]) {
+        let Some(derived) = &self.derived else { return };
+        let now = self.now();
+        let keep_from = self.window.start(now);
+        for name in names {
+            let Some(f) = self.functions.get_mut(name) else {
+                continue;
+            };
+            for b in derived.points(name, self.window, now) {
+                let window = self.window;
+                f.series
+                    .entry(b.metric)
+                    .or_insert_with(|| Self::new_series(window))
+                    .merge(b.from, b.to, &b.points, keep_from);
+            }
+            f.window_stats.duration_p99_ms = f.report.as_ref().and_then(|r| r.duration_ms_p99);
+        }
+        self.resummarise();
+    }
+
+    /// Feeds log lines to their functions' analytics and to the log ring.
+    fn ingest_logs(&mut self, events: Vec<LogEvent>) {
+        let mut touched: Vec<&str> = Vec::new();
+        for e in &events {
+            let f = match self.functions.get_mut(&*e.function) {
+                Some(f) => f,
+                None => self
+                    .functions
+                    .entry(e.function.to_string())
+                    .or_insert_with(|| FunctionState::new(FunctionConfig::named(&*e.function))),
+            };
+            let line = parse(&e.message);
+            f.analytics
+                .get_or_insert_with(Default::default)
+                .ingest(e.timestamp, &line);
+            if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, &line) {
+                derived.record(&e.function, e.timestamp, report);
+            }
+            self.log_span = Some(match self.log_span {
+                None => (e.timestamp, e.timestamp),
+                Some((a, b)) => (a.min(e.timestamp), b.max(e.timestamp)),
+            });
+            if touched.last() != Some(&&*e.function) {
+                touched.push(&e.function);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let pricing = self.pricing;
+        for name in &touched {
+            if let Some(f) = self.functions.get_mut(*name) {
+                f.refresh_report(&pricing);
+            }
+        }
+        if self.derived.is_some() {
+            let touched: Vec<String> = touched.iter().map(|s| s.to_string()).collect();
+            self.refresh_derived(&touched);
+        }
+        for e in events {
+            self.logs.push(e);
         }
     }
 

@@ -64,6 +64,14 @@ impl TimeWindow {
         current - Duration::seconds(period * (self.slots() as i64 - 1))
     }
 
+    /// The shortest preset that covers `span` (the longest when none does).
+    pub fn covering(span: Duration) -> Self {
+        Self::PRESETS
+            .into_iter()
+            .find(|w| w.length() >= span)
+            .unwrap_or(Self::PRESETS[Self::PRESETS.len() - 1])
+    }
+
     /// The next preset up or down (wrapping at neither end).
     pub fn step(self, up: bool) -> Self {
         let i = Self::PRESETS.iter().position(|w| w.minutes >= self.minutes);
@@ -164,6 +172,19 @@ mod tests {
             w.start(now),
             Utc.with_ymd_and_hms(2026, 3, 13, 21, 30, 0).unwrap()
         );
+    }
+
+    #[test]
+    fn covering_picks_the_shortest_preset() {
+        assert_eq!(
+            TimeWindow::covering(Duration::minutes(3)).to_string(),
+            "15m"
+        );
+        assert_eq!(
+            TimeWindow::covering(Duration::minutes(61)).to_string(),
+            "3h"
+        );
+        assert_eq!(TimeWindow::covering(Duration::days(30)).to_string(), "7d");
     }
 
     #[test]

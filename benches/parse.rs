@@ -1,0 +1,182 @@
+//! Parse and analytics throughput.
+//!
+//! Besides the criterion groups, `main` times one end-to-end run over a 1,000,000-line log
+//! (START / application line / END / REPORT per invocation) against `grep -c REPORT` on the
+//! same file, the yardstick the parser is held to (within 3×).
+
+use std::hint::black_box;
+use std::io::Write;
+use std::time::Instant;
+
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, Throughput, criterion_group};
+use lambdatop::analytics::{FunctionAnalytics, Pricing};
+use lambdatop::lambda_log::parse;
+use lambdatop::model::Architecture;
+
+/// A deterministic request id (UUID shaped).
+fn request_id(state: &mut u64) -> String {
+    *state = state
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let a = *state;
+    *state = state
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let b = *state;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// `invocations` × (START, application line, END, REPORT), one message per line.
+fn mixed_log(invocations: usize) -> String {
+    let mut state = 42;
+    let mut out = String::with_capacity(invocations * 380);
+    for i in 0..invocations {
+        let id = request_id(&mut state);
+        let duration = (i * 7919 % 90_000) as f64 / 100.0 + 1.0;
+        let init = if i % 50 == 0 {
+            "Init Duration: 183.22 ms\t"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "START RequestId: {id} Version: $LATEST\n\
+             2024-02-09T08:42:44.078Z\t{id}\tINFO\tprocessing order {i} for customer\n\
+             END RequestId: {id}\n\
+             REPORT RequestId: {id}\tDuration: {duration:.2} ms\tBilled Duration: {} ms\t\
+             Memory Size: 128 MB\tMax Memory Used: {} MB\t{init}\n",
+            duration.ceil() as u64,
+            40 + i % 50,
+        ));
+    }
+    out
+}
+
+fn report_log(lines: usize) -> String {
+    mixed_log(lines)
+        .lines()
+        .filter(|l| l.starts_with("REPORT"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let reports = report_log(10_000);
+    let mixed = mixed_log(2_500);
+    let mut group = c.benchmark_group("parse");
+    for (name, log) in [("report_lines", &reports), ("mixed_lines", &mixed)] {
+        group.throughput(Throughput::Bytes(log.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut reports = 0usize;
+                for line in log.lines() {
+                    if matches!(
+                        parse(black_box(line)),
+                        lambdatop::lambda_log::LogLine::Report(_)
+                    ) {
+                        reports += 1;
+                    }
+                }
+                reports
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("analytics");
+    group.throughput(Throughput::Bytes(mixed.len() as u64));
+    let at = Utc
+        .timestamp_opt(1_700_000_000, 0)
+        .single()
+        .expect("valid time");
+    group.bench_function("parse_and_ingest_mixed", |b| {
+        b.iter(|| {
+            let mut analytics = FunctionAnalytics::new();
+            for line in mixed.lines() {
+                analytics.ingest(at, &parse(line));
+            }
+            analytics
+                .summary(&Pricing::default(), Architecture::X86_64)
+                .invocations
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+    targets = bench_parse
+}
+
+/// Times `grep -c REPORT` and a full read + parse + analyse of the same 1,000,000-line file.
+fn end_to_end_against_grep() {
+    let path = std::env::temp_dir().join("lambdatop-bench-1m.log");
+    let log = mixed_log(250_000);
+    let lines = log.lines().count();
+    if let Err(e) = std::fs::File::create(&path).and_then(|mut f| f.write_all(log.as_bytes())) {
+        eprintln!("end-to-end: cannot write {}: {e}", path.display());
+        return;
+    }
+    drop(log);
+    let best = |f: &mut dyn FnMut()| {
+        (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let grep = best(&mut || {
+        // Captured, not sent to /dev/null: GNU grep stops at the first match when its output
+        // is discarded.
+        let output = std::process::Command::new("grep")
+            .args(["-c", "REPORT"])
+            .arg(&path)
+            .output();
+        black_box(output.map(|o| o.stdout.len()).unwrap_or(0));
+    });
+    let at = Utc
+        .timestamp_opt(1_700_000_000, 0)
+        .single()
+        .expect("valid time");
+    let mut invocations = 0;
+    let ours = best(&mut || {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut analytics = FunctionAnalytics::new();
+        for line in text.lines() {
+            analytics.ingest(at, &parse(line));
+        }
+        invocations = analytics
+            .summary(&Pricing::default(), Architecture::X86_64)
+            .invocations;
+    });
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "end-to-end: {lines} lines, {:.1} MB, {invocations} invocations: read+parse+analyse {:.1} ms \
+         ({:.2} M lines/s, {:.0} MB/s); grep -c REPORT {:.1} ms; ratio {:.2}x",
+        bytes as f64 / 1e6,
+        ours * 1e3,
+        lines as f64 / ours / 1e6,
+        bytes as f64 / ours / 1e6,
+        grep * 1e3,
+        ours / grep
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+fn main() {
+    end_to_end_against_grep();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

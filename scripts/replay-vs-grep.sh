@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# End-to-end replay speed: `lambdatop --replay FILE --once --output json` over a 1,000,000-line
+# Lambda log (START / application line / END / REPORT per invocation) against `grep -c REPORT`
+# on the same file, in the same run. Prints both times (best of 5) and the ratio.
+#
+#   scripts/replay-vs-grep.sh [LINES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lines=${1:-1000000}
+bin=${LAMBDATOP_BIN:-target/release/lambdatop}
+[ -x "$bin" ] || cargo build --release --quiet
+log=$(mktemp --suffix=.log)
+trap 'rm -f "$log"' EXIT
+
+awk -v n=$((lines / 4)) 'BEGIN {
+  srand(42)
+  for (i = 0; i < n; i++) {
+    id = sprintf("%08x-%04x-4%03x-a%03x-%012x", i * 2654435761 % 4294967296, i % 65536, i % 4096, i % 4096, i * 40503)
+    d = 1 + (i * 7919 % 90000) / 100
+    init = (i % 50 == 0) ? "Init Duration: 183.22 ms\t" : ""
+    printf "START RequestId: %s Version: $LATEST\n", id
+    printf "2024-02-09T08:42:44.078Z\t%s\tINFO\tprocessing order %d for customer\n", id, i
+    printf "END RequestId: %s\n", id
+    printf "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: 128 MB\tMax Memory Used: %d MB\t%s\n", id, d, int(d) + 1, 40 + i % 50, init
+  }
+}' > "$log"
+size=$(du -m "$log" | cut -f1)
+
+best() { # best wall time of 5 runs, in ms
+  local best=999999999
+  for _ in 1 2 3 4 5; do
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" > /dev/null
+    t1=$(date +%s%N)
+    local ms=$(( (t1 - t0) / 1000000 ))
+    (( ms < best )) && best=$ms
+  done
+  echo "$best"
+}
+
+grep_ms=$(best grep -c REPORT "$log")
+replay_ms=$(best "$bin" --replay "$log" --once --output json)
+echo "log: $(wc -l < "$log") lines, ${size} MB"
+echo "grep -c REPORT:                       ${grep_ms} ms"
+echo "lambdatop --replay --once --output json: ${replay_ms} ms"
+awk -v a="$replay_ms" -v b="$grep_ms" 'BEGIN { printf "ratio: %.1fx grep\n", a / (b > 0 ? b : 1) }'

@@ -1,0 +1,370 @@
+use chrono::TimeZone;
+
+use super::*;
+
+fn t(second: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, second)
+        .single()
+        .expect("valid time")
+}
+
+fn report(id: &str, duration: f64, billed: u64, size: u32, used: u32, extra: &str) -> String {
+    format!(
+        "REPORT RequestId: {id}\tDuration: {duration:.2} ms\tBilled Duration: {billed} ms\t\
+         Memory Size: {size} MB\tMax Memory Used: {used} MB\t{extra}"
+    )
+}
+
+fn feed(a: &mut FunctionAnalytics, lines: &[String]) {
+    for (i, line) in lines.iter().enumerate() {
+        a.ingest_message(t(i as u32 % 60), line);
+    }
+}
+
+#[test]
+fn cost_of_three_invocations_by_hand() {
+    // A: 100 ms billed at 128 MB  = 0.1 s × 0.125 GB = 0.0125 GB-s
+    // B: 200 ms billed at 128 MB  = 0.2 s × 0.125 GB = 0.025  GB-s
+    // C: 1000 ms billed at 1024 MB = 1 s × 1 GB      = 1.0    GB-s
+    // total 1.0375 GB-s; requests 3 × $0.20 / 1M = $0.0000006
+    // x86_64: 1.0375 × 0.0000166667 = 0.00001729170125 → + 0.0000006 = 0.00001789170125
+    // arm64:  1.0375 × 0.0000133334 = 0.0000138334025  → + 0.0000006 = 0.0000144334025
+    // Billed Duration is used as logged: A's Duration is 2.5 ms, its billed 100 ms counts.
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            report("a", 2.5, 100, 128, 50, ""),
+            report("b", 199.2, 200, 128, 60, ""),
+            report("c", 999.9, 1000, 1024, 300, ""),
+        ],
+    );
+    let pricing = Pricing::default();
+    let x86 = a.summary(&pricing, Architecture::X86_64);
+    assert_eq!(x86.billed_ms_total, 1300);
+    assert!((x86.gb_seconds - 1.0375).abs() < 1e-12);
+    assert!(
+        (x86.cost_usd - 0.000_017_891_701_25).abs() < 1e-15,
+        "{}",
+        x86.cost_usd
+    );
+    let arm = a.summary(&pricing, Architecture::Arm64);
+    assert!(
+        (arm.cost_usd - 0.000_014_433_402_5).abs() < 1e-15,
+        "{}",
+        arm.cost_usd
+    );
+}
+
+#[test]
+fn snapstart_billed_restore_duration_is_billed() {
+    // 500 ms + 75 ms billed restore at 1024 MB = 0.575 GB-s.
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[report(
+            "s",
+            469.4,
+            500,
+            1024,
+            21,
+            "Restore Duration: 474.16 ms\tBilled Restore Duration: 75 ms",
+        )],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(s.billed_ms_total, 575);
+    assert!((s.gb_seconds - 0.575).abs() < 1e-12);
+    assert_eq!(s.restores, 1);
+    assert_eq!(s.cold_starts, 1);
+    assert_eq!(s.restore_ms_p50, Some(474.16));
+    assert_eq!(s.init_ms_p50, None);
+}
+
+#[test]
+fn duration_percentiles_by_hand() {
+    // Durations 1..=9 and 100 ms. Nearest rank over 10 samples:
+    // p50 = 5th = 5, p90 = 9th = 9, p99 = 10th = 100, max = 100.
+    let mut a = FunctionAnalytics::new();
+    let mut lines = Vec::new();
+    for (i, d) in [3.0, 1.0, 100.0, 2.0, 9.0, 4.0, 8.0, 5.0, 7.0, 6.0]
+        .into_iter()
+        .enumerate()
+    {
+        lines.push(report(&format!("r{i}"), d, d as u64, 128, 40, ""));
+    }
+    feed(&mut a, &lines);
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    let close = |got: Option<f64>, want: f64| {
+        got.is_some_and(|g| (g - want).abs() <= want * RELATIVE_ERROR)
+    };
+    assert!(close(s.duration_ms_p50, 5.0), "{:?}", s.duration_ms_p50);
+    assert!(close(s.duration_ms_p90, 9.0), "{:?}", s.duration_ms_p90);
+    assert_eq!(s.duration_ms_p99, Some(100.0));
+    assert_eq!(s.duration_ms_max, Some(100.0));
+}
+
+#[test]
+fn cold_start_rate_and_init_percentiles() {
+    // 4 invocations: 2 cold with Init Duration 200 and 400 ms, 2 warm.
+    // rate 2/4 = 0.5; init p50 = 1st of 2 = 200; init p99 = 2nd = 400.
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            report("a", 10.0, 11, 128, 40, "Init Duration: 200.00 ms"),
+            report("b", 10.0, 11, 128, 40, ""),
+            report("c", 10.0, 11, 128, 40, "Init Duration: 400.00 ms"),
+            report("d", 10.0, 11, 128, 40, ""),
+        ],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(s.cold_starts, 2);
+    assert_eq!(s.cold_start_rate, Some(0.5));
+    assert_eq!(s.init_ms_p50, Some(200.0));
+    assert_eq!(s.init_ms_p99, Some(400.0));
+    let cold: Vec<bool> = a.recent().map(|i| i.cold_start.is_some()).collect();
+    assert_eq!(cold, vec![true, false, true, false]);
+}
+
+#[test]
+fn timeout_line_and_timeout_report_are_one_timeout() {
+    let id = "13222b1e-f16b-4550-89df-869ab0a9806d";
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            format!("START RequestId: {id} Version: $LATEST"),
+            format!("2025-01-01T00:00:03.000Z {id} Task timed out after 3.00 seconds"),
+            format!("END RequestId: {id}"),
+            report(id, 3000.0, 3000, 1024, 64, "Status: timeout"),
+        ],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!((s.invocations, s.timeouts, s.errors), (1, 1, 0));
+    let last = a.recent().next_back().expect("one invocation");
+    assert_eq!(last.status, InvocationStatus::Timeout);
+    assert_eq!(last.started_at, Some(t(0)));
+    assert_eq!(a.in_flight(), 0);
+}
+
+#[test]
+fn timeout_line_after_the_report_is_not_counted_twice() {
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            report("x-1", 3000.0, 3000, 128, 64, "Status: timeout"),
+            "2025-01-01T00:00:03.000Z x-1 Task timed out after 3.00 seconds".to_owned(),
+            // An older platform without `Status:` on the REPORT: the late line upgrades it.
+            report("x-2", 3000.0, 3000, 128, 64, ""),
+            "RequestId: x-2 Error: Task timed out after 3.00 seconds".to_owned(),
+        ],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!((s.invocations, s.timeouts, s.errors), (2, 2, 0));
+    assert_eq!(a.in_flight(), 0);
+}
+
+#[test]
+fn crashes_before_and_after_the_report_are_errors() {
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            "START RequestId: c-1 Version: 1".to_owned(),
+            "RequestId: c-1 Error: Runtime exited with error: signal: killed\nRuntime.ExitError"
+                .to_owned(),
+            report("c-1", 50.0, 50, 128, 128, ""),
+            report("c-2", 81.13, 100, 1024, 74, ""),
+            "RequestId: c-2 Process exited before completing request".to_owned(),
+            report(
+                "c-3",
+                98.71,
+                99,
+                512,
+                46,
+                "Status: error\tError Type: Runtime.ImportModuleError",
+            ),
+        ],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!((s.invocations, s.errors, s.timeouts), (3, 3, 0));
+    let by_type: Vec<(&str, u64)> = s
+        .errors_by_type
+        .iter()
+        .map(|e| (e.error_type.as_str(), e.count))
+        .collect();
+    assert_eq!(
+        by_type,
+        vec![
+            (UNKNOWN_ERROR_TYPE, 1),
+            ("Runtime.ExitError", 1),
+            ("Runtime.ImportModuleError", 1)
+        ]
+    );
+}
+
+#[test]
+fn interleaved_streams_fold_by_request_id() {
+    let mut a = FunctionAnalytics::new();
+    a.ingest_message(t(1), "START RequestId: aaaa-1111 Version: 1");
+    a.ingest_message(t(2), "START RequestId: bbbb-2222 Version: 1");
+    a.ingest_message(t(3), &report("bbbb-2222", 5.0, 5, 128, 30, ""));
+    assert_eq!(a.in_flight(), 1);
+    a.ingest_message(t(4), &report("aaaa-1111", 5.0, 5, 128, 30, ""));
+    let started: Vec<(&str, Option<DateTime<Utc>>)> = a
+        .recent()
+        .map(|i| (i.request_id.as_str(), i.started_at))
+        .collect();
+    assert_eq!(
+        started,
+        vec![("bbbb-2222", Some(t(2))), ("aaaa-1111", Some(t(1)))]
+    );
+}
+
+#[test]
+fn json_format_invocation() {
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            r#"{"time":"2026-07-09T06:05:45.500Z","type":"platform.start","record":{"requestId":"aec7a529","version":"$LATEST"}}"#.to_owned(),
+            r#"{"time":"2026-07-09T06:05:50.562Z","type":"platform.runtimeDone","record":{"requestId":"aec7a529","status":"timeout","metrics":{"durationMs":5001.182,"producedBytes":0}}}"#.to_owned(),
+            r#"{"time":"2026-07-09T06:05:50.581Z","type":"platform.report","record":{"requestId":"aec7a529","metrics":{"durationMs":5000.0,"billedDurationMs":5000,"memorySizeMB":128,"maxMemoryUsedMB":94,"initDurationMs":120.5},"status":"timeout"}}"#.to_owned(),
+        ],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::Arm64);
+    assert_eq!((s.invocations, s.timeouts, s.cold_starts), (1, 1, 1));
+    assert_eq!(s.init_ms_p50, Some(120.5));
+}
+
+#[test]
+fn memory_distribution_and_right_sizing_hint() {
+    // 99 invocations at 41 MB and one at 60 MB: p99 = 99th of 100 = 41, max = 60.
+    let mut a = FunctionAnalytics::new();
+    let mut lines: Vec<String> = (0..99)
+        .map(|i| report(&format!("m-{i}"), 1.0, 1, 128, 41, ""))
+        .collect();
+    lines.push(report("m-99", 1.0, 1, 128, 60, ""));
+    feed(&mut a, &lines);
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(s.memory_size_mb, Some(128));
+    assert_eq!(s.max_memory_used_mb, Some(60));
+    assert_eq!(s.max_memory_used_mb_p99, Some(41));
+    assert_eq!(
+        s.right_sizing_hint.as_deref(),
+        Some("p99 uses 41 of 128 MB")
+    );
+}
+
+#[test]
+fn pending_and_recent_are_bounded() {
+    let mut a = FunctionAnalytics::with_caps(100, 10);
+    for i in 0..1_000 {
+        a.ingest_message(t(0), &format!("START RequestId: p-{i}"));
+    }
+    assert!(a.in_flight() <= 100);
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(s.evicted + s.in_flight, 1_000);
+    // The newest are kept.
+    a.ingest_message(t(1), &report("p-999", 1.0, 1, 128, 1, ""));
+    assert_eq!(
+        a.recent().next_back().and_then(|i| i.started_at),
+        Some(t(0))
+    );
+    for i in 0..50 {
+        a.ingest_message(t(2), &report(&format!("q-{i}"), 1.0, 1, 128, 1, ""));
+    }
+    assert_eq!(a.recent().len(), 10);
+    assert_eq!(
+        a.recent().next().map(|i| i.request_id.as_str()),
+        Some("q-40")
+    );
+}
+
+#[test]
+fn error_types_are_bounded() {
+    let mut a = FunctionAnalytics::new();
+    for i in 0..(MAX_ERROR_TYPES + 10) {
+        a.ingest_message(
+            t(0),
+            &report(
+                &format!("e-{i}"),
+                1.0,
+                1,
+                128,
+                1,
+                &format!("Status: error\tError Type: E{i}"),
+            ),
+        );
+    }
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(s.errors_by_type.len(), MAX_ERROR_TYPES + 1);
+    assert_eq!(s.errors_by_type[0].error_type, OTHER_ERROR_TYPES);
+    assert_eq!(s.errors_by_type[0].count, 10);
+}
+
+#[test]
+fn emf_metrics_and_error_lines() {
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            r#"{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"N","Dimensions":[[]],"Metrics":[{"Name":"Reads","Unit":"Count"}]}]},"Reads":[1.0,8.0]}"#.to_owned(),
+            r#"{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"N","Dimensions":[[]],"Metrics":[{"Name":"Reads","Unit":"Count"}]}]},"Reads":3}"#.to_owned(),
+            "2025-01-01T00:00:00.000Z\tabcd-1234\tERROR\tboom".to_owned(),
+            "2025-01-01T00:00:00.000Z\tabcd-1234\tINFO\tfine".to_owned(),
+        ],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(s.error_lines, 1);
+    assert_eq!(s.custom_metrics.len(), 1);
+    let reads = &s.custom_metrics[0];
+    assert_eq!(reads.name, "Reads");
+    assert_eq!(
+        (
+            reads.stats.count,
+            reads.stats.sum,
+            reads.stats.max,
+            reads.stats.last
+        ),
+        (3, 12.0, 8.0, 3.0)
+    );
+}
+
+#[test]
+fn snapshot_has_exactly_the_contract_keys() {
+    let mut a = FunctionAnalytics::new();
+    let empty = serde_json::to_value(
+        a.summary(&Pricing::default(), Architecture::X86_64)
+            .snapshot(),
+    )
+    .expect("serializes");
+    assert_eq!(
+        empty,
+        serde_json::json!({
+            "invocations": 0, "cold_starts": 0, "timeouts": 0, "errors": 0,
+            "duration_ms_p50": null, "duration_ms_p99": null, "init_ms_p50": null,
+            "billed_ms_total": 0, "memory_size_mb": null, "max_memory_used_mb": null,
+            "cost_usd": 0.0
+        })
+    );
+    a.ingest_message(
+        t(0),
+        &report("k", 1000.0, 1000, 1024, 100, "Init Duration: 50.00 ms"),
+    );
+    let one = serde_json::to_value(
+        a.summary(&Pricing::default(), Architecture::X86_64)
+            .snapshot(),
+    )
+    .expect("serializes");
+    assert_eq!(one["invocations"], 1);
+    assert_eq!(one["cold_starts"], 1);
+    assert_eq!(one["duration_ms_p50"], 1000.0);
+    assert_eq!(one["init_ms_p50"], 50.0);
+    assert_eq!(one["billed_ms_total"], 1000);
+    assert_eq!(one["memory_size_mb"], 1024);
+    assert_eq!(one["max_memory_used_mb"], 100);
+    // 1 GB-s × 0.0000166667 + 1 × 0.0000002
+    assert!((one["cost_usd"].as_f64().unwrap_or(0.0) - 0.000_016_866_7).abs() < 1e-15);
+}

@@ -1,0 +1,622 @@
+//! The text log format: platform lines and application lines of each runtime.
+
+use std::borrow::Cow;
+
+use super::fields::{first_token, number, scan_fields, whole};
+use super::prefix::{is_iso_date_time, split_token, trim_ws};
+use super::{
+    AppLine, CrashLine, EndLine, InitReportLine, Level, LogLine, PlatformStatus, ReportLine,
+    RestoreReportLine, RuntimeVersionLine, StartLine, SubscriberLine, TimeoutLine, json,
+};
+
+const TIMED_OUT: &str = "Task timed out after";
+
+/// Messages that start a platform line, as they follow a viewer prefix.
+const PLATFORM_STARTS: &[&str] = &[
+    "START RequestId:",
+    "END RequestId:",
+    "REPORT RequestId:",
+    "INIT_START",
+    "INIT_REPORT",
+    "RESTORE_START",
+    "RESTORE_REPORT",
+    "EXTENSION",
+    "TELEMETRY",
+    "LOGS",
+    TIMED_OUT,
+];
+
+/// True when `s` starts with a platform keyword (followed by whitespace, for bare keywords).
+pub(crate) fn is_platform_start(s: &str) -> bool {
+    if !matches!(
+        s.as_bytes().first(),
+        Some(b'S' | b'E' | b'R' | b'I' | b'T' | b'L')
+    ) {
+        return false;
+    }
+    PLATFORM_STARTS.iter().any(|k| {
+        s.starts_with(k)
+            && (k.ends_with(':')
+                || s.as_bytes()
+                    .get(k.len())
+                    .is_none_or(|b| b.is_ascii_whitespace()))
+    })
+}
+
+/// Parses a message whose viewer prefix is already gone.
+pub(crate) fn parse_body(s: &str) -> LogLine<'_> {
+    let s = trim_ws(s);
+    let Some(&first) = s.as_bytes().first() else {
+        return LogLine::Unknown;
+    };
+    if let Some(line) = parse_platform(s) {
+        return line;
+    }
+    match first {
+        b'{' => return json::parse_json(s),
+        b'[' => return parse_bracketed(s),
+        b'0'..=b'9' if is_iso_date_time(s.as_bytes()) => return parse_columns(s),
+        _ => {}
+    }
+    // An unknown prefix (a redacted timestamp, a tool's label) before a platform keyword.
+    for (skipped, (start, end)) in super::fields::tokens(s).take(4).enumerate() {
+        let token = &s[start..end];
+        if skipped > 0
+            && is_platform_start(&s[start..])
+            && let Some(line) = parse_platform(&s[start..])
+        {
+            return line;
+        }
+        if Level::parse(token).is_some() || looks_like_request_id(token) {
+            break;
+        }
+    }
+    classify(None, None, None, s, true)
+}
+
+/// Platform lines, recognised by their first word.
+fn parse_platform(s: &str) -> Option<LogLine<'_>> {
+    let keyword = |k: &str| -> Option<&str> {
+        let rest = s.strip_prefix(k)?;
+        match rest.as_bytes().first() {
+            None => Some(rest),
+            Some(b) if b.is_ascii_whitespace() => Some(rest),
+            _ => None,
+        }
+    };
+    match s.as_bytes()[0] {
+        b'S' => parse_start(s.strip_prefix("START RequestId:")?),
+        b'E' => {
+            if let Some(rest) = s.strip_prefix("END RequestId:") {
+                let id = first_token(rest);
+                return (!id.is_empty()).then_some(LogLine::End(EndLine {
+                    request_id: Cow::Borrowed(id),
+                }));
+            }
+            keyword("EXTENSION").map(|rest| LogLine::Extension(subscriber(rest, "Events")))
+        }
+        b'R' => {
+            if let Some(rest) = s.strip_prefix("REPORT") {
+                return parse_report(rest).map(LogLine::Report);
+            }
+            if let Some(rest) = keyword("RESTORE_START") {
+                return Some(LogLine::RestoreStart(runtime_version(rest)));
+            }
+            if let Some(rest) = keyword("RESTORE_REPORT") {
+                return Some(LogLine::RestoreReport(restore_report(rest)));
+            }
+            if let Some(rest) = s.strip_prefix("RequestId:") {
+                return Some(request_error(rest));
+            }
+            if s.starts_with("Runtime.") {
+                return Some(crash(None, s));
+            }
+            None
+        }
+        b'I' => {
+            if let Some(rest) = keyword("INIT_START") {
+                return Some(LogLine::InitStart(runtime_version(rest)));
+            }
+            keyword("INIT_REPORT").map(|rest| LogLine::InitReport(init_report(rest)))
+        }
+        b'T' => {
+            if let Some(rest) = keyword("TELEMETRY") {
+                return Some(LogLine::Telemetry(subscriber(rest, "Types")));
+            }
+            s.starts_with(TIMED_OUT).then(|| timeout(None, s))
+        }
+        b'L' => {
+            if let Some(rest) = keyword("LOGS") {
+                return trim_ws(rest)
+                    .starts_with("Name:")
+                    .then(|| LogLine::Telemetry(subscriber(rest, "Types")));
+            }
+            s.starts_with("LAMBDA_WARNING: Unhandled exception")
+                .then(|| crash(None, s))
+        }
+        _ => None,
+    }
+}
+
+fn parse_start(rest: &str) -> Option<LogLine<'_>> {
+    let (id, after) = split_token(trim_ws(rest));
+    if id.is_empty() {
+        return None;
+    }
+    let version = trim_ws(after)
+        .strip_prefix("Version:")
+        .map(first_token)
+        .filter(|v| !v.is_empty())
+        .map(Cow::Borrowed);
+    Some(LogLine::Start(StartLine {
+        request_id: Cow::Borrowed(id),
+        version,
+    }))
+}
+
+const REPORT_LABELS: &[&[&str]] = &[
+    &["RequestId"],
+    &["Duration"],
+    &["Billed", "Duration"],
+    &["Memory", "Size"],
+    &["Max", "Memory", "Used"],
+    &["Init", "Duration"],
+    &["Restore", "Duration"],
+    &["Billed", "Restore", "Duration"],
+    &["Status"],
+    &["Error", "Type"],
+    &["XRAY", "TraceId"],
+];
+
+/// The fields after `REPORT`. `None` unless the five mandatory fields are all there.
+///
+/// Lines straight from CloudWatch have the mandatory fields in a fixed order with tabs: that
+/// layout is read directly, and only what follows (`Init Duration`, `Status`, the XRAY tail) is
+/// scanned. Anything else (mangled separators, reordered fields) is scanned as a whole.
+fn parse_report(rest: &str) -> Option<ReportLine<'_>> {
+    let (mut report, tail) = match canonical_report(rest) {
+        Some((report, tail)) => (Some(report), tail),
+        None => (None, rest),
+    };
+    let mut request_id = None;
+    let (mut duration, mut billed, mut size, mut used) = (None, None, None, None);
+    let (mut init, mut restore, mut billed_restore) = (None, None, None);
+    let (mut status, mut error_type, mut trace) = (None, None, None);
+    if tail.bytes().any(|b| !b.is_ascii_whitespace()) {
+        scan_fields(tail, REPORT_LABELS, |field, value| match field {
+            0 => request_id = Some(first_token(value)).filter(|v| !v.is_empty()),
+            1 => duration = number(value),
+            2 => billed = whole(value),
+            3 => size = whole(value),
+            4 => used = whole(value),
+            5 => init = number(value),
+            6 => restore = number(value),
+            7 => billed_restore = whole(value),
+            8 => status = Some(PlatformStatus::parse(value)),
+            9 => error_type = Some(first_token(value)).filter(|v| !v.is_empty()),
+            _ => trace = Some(first_token(value)).filter(|v| !v.is_empty()),
+        });
+    }
+    let mut report = match report.take() {
+        Some(report) => report,
+        None => ReportLine {
+            request_id: Cow::Borrowed(request_id?),
+            duration_ms: duration?,
+            billed_duration_ms: billed?,
+            memory_size_mb: u32::try_from(size?).ok()?,
+            max_memory_used_mb: u32::try_from(used?).ok()?,
+            init_duration_ms: None,
+            restore_duration_ms: None,
+            billed_restore_duration_ms: None,
+            status: None,
+            error_type: None,
+            xray_trace_id: None,
+        },
+    };
+    report.init_duration_ms = init;
+    report.restore_duration_ms = restore;
+    report.billed_restore_duration_ms = billed_restore;
+    report.status = status;
+    report.error_type = error_type.map(Cow::Borrowed);
+    report.xray_trace_id = trace.map(Cow::Borrowed);
+    Some(report)
+}
+
+/// `REPORT RequestId: <id>\tDuration: <f> ms\tBilled Duration: <n> ms\tMemory Size: <n> MB\t
+/// Max Memory Used: <n> MB` exactly; returns the line and what follows it.
+fn canonical_report(rest: &str) -> Option<(ReportLine<'_>, &str)> {
+    let r = rest.strip_prefix(" RequestId: ")?;
+    let (id, r) = r.split_once('\t')?;
+    let (duration, r) = number_text(r.strip_prefix("Duration: ")?);
+    let (billed, r) = number_text(r.strip_prefix(" ms\tBilled Duration: ")?);
+    let (size, r) = number_text(r.strip_prefix(" ms\tMemory Size: ")?);
+    let (used, r) = number_text(r.strip_prefix(" MB\tMax Memory Used: ")?);
+    let tail = r.strip_prefix(" MB")?;
+    if id.is_empty() || id.bytes().any(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let report = ReportLine {
+        request_id: Cow::Borrowed(id),
+        duration_ms: decimal(duration)?,
+        billed_duration_ms: digits(billed)?,
+        memory_size_mb: u32::try_from(digits(size)?).ok()?,
+        max_memory_used_mb: u32::try_from(digits(used)?).ok()?,
+        init_duration_ms: None,
+        restore_duration_ms: None,
+        billed_restore_duration_ms: None,
+        status: None,
+        error_type: None,
+        xray_trace_id: None,
+    };
+    Some((report, tail))
+}
+
+/// Splits the leading digits and points off `s`.
+fn number_text(s: &str) -> (&str, &str) {
+    let end = s
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b'.'))
+        .unwrap_or(s.len());
+    s.split_at(end)
+}
+
+/// A plain run of ASCII digits (at most 15, so it is exact).
+fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 15 {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
+}
+
+/// `123.45`: digits, optionally a point and more digits (at most 15 digits in all). The result is
+/// the correctly rounded value, like `str::parse`: both the integer and the power of ten are
+/// exact in `f64`, and IEEE division rounds correctly.
+fn decimal(s: &str) -> Option<f64> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() || int.len() + frac.len() > 15 {
+        return None;
+    }
+    let whole = digits(int)?;
+    if frac.is_empty() {
+        return Some(whole as f64);
+    }
+    let scale = 10u64.pow(frac.len() as u32);
+    Some((whole * scale + digits(frac)?) as f64 / scale as f64)
+}
+
+fn runtime_version(rest: &str) -> RuntimeVersionLine<'_> {
+    let mut line = RuntimeVersionLine::default();
+    scan_fields(
+        rest,
+        &[&["Runtime", "Version"], &["Runtime", "Version", "ARN"]],
+        |field, value| {
+            let value = Some(Cow::Borrowed(first_token(value))).filter(|v| !v.is_empty());
+            if field == 0 {
+                line.runtime_version = value;
+            } else {
+                line.runtime_version_arn = value;
+            }
+        },
+    );
+    line
+}
+
+fn init_report(rest: &str) -> InitReportLine<'_> {
+    let mut line = InitReportLine::default();
+    scan_fields(
+        rest,
+        &[
+            &["Init", "Duration"],
+            &["Phase"],
+            &["Status"],
+            &["Error", "Type"],
+        ],
+        |field, value| match field {
+            0 => line.init_duration_ms = number(value),
+            1 => line.phase = non_empty(first_token(value)),
+            2 => line.status = Some(PlatformStatus::parse(value)),
+            _ => line.error_type = non_empty(first_token(value)),
+        },
+    );
+    line
+}
+
+fn restore_report(rest: &str) -> RestoreReportLine<'_> {
+    let mut line = RestoreReportLine::default();
+    scan_fields(
+        rest,
+        &[
+            &["Restore", "Duration"],
+            &["Billed", "Restore", "Duration"],
+            &["Status"],
+            &["Error", "Type"],
+        ],
+        |field, value| match field {
+            0 => line.restore_duration_ms = number(value),
+            1 => line.billed_restore_duration_ms = whole(value),
+            2 => line.status = Some(PlatformStatus::parse(value)),
+            _ => line.error_type = non_empty(first_token(value)),
+        },
+    );
+    line
+}
+
+/// `EXTENSION` / `TELEMETRY` / `LOGS` fields; `list_label` is `Events` or `Types`.
+fn subscriber<'a>(rest: &'a str, list_label: &str) -> SubscriberLine<'a> {
+    let mut line = SubscriberLine::default();
+    scan_fields(
+        rest,
+        &[&["Name"], &["State"], &[list_label]],
+        |field, value| match field {
+            0 => line.name = non_empty(value),
+            1 => line.state = non_empty(first_token(value)),
+            _ => line.items = list_items(value),
+        },
+    );
+    line
+}
+
+/// `[INVOKE, SHUTDOWN]` → `INVOKE`, `SHUTDOWN`.
+fn list_items(value: &str) -> Vec<Cow<'_, str>> {
+    let inner = value.trim();
+    let inner = inner.strip_prefix('[').unwrap_or(inner);
+    let inner = inner.find(']').map_or(inner, |end| &inner[..end]);
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(Cow::Borrowed)
+        .collect()
+}
+
+fn non_empty(s: &str) -> Option<Cow<'_, str>> {
+    (!s.is_empty()).then_some(Cow::Borrowed(s))
+}
+
+/// `RequestId: <id> Error: …` / `RequestId: <id> Process exited before completing request`.
+fn request_error(rest: &str) -> LogLine<'_> {
+    let (id, after) = split_token(trim_ws(rest));
+    let after = trim_ws(after);
+    let id = non_empty(id);
+    if let Some(pos) = memchr::memmem::find(after.as_bytes(), TIMED_OUT.as_bytes()) {
+        return timeout(id, &after[pos..]);
+    }
+    crash(id, after)
+}
+
+/// `Task timed out after 3.00 seconds` (the text starts at `Task`).
+fn timeout<'a>(request_id: Option<Cow<'a, str>>, text: &str) -> LogLine<'a> {
+    let timeout_s = text.get(TIMED_OUT.len()..).and_then(number);
+    LogLine::Timeout(TimeoutLine {
+        request_id,
+        timeout_s,
+    })
+}
+
+fn crash<'a>(request_id: Option<Cow<'a, str>>, message: &'a str) -> LogLine<'a> {
+    let message = message.trim();
+    let request_id = request_id.or_else(|| json::string_field(message, "requestId"));
+    LogLine::Crash(CrashLine {
+        request_id,
+        error_type: crash_error_type(message),
+        message: Cow::Borrowed(message),
+    })
+}
+
+/// The error type a crash message states: a JSON `"errorType"`, a `Runtime.*` word, or
+/// `Runtime.ExitError` for "Runtime exited with error".
+fn crash_error_type(message: &str) -> Option<Cow<'_, str>> {
+    if let Some(t) = json::string_field(message, "errorType") {
+        return Some(t);
+    }
+    let first = first_token(message);
+    if first.starts_with("Runtime.") {
+        return Some(Cow::Borrowed(first.trim_end_matches(':')));
+    }
+    if let Some(line) = message
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("Runtime.") && !l.contains(char::is_whitespace))
+    {
+        return Some(Cow::Borrowed(line));
+    }
+    if memchr::memmem::find(message.as_bytes(), b"Runtime exited with error").is_some() {
+        return Some(Cow::Borrowed("Runtime.ExitError"));
+    }
+    None
+}
+
+/// Python's `[LEVEL]\t<timestamp>\t<request id>\t<message>`, and `[ERROR] Type: message` for an
+/// unhandled exception. Other bracketed starts (`[appconfig agent] …`) are application lines.
+fn parse_bracketed(s: &str) -> LogLine<'_> {
+    let level = s
+        .find(']')
+        .filter(|end| *end <= 12)
+        .and_then(|end| Some((Level::parse(&s[1..end])?, end)));
+    let Some((level, end)) = level else {
+        return classify(None, None, None, s, true);
+    };
+    let rest = trim_ws(&s[end + 1..]);
+    if is_iso_date_time(rest.as_bytes()) {
+        let (ts, after) = split_token(rest);
+        let after = trim_ws(after);
+        let (token, after_token) = split_token(after);
+        if looks_like_request_id(token) || token == "undefined" {
+            let id = (token != "undefined").then_some(token);
+            return classify(Some(ts), id, Some(level), trim_ws(after_token), false);
+        }
+        return classify(Some(ts), None, Some(level), after, false);
+    }
+    let first = first_token(rest);
+    if level >= Level::Error && first.len() > 1 && first.ends_with(':') && is_identifier(first) {
+        return LogLine::Crash(CrashLine {
+            request_id: None,
+            error_type: Some(Cow::Borrowed(&first[..first.len() - 1])),
+            message: Cow::Borrowed(rest.trim_end()),
+        });
+    }
+    classify(None, None, Some(level), rest, true)
+}
+
+/// `Runtime.ImportModuleError:`, `KeyError:`.
+fn is_identifier(token: &str) -> bool {
+    let t = token.trim_end_matches(':');
+    !t.is_empty()
+        && t.as_bytes()[0].is_ascii_alphabetic()
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+}
+
+/// Lines that start with the runtime's timestamp: Node.js and .NET
+/// (`<ts>\t<request id>\t<LEVEL>\t<message>`, level absent before Node.js 10), Java
+/// (`<ts> <LEVEL> …`), and plain output with a timestamp.
+fn parse_columns(s: &str) -> LogLine<'_> {
+    let (ts, after) = split_token(s);
+    let rest = trim_ws(after);
+    if is_platform_start(rest)
+        && let Some(line) = parse_platform(rest)
+    {
+        return line;
+    }
+    let (token, after_token) = split_token(rest);
+    if let Some(level) = Level::parse(token) {
+        return classify(Some(ts), None, Some(level), trim_ws(after_token), false);
+    }
+    if looks_like_request_id(token) || token == "undefined" {
+        let id = (token != "undefined").then_some(token);
+        let rest = trim_ws(after_token);
+        let (token, after_token) = split_token(rest);
+        if let Some(level) = Level::parse(token) {
+            return classify(Some(ts), id, Some(level), trim_ws(after_token), false);
+        }
+        return classify(Some(ts), id, None, rest, false);
+    }
+    classify(Some(ts), None, None, rest, false)
+}
+
+/// Request ids are UUIDs, but emulators and redactions use other forms: accept a word of
+/// letters, digits and dashes with at least one dash and one digit.
+pub(crate) fn looks_like_request_id(token: &str) -> bool {
+    let b = token.as_bytes();
+    (8..=64).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b.contains(&b'-')
+        && b.iter().any(u8::is_ascii_digit)
+}
+
+/// Decides what an application-shaped message is: a timeout, a crash, EMF or a plain line.
+/// `bare` says no timestamp column was found, so platform messages without columns are looked
+/// for too.
+fn classify<'a>(
+    timestamp: Option<&'a str>,
+    request_id: Option<&'a str>,
+    level: Option<Level>,
+    message: &'a str,
+    bare: bool,
+) -> LogLine<'a> {
+    let message = message.trim_end();
+    let id = request_id.map(Cow::Borrowed);
+    if message.starts_with(TIMED_OUT) {
+        return timeout(id, message);
+    }
+    if is_crash_message(message, bare) {
+        return crash(id, message);
+    }
+    if message.starts_with('{')
+        && memchr::memmem::find(message.as_bytes(), b"\"_aws\"").is_some()
+        && let LogLine::Emf(mut emf) = json::parse_json(message)
+    {
+        if emf.request_id.is_none() {
+            emf.request_id = id;
+        }
+        return LogLine::Emf(emf);
+    }
+    LogLine::App(AppLine {
+        timestamp: timestamp.map(Cow::Borrowed),
+        request_id: id,
+        level,
+        message: Cow::Borrowed(message),
+    })
+}
+
+fn is_crash_message(message: &str, bare: bool) -> bool {
+    const STARTS: &[&str] = &[
+        "Invoke Error",
+        "Uncaught Exception",
+        "Unhandled Promise Rejection",
+        "LAMBDA_WARNING: Unhandled exception",
+    ];
+    if STARTS.iter().any(|p| message.starts_with(p)) {
+        return true;
+    }
+    if !bare {
+        return false;
+    }
+    let first = first_token(message);
+    (first.starts_with("Runtime.") && is_identifier(first))
+        || memchr::memmem::find(message.as_bytes(), b"Runtime exited with error").is_some()
+        || memchr::memmem::find(
+            message.as_bytes(),
+            b"Process exited before completing request",
+        )
+        .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_matches_the_standard_parser() {
+        for s in [
+            "0",
+            "0.62",
+            "3262.82",
+            "600000.00",
+            "1.0",
+            "19266.38",
+            "0.001",
+            "7",
+        ] {
+            assert_eq!(decimal(s), s.parse::<f64>().ok(), "{s}");
+        }
+        assert_eq!(decimal(""), None);
+        assert_eq!(decimal(".5"), None);
+        assert_eq!(decimal("1.2.3"), None);
+        assert_eq!(decimal("1e3"), None);
+        assert_eq!(decimal("1234567890123456"), None);
+    }
+
+    #[test]
+    fn canonical_and_scanned_reports_agree() {
+        let tabbed = " RequestId: a-1\tDuration: 2.03 ms\tBilled Duration: 90 ms\tMemory Size: 128 MB\tMax Memory Used: 36 MB\tInit Duration: 87.78 ms\tStatus: error\tError Type: Runtime.ExitError\nXRAY TraceId: 1-ab\tSegmentId: cd\tSampled: true";
+        let spaced = tabbed.replace('\t', "  ");
+        let a = parse_report(tabbed).expect("tabbed report");
+        let b = parse_report(&spaced).expect("spaced report");
+        assert_eq!(a, b);
+        assert_eq!(a.init_duration_ms, Some(87.78));
+        assert_eq!(a.error_type.as_deref(), Some("Runtime.ExitError"));
+        assert_eq!(a.xray_trace_id.as_deref(), Some("1-ab"));
+        assert!(canonical_report(tabbed).is_some());
+        assert!(canonical_report(&spaced).is_none());
+    }
+
+    #[test]
+    fn reports_missing_a_mandatory_field_are_not_reports() {
+        assert_eq!(
+            parse_report(
+                " RequestId: a\tDuration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 3 MB"
+            ),
+            None
+        );
+        assert_eq!(
+            parse_report(
+                " Duration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 3 MB"
+            ),
+            None
+        );
+        assert_eq!(parse_report(""), None);
+    }
+}

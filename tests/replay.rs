@@ -1,0 +1,90 @@
+//! `--replay`: saved and piped logs analysed end to end, checked against hand-computed figures.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn lambdatop(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run lambdatop");
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(input) = stdin {
+        pipe.write_all(input.as_bytes()).unwrap();
+    }
+    drop(pipe);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn row<'a>(table: &'a str, name: &str) -> Vec<&'a str> {
+    table
+        .lines()
+        .find(|l| l.starts_with(name))
+        .unwrap_or_else(|| panic!("no row {name} in\n{table}"))
+        .split_whitespace()
+        .collect()
+}
+
+#[test]
+fn aws_logs_tail_output_with_a_timeout() {
+    // Two invocations: 100 ms (cold) and a 3,000 ms timeout. Errors count the timeout, as
+    // CloudWatch does: 1 of 2 = 50%. Average (100 + 3000) / 2 = 1550 ms; max = p99 = 3000 ms.
+    let (code, out, err) = lambdatop(&["--replay", "tests/data/replay/tail.log", "--once"], None);
+    assert_eq!(code, 0, "{err}");
+    let r = row(&out, "tail");
+    assert_eq!(r[1..4], ["2", "1", "50.0%"], "{out}");
+    assert_eq!(r[5..11], ["1.55", "s", "3.00", "s", "3.00", "s"], "{out}");
+    assert!(
+        out.contains("last 15m (from 2024-03-05 09:51 UTC to 2024-03-05 10:05 UTC)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn filter_log_events_json_named_by_function_flag() {
+    // bbbb-1 failed (41.50 ms), bbbb-2 succeeded (8.25 ms): avg 24.875 → "24.9 ms".
+    let (code, out, err) = lambdatop(
+        &[
+            "--replay",
+            "tests/data/replay/filter-log-events.json",
+            "--function",
+            "checkout",
+            "--once",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let r = row(&out, "checkout");
+    assert_eq!(r[1..4], ["2", "1", "50.0%"], "{out}");
+    assert_eq!(r[5..7], ["24.9", "ms"], "{out}");
+}
+
+#[test]
+fn piped_plain_messages_from_stdin() {
+    let input = "START RequestId: c1 Version: $LATEST\n\
+                 REPORT RequestId: c1\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n";
+    let (code, out, err) = lambdatop(&["--replay", "-", "--once"], Some(input));
+    assert_eq!(code, 0, "{err}");
+    let r = row(&out, "stdin");
+    assert_eq!(r[1..4], ["1", "0", "0%"], "{out}");
+}
+
+#[test]
+fn a_missing_file_is_one_clear_error() {
+    let (code, _, err) = lambdatop(&["--replay", "tests/data/replay/nope.log", "--once"], None);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cannot open tests/data/replay/nope.log"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
