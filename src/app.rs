@@ -1,10 +1,8 @@
 //! Wiring: from parsed options to a running source and front end.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-
-use std::io::Write;
 
 use anyhow::{Context, bail};
 

@@ -175,14 +175,13 @@ pub fn title(snap: &Snapshot) -> String {
 /// The totals line: sums over the listed functions.
 pub fn totals_line(snap: &Snapshot) -> String {
     let t = &snap.totals;
-    let scope = if snap.functions.len() == snap.context.functions_known {
-        format!("{} functions", snap.functions.len())
+    let listed = snap.functions.len();
+    let known = snap.context.functions_known;
+    let noun = if known == 1 { "function" } else { "functions" };
+    let scope = if listed == known {
+        format!("{listed} {noun}")
     } else {
-        format!(
-            "{} of {} functions",
-            snap.functions.len(),
-            snap.context.functions_known
-        )
+        format!("{listed} of {known} {noun}")
     };
     format!(
         "{scope}  Invocations {}  Errors {} ({})  Throttles {}",

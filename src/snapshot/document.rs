@@ -7,6 +7,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 
+use crate::analytics::ReportSummary;
 use crate::model::AlarmState;
 use crate::source::SourceKind;
 use crate::store::{AlarmCounts, FunctionState, Selection, Store, TimeWindow};
@@ -136,12 +137,32 @@ impl LogReport {
     }
 }
 
-/// REPORT-line analytics of one function, in the snapshot's terms.
-///
-/// The store does not keep REPORT-line analytics yet, so every function has no report (`null`
-/// in the JSON, empty cells elsewhere). This is the one place that will read them from the store.
-pub fn log_report(_store: &Store, _function: &FunctionState) -> Option<LogReport> {
-    None
+impl From<&ReportSummary> for LogReport {
+    fn from(r: &ReportSummary) -> Self {
+        LogReport {
+            invocations: r.invocations,
+            cold_starts: r.cold_starts,
+            timeouts: r.timeouts,
+            errors: r.errors,
+            duration_ms_p50: r.duration_ms_p50.filter(|v| v.is_finite()),
+            duration_ms_p99: r.duration_ms_p99.filter(|v| v.is_finite()),
+            init_ms_p50: r.init_ms_p50.filter(|v| v.is_finite()),
+            billed_ms_total: r.billed_ms_total,
+            memory_size_mb: r.memory_size_mb,
+            max_memory_used_mb: r.max_memory_used_mb,
+            cost_usd: if r.cost_usd.is_finite() {
+                r.cost_usd
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+/// REPORT-line analytics of one function, in the snapshot's terms: `None` when the store has read
+/// no log line of the function.
+pub fn log_report(function: &FunctionState) -> Option<LogReport> {
+    function.report().map(LogReport::from)
 }
 
 impl Snapshot {
@@ -150,7 +171,7 @@ impl Snapshot {
         let functions: Vec<FunctionRow> = store
             .select(selection)
             .into_iter()
-            .map(|f| FunctionRow::build(store, f))
+            .map(FunctionRow::build)
             .collect();
         let totals = functions.iter().fold(Totals::default(), |t, f| Totals {
             invocations: t.invocations + f.invocations,
@@ -187,7 +208,7 @@ impl Snapshot {
 }
 
 impl FunctionRow {
-    fn build(store: &Store, f: &FunctionState) -> Self {
+    fn build(f: &FunctionState) -> Self {
         let s = &f.summary;
         FunctionRow {
             name: f.name().to_string(),
@@ -205,7 +226,7 @@ impl FunctionRow {
                 .filter(|c| c.is_finite() && *c >= 0.0)
                 .map(|c| c.round() as u64),
             alarm_state: s.alarm_state,
-            report: log_report(store, f),
+            report: log_report(f),
         }
     }
 }
