@@ -163,7 +163,7 @@ pub enum Op {
 }
 
 impl Op {
-    /// Longest first, so `>=` is not read as `>`.
+    /// How each comparison is written.
     const SPELLINGS: [(&'static str, Op); 6] = [
         (">=", Op::Ge),
         ("<=", Op::Le),
@@ -307,14 +307,22 @@ fn valid_metrics() -> String {
     names.join(", ")
 }
 
-fn example(metric: Metric) -> &'static str {
+/// What thresholds `metric` takes, with an example in its own name.
+fn example(metric: Metric) -> String {
     match metric.kind() {
-        Kind::Count => "a plain number, e.g. 'throttles>0'",
-        Kind::Ratio => "a percentage, e.g. 'error_rate>1%'",
-        Kind::Duration => "a duration in ms, s or m, e.g. 'p99>2s' or 'avg>=500ms'",
-        Kind::Flag => "no comparison: write just 'alarm'",
+        Kind::Count => format!("a plain number, e.g. '{metric}>0'"),
+        Kind::Ratio if metric == Metric::MemoryUsed => {
+            format!("a percentage of the configured memory, e.g. '{metric}>90%'")
+        }
+        Kind::Ratio => format!("a percentage, e.g. '{metric}>1%'"),
+        Kind::Duration => {
+            format!("a duration in ms, s or m, e.g. '{metric}>2s' or '{metric}>=500ms'")
+        }
+        Kind::Flag => format!("no comparison: write just '{metric}'"),
     }
 }
+
+const OPERATORS: &str = "use >, >=, <, <=, == or !=";
 
 /// Parses one rule; blanks around the parts are ignored.
 pub fn parse(text: &str) -> Result<Rule, RuleError> {
@@ -351,7 +359,7 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
             });
         }
         return Err(fail(format!(
-            "no comparison; use >, >=, <, <=, == or != and {}",
+            "no comparison; {OPERATORS} and {}",
             example(metric)
         )));
     };
@@ -359,32 +367,38 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
         return Err(fail(format!("{} takes {}", metric, example(metric))));
     }
     let rest = &s[i..];
-    let Some((spelling, op)) = Op::SPELLINGS
+    let op_text: String = rest
+        .chars()
+        .take_while(|c| matches!(c, '<' | '>' | '=' | '!'))
+        .collect();
+    let Some(op) = Op::SPELLINGS
         .iter()
-        .find(|(spelling, _)| rest.starts_with(spelling))
+        .find(|(spelling, _)| *spelling == op_text)
+        .map(|(_, op)| *op)
     else {
-        return Err(fail(format!(
-            "unknown comparison {:?}; use >, >=, <, <=, == or !=",
-            rest.chars()
-                .take_while(|c| matches!(c, '<' | '>' | '=' | '!'))
-                .collect::<String>()
-        )));
+        return Err(fail(format!("unknown comparison {op_text:?}; {OPERATORS}")));
     };
-    let rest = rest[spelling.len()..].trim();
-    if rest.starts_with(['<', '>', '=', '!']) {
-        return Err(fail(
-            "unknown comparison; use >, >=, <, <=, == or !=".to_string(),
-        ));
+    let rest = rest[op_text.len()..].trim();
+    if rest.starts_with('-') {
+        return Err(fail(format!(
+            "thresholds cannot be negative; {metric} takes {}",
+            example(metric)
+        )));
     }
     let number_len = rest
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(rest.len());
     let (number, unit) = rest.split_at(number_len);
+    if rest.is_empty() {
+        return Err(fail(format!(
+            "no threshold after {:?}; {metric} takes {}",
+            op.as_str(),
+            example(metric)
+        )));
+    }
     if number.is_empty() {
         return Err(fail(format!(
-            "no threshold after {:?}; {} takes {}",
-            op.as_str(),
-            metric,
+            "threshold {rest:?} is not a number; {metric} takes {}",
             example(metric)
         )));
     }
@@ -392,7 +406,12 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| fail(format!("{number:?} is not a number")))?;
+        .ok_or_else(|| {
+            fail(format!(
+                "threshold {number:?} is not a number; {metric} takes {}",
+                example(metric)
+            ))
+        })?;
     let unit_text = unit.trim();
     let unit = Unit::parse(&unit_text.to_ascii_lowercase()).ok_or_else(|| {
         fail(format!(
@@ -402,19 +421,20 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
         ))
     })?;
     if !unit.fits(metric.kind()) {
-        let written = if unit == Unit::None {
-            "no unit".to_string()
+        let problem = if unit == Unit::None {
+            format!("{metric} needs a unit: it takes {}", example(metric))
         } else {
-            format!("the unit {:?}", unit.as_str())
+            format!(
+                "{metric} does not take the unit {:?}; it takes {}",
+                unit.as_str(),
+                example(metric)
+            )
         };
-        return Err(fail(format!(
-            "{metric} does not take {written}; it takes {}",
-            example(metric)
-        )));
+        return Err(fail(problem));
     }
     Ok(Rule {
         metric,
-        op: *op,
+        op,
         threshold: Threshold { value, unit },
     })
 }
