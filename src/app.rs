@@ -8,11 +8,12 @@ use anyhow::{Context, bail};
 
 use crate::cli::{Cli, OutputFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
+use crate::config::{ConfigFile, Settings};
 use crate::source::Source;
 use crate::source::SourceKind;
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
-use crate::store::{Selection, Store, StoreLimits, function_glob};
+use crate::store::{Selection, Store, function_glob};
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
 use crate::{snapshot, tui};
@@ -32,9 +33,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
+    let file = ConfigFile::load(cli.config.as_deref()).map_err(|e| UsageError(e.to_string()))?;
+    let settings = Settings::merge(&cli, file);
     // A malformed rule is a usage error, found before any data is fetched.
     let rules = snapshot::rules::parse_all(&cli.fail_on).map_err(|e| UsageError(e.to_string()))?;
-    let window = cli.window.unwrap_or_default();
+    let window = settings.window;
     let selection = Selection {
         glob: match &cli.functions {
             Some(p) => Some(function_glob(p).map_err(|e| {
@@ -42,13 +45,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?),
             None => None,
         },
-        sort: cli.sort.unwrap_or_default(),
+        sort: settings.sort,
         limit: cli.limit,
         ..Selection::default()
     };
     let source: Box<dyn Source> = if cli.demo {
         let mut demo = DemoSource::new(cli.seed.unwrap_or(DEFAULT_SEED));
-        if let Some(s) = cli.refresh {
+        if let Some(s) = settings.refresh_seconds {
             demo.interval = std::time::Duration::from_secs(s.max(1));
         }
         Box::new(demo)
@@ -70,9 +73,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         source.kind(),
         source.region(),
         window,
-        StoreLimits::default(),
+        settings.limits,
         clock.clone(),
     );
+    store.set_pricing(settings.pricing);
     if source.kind() == SourceKind::Replay {
         store.derive_metrics_from_reports();
         if cli.window.is_none() {

@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod format;
 pub mod lambda_log;
 pub mod model;

@@ -100,3 +100,32 @@ fn completions_for_bash() {
     assert!(out.status.success());
     assert!(String::from_utf8(out.stdout).unwrap().contains("lambdatop"));
 }
+
+#[test]
+fn a_bad_config_file_is_a_usage_error_naming_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("lambdatop-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(&path, "window = \"1h\"\nrefresh = 5\n").unwrap();
+    let out = lambdatop(&["--demo", "--once", "--config", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(path.to_str().unwrap())
+            && err.contains("line 2")
+            && err.contains("unknown field `refresh`"),
+        "{err}"
+    );
+    // A good one is used: its window shows in the snapshot header.
+    std::fs::write(&path, "window = \"15m\"\n").unwrap();
+    let out = lambdatop(&[
+        "--demo",
+        "--once",
+        CLOCK,
+        "--config",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout).unwrap().contains("last 15m"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::{Poller, Source, SourceContext, SourceKind};
 use crate::clock::{Clock, ManualClock};
-use crate::lambda_log::{LogLine, parse, strip_viewer_prefix};
+use crate::lambda_log::strip_viewer_prefix;
 use crate::model::{FunctionConfig, LogEvent};
 use crate::store::{SourceError, Update};
 
@@ -355,25 +355,40 @@ fn read_line(sink: &mut Sink, line: &str) {
     }
     let (prefix, message) = strip_viewer_prefix(line);
     let stream = prefix.and_then(|p| p.stream);
-    let mut at = prefix
+    let at = prefix
         .and_then(|p| p.timestamp)
+        .or_else(|| message_time(message))
         .and_then(|t| parse_time(t, sink.last_time));
-    if at.is_none()
-        && let LogLine::App(app) = parse(message)
-    {
-        at = app
-            .timestamp
-            .as_deref()
-            .and_then(|t| parse_time(t, sink.last_time));
-    }
     let function = sink.function_for(None, stream);
     sink.push(function, at, stream, message.to_string(), None);
+}
+
+/// The timestamp a runtime wrote into an application line, found without a full parse:
+/// `<time>\t<id>\t…` (Node.js, .NET, Java), `[LEVEL]\t<time>\t…` (Python),
+/// `{"timestamp": …}` / `{"time": …}` (JSON format). Platform lines carry none.
+fn message_time(message: &str) -> Option<&str> {
+    let first = *message.as_bytes().first()?;
+    match first {
+        b'0'..=b'9' => first_field(message),
+        b'[' => first_field(message.split_once('\t')?.1),
+        b'{' => {
+            let key = ["\"timestamp\":\"", "\"time\":\""]
+                .into_iter()
+                .find_map(|k| message.find(k).map(|i| i + k.len()))?;
+            let rest = &message[key..];
+            Some(&rest[..rest.find('"')?])
+        }
+        _ => None,
+    }
 }
 
 /// Reads the timestamps viewers and runtimes write: RFC 3339, ISO without zone (UTC), with a
 /// space instead of `T`, or a bare time of day (on the date of the previous event).
 pub fn parse_time(s: &str, previous: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    if let Some(t) = parse_lambda_time(s) {
+        return Some(t);
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
@@ -391,6 +406,36 @@ pub fn parse_time(s: &str, previous: Option<DateTime<Utc>>) -> Option<DateTime<U
         || NaiveDate::from_ymd_opt(1970, 1, 1),
         |p| Some(p.date_naive()),
     )?;
+    Some(Utc.from_utc_datetime(&date.and_time(time)))
+}
+
+fn first_field(s: &str) -> Option<&str> {
+    s.split(['\t', ' ']).next().filter(|t| !t.is_empty())
+}
+
+/// The runtime's own format, `2024-02-09T08:42:44.078Z`, read digit by digit: it starts most
+/// application lines, so it is worth a fast path.
+fn parse_lambda_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 24
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+        || b[23] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let time =
+        NaiveTime::from_hms_milli_opt(num(11..13)?, num(14..16)?, num(17..19)?, num(20..23)?)?;
     Some(Utc.from_utc_datetime(&date.and_time(time)))
 }
 
@@ -424,5 +469,28 @@ mod tests {
             Some(t)
         );
         assert_eq!(parse_time("not a time", None), None);
+        assert_eq!(
+            parse_time("2023-07-05T10:16:34.686Z", None),
+            parse_lambda_time("2023-07-05T10:16:34.686Z")
+        );
+        assert_eq!(parse_lambda_time("2023-13-05T10:16:34.686Z"), None);
+    }
+
+    #[test]
+    fn finds_the_time_in_application_lines() {
+        assert_eq!(
+            message_time("2024-02-09T08:42:44.078Z\tabc\tINFO\thi"),
+            Some("2024-02-09T08:42:44.078Z")
+        );
+        assert_eq!(
+            message_time("[INFO]\t2024-02-09T08:42:44.078Z\tabc\thi"),
+            Some("2024-02-09T08:42:44.078Z")
+        );
+        assert_eq!(
+            message_time(r#"{"time":"2024-02-09T08:42:44.078Z","type":"platform.start"}"#),
+            Some("2024-02-09T08:42:44.078Z")
+        );
+        assert_eq!(message_time("REPORT RequestId: x"), None);
+        assert_eq!(message_time(""), None);
     }
 }
