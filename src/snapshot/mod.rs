@@ -156,3 +156,82 @@ impl Verdict {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::source::SourceKind;
+    use crate::store::{StoreLimits, TimeWindow};
+
+    fn store() -> Store {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 3, 14, 15, 26, 30)
+            .single()
+            .expect("valid time");
+        Store::new(
+            SourceKind::Cloudwatch,
+            Some("eu-west-1".into()),
+            TimeWindow::default(),
+            StoreLimits::default(),
+            Arc::new(ManualClock::new(now)),
+        )
+    }
+
+    fn failed(store: &mut Store, poller: Poller) {
+        let at = store.now();
+        store.apply(Update::Failed {
+            poller,
+            at,
+            error: SourceError::new(format!("{poller} failed"), None),
+        });
+    }
+
+    #[test]
+    fn missing_metrics_are_fatal_missing_alarms_are_not() {
+        let mut s = store();
+        let at = s.now();
+        s.apply(Update::Polled {
+            poller: Poller::Discovery,
+            at,
+        });
+        failed(&mut s, Poller::Alarms);
+        let f = failures(&s);
+        assert!(f.fatal.is_empty());
+        assert_eq!(f.partial.len(), 1);
+        failed(&mut s, Poller::Metrics);
+        let f = failures(&s);
+        assert_eq!(f.fatal.first().map(|(p, _)| *p), Some(Poller::Metrics));
+    }
+
+    #[test]
+    fn a_later_success_clears_a_failure() {
+        let mut s = store();
+        failed(&mut s, Poller::Metrics);
+        let at = s.now() + chrono::Duration::seconds(1);
+        s.apply(Update::Polled {
+            poller: Poller::Metrics,
+            at,
+        });
+        assert_eq!(failures(&s), Failures::default());
+    }
+
+    #[test]
+    fn rules_report_breaches_and_unchecked_rules() {
+        let s = store();
+        let snap = Snapshot::build(&s, &crate::store::Selection::default());
+        let rules = rules::parse_all(&["errors>0", "timeouts>0"]).expect("valid rules");
+        let verdict = Verdict::check(&rules, &snap);
+        assert!(verdict.breaches.is_empty());
+        let mut err = Vec::new();
+        verdict.report(&mut err).expect("write");
+        assert_eq!(
+            String::from_utf8_lossy(&err),
+            "lambdatop: note: rule timeouts>0 was not checked: no listed function has REPORT lines in its logs\n"
+        );
+    }
+}
