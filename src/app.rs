@@ -1,12 +1,12 @@
 //! Wiring: from parsed options to a running source and front end.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, OutputFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ConfigFile, Settings};
 use crate::source::Source;
@@ -23,6 +23,9 @@ use crate::{snapshot, tui};
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// Exit code when a `--fail-on` rule held.
+pub const EXIT_RULE_BREACHED: u8 = 3;
+
 /// Runs lambdatop with parsed options; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let manual = cli.clock.map(|at| Arc::new(ManualClock::new(at)));
@@ -32,6 +35,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let file = ConfigFile::load(cli.config.as_deref()).map_err(|e| UsageError(e.to_string()))?;
     let settings = Settings::merge(&cli, file);
+    // A malformed rule is a usage error, found before any data is fetched.
+    let rules = snapshot::rules::parse_all(&cli.fail_on).map_err(|e| UsageError(e.to_string()))?;
     let window = settings.window;
     let selection = Selection {
         glob: match &cli.functions {
@@ -80,10 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     if cli.once {
         snapshot::collect(&mut store, source, clock).await?;
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        snapshot::write(&mut out, &store, &selection, cli.output.unwrap_or_default())?;
-        return Ok(ExitCode::SUCCESS);
+        return finish_snapshot(&store, &selection, &rules, cli.output.unwrap_or_default());
     }
     if !std::io::stdout().is_terminal() {
         bail!(
@@ -97,4 +99,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     tui::run(store, source, ViewState::new(selection), theme, clock).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the snapshot, then the rule breaches; exit 3 when a rule held.
+fn finish_snapshot(
+    store: &Store,
+    selection: &Selection,
+    rules: &[snapshot::Rule],
+    format: OutputFormat,
+) -> anyhow::Result<ExitCode> {
+    let failures = snapshot::failures(store);
+    if let Some((poller, error)) = failures.fatal.first() {
+        bail!("cannot read {poller}: {error}");
+    }
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for (poller, error) in &failures.partial {
+        // Best effort: a closed stderr must not hide the snapshot or the exit code.
+        let _ = writeln!(err, "lambdatop: warning: cannot read {poller}: {error}");
+    }
+    let snap = snapshot::Snapshot::build(store, selection);
+    let stdout = std::io::stdout();
+    let style = snapshot::Style {
+        format,
+        colour: format == OutputFormat::Table
+            && snapshot::colour_allowed(
+                stdout.is_terminal(),
+                std::env::var_os("NO_COLOR").as_deref(),
+            ),
+    };
+    match snapshot::write(&mut stdout.lock(), &snap, style) {
+        // A reader that stopped early (`| head`) is not an error; the rules still decide.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("cannot write the snapshot")?,
+    }
+    let verdict = snapshot::Verdict::check(rules, &snap);
+    let _ = verdict.report(&mut err);
+    Ok(if verdict.breaches.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_RULE_BREACHED)
+    })
 }

@@ -13,10 +13,11 @@ Examples:
   lambdatop --profile prod --region eu-west-1
   lambdatop --functions 'orders-*' --window 3h
   lambdatop --demo --once --output json   a snapshot for scripts
-  lambdatop --once --fail-on 'error_rate>1%' --fail-on throttles>0
+  lambdatop --once --fail-on 'error_rate>1%' --fail-on 'throttles>0'   exit 3 when a rule holds
   aws logs tail /aws/lambda/my-fn --since 1h | lambdatop --replay - --once
 
-Exit codes: 0 ok, 1 runtime error (e.g. no credentials), 2 usage error, 3 a --fail-on rule held.
+Exit codes: 0 ok, 1 runtime error (e.g. no credentials), 2 usage error (including a malformed
+--fail-on rule), 3 a --fail-on rule held for a listed function.
 Keys in the dashboard: press ? for help, q to quit.";
 
 /// A terminal dashboard for AWS Lambda: invocations, errors, throttles, duration, concurrency,
@@ -96,8 +97,12 @@ pub struct Cli {
     )]
     pub output: Option<OutputFormat>,
 
-    /// Exit with 3 when RULE holds for any function, e.g. 'error_rate>1%', 'throttles>0',
-    /// 'p99>2s', 'cold_start_rate>10%', alarm. Repeatable.
+    /// Exit with 3 when RULE holds for any listed function; repeatable. RULE is METRIC OP
+    /// THRESHOLD with OP one of > >= < <= == !=, or just `alarm` (a function in ALARM).
+    /// Metrics: invocations, errors, throttles, concurrency, cold_starts, timeouts (plain numbers);
+    /// error_rate, cold_start_rate, memory_used (percentages: 1%); avg, p99, max (durations: 500ms,
+    /// 2s, 1m). E.g. 'error_rate>1%', 'throttles>0', 'p99>2s'. Functions without logs skip the
+    /// cold_starts, cold_start_rate, timeouts and memory_used rules.
     #[arg(
         long,
         value_name = "RULE",

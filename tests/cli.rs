@@ -89,6 +89,10 @@ fn help_teaches() {
         "--region",
         "Examples:",
         "Exit codes",
+        "--fail-on",
+        "'error_rate>1%'",
+        "3 a --fail-on rule held",
+        "malformed",
     ] {
         assert!(text.contains(needle), "--help lacks {needle}");
     }
@@ -128,4 +132,60 @@ fn a_bad_config_file_is_a_usage_error_naming_file_and_line() {
     assert!(out.status.success());
     assert!(String::from_utf8(out.stdout).unwrap().contains("last 15m"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_source_snapshots_without_a_terminal() {
+    for format in ["table", "json", "csv", "markdown"] {
+        let out = lambdatop(&[
+            "--replay",
+            "tests/data/replay/tail.log",
+            "--once",
+            "--output",
+            format,
+        ]);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("tail"), "{format}: {text}");
+    }
+    let out = lambdatop(&[
+        "--replay",
+        "tests/data/replay/tail.log",
+        "--once",
+        "-o",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["source"], "replay");
+    assert!(doc["region"].is_null());
+    assert!(doc["functions"][0]["report"].is_object(), "{doc}");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--demo", "--once", CLOCK, "-o", "csv", "--fail-on", "alarm"])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Read nothing: close our end at once, as `| head -0` would.
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(3), "the rules still decide: {err}");
+    assert!(!err.contains("cannot write"), "{err}");
 }

@@ -1,92 +1,87 @@
-//! The plain-text table: aligned columns, no escape codes.
+//! The table: aligned columns for people. Escape codes only when asked for (a terminal, no
+//! `NO_COLOR`); names are made inert so a function name cannot drive the terminal.
 
 use std::io::{self, Write};
 
-use crate::format;
-use crate::store::{Selection, Store};
+use crate::tui::sanitize::sanitize;
 
-pub fn write(out: &mut dyn Write, store: &Store, selection: &Selection) -> io::Result<()> {
-    let t = store.totals();
-    let a = store.alarm_counts();
-    let from = store.window_start();
-    writeln!(
-        out,
-        "lambdatop {} · {} · last {} (from {} to {})",
-        store.source,
-        store.region.as_deref().unwrap_or("no region"),
-        store.window(),
-        from.format("%Y-%m-%d %H:%M UTC"),
-        store.now().format("%Y-%m-%d %H:%M UTC"),
-    )?;
-    writeln!(
-        out,
-        "Invocations {}  Errors {} ({})  Throttles {}  Peak concurrency {} / {}",
-        format::count(t.invocations),
-        format::count(t.errors),
-        format::percent(t.error_rate),
-        format::count(t.throttles),
-        t.concurrency_peak
-            .map_or("-".to_string(), |c| format!("{c:.0}")),
-        format::count(u64::from(t.concurrency_limit)),
-    )?;
-    writeln!(
-        out,
-        "Alarms  ALARM {}  INSUFFICIENT DATA {}  OK {}",
-        a.alarm, a.insufficient_data, a.ok
-    )?;
+use super::cells::{self, Align, Tone};
+use super::document::Snapshot;
+
+const BOLD: &str = "\x1b[1m";
+const RED_BOLD: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[33m";
+const GREEN: &str = "\x1b[32m";
+const RESET: &str = "\x1b[0m";
+
+pub fn write(out: &mut dyn Write, snap: &Snapshot, colour: bool) -> io::Result<()> {
+    writeln!(out, "{}", cells::title(snap))?;
+    writeln!(out, "{}", cells::totals_line(snap))?;
+    writeln!(out, "{}", cells::account_line(snap))?;
     writeln!(out)?;
-    let header = [
-        "FUNCTION",
-        "INVOCATIONS",
-        "ERRORS",
-        "ERR%",
-        "THROTTLES",
-        "AVG",
-        "P99",
-        "MAX",
-        "CONC",
-        "ALARM",
-    ];
-    let rows: Vec<[String; 10]> = store
-        .select(selection)
-        .into_iter()
-        .map(|f| {
-            let s = &f.summary;
-            [
-                f.name().to_string(),
-                format::count(s.invocations),
-                format::count(s.errors),
-                format::percent(s.error_rate),
-                format::count(s.throttles),
-                format::opt_millis(s.duration_avg_ms),
-                format::opt_millis(s.duration_p99_ms),
-                format::opt_millis(s.duration_max_ms),
-                s.concurrency_max
-                    .map_or("-".to_string(), |c| format!("{c:.0}")),
-                s.alarm_state.map_or("-", |a| a.as_str()).to_string(),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for r in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
+    let mut grid = cells::grid(snap);
+    for row in &mut grid.rows {
+        if let Some(name) = row.first_mut() {
+            name.text = sanitize(&name.text).into_owned();
         }
     }
-    let line = |cells: &[String]| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            if i == 0 {
-                s.push_str(&format!("{cell:<w$}"));
-            } else {
-                s.push_str(&format!("  {cell:>w$}"));
-            }
+    let mut widths: Vec<usize> = grid.headings.iter().map(|h| width(h)).collect();
+    for row in &grid.rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(&cell.text));
         }
-        s.trim_end().to_string()
-    };
-    writeln!(out, "{}", line(&header.map(String::from)))?;
-    for r in &rows {
-        writeln!(out, "{}", line(r))?;
+    }
+    let headings: Vec<(String, Tone)> = grid
+        .headings
+        .iter()
+        .map(|h| (h.to_string(), Tone::Plain))
+        .collect();
+    let heading_line = line(&headings, &widths, &grid.align, false);
+    if colour {
+        writeln!(out, "{BOLD}{heading_line}{RESET}")?;
+    } else {
+        writeln!(out, "{heading_line}")?;
+    }
+    for row in &grid.rows {
+        let cells: Vec<(String, Tone)> = row.iter().map(|c| (c.text.clone(), c.tone)).collect();
+        writeln!(out, "{}", line(&cells, &widths, &grid.align, colour))?;
+    }
+    if grid.rows.is_empty() {
+        writeln!(out, "(no functions)")?;
     }
     Ok(())
+}
+
+/// Display width of a cell, in terminal columns.
+fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Pads each cell to its column's width first, then wraps it in colour, so escape codes never
+/// count towards alignment. Trailing blanks are trimmed.
+fn line(cells: &[(String, Tone)], widths: &[usize], align: &[Align], colour: bool) -> String {
+    let mut s = String::new();
+    for (i, ((text, tone), w)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            s.push_str("  ");
+        }
+        let pad = " ".repeat(w.saturating_sub(width(text)));
+        let styled = match (colour, tone) {
+            (true, Tone::Error) => format!("{RED_BOLD}{text}{RESET}"),
+            (true, Tone::Warn) => format!("{YELLOW}{text}{RESET}"),
+            (true, Tone::Ok) => format!("{GREEN}{text}{RESET}"),
+            _ => text.clone(),
+        };
+        match align.get(i).copied().unwrap_or(Align::Right) {
+            Align::Left => {
+                s.push_str(&styled);
+                s.push_str(&pad);
+            }
+            Align::Right => {
+                s.push_str(&pad);
+                s.push_str(&styled);
+            }
+        }
+    }
+    s.trim_end().to_string()
 }

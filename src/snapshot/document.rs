@@ -1,0 +1,237 @@
+//! The snapshot as data: what every `--once` format prints, built once from the store.
+//!
+//! [`Snapshot`] serialises to the JSON contract `lambdatop.snapshot/v1` (documented in the README);
+//! the table, CSV and Markdown writers and the `--fail-on` rules read the same values, so every
+//! format agrees with the JSON.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Serialize, Serializer};
+
+use crate::analytics::ReportSummary;
+use crate::model::AlarmState;
+use crate::source::SourceKind;
+use crate::store::{AlarmCounts, FunctionState, Selection, Store, TimeWindow};
+
+/// The `schema` value of the JSON document. Bumped only for changes that break readers
+/// (a key removed, renamed or given another type or unit); new keys may appear within v1.
+pub const SCHEMA: &str = "lambdatop.snapshot/v1";
+
+/// One `--once` snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub schema: &'static str,
+    pub source: SourceKind,
+    pub region: Option<String>,
+    pub window: Window,
+    /// Every alarm the source reported (the whole account and Region, not only listed functions).
+    pub alarms: AlarmCounts,
+    /// Sums over `functions`, the listed functions.
+    pub totals: Totals,
+    pub functions: Vec<FunctionRow>,
+    /// Figures for the table's header that are not part of the JSON contract.
+    #[serde(skip)]
+    pub context: Context,
+}
+
+/// The time span the figures cover.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Window {
+    /// Start of the first period of the window (aligned to `period_seconds`).
+    #[serde(serialize_with = "rfc3339")]
+    pub start: DateTime<Utc>,
+    /// The time the snapshot was taken.
+    #[serde(serialize_with = "rfc3339")]
+    pub end: DateTime<Utc>,
+    /// Length of one metric period.
+    pub period_seconds: u32,
+    #[serde(skip)]
+    pub length: TimeWindow,
+}
+
+/// Sums over the listed functions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub invocations: u64,
+    pub errors: u64,
+    pub throttles: u64,
+}
+
+impl Totals {
+    /// Errors / invocations, 0 without invocations.
+    pub fn error_rate(&self) -> f64 {
+        if self.invocations == 0 {
+            0.0
+        } else {
+            self.errors as f64 / self.invocations as f64
+        }
+    }
+}
+
+/// What the table header shows besides the JSON figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Context {
+    /// Functions the store knows, before `--functions` and `--limit`.
+    pub functions_known: usize,
+    /// Peak of the Region's `ConcurrentExecutions` in the window.
+    pub account_concurrency_peak: Option<f64>,
+    pub account_concurrency_limit: u32,
+}
+
+/// One function's figures: CloudWatch metrics over the window, and what its REPORT lines say.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunctionRow {
+    pub name: String,
+    pub invocations: u64,
+    pub errors: u64,
+    pub throttles: u64,
+    /// Errors / invocations, a ratio (0.0188 is 1.88 %); 0 without invocations.
+    pub error_rate: f64,
+    pub duration_ms: Durations,
+    /// Largest `ConcurrentExecutions` of any period of the window.
+    pub concurrency_max: Option<u64>,
+    /// Worst state of the alarms on the function's `FunctionName` dimension.
+    pub alarm_state: Option<AlarmState>,
+    /// REPORT-line analytics; `None` when the function has no logs in the store.
+    pub report: Option<LogReport>,
+}
+
+/// Duration metric of the window, milliseconds; `None` without datapoints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Durations {
+    pub avg: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// What a function's REPORT lines say about the invocations in the store's log window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct LogReport {
+    /// Invocations with a REPORT line.
+    pub invocations: u64,
+    /// Invocations with an `Init Duration` (or a SnapStart `Restore Duration`).
+    pub cold_starts: u64,
+    pub timeouts: u64,
+    /// Failed invocations other than timeouts.
+    pub errors: u64,
+    pub duration_ms_p50: Option<f64>,
+    pub duration_ms_p99: Option<f64>,
+    pub init_ms_p50: Option<f64>,
+    pub billed_ms_total: u64,
+    pub memory_size_mb: Option<u32>,
+    pub max_memory_used_mb: Option<u32>,
+    pub cost_usd: f64,
+}
+
+impl LogReport {
+    /// Cold starts / invocations; `None` without invocations.
+    pub fn cold_start_rate(&self) -> Option<f64> {
+        (self.invocations > 0).then(|| self.cold_starts as f64 / self.invocations as f64)
+    }
+
+    /// Largest memory used / configured memory; `None` when either is unknown.
+    pub fn memory_used_ratio(&self) -> Option<f64> {
+        match (self.max_memory_used_mb, self.memory_size_mb) {
+            (Some(used), Some(size)) if size > 0 => Some(f64::from(used) / f64::from(size)),
+            _ => None,
+        }
+    }
+}
+
+impl From<&ReportSummary> for LogReport {
+    fn from(r: &ReportSummary) -> Self {
+        LogReport {
+            invocations: r.invocations,
+            cold_starts: r.cold_starts,
+            timeouts: r.timeouts,
+            errors: r.errors,
+            duration_ms_p50: r.duration_ms_p50.filter(|v| v.is_finite()),
+            duration_ms_p99: r.duration_ms_p99.filter(|v| v.is_finite()),
+            init_ms_p50: r.init_ms_p50.filter(|v| v.is_finite()),
+            billed_ms_total: r.billed_ms_total,
+            memory_size_mb: r.memory_size_mb,
+            max_memory_used_mb: r.max_memory_used_mb,
+            cost_usd: if r.cost_usd.is_finite() {
+                r.cost_usd
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+/// REPORT-line analytics of one function, in the snapshot's terms: `None` when the store has read
+/// no log line of the function.
+pub fn log_report(function: &FunctionState) -> Option<LogReport> {
+    function.report().map(LogReport::from)
+}
+
+impl Snapshot {
+    /// Takes the snapshot of the functions `selection` picks, in its order.
+    pub fn build(store: &Store, selection: &Selection) -> Self {
+        let functions: Vec<FunctionRow> = store
+            .select(selection)
+            .into_iter()
+            .map(FunctionRow::build)
+            .collect();
+        let totals = functions.iter().fold(Totals::default(), |t, f| Totals {
+            invocations: t.invocations + f.invocations,
+            errors: t.errors + f.errors,
+            throttles: t.throttles + f.throttles,
+        });
+        let account = store.totals();
+        let window = store.window();
+        Snapshot {
+            schema: SCHEMA,
+            source: store.source,
+            region: store.region.clone(),
+            window: Window {
+                start: store.window_start(),
+                end: store.now(),
+                period_seconds: window.period_s(),
+                length: window,
+            },
+            alarms: store.alarm_counts(),
+            totals,
+            functions,
+            context: Context {
+                functions_known: store.functions().len(),
+                account_concurrency_peak: account.concurrency_peak,
+                account_concurrency_limit: account.concurrency_limit,
+            },
+        }
+    }
+
+    /// Whether any listed function has REPORT-line analytics.
+    pub fn has_reports(&self) -> bool {
+        self.functions.iter().any(|f| f.report.is_some())
+    }
+}
+
+impl FunctionRow {
+    fn build(f: &FunctionState) -> Self {
+        let s = &f.summary;
+        FunctionRow {
+            name: f.name().to_string(),
+            invocations: s.invocations,
+            errors: s.errors,
+            throttles: s.throttles,
+            error_rate: s.error_rate,
+            duration_ms: Durations {
+                avg: s.duration_avg_ms.filter(|v| v.is_finite()),
+                p99: s.duration_p99_ms.filter(|v| v.is_finite()),
+                max: s.duration_max_ms.filter(|v| v.is_finite()),
+            },
+            concurrency_max: s
+                .concurrency_max
+                .filter(|c| c.is_finite() && *c >= 0.0)
+                .map(|c| c.round() as u64),
+            alarm_state: s.alarm_state,
+            report: log_report(f),
+        }
+    }
+}
+
+/// RFC 3339 in UTC to the second: `2026-03-14T15:26:30Z`.
+fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
