@@ -22,6 +22,12 @@ pub struct UsageError(pub String);
 
 /// Runs lambdatop with parsed options; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // A bad theme is a usage error, reported before the terminal is touched.
+    let theme = if cli.once {
+        None
+    } else {
+        Some(dashboard_theme(cli.theme.as_deref())?)
+    };
     let clock: SharedClock = match cli.clock {
         Some(at) => Arc::new(ManualClock::new(at)),
         None => Arc::new(SystemClock),
@@ -70,11 +76,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "standard output is not a terminal. Use --once for a printable snapshot, e.g. lambdatop --demo --once"
         );
     }
-    let theme = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        Theme::monochrome()
-    } else {
-        Theme::dark()
-    };
+    let theme = theme.unwrap_or_default();
     tui::run(store, source, ViewState::new(selection), theme, clock).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The theme `--theme` names (checked even under `NO_COLOR`), or the monochrome one when
+/// `NO_COLOR` is set.
+fn dashboard_theme(arg: Option<&str>) -> Result<Theme, UsageError> {
+    let theme =
+        Theme::resolve(arg, Theme::user_dir().as_deref()).map_err(|e| UsageError(e.to_string()))?;
+    Ok(if no_color() {
+        Theme::monochrome()
+    } else {
+        theme
+    })
+}
+
+/// `NO_COLOR` set to anything but the empty string (<https://no-color.org>).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
