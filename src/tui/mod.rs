@@ -8,7 +8,7 @@ pub mod keys;
 pub mod render;
 pub mod sanitize;
 pub mod sparkline;
-
+pub mod svg;
 pub mod terminal;
 pub mod theme;
 pub mod view;
