@@ -26,7 +26,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let theme = if cli.once {
         None
     } else {
-        Some(dashboard_theme(cli.theme.as_deref())?)
+        Some(dashboard_theme(cli.theme.as_deref(), no_color())?)
     };
     let clock: SharedClock = match cli.clock {
         Some(at) => Arc::new(ManualClock::new(at)),
@@ -82,15 +82,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// The theme `--theme` names (checked even under `NO_COLOR`), or the monochrome one when
-/// `NO_COLOR` is set.
-fn dashboard_theme(arg: Option<&str>) -> Result<Theme, UsageError> {
+/// `no_color`.
+pub fn dashboard_theme(arg: Option<&str>, no_color: bool) -> Result<Theme, UsageError> {
     let theme =
         Theme::resolve(arg, Theme::user_dir().as_deref()).map_err(|e| UsageError(e.to_string()))?;
-    Ok(if no_color() {
-        Theme::monochrome()
-    } else {
-        theme
-    })
+    Ok(if no_color { Theme::monochrome() } else { theme })
 }
 
 /// `NO_COLOR` set to anything but the empty string (<https://no-color.org>).
