@@ -11,6 +11,7 @@ use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ConfigFile, Settings};
 use crate::source::Source;
 use crate::source::SourceKind;
+use crate::source::cloudwatch::{AwsOptions, CloudWatchSource};
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
 use crate::store::{Selection, Store, function_glob};
@@ -35,6 +36,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let file = ConfigFile::load(cli.config.as_deref()).map_err(|e| UsageError(e.to_string()))?;
     let settings = Settings::merge(&cli, file);
+    // A bad theme is a usage error, reported before the terminal is touched.
+    let theme = if cli.once {
+        None
+    } else {
+        Some(dashboard_theme(settings.theme.as_deref(), no_color())?)
+    };
     // A malformed rule is a usage error, found before any data is fetched.
     let rules = snapshot::rules::parse_all(&cli.fail_on).map_err(|e| UsageError(e.to_string()))?;
     let window = settings.window;
@@ -65,9 +72,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             replay_clock,
         ))
     } else {
-        bail!(
-            "No AWS source is available in this build. Try the simulated account: lambdatop --demo"
-        );
+        let mut opts = AwsOptions {
+            profile: settings.profile.clone(),
+            region: settings.region.clone(),
+            endpoint_url: settings.endpoint_url.clone(),
+            functions: cli.functions.clone(),
+            logs_rate_limit_per_s: settings.logs_requests_per_second,
+            ..AwsOptions::default()
+        };
+        if let Some(s) = settings.refresh_seconds {
+            opts.metrics_interval = std::time::Duration::from_secs(s.max(1));
+        }
+        match CloudWatchSource::connect(opts).await {
+            Ok(source) => Box::new(source),
+            Err(e) => bail!("{e}"),
+        }
     };
     let mut store = Store::new(
         source.kind(),
@@ -92,11 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "standard output is not a terminal. Use --once for a printable snapshot, e.g. lambdatop --demo --once"
         );
     }
-    let theme = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        Theme::monochrome()
-    } else {
-        Theme::dark()
-    };
+    let theme = theme.unwrap_or_default();
     tui::run(store, source, ViewState::new(selection), theme, clock).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -140,4 +155,17 @@ fn finish_snapshot(
     } else {
         ExitCode::from(EXIT_RULE_BREACHED)
     })
+}
+
+/// The theme `--theme` names (checked even under `NO_COLOR`), or the monochrome one when
+/// `no_color`.
+pub fn dashboard_theme(arg: Option<&str>, no_color: bool) -> Result<Theme, UsageError> {
+    let theme =
+        Theme::resolve(arg, Theme::user_dir().as_deref()).map_err(|e| UsageError(e.to_string()))?;
+    Ok(if no_color { Theme::monochrome() } else { theme })
+}
+
+/// `NO_COLOR` set to anything but the empty string (<https://no-color.org>).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }

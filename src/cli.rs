@@ -74,7 +74,8 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "COLUMN", help_heading = "View")]
     pub sort: Option<SortKey>,
 
-    /// Colour theme: a built-in name (dark, light, high-contrast, solarized) or a .toml file.
+    /// Colour theme: a built-in name (dark, light, high-contrast, nord), a name in
+    /// $XDG_CONFIG_HOME/lambdatop/themes, or a .toml file.
     #[arg(long, value_name = "NAME|PATH", help_heading = "View")]
     pub theme: Option<String>,
 

@@ -175,3 +175,125 @@ fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
         l.find(needle).map(|i| (l[..i].chars().count() as u16, y))
     })
 }
+
+fn mouse(
+    kind: crossterm::event::MouseEventKind,
+    column: u16,
+    row: u16,
+) -> crossterm::event::MouseEvent {
+    crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+#[test]
+fn clicking_a_row_selects_it_and_the_wheel_moves_the_selection() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    use lambdatop::tui::handle_mouse;
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    let terminal = draw(&mut view, &store, 160, 45);
+    let buf = terminal.backend().buffer();
+    let row = (0..buf.area.height)
+        .find(|&y| line(buf, y).starts_with("image-resize-prod"))
+        .unwrap();
+    view.pane = Pane::Logs;
+    assert!(handle_mouse(
+        &mut view,
+        &store,
+        mouse(MouseEventKind::Down(MouseButton::Left), 10, row)
+    ));
+    assert_eq!(view.selected_name(&store), Some("image-resize-prod"));
+    assert_eq!(view.pane, Pane::Functions, "a click focuses the table");
+    assert!(handle_mouse(
+        &mut view,
+        &store,
+        mouse(MouseEventKind::ScrollDown, 10, row)
+    ));
+    assert_eq!(view.selected, 5);
+    handle_mouse(&mut view, &store, mouse(MouseEventKind::ScrollUp, 10, row));
+    handle_mouse(&mut view, &store, mouse(MouseEventKind::ScrollUp, 10, row));
+    assert_eq!(view.selected, 3);
+    // The header, empty rows under the last function, the log pane and pointer moves do nothing.
+    let header = row - 4 - 1;
+    for (kind, y) in [
+        (MouseEventKind::Down(MouseButton::Left), header),
+        (MouseEventKind::Down(MouseButton::Left), row + 20),
+        (MouseEventKind::Down(MouseButton::Left), 40),
+        (MouseEventKind::ScrollDown, 40),
+        (MouseEventKind::Moved, row),
+    ] {
+        assert!(
+            !handle_mouse(&mut view, &store, mouse(kind, 10, y)),
+            "{kind:?} at {y}"
+        );
+    }
+    assert_eq!(view.selected, 3);
+}
+
+#[test]
+fn the_table_scrolls_to_keep_the_selection_in_view() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, key('G'));
+    let terminal = draw(&mut view, &store, 80, 14);
+    let text: Vec<String> = (0..14)
+        .map(|y| line(terminal.backend().buffer(), y))
+        .collect();
+    let last = store
+        .select(&view.selection)
+        .last()
+        .unwrap()
+        .name()
+        .to_string();
+    assert!(text.iter().any(|l| l.starts_with(&last)), "{text:#?}");
+    assert!(view.table_offset > 0);
+}
+
+/// Counts what a `CrosstermBackend` writes.
+#[derive(Clone, Default)]
+struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_idle_redraw_writes_almost_nothing() {
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    let counter = Counter::default();
+    let mut terminal = Terminal::with_options(
+        CrosstermBackend::new(counter.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 160, 45)),
+        },
+    )
+    .unwrap();
+    let theme = Theme::dark();
+    terminal
+        .draw(|f| render(f, &mut view, &store, &theme))
+        .unwrap();
+    let first = counter.0.get();
+    assert!(
+        first > 160 * 20,
+        "the first frame draws the screen: {first}"
+    );
+    terminal
+        .draw(|f| render(f, &mut view, &store, &theme))
+        .unwrap();
+    let idle = counter.0.get() - first;
+    assert!(idle < 64, "an idle redraw wrote {idle} bytes");
+}

@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use derived::ReportMetrics;
 pub use log_ring::LogRing;
-pub use select::{Selection, SortKey, function_glob};
+pub use select::{Selection, SelectionOrder, SortKey, function_glob};
 pub use series::MetricSeries;
 pub use window::{TimeWindow, WindowParseError};
 
@@ -384,6 +384,7 @@ impl Store {
     /// Prices the cost estimates use.
     pub fn set_pricing(&mut self, pricing: Pricing) {
         self.pricing = pricing;
+        self.generation += 1;
         for f in self.functions.values_mut() {
             f.refresh_report(&pricing);
         }
@@ -412,6 +413,7 @@ impl Store {
             return;
         }
         self.window = window;
+        self.generation += 1;
         self.account_concurrency = Self::new_series(window);
         for f in self.functions.values_mut() {
             f.series.clear();
@@ -567,6 +569,7 @@ impl Store {
 
     /// Moves the window along with the clock: prunes old points and recomputes figures.
     pub fn tick(&mut self) {
+        self.generation += 1;
         let keep_from = self.window_start();
         self.account_concurrency.prune(keep_from);
         for f in self.functions.values_mut() {

@@ -17,10 +17,16 @@ pub enum SortKey {
     Duration,
     P99,
     Concurrency,
+    /// Share of invocations that were cold starts (REPORT lines).
+    ColdStart,
+    /// Largest memory used over the memory configured (REPORT lines).
+    Memory,
+    /// Estimated cost of the invocations read from the logs (REPORT lines).
+    Cost,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 8] = [
+    pub const ALL: [SortKey; 11] = [
         SortKey::Name,
         SortKey::Invocations,
         SortKey::Errors,
@@ -29,6 +35,9 @@ impl SortKey {
         SortKey::Duration,
         SortKey::P99,
         SortKey::Concurrency,
+        SortKey::ColdStart,
+        SortKey::Memory,
+        SortKey::Cost,
     ];
 
     pub fn label(self) -> &'static str {
@@ -41,6 +50,9 @@ impl SortKey {
             SortKey::Duration => "avg duration",
             SortKey::P99 => "p99 duration",
             SortKey::Concurrency => "concurrency",
+            SortKey::ColdStart => "cold starts",
+            SortKey::Memory => "memory used",
+            SortKey::Cost => "cost",
         }
     }
 
@@ -61,6 +73,9 @@ impl SortKey {
             SortKey::Duration => s.duration_avg_ms,
             SortKey::P99 => s.duration_p99_ms,
             SortKey::Concurrency => s.concurrency_max,
+            SortKey::ColdStart => f.cold_start_rate(),
+            SortKey::Memory => f.memory_used_ratio(),
+            SortKey::Cost => f.cost_usd(),
         }
     }
 
@@ -114,5 +129,89 @@ impl Store {
             v.truncate(n);
         }
         v
+    }
+}
+
+/// Figures from the REPORT-line analytics, read from the summary the store caches.
+impl FunctionState {
+    /// Cold starts over invocations with a REPORT; `None` before any REPORT line.
+    pub fn cold_start_rate(&self) -> Option<f64> {
+        self.report().and_then(|r| r.cold_start_rate)
+    }
+
+    /// Largest `Max Memory Used` over the memory configured (from the REPORT, else the function's
+    /// configuration); `None` when either is unknown.
+    pub fn memory_used_ratio(&self) -> Option<f64> {
+        let r = self.report()?;
+        let used = r.max_memory_used_mb?;
+        let size = r.memory_size_mb.or(self.config.memory_mb)?;
+        (size > 0).then(|| f64::from(used) / f64::from(size))
+    }
+
+    /// Estimated cost of the invocations read from the logs; `None` before any REPORT line.
+    pub fn cost_usd(&self) -> Option<f64> {
+        self.report().map(|r| r.cost_usd)
+    }
+}
+
+/// What an order was computed for: when any of it changes, the order is stale.
+#[derive(Debug, Clone, PartialEq)]
+struct OrderKey {
+    generation: u64,
+    glob: Option<String>,
+    filter: String,
+    sort: SortKey,
+    reverse: bool,
+    limit: Option<usize>,
+}
+
+impl OrderKey {
+    fn new(store: &Store, sel: &Selection) -> Self {
+        Self {
+            generation: store.generation(),
+            glob: sel.glob.as_ref().map(|g| g.glob().glob().to_string()),
+            filter: sel.filter.clone(),
+            sort: sel.sort,
+            reverse: sel.reverse,
+            limit: sel.limit,
+        }
+    }
+
+    fn matches(&self, store: &Store, sel: &Selection) -> bool {
+        self.generation == store.generation()
+            && self.sort == sel.sort
+            && self.reverse == sel.reverse
+            && self.limit == sel.limit
+            && self.filter == sel.filter
+            && self.glob.as_deref() == sel.glob.as_ref().map(|g| g.glob().glob())
+    }
+}
+
+/// The names a selection picks, in its order, remembered until the store or the selection
+/// changes: drawing a frame or moving the cursor does not filter and sort again.
+#[derive(Debug, Clone, Default)]
+pub struct SelectionOrder {
+    key: Option<OrderKey>,
+    names: Vec<String>,
+}
+
+impl SelectionOrder {
+    /// The ordered names, recomputed only when stale.
+    pub fn names(&mut self, store: &Store, sel: &Selection) -> &[String] {
+        if !self.key.as_ref().is_some_and(|k| k.matches(store, sel)) {
+            self.names.clear();
+            self.names
+                .extend(store.select(sel).into_iter().map(|f| f.name().to_string()));
+            self.key = Some(OrderKey::new(store, sel));
+        }
+        &self.names
+    }
+
+    /// The ordered names if they are up to date, without recomputing.
+    pub fn cached(&self, store: &Store, sel: &Selection) -> Option<&[String]> {
+        self.key
+            .as_ref()
+            .is_some_and(|k| k.matches(store, sel))
+            .then_some(self.names.as_slice())
     }
 }

@@ -113,7 +113,15 @@ impl MetricSeries {
 
     /// One value per period for `slots` periods starting at `from`; `None` where there is no data.
     pub fn slots(&self, from: DateTime<Utc>, slots: usize) -> Vec<Option<f64>> {
-        let mut out = vec![None; slots];
+        let mut out = Vec::with_capacity(slots);
+        self.slots_into(from, slots, &mut out);
+        out
+    }
+
+    /// [`MetricSeries::slots`] into a buffer the caller reuses (one per frame, not per cell).
+    pub fn slots_into(&self, from: DateTime<Utc>, slots: usize, out: &mut Vec<Option<f64>>) {
+        out.clear();
+        out.resize(slots, None);
         let period = i64::from(self.period_s);
         for p in self.in_range(from) {
             let i = (p.at - from).num_seconds() / period;
@@ -121,7 +129,6 @@ impl MetricSeries {
                 *slot = Some(p.value);
             }
         }
-        out
     }
 }
 

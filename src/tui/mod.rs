@@ -8,6 +8,7 @@ pub mod keys;
 pub mod render;
 pub mod sanitize;
 pub mod sparkline;
+pub mod svg;
 pub mod terminal;
 pub mod theme;
 pub mod view;
@@ -17,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
-use crossterm::event::{self, Event, KeyCode, KeyEventKind};
+use crossterm::event::{
+    self, Event, KeyCode, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
@@ -72,6 +75,11 @@ pub async fn run(
             ev = input.recv() => {
                 let Some(ev) = ev else { break Ok(()) };
                 match ev {
+                    Ok(Event::Mouse(m)) => {
+                        if !handle_mouse(&mut view, &store, m) {
+                            continue;
+                        }
+                    }
                     Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                         match handle_key(&mut view, &store, key) {
                             Effect::Quit => break Ok(()),
@@ -138,6 +146,40 @@ pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::Ke
         Some(a) => view.apply(a, store),
         None => Effect::None,
     }
+}
+
+/// A click on a function row selects it; the wheel over the table moves the selection.
+/// Returns whether the view changed (pointer moves do not redraw).
+pub fn handle_mouse(view: &mut ViewState, store: &Store, m: MouseEvent) -> bool {
+    let area = view.table_area;
+    let inside = m.column >= area.x
+        && m.column < area.x.saturating_add(area.width)
+        && m.row >= area.y
+        && m.row < area.y.saturating_add(area.height);
+    if !inside || view.help {
+        return false;
+    }
+    let rows = view.rows(store);
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            let first = area.y.saturating_add(render::TABLE_ROWS_ABOVE);
+            let Some(line) = m.row.checked_sub(first) else {
+                return false;
+            };
+            let index = view.table_offset + usize::from(line);
+            if index >= rows {
+                return false;
+            }
+            view.selected = index;
+            view.pane = view::Pane::Functions;
+        }
+        MouseEventKind::ScrollDown => {
+            view.selected = (view.selected + 1).min(rows.saturating_sub(1))
+        }
+        MouseEventKind::ScrollUp => view.selected = view.selected.saturating_sub(1),
+        _ => return false,
+    }
+    true
 }
 
 use terminal::TerminalGuard;

@@ -1,6 +1,8 @@
 //! What the user is looking at: selection, sort, filter, open overlays. Changed only by keys.
 
-use crate::store::{Selection, SortKey, Store, TimeWindow};
+use ratatui::layout::Rect;
+
+use crate::store::{Selection, SelectionOrder, SortKey, Store, TimeWindow};
 
 use super::keys::Action;
 
@@ -27,6 +29,12 @@ pub struct ViewState {
     pub log_scroll: Option<usize>,
     /// Rows the table showed last frame, for paging.
     pub page: usize,
+    /// The selected functions in order, re-sorted only when the store or the selection changes.
+    pub order: SelectionOrder,
+    /// Index of the first function row the table showed last frame.
+    pub table_offset: usize,
+    /// Where the function table was drawn last frame, for the mouse.
+    pub table_area: Rect,
 }
 
 /// What the event loop must do after a key.
@@ -49,15 +57,26 @@ impl ViewState {
 
     /// Name of the selected function, if any.
     pub fn selected_name<'a>(&self, store: &'a Store) -> Option<&'a str> {
-        store
-            .select(&self.selection)
-            .get(self.selected)
-            .map(|f| f.name())
+        match self.order.cached(store, &self.selection) {
+            Some(names) => names
+                .get(self.selected)
+                .and_then(|n| store.function(n))
+                .map(|f| f.name()),
+            None => store
+                .select(&self.selection)
+                .get(self.selected)
+                .map(|f| f.name()),
+        }
+    }
+
+    /// How many functions the selection shows.
+    pub fn rows(&mut self, store: &Store) -> usize {
+        self.order.names(store, &self.selection).len()
     }
 
     /// Applies an action; returns what the loop must do.
     pub fn apply(&mut self, action: Action, store: &Store) -> Effect {
-        let rows = store.select(&self.selection).len();
+        let rows = self.rows(store);
         let page = self.page.max(1);
         match action {
             Action::Quit => return Effect::Quit,
@@ -120,7 +139,7 @@ impl ViewState {
 
     /// Keeps the selection inside the list after the data or the filter changed.
     pub fn clamp(&mut self, store: &Store) {
-        let rows = store.select(&self.selection).len();
+        let rows = self.rows(store);
         self.selected = self.selected.min(rows.saturating_sub(1));
     }
 

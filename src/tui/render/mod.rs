@@ -29,6 +29,9 @@ use super::theme::Theme;
 use super::view::ViewState;
 use crate::store::Store;
 
+/// Rows of the function table above its first function (title and column headers).
+pub const TABLE_ROWS_ABOVE: u16 = table::ROWS_ABOVE;
+
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Theme) {
     let area = frame.area();

@@ -1,9 +1,15 @@
-//! The function table: one row per function, a sparkline per metric.
+//! The function table: one row per function, a sparkline per metric, a health colour per row.
+//!
+//! Only the rows on screen are built: with a thousand functions a frame formats and draws the
+//! forty or so visible ones, and the order comes from the view's cached [`SelectionOrder`]
+//! rather than a sort per frame.
+//!
+//! [`SelectionOrder`]: crate::store::SelectionOrder
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
@@ -14,8 +20,11 @@ use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
 use crate::tui::view::{Pane, ViewState};
 
+/// Rows above the first function: the top border with the title, and the column headers.
+pub const ROWS_ABOVE: u16 = 2;
+
 /// A column of the table.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
     Name,
     Invocations,
@@ -25,6 +34,9 @@ enum Column {
     Avg,
     P99,
     Concurrency,
+    ColdStart,
+    Memory,
+    Cost,
     Alarm,
 }
 
@@ -40,6 +52,9 @@ impl Column {
             Column::Avg => "Avg",
             Column::P99 => "p99",
             Column::Concurrency => "Conc",
+            Column::ColdStart => "Cold %",
+            Column::Memory => "Mem %",
+            Column::Cost => "Cost",
             Column::Alarm => "Alarm",
         }
     }
@@ -54,6 +69,9 @@ impl Column {
             Column::Avg => SortKey::Duration,
             Column::P99 => SortKey::P99,
             Column::Concurrency => SortKey::Concurrency,
+            Column::ColdStart => SortKey::ColdStart,
+            Column::Memory => SortKey::Memory,
+            Column::Cost => SortKey::Cost,
             Column::Alarm => return None,
         })
     }
@@ -65,38 +83,49 @@ impl Column {
             Column::Errors => Some((MetricKind::Errors, Combine::Sum)),
             Column::Throttles => Some((MetricKind::Throttles, Combine::Sum)),
             Column::P99 => Some((MetricKind::DurationP99, Combine::Max)),
+            Column::Concurrency => Some((MetricKind::ConcurrentExecutions, Combine::Max)),
             _ => None,
         }
     }
 
-    /// Width of the figure.
+    /// Width of the figure (for the name: the narrowest it may get).
     fn figure_width(self) -> u16 {
         match self {
             Column::Name => 16,
             Column::Invocations => 7,
-            Column::Errors | Column::ErrorRate | Column::Throttles => 6,
+            Column::Cost => 8,
+            Column::Errors | Column::ErrorRate | Column::Throttles | Column::ColdStart => 6,
             Column::Avg | Column::P99 => 8,
-            Column::Concurrency | Column::Alarm => 5,
+            Column::Concurrency | Column::Memory | Column::Alarm => 5,
         }
     }
 }
 
 /// Layout of the table for one width.
+#[derive(Debug)]
 struct Layout {
     columns: Vec<Column>,
-    /// Sparkline cells per metric column; 0 for none.
+    /// Sparkline cells per sparked column.
     spark: usize,
-    /// Columns that keep their sparkline.
+    /// Columns that carry a sparkline.
     sparked: Vec<Column>,
+    /// Short column titles.
     narrow: bool,
+    /// The sorted column, whose title carries an arrow.
+    sorted: Option<Column>,
 }
 
+/// Sparklines grow with the terminal up to this many cells.
+const MAX_SPARK: usize = 16;
+
 impl Layout {
-    fn for_width(width: u16) -> Self {
+    /// Picks the columns for `width`; `longest_name` is the widest name on screen, which gets
+    /// room (up to 32 cells) before sparklines grow.
+    fn for_width(width: u16, longest_name: usize, sort: SortKey) -> Self {
         use Column::*;
-        if width >= 150 {
-            Self {
-                columns: vec![
+        let (columns, sparked, fixed_spark) = if width >= 150 {
+            (
+                vec![
                     Name,
                     Invocations,
                     Errors,
@@ -105,33 +134,35 @@ impl Layout {
                     Avg,
                     P99,
                     Concurrency,
+                    ColdStart,
+                    Memory,
+                    Cost,
                     Alarm,
                 ],
-                spark: 12,
-                sparked: vec![Invocations, Errors, Throttles, P99],
-                narrow: false,
-            }
-        } else if width >= 110 {
-            Self {
-                columns: vec![
+                vec![Invocations, Errors, Throttles, P99],
+                None,
+            )
+        } else if width >= 100 {
+            (
+                vec![
                     Name,
                     Invocations,
                     Errors,
                     ErrorRate,
                     Throttles,
-                    Avg,
                     P99,
-                    Concurrency,
+                    ColdStart,
+                    Memory,
+                    Cost,
                     Alarm,
                 ],
-                spark: 8,
-                sparked: vec![Invocations, Errors, Throttles, P99],
-                narrow: false,
-            }
+                vec![Invocations, P99],
+                None,
+            )
         } else {
             // 80 columns: one sparkline, the figures that matter, names still readable.
-            Self {
-                columns: vec![
+            (
+                vec![
                     Name,
                     Invocations,
                     Errors,
@@ -141,30 +172,135 @@ impl Layout {
                     Concurrency,
                     Alarm,
                 ],
-                spark: 6,
-                sparked: vec![Invocations],
-                narrow: true,
+                vec![Invocations],
+                Some(6),
+            )
+        };
+        let sorted = columns.iter().copied().find(|c| c.sort() == Some(sort));
+        let mut layout = Self {
+            columns,
+            spark: 0,
+            sparked,
+            narrow: width < 150,
+            sorted,
+        };
+        layout.spark = match fixed_spark {
+            Some(n) => n,
+            None => {
+                let fixed: usize = layout
+                    .columns
+                    .iter()
+                    .filter(|c| **c != Name)
+                    .map(|c| usize::from(layout.cells(*c)) + 1)
+                    .sum();
+                let name = longest_name.clamp(usize::from(Name.figure_width()), 32);
+                let free = usize::from(width).saturating_sub(fixed + name);
+                // Room for the sparkline and its gap; the title ("Invocations ▼") needs 6.
+                (free / layout.sparked.len())
+                    .saturating_sub(1)
+                    .clamp(6, MAX_SPARK)
             }
+        };
+        layout
+    }
+
+    /// Cells a column needs without its sparkline: the figure, or the title if wider.
+    fn cells(&self, c: Column) -> u16 {
+        let arrow = if self.sorted == Some(c) { 2 } else { 0 };
+        let title = c.title(self.narrow).len() as u16 + arrow;
+        if self.sparked.contains(&c) {
+            c.figure_width()
+        } else {
+            c.figure_width().max(title)
         }
     }
 
     fn width(&self, c: Column) -> Constraint {
         if c == Column::Name {
-            return Constraint::Min(c.figure_width());
+            // The name takes what the figures leave.
+            return Constraint::Fill(1);
         }
         let spark = if self.sparked.contains(&c) {
             self.spark as u16 + 1
         } else {
             0
         };
-        Constraint::Length(c.figure_width() + spark)
+        Constraint::Length(self.cells(c) + spark)
+    }
+}
+
+/// How a function is doing, worst first: the colour of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Health {
+    Good,
+    Warn,
+    Bad,
+}
+
+/// Error rate from which a function is failing.
+const BAD_ERROR_RATE: f64 = 0.05;
+/// Error rate from which a function is worth a look.
+const WARN_ERROR_RATE: f64 = 0.01;
+/// Memory used over configured from which a function is near its limit.
+const BAD_MEMORY: f64 = 0.95;
+const WARN_MEMORY: f64 = 0.80;
+/// p99 duration over the timeout from which a function is near timing out.
+const BAD_TIMEOUT: f64 = 0.9;
+const WARN_TIMEOUT: f64 = 0.5;
+
+fn p99_over_timeout(f: &FunctionState) -> Option<f64> {
+    let timeout_ms = f64::from(f.config.timeout_s?) * 1000.0;
+    Some(f.summary.duration_p99_ms? / timeout_ms)
+}
+
+/// The function's health from its error rate, throttles, p99 against its timeout, memory against
+/// its limit and its alarms.
+pub fn health(f: &FunctionState) -> Health {
+    let s = &f.summary;
+    let timeout = p99_over_timeout(f).unwrap_or(0.0);
+    let memory = f.memory_used_ratio().unwrap_or(0.0);
+    if s.alarm_state == Some(AlarmState::Alarm)
+        || s.error_rate >= BAD_ERROR_RATE
+        || timeout >= BAD_TIMEOUT
+        || memory >= BAD_MEMORY
+    {
+        Health::Bad
+    } else if s.error_rate >= WARN_ERROR_RATE
+        || s.throttles > 0
+        || timeout >= WARN_TIMEOUT
+        || memory >= WARN_MEMORY
+    {
+        Health::Warn
+    } else {
+        Health::Good
     }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store, theme: &Theme) {
-    let functions = store.select(&view.selection);
-    let layout = Layout::for_width(area.width);
+    let visible = usize::from(area.height.saturating_sub(ROWS_ABOVE));
+    let total = view.rows(store);
+    view.selected = view.selected.min(total.saturating_sub(1));
+    let mut offset = view.table_offset.min(total.saturating_sub(visible));
+    if view.selected < offset {
+        offset = view.selected;
+    } else if visible > 0 && view.selected >= offset + visible {
+        offset = view.selected + 1 - visible;
+    }
+    view.table_offset = offset;
+    view.page = visible.saturating_sub(1).max(1);
+    let functions: Vec<&FunctionState> = view
+        .order
+        .names(store, &view.selection)
+        .iter()
+        .skip(offset)
+        .take(visible)
+        .filter_map(|n| store.function(n))
+        .collect();
+    view.table_area = area;
+
+    let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0);
     let sort = view.selection.sort;
+    let layout = Layout::for_width(area.width, longest, sort);
     let headers: Vec<Cell> = layout
         .columns
         .iter()
@@ -185,12 +321,31 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             ))
         })
         .collect();
-    let widths: Vec<Constraint> = layout.columns.iter().map(|c| layout.width(*c)).collect();
+    // Every width is exact, the name taking what the figures leave, so the solver has no
+    // spare cells to spread between columns.
+    let figures: u16 = layout
+        .columns
+        .iter()
+        .map(|c| match layout.width(*c) {
+            Constraint::Length(n) => n + 1,
+            _ => 0,
+        })
+        .sum();
+    let name_width = area.width.saturating_sub(figures).max(8);
+    let widths: Vec<Constraint> = layout
+        .columns
+        .iter()
+        .map(|c| match layout.width(*c) {
+            Constraint::Fill(_) => Constraint::Length(name_width),
+            w => w,
+        })
+        .collect();
     let from = store.window_start();
     let slots = store.window().slots();
+    let mut scratch = Vec::with_capacity(slots);
     let rows: Vec<Row> = functions
         .iter()
-        .map(|f| row(f, &layout, from, slots, theme))
+        .map(|f| row(f, &layout, from, slots, &mut scratch, theme))
         .collect();
     let focused = view.pane == Pane::Functions;
     let border = if focused { theme.accent } else { theme.muted };
@@ -202,7 +357,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     };
     let title = Line::from(vec![
         Span::styled(" Functions ", border),
-        Span::styled(format!("({}) ", functions.len()), theme.muted),
+        Span::styled(format!("({total}) "), theme.muted),
         Span::styled(filter, theme.highlight),
     ]);
     let table = Table::new(rows, widths)
@@ -219,9 +374,8 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             Style::new()
         })
         .column_spacing(1);
-    view.page = usize::from(area.height.saturating_sub(3)).max(1);
-    let mut state =
-        TableState::new().with_selected((!functions.is_empty()).then_some(view.selected));
+    let mut state = TableState::new()
+        .with_selected((!functions.is_empty()).then_some(view.selected.saturating_sub(offset)));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
@@ -230,26 +384,39 @@ fn row<'a>(
     layout: &Layout,
     from: DateTime<Utc>,
     slots: usize,
+    scratch: &mut Vec<Option<f64>>,
     theme: &Theme,
 ) -> Row<'a> {
     let s = &f.summary;
     let error_style = match s.error_rate {
-        r if r >= 0.05 => theme.error,
+        r if r >= BAD_ERROR_RATE => theme.error,
         r if r > 0.0 => theme.warn,
         _ => theme.text,
     };
-    let timeout_ms = f.config.timeout_s.map(|t| f64::from(t) * 1000.0);
-    let p99_style = match (s.duration_p99_ms, timeout_ms) {
-        (Some(p), Some(t)) if p >= 0.9 * t => theme.error,
-        (Some(p), Some(t)) if p >= 0.5 * t => theme.warn,
+    let p99_style = match p99_over_timeout(f) {
+        Some(r) if r >= BAD_TIMEOUT => theme.error,
+        Some(r) if r >= WARN_TIMEOUT => theme.warn,
         _ => theme.text,
+    };
+    let memory = f.memory_used_ratio();
+    let memory_style = match memory {
+        Some(m) if m >= BAD_MEMORY => theme.error,
+        Some(m) if m >= WARN_MEMORY => theme.warn,
+        _ => theme.text,
+    };
+    let name_style = match health(f) {
+        Health::Bad => theme.error,
+        Health::Warn => theme.warn,
+        Health::Good => theme.text,
     };
     let cells = layout.columns.iter().map(|&c| {
         let (text, style) = match c {
-            Column::Name => return Cell::from(Span::styled(f.name().to_string(), theme.text)),
+            Column::Name => return Cell::from(Span::styled(f.name().to_string(), name_style)),
             Column::Alarm => {
                 return Cell::from(match s.alarm_state {
-                    Some(AlarmState::Alarm) => Span::styled("ALARM", theme.error),
+                    Some(AlarmState::Alarm) => {
+                        Span::styled("ALARM", theme.error.add_modifier(Modifier::REVERSED))
+                    }
                     Some(AlarmState::InsufficientData) => Span::styled("INSUF", theme.warn),
                     Some(AlarmState::Ok) => Span::styled("OK", theme.ok),
                     None => Span::styled("-", theme.muted),
@@ -273,18 +440,115 @@ fn row<'a>(
                     .map_or("-".to_string(), |c| format!("{c:.0}")),
                 theme.text,
             ),
+            Column::ColdStart => (
+                f.cold_start_rate().map_or("-".to_string(), format::percent),
+                theme.text,
+            ),
+            Column::Memory => (
+                memory.map_or("-".to_string(), |m| format!("{:.0}%", m * 100.0)),
+                memory_style,
+            ),
+            Column::Cost => (f.cost_usd().map_or("-".to_string(), cost), theme.text),
         };
-        let width = usize::from(c.figure_width());
+        let width = usize::from(layout.cells(c));
         let mut spans = vec![Span::styled(format!("{text:>width$}"), style)];
         if let (true, Some((metric, combine))) = (layout.sparked.contains(&c), c.sparkline()) {
-            let line = f
-                .series(metric)
-                .map(|series| sparkline(&series.slots(from, slots), layout.spark, combine))
-                .unwrap_or_else(|| " ".repeat(layout.spark));
+            let line = match f.series(metric) {
+                Some(series) => {
+                    series.slots_into(from, slots, scratch);
+                    // The newest periods that fill every cell alike, so no cell is left blank.
+                    let shown = match slots % layout.spark {
+                        extra if slots > layout.spark => slots - extra,
+                        _ => slots,
+                    };
+                    sparkline(&scratch[slots - shown..], layout.spark, combine)
+                }
+                None => " ".repeat(layout.spark),
+            };
             spans.push(Span::raw(" "));
             spans.push(Span::styled(line, theme.chart));
         }
         Cell::from(Line::from(spans))
     });
     Row::new(cells.collect::<Vec<_>>())
+}
+
+/// Cost in at most 8 cells: `$0.0042`, `$12.35`, `<$0.0001`, `$0`.
+fn cost(usd: f64) -> String {
+    if usd <= 0.0 {
+        "$0".to_string()
+    } else if usd < 0.0001 {
+        "<$0.0001".to_string()
+    } else {
+        format::usd(usd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn total(layout: &Layout, name: u16) -> u16 {
+        layout
+            .columns
+            .iter()
+            .map(|c| match layout.width(*c) {
+                Constraint::Length(n) => n + 1,
+                _ => name + 1,
+            })
+            .sum::<u16>()
+            - 1
+    }
+
+    #[test]
+    fn layouts_fit_their_width() {
+        for width in [80, 99, 100, 120, 149, 150, 160, 200, 300] {
+            for (name, sort) in [8, 20, 29, 60]
+                .into_iter()
+                .zip(SortKey::ALL.into_iter().cycle())
+            {
+                let layout = Layout::for_width(width, name, sort);
+                // The name column may shrink to its minimum; everything else must fit.
+                assert!(total(&layout, 16) <= width, "{width} {name} {layout:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn wide_terminals_show_every_column_and_longer_sparklines() {
+        let wide = Layout::for_width(220, 29, SortKey::Invocations);
+        assert_eq!(wide.columns.len(), 12);
+        assert_eq!(wide.spark, MAX_SPARK);
+        let at_160 = Layout::for_width(160, 29, SortKey::Invocations);
+        assert!(at_160.spark >= 10, "{at_160:?}");
+        let narrow = Layout::for_width(80, 29, SortKey::Invocations);
+        assert!(!narrow.columns.contains(&Column::Cost));
+    }
+
+    #[test]
+    fn the_sorted_title_fits_with_its_arrow() {
+        for width in [80, 100, 160] {
+            for sort in SortKey::ALL {
+                let layout = Layout::for_width(width, 20, sort);
+                if let Some(c) = layout.sorted {
+                    let room = match layout.width(c) {
+                        Constraint::Length(n) => n,
+                        _ => u16::MAX,
+                    };
+                    assert!(
+                        c.title(layout.narrow).len() as u16 + 2 <= room,
+                        "{width} {sort:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn costs_fit_their_column() {
+        assert_eq!(cost(0.0), "$0");
+        assert_eq!(cost(0.00001), "<$0.0001");
+        assert_eq!(cost(0.0042), "$0.0042");
+        assert_eq!(cost(1234.5), "$1,235");
+    }
 }

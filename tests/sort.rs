@@ -1,0 +1,237 @@
+//! Sorting by every column, on a hand-built store whose orders are worked out by hand.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use lambdatop::clock::SharedClock;
+use lambdatop::model::{
+    Datapoint, FunctionConfig, LogEvent, MetricKind, MetricPoints, WindowStats,
+};
+use lambdatop::source::SourceKind;
+use lambdatop::store::{
+    Selection, SelectionOrder, SortKey, Store, StoreLimits, TimeWindow, Update,
+};
+
+/// Figures of one hand-made function.
+struct Fixture {
+    name: &'static str,
+    /// Invocations, errors, throttles, average duration, p99, peak concurrency.
+    metrics: Option<(f64, f64, f64, f64, f64, f64)>,
+    memory_mb: u32,
+    /// REPORT lines: (duration ms, max memory used MB, cold start).
+    reports: &'static [(f64, u32, bool)],
+}
+
+//            inv   err  thr  avg  p99  conc  cold  mem     cost (GB-s)
+// alpha      100   1    0    50   200  5     50%   25%     2 × 0.1 s × 0.5 GB = 0.1
+// bravo      10    5    3    500  900  2     0%    97.7%   4 × 1 s × 1 GB     = 4
+// charlie    1000  2    1    10   50   20    100%  50%     1 × 0.01 s × 0.125 = 0.00125
+// delta      -     -    -    -    -    -     -     -       -
+const FIXTURES: [Fixture; 4] = [
+    Fixture {
+        name: "alpha",
+        metrics: Some((100.0, 1.0, 0.0, 50.0, 200.0, 5.0)),
+        memory_mb: 512,
+        reports: &[(100.0, 128, true), (100.0, 100, false)],
+    },
+    Fixture {
+        name: "bravo",
+        metrics: Some((10.0, 5.0, 3.0, 500.0, 900.0, 2.0)),
+        memory_mb: 1024,
+        reports: &[
+            (1000.0, 1000, false),
+            (1000.0, 900, false),
+            (1000.0, 900, false),
+            (1000.0, 900, false),
+        ],
+    },
+    Fixture {
+        name: "charlie",
+        metrics: Some((1000.0, 2.0, 1.0, 10.0, 50.0, 20.0)),
+        memory_mb: 128,
+        reports: &[(10.0, 64, true)],
+    },
+    Fixture {
+        name: "delta",
+        metrics: None,
+        memory_mb: 256,
+        reports: &[],
+    },
+];
+
+fn store() -> Store {
+    let clock: SharedClock = common::fixed_clock();
+    let now = clock.now();
+    let window = TimeWindow::default();
+    let mut store = Store::new(
+        SourceKind::Demo,
+        None,
+        window,
+        StoreLimits::default(),
+        clock,
+    );
+    store.apply(Update::Functions(
+        FIXTURES
+            .iter()
+            .map(|f| FunctionConfig {
+                memory_mb: Some(f.memory_mb),
+                timeout_s: Some(30),
+                ..FunctionConfig::named(f.name)
+            })
+            .collect(),
+    ));
+    let from = window.start(now);
+    let mut metrics = Vec::new();
+    let mut stats = Vec::new();
+    let mut logs = Vec::new();
+    for f in &FIXTURES {
+        if let Some((inv, err, thr, avg, p99, conc)) = f.metrics {
+            for (metric, value) in [
+                (MetricKind::Invocations, inv),
+                (MetricKind::Errors, err),
+                (MetricKind::Throttles, thr),
+                (MetricKind::DurationAvg, avg),
+                (MetricKind::ConcurrentExecutions, conc),
+            ] {
+                metrics.push(MetricPoints {
+                    function: Some(f.name.to_string()),
+                    metric,
+                    from,
+                    to: now,
+                    period_s: window.period_s(),
+                    points: vec![Datapoint {
+                        at: from + Duration::minutes(10),
+                        value,
+                    }],
+                });
+            }
+            stats.push((
+                f.name.to_string(),
+                WindowStats {
+                    duration_p99_ms: Some(p99),
+                },
+            ));
+        }
+        for (i, (duration, used, cold)) in f.reports.iter().enumerate() {
+            let init = if *cold {
+                "Init Duration: 200.00 ms\t"
+            } else {
+                ""
+            };
+            logs.push(LogEvent {
+                function: Arc::from(f.name),
+                timestamp: now - Duration::seconds(30),
+                stream: Arc::from("stream"),
+                message: format!(
+                    "REPORT RequestId: {}-{i}\tDuration: {duration:.2} ms\tBilled Duration: {duration:.0} ms\t\
+                     Memory Size: {} MB\tMax Memory Used: {used} MB\t{init}",
+                    f.name, f.memory_mb
+                ),
+                event_id: None,
+            });
+        }
+    }
+    store.apply(Update::Metrics(metrics));
+    store.apply(Update::WindowStats(stats));
+    store.apply(Update::Logs(logs));
+    store.tick();
+    store
+}
+
+fn order(store: &Store, sort: SortKey, reverse: bool) -> Vec<String> {
+    let sel = Selection {
+        sort,
+        reverse,
+        ..Selection::default()
+    };
+    store
+        .select(&sel)
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect()
+}
+
+#[test]
+fn the_fixture_reads_as_designed() {
+    let s = store();
+    let alpha = s.function("alpha").unwrap();
+    assert_eq!(alpha.summary.invocations, 100);
+    assert_eq!(alpha.cold_start_rate(), Some(0.5));
+    assert_eq!(alpha.memory_used_ratio(), Some(0.25));
+    let bravo = s.function("bravo").unwrap();
+    assert_eq!(bravo.memory_used_ratio(), Some(1000.0 / 1024.0));
+    assert!(bravo.cost_usd().unwrap() > alpha.cost_usd().unwrap());
+    let delta = s.function("delta").unwrap();
+    assert_eq!(delta.summary.duration_avg_ms, None);
+    assert_eq!(delta.cost_usd(), None);
+}
+
+#[test]
+fn sort_by_every_column() {
+    let s = store();
+    let expected: [(SortKey, [&str; 4]); 11] = [
+        (SortKey::Name, ["alpha", "bravo", "charlie", "delta"]),
+        (SortKey::Invocations, ["charlie", "alpha", "bravo", "delta"]),
+        (SortKey::Errors, ["bravo", "charlie", "alpha", "delta"]),
+        (SortKey::ErrorRate, ["bravo", "alpha", "charlie", "delta"]),
+        // alpha and delta both have none: by name.
+        (SortKey::Throttles, ["bravo", "charlie", "alpha", "delta"]),
+        (SortKey::Duration, ["bravo", "alpha", "charlie", "delta"]),
+        (SortKey::P99, ["bravo", "alpha", "charlie", "delta"]),
+        (SortKey::Concurrency, ["charlie", "alpha", "bravo", "delta"]),
+        (SortKey::ColdStart, ["charlie", "alpha", "bravo", "delta"]),
+        (SortKey::Memory, ["bravo", "charlie", "alpha", "delta"]),
+        (SortKey::Cost, ["bravo", "alpha", "charlie", "delta"]),
+    ];
+    assert_eq!(expected.len(), SortKey::ALL.len(), "every key is checked");
+    for (key, names) in expected {
+        assert_eq!(order(&s, key, false), names, "{key:?}");
+        let mut reversed = names.to_vec();
+        reversed.reverse();
+        assert_eq!(order(&s, key, true), reversed, "{key:?} reversed");
+    }
+}
+
+#[test]
+fn every_sort_key_is_a_cli_value() {
+    use clap::ValueEnum;
+    let names: Vec<String> = SortKey::value_variants()
+        .iter()
+        .filter_map(|k| k.to_possible_value())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    for wanted in ["cold-start", "memory", "cost", "error-rate", "p99"] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted} in {names:?}");
+    }
+}
+
+#[test]
+fn the_order_is_cached_until_the_store_or_the_selection_changes() {
+    let mut s = store();
+    let mut sel = Selection::default();
+    let mut cache = SelectionOrder::default();
+    assert_eq!(cache.cached(&s, &sel), None);
+    assert_eq!(
+        cache.names(&s, &sel),
+        ["charlie", "alpha", "bravo", "delta"]
+    );
+    assert!(cache.cached(&s, &sel).is_some());
+    sel.sort = SortKey::Name;
+    assert_eq!(cache.cached(&s, &sel), None, "a new sort key");
+    assert_eq!(
+        cache.names(&s, &sel),
+        ["alpha", "bravo", "charlie", "delta"]
+    );
+    sel.filter = "a".into();
+    assert_eq!(cache.cached(&s, &sel), None, "a new filter");
+    assert_eq!(
+        cache.names(&s, &sel),
+        ["alpha", "bravo", "charlie", "delta"]
+    );
+    sel.filter = "ar".into();
+    assert_eq!(cache.names(&s, &sel), ["charlie"]);
+    s.tick();
+    assert_eq!(cache.cached(&s, &sel), None, "new data");
+}

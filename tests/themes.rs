@@ -1,0 +1,207 @@
+//! Themes: every built-in theme on the table's colour-critical cells, bad theme files and their
+//! messages, `NO_COLOR`, and the command line.
+
+mod common;
+
+use std::process::Command;
+
+use lambdatop::app::dashboard_theme;
+use lambdatop::store::{Selection, TimeWindow};
+use lambdatop::tui::render::render;
+use lambdatop::tui::theme::{BUILT_IN, Theme};
+use lambdatop::tui::view::ViewState;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Modifier, Style};
+
+fn themes() -> Vec<Theme> {
+    let mut all: Vec<Theme> = BUILT_IN
+        .iter()
+        .map(|(name, _)| match Theme::built_in(name) {
+            Some(Ok(t)) => t,
+            other => panic!("{name}: {other:?}"),
+        })
+        .collect();
+    all.push(Theme::monochrome());
+    all
+}
+
+fn draw(theme: &Theme, w: u16, h: u16) -> Buffer {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| render(f, &mut view, &store, theme))
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn line(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+/// Position of the first cell of `needle` on a line starting with `row_prefix`.
+fn cell_of(buf: &Buffer, row_prefix: &str, needle: &str) -> (u16, u16) {
+    let y = (0..buf.area.height)
+        .find(|&y| line(buf, y).starts_with(row_prefix))
+        .unwrap_or_else(|| panic!("no row {row_prefix:?}"));
+    let l = line(buf, y);
+    let i = l
+        .find(needle)
+        .unwrap_or_else(|| panic!("no {needle:?} in {l:?}"));
+    (l[..i].chars().count() as u16, y)
+}
+
+/// The style a cell shows, as a `Style` for comparison with a role.
+fn style_at(buf: &Buffer, (x, y): (u16, u16)) -> Style {
+    let c = &buf[(x, y)];
+    Style::new().fg(c.fg).bg(c.bg).add_modifier(c.modifier)
+}
+
+/// `role` as drawn on the default background: unset colours read as `Reset`.
+fn drawn(role: Style) -> Style {
+    use ratatui::style::Color;
+    Style::new()
+        .fg(role.fg.unwrap_or(Color::Reset))
+        .bg(role.bg.unwrap_or(Color::Reset))
+        .add_modifier(role.add_modifier)
+}
+
+#[test]
+fn every_theme_colours_the_critical_cells_by_role() {
+    for theme in themes() {
+        for (w, h) in [(160, 45), (80, 24)] {
+            let buf = draw(&theme, w, h);
+            let name = &theme.name;
+            // The alarm badge: the error role in reverse video.
+            let badge = cell_of(&buf, "orders-prod-api", "ALARM");
+            assert_eq!(
+                style_at(&buf, badge),
+                drawn(theme.error.add_modifier(Modifier::REVERSED)),
+                "{name} {w}x{h}: badge"
+            );
+            // A function over its error budget: the name in the error role.
+            let failing = cell_of(&buf, "jb-contact-form", "jb");
+            assert_eq!(
+                style_at(&buf, failing),
+                drawn(theme.error),
+                "{name} {w}x{h}: failing name"
+            );
+            // A healthy one: ordinary text.
+            let healthy = cell_of(&buf, "check_worker_queue_size", "check");
+            assert_eq!(
+                style_at(&buf, healthy),
+                drawn(theme.text),
+                "{name} {w}x{h}: healthy name"
+            );
+            // The sorted column's title: accent.
+            let sorted = cell_of(&buf, "Function", "Invocations ▼");
+            assert_eq!(
+                style_at(&buf, sorted),
+                drawn(theme.accent),
+                "{name} {w}x{h}: sorted title"
+            );
+            // The selected row (the first one) in the selection role, over the text role.
+            let selected = cell_of(&buf, "auth-prod-authorizer", "auth");
+            let c = &buf[selected];
+            if let Some(bg) = theme.selection.bg {
+                assert_eq!(c.bg, bg, "{name} {w}x{h}: selection");
+            }
+            assert!(
+                c.modifier.contains(theme.selection.add_modifier),
+                "{name} {w}x{h}: selection modifiers"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_table_reads_the_same_in_every_theme() {
+    let text = |b: &Buffer| (0..b.area.height).map(|y| line(b, y)).collect::<Vec<_>>();
+    let dark = text(&draw(&Theme::dark(), 80, 24));
+    for theme in themes() {
+        assert_eq!(text(&draw(&theme, 80, 24)), dark, "{}", theme.name);
+    }
+}
+
+#[test]
+fn no_color_means_monochrome_whatever_the_theme() {
+    assert_eq!(
+        dashboard_theme(Some("nord"), true).unwrap(),
+        Theme::monochrome()
+    );
+    assert_eq!(dashboard_theme(None, true).unwrap(), Theme::monochrome());
+    assert_eq!(dashboard_theme(Some("nord"), false).unwrap().name, "nord");
+    assert_eq!(dashboard_theme(None, false).unwrap(), Theme::dark());
+    // A wrong --theme is still an error under NO_COLOR.
+    assert!(dashboard_theme(Some("no-such-theme"), true).is_err());
+    // Monochrome uses no colour at all.
+    for (role, style) in Theme::monochrome().roles() {
+        assert_eq!((style.fg, style.bg), (None, None), "{role}");
+    }
+}
+
+fn parse_error(text: &str) -> String {
+    match Theme::from_toml(text, "my-theme.toml", "my-theme") {
+        Ok(t) => panic!("parsed: {t:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_theme_files_name_the_file_line_and_problem() {
+    let cases = [
+        (
+            "unknown_colour",
+            "[roles]\nok = \"green\"\nerror = \"redd\"\n",
+        ),
+        ("bad_hex", "[roles]\nwarn = \"#ffd70\"\n"),
+        ("index_out_of_range", "[roles]\nchart = 300\n"),
+        ("unknown_role", "[roles]\neror = \"red\"\n"),
+        (
+            "unknown_modifier",
+            "[roles]\naccent = { fg = \"cyan\", modifiers = [\"bolder\"] }\n",
+        ),
+        (
+            "unknown_style_key",
+            "[roles]\naccent = { foreground = \"cyan\" }\n",
+        ),
+        ("wrong_type", "[roles]\ntext = true\n"),
+        ("syntax", "[roles\ntext = \"red\"\n"),
+        ("unknown_section", "[colours]\ntext = \"red\"\n"),
+    ];
+    for (name, text) in cases {
+        insta::assert_snapshot!(format!("bad_theme_{name}"), parse_error(text), text);
+    }
+}
+
+#[test]
+fn a_bad_theme_file_exits_2_before_the_terminal() {
+    let dir = std::env::temp_dir().join(format!("lambdatop-cli-theme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("broken.toml");
+    std::fs::write(&path, "[roles]\nerror = { fg = \"crimson\" }\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--demo", "--theme"])
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&*path.to_string_lossy(), "[FILE]");
+    assert!(out.stdout.is_empty(), "nothing drawn");
+    insta::assert_snapshot!(stderr);
+    let unknown = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--demo", "--theme", "solarised"])
+        .env("XDG_CONFIG_HOME", &dir)
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr =
+        String::from_utf8_lossy(&unknown.stderr).replace(&*dir.to_string_lossy(), "[CONFIG]");
+    insta::assert_snapshot!("unknown_theme_name", stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
