@@ -5,6 +5,7 @@
 //! source can never make the keys lag.
 
 pub mod keys;
+pub mod log_filter;
 pub mod render;
 pub mod sanitize;
 pub mod sparkline;
