@@ -94,6 +94,7 @@ pub struct LogPane {
     reveal_open: bool,
     rows: Vec<Row>,
     key: Option<CacheKey>,
+    rebuilds: u64,
 }
 
 impl LogPane {
@@ -121,6 +122,11 @@ impl LogPane {
 
     pub fn is_open(&self, request_id: &str) -> bool {
         self.open.contains(request_id)
+    }
+
+    /// How many times the rows were recomputed from the whole ring (appends are not counted).
+    pub fn rebuilds(&self) -> u64 {
+        self.rebuilds
     }
 
     /// Rows after the last [`LogPane::refresh`].
@@ -208,6 +214,7 @@ impl LogPane {
     }
 
     fn rebuild(&mut self, store: &Store, scope: Option<&str>) {
+        self.rebuilds += 1;
         let ring = store.logs();
         let cold = if self.filter.needs_cold() {
             let known = store

@@ -166,7 +166,7 @@ fn compact(
     store: &Store,
     theme: &Theme,
 ) {
-    let chart_height = if area.height >= 18 { 8 } else { 6 };
+    let chart_height = area.height.saturating_sub(1 + 3 + 4).clamp(5, 12);
     let [conf, charts, stats, recent] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(chart_height),
@@ -214,7 +214,7 @@ fn compact(
     );
 
     let report = f.report();
-    let label = |s: &'static str| Span::styled(format!(" {s:<6}"), theme.muted);
+    let label = |s: &'static str| Span::styled(format!(" {s:<6} "), theme.muted);
     let mut cold = vec![label("Cold")];
     cold.extend(cold_summary(report, theme));
     let mut mem = vec![label("Memory")];
@@ -649,7 +649,7 @@ fn memory_panel(
         return;
     };
     let [top, gauge, hint] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(1),
         Constraint::Min(1),
     ])
@@ -661,7 +661,8 @@ fn memory_panel(
     frame.render_widget(
         Paragraph::new(vec![
             kv("Configured", format!("{size} MB"), theme),
-            kv("Used", format!("max {used} · p99 {p99}"), theme),
+            kv("Max used", format!("{used} MB"), theme),
+            kv("p99 used", p99, theme),
         ]),
         top,
     );
@@ -784,7 +785,7 @@ fn invocations(
         .map(|a| a.recent().rev().collect())
         .unwrap_or_default();
     let block = Block::new()
-        .borders(Borders::ALL)
+        .borders(if wide { Borders::ALL } else { Borders::TOP })
         .border_style(theme.muted)
         .title(Span::styled(
             format!(" Recent invocations ({}, newest first) ", recent.len()),

@@ -62,7 +62,8 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             .map(|f| f.name().chars().count())
             .max()
             .unwrap_or(8)
-            .min(28),
+            .min(28)
+            .min(usize::from(area.width / 5)),
     };
     let filter = pane.filter();
     let mut drawn = 0;
