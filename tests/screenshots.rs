@@ -13,6 +13,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use lambdatop::store::{Selection, Store, TimeWindow};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::svg::{Palette, buffer_to_svg};
 use lambdatop::tui::theme::Theme;
@@ -43,6 +45,16 @@ const SCREENS: &[Screen] = &[
         height: 45,
         theme: Theme::dark,
         setup: |_, view| view.help = true,
+    },
+    Screen {
+        name: "detail",
+        width: 160,
+        height: 45,
+        theme: Theme::dark,
+        setup: |store, view| {
+            let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+            handle_key(view, store, enter);
+        },
     },
     Screen {
         name: "logs",

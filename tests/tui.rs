@@ -141,9 +141,9 @@ fn window_keys_and_panes() {
     );
     assert_eq!(view.pane, Pane::Logs);
     handle_key(&mut view, &store, key('k'));
-    assert_eq!(view.log_scroll, Some(1));
+    assert!(!view.logs.following());
     handle_key(&mut view, &store, key('f'));
-    assert_eq!(view.log_scroll, None);
+    assert!(view.logs.following());
 }
 
 #[test]

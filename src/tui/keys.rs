@@ -24,6 +24,15 @@ pub enum Action {
     ToggleFollow,
     /// Esc: close what is open, else quit.
     Back,
+    /// Enter: open the function's detail; in the log pane, show the line's invocation.
+    Open,
+    /// Backspace: leave the detail view.
+    CloseDetail,
+    EditLogFilter,
+    ToggleFold,
+    OpenInvocation,
+    ToggleLogScope,
+    SaveLogs,
 }
 
 /// One line of the help overlay.
@@ -86,6 +95,36 @@ pub const BINDINGS: &[Binding] = &[
         help: "logs: follow the newest lines / stay",
     },
     Binding {
+        keys: "Enter / Bksp",
+        action: Action::Open,
+        help: "function detail / back; detail: the invocation's logs",
+    },
+    Binding {
+        keys: "l  (logs: /)",
+        action: Action::EditLogFilter,
+        help: "filter logs: word \"phrase\" -not /re/ level: req: fn: cold",
+    },
+    Binding {
+        keys: "Enter (logs)",
+        action: Action::Open,
+        help: "logs: show the line's whole invocation (Esc goes back)",
+    },
+    Binding {
+        keys: "z / o",
+        action: Action::ToggleFold,
+        help: "logs: fold to REPORT lines / open the invocation",
+    },
+    Binding {
+        keys: "a",
+        action: Action::ToggleLogScope,
+        help: "logs: this function only / every function (detail)",
+    },
+    Binding {
+        keys: "w",
+        action: Action::SaveLogs,
+        help: "logs: save the lines shown to lambdatop-logs-<time>.txt",
+    },
+    Binding {
         keys: "?",
         action: Action::ToggleHelp,
         help: "this help",
@@ -122,6 +161,13 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('p' | ' ') => Action::ToggleFreeze,
         KeyCode::Char('f') => Action::ToggleFollow,
         KeyCode::Tab | KeyCode::BackTab => Action::SwitchPane,
+        KeyCode::Enter => Action::Open,
+        KeyCode::Backspace => Action::CloseDetail,
+        KeyCode::Char('l') => Action::EditLogFilter,
+        KeyCode::Char('z') => Action::ToggleFold,
+        KeyCode::Char('o') => Action::OpenInvocation,
+        KeyCode::Char('a') => Action::ToggleLogScope,
+        KeyCode::Char('w') => Action::SaveLogs,
         _ => return None,
     })
 }

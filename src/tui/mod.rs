@@ -5,6 +5,8 @@
 //! source can never make the keys lag.
 
 pub mod keys;
+pub mod log_filter;
+pub mod log_pane;
 pub mod render;
 pub mod sanitize;
 pub mod sparkline;
@@ -88,6 +90,9 @@ pub async fn run(
                                 store.set_window(w);
                                 requests_tx.send_modify(|r| r.window = w);
                             }
+                            Effect::SaveLogs => {
+                                view.notice = Some(view.logs.save(&store, std::path::Path::new(".")));
+                            }
                             Effect::None => {}
                         }
                         view.clamp(&store);
@@ -124,6 +129,11 @@ pub async fn run(
 
 /// Turns a key press into a view change, with text entry for the `/` filter.
 pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::KeyEvent) -> Effect {
+    view.notice = None;
+    if view.logs.editing {
+        view.logs.edit_key(key);
+        return Effect::None;
+    }
     if view.editing_filter {
         match key.code {
             KeyCode::Enter => view.editing_filter = false,

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use crate::store::{Selection, SelectionOrder, SortKey, Store, TimeWindow};
 
 use super::keys::Action;
+use super::log_pane::{LogPane, Notice};
 
 /// Which pane keys move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,8 +26,12 @@ pub struct ViewState {
     /// Typing a filter after `/`.
     pub editing_filter: bool,
     pub frozen: bool,
-    /// Log pane: `None` follows the newest line; `Some(n)` stays `n` lines up from the end.
-    pub log_scroll: Option<usize>,
+    /// The log pane: filter, follow / cursor, folding.
+    pub logs: LogPane,
+    /// The function detail view, when open (it takes the table's place).
+    pub detail: Option<Detail>,
+    /// A message for the status line, cleared by the next key.
+    pub notice: Option<Notice>,
     /// Rows the table showed last frame, for paging.
     pub page: usize,
     /// The selected functions in order, re-sorted only when the store or the selection changes.
@@ -37,6 +42,14 @@ pub struct ViewState {
     pub table_area: Rect,
 }
 
+/// The function detail view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub function: String,
+    /// Selected row of the recent invocations, newest first.
+    pub selected: usize,
+}
+
 /// What the event loop must do after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
@@ -44,6 +57,8 @@ pub enum Effect {
     Quit,
     Refresh,
     Window(TimeWindow),
+    /// Write the log pane's lines to a file.
+    SaveLogs,
 }
 
 impl ViewState {
@@ -81,6 +96,10 @@ impl ViewState {
         match action {
             Action::Quit => return Effect::Quit,
             Action::Back if self.help => self.help = false,
+            Action::Back if self.logs.can_go_back() => {
+                self.logs.go_back();
+            }
+            Action::Back if self.detail.is_some() => self.detail = None,
             Action::Back if !self.selection.filter.is_empty() => self.selection.filter.clear(),
             Action::Back => return Effect::Quit,
             Action::ToggleHelp => self.help = !self.help,
@@ -99,17 +118,91 @@ impl ViewState {
             | Action::Bottom
                 if self.pane == Pane::Logs =>
             {
-                let back = self.log_scroll.unwrap_or(0);
-                let total = store.logs().len();
-                let back = match action {
-                    Action::Up => back + 1,
-                    Action::Down => back.saturating_sub(1),
-                    Action::PageUp => back + page,
-                    Action::PageDown => back.saturating_sub(page),
-                    Action::Top => total,
-                    _ => 0,
-                };
-                self.log_scroll = (back > 0).then_some(back.min(total.saturating_sub(1)));
+                self.refresh_logs(store);
+                let page = page as isize;
+                match action {
+                    Action::Up => self.logs.move_cursor(-1),
+                    Action::Down => self.logs.move_cursor(1),
+                    Action::PageUp => self.logs.move_cursor(-page),
+                    Action::PageDown => self.logs.move_cursor(page),
+                    Action::Top => self.logs.to_top(),
+                    _ => self.logs.follow(),
+                }
+            }
+            Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+                if self.detail.is_some() =>
+            {
+                let rows = self.detail_rows(store);
+                if let Some(d) = &mut self.detail {
+                    let last = rows.saturating_sub(1);
+                    d.selected = match action {
+                        Action::Up => d.selected.saturating_sub(1),
+                        Action::Down => d.selected + 1,
+                        Action::PageUp => d.selected.saturating_sub(page),
+                        Action::PageDown => d.selected + page,
+                        Action::Top => 0,
+                        _ => last,
+                    }
+                    .min(last);
+                }
+            }
+            Action::Open if self.pane == Pane::Logs => {
+                self.refresh_logs(store);
+                self.notice = Some(self.logs.jump_to_invocation(store));
+            }
+            Action::Open => match &self.detail {
+                None => {
+                    if let Some(name) = self.selected_name(store) {
+                        self.detail = Some(Detail {
+                            function: name.to_string(),
+                            selected: 0,
+                        });
+                    }
+                }
+                Some(d) => {
+                    let id = store
+                        .function(&d.function)
+                        .and_then(|f| f.analytics())
+                        .and_then(|a| a.recent().rev().nth(d.selected))
+                        .map(|i| i.request_id.clone());
+                    match id {
+                        Some(id) => {
+                            self.logs.show_invocation(&id);
+                            self.pane = Pane::Logs;
+                            self.notice = Some(Notice::info(
+                                "showing the invocation's log lines · Esc goes back",
+                            ));
+                        }
+                        None => self.notice = Some(Notice::info("no invocation selected")),
+                    }
+                }
+            },
+            Action::CloseDetail => self.detail = None,
+            Action::EditLogFilter => {
+                self.pane = Pane::Logs;
+                self.logs.editing = true;
+            }
+            Action::ToggleFold => self.logs.toggle_fold(),
+            Action::OpenInvocation => {
+                self.refresh_logs(store);
+                self.notice = self.logs.toggle_open(store);
+            }
+            Action::ToggleLogScope => {
+                self.logs.all_functions = !self.logs.all_functions;
+                if self.detail.is_none() {
+                    self.notice = Some(Notice::info(
+                        "the log pane shows one function while its detail view is open",
+                    ));
+                }
+            }
+            Action::SaveLogs => {
+                self.refresh_logs(store);
+                return Effect::SaveLogs;
             }
             Action::Down => self.selected = (self.selected + 1).min(rows.saturating_sub(1)),
             Action::Up => self.selected = self.selected.saturating_sub(1),
@@ -122,16 +215,15 @@ impl ViewState {
                 self.selection.reverse = false;
             }
             Action::SortReverse => self.selection.reverse = !self.selection.reverse,
+            Action::StartFilter if self.pane == Pane::Logs => self.logs.editing = true,
             Action::StartFilter => self.editing_filter = true,
             Action::WindowLonger => return Effect::Window(store.window().step(true)),
             Action::WindowShorter => return Effect::Window(store.window().step(false)),
             Action::RefreshNow => return Effect::Refresh,
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::ToggleFollow => {
-                self.log_scroll = match self.log_scroll {
-                    None => Some(0),
-                    Some(_) => None,
-                }
+                self.refresh_logs(store);
+                self.logs.toggle_follow();
             }
         }
         Effect::None
@@ -141,6 +233,29 @@ impl ViewState {
     pub fn clamp(&mut self, store: &Store) {
         let rows = self.rows(store);
         self.selected = self.selected.min(rows.saturating_sub(1));
+    }
+
+    /// The function the log pane is limited to: the detail view's, unless all are asked for.
+    pub fn log_scope(&self) -> Option<&str> {
+        match (&self.detail, self.logs.all_functions) {
+            (Some(d), false) => Some(&d.function),
+            _ => None,
+        }
+    }
+
+    /// Brings the log pane's rows up to date with the store.
+    pub fn refresh_logs(&mut self, store: &Store) {
+        let scope = self.log_scope().map(str::to_string);
+        self.logs.refresh(store, scope.as_deref());
+    }
+
+    /// Recent invocations the detail view lists.
+    fn detail_rows(&self, store: &Store) -> usize {
+        self.detail
+            .as_ref()
+            .and_then(|d| store.function(&d.function))
+            .and_then(|f| f.analytics())
+            .map_or(0, |a| a.recent().len())
     }
 
     pub fn sort(&self) -> SortKey {

@@ -15,7 +15,11 @@
 //! └────────────────────────────────────────────────────────────────────────┘
 //!                 help.rs draws its overlay over all of it
 //! ```
+//!
+//! Enter on a table row puts detail.rs (charts, panels, recent invocations) in the table's
+//! place; the log pane then shows that function's lines.
 
+mod detail;
 mod header;
 mod help;
 mod logs;
@@ -35,10 +39,11 @@ pub const TABLE_ROWS_ABOVE: u16 = table::ROWS_ABOVE;
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Theme) {
     let area = frame.area();
-    let log_height = if area.height >= 30 {
-        area.height / 3
-    } else {
-        (area.height / 4).max(3)
+    let log_height = match (view.detail.is_some(), area.height >= 30) {
+        (false, true) => area.height / 3,
+        (false, false) => (area.height / 4).max(3),
+        (true, true) => area.height / 4,
+        (true, false) => (area.height / 5).max(3),
     };
     let [header_area, table_area, logs_area, status_area] = Layout::vertical([
         Constraint::Length(header::HEIGHT),
@@ -48,7 +53,11 @@ pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Th
     ])
     .areas(area);
     header::render(frame, header_area, store, theme);
-    table::render(frame, table_area, view, store, theme);
+    if view.detail.is_some() {
+        detail::render(frame, table_area, view, store, theme);
+    } else {
+        table::render(frame, table_area, view, store, theme);
+    }
     logs::render(frame, logs_area, view, store, theme);
     status::render(frame, status_area, view, store, theme);
     if view.help {

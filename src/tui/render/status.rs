@@ -17,6 +17,12 @@ pub const STALE_AFTER: Duration = Duration::seconds(150);
 pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, theme: &Theme) {
     let now = store.now();
     let mut spans = vec![Span::styled(" ", theme.muted)];
+    if let Some(n) = &view.notice {
+        spans.push(Span::styled(
+            format!("{} · ", crate::tui::sanitize::sanitize(&n.text)),
+            if n.error { theme.error } else { theme.accent },
+        ));
+    }
     if view.frozen {
         spans.push(Span::styled("FROZEN ", theme.warn));
     }

@@ -1,0 +1,897 @@
+//! The function detail view, in the table's place: metric charts with axes, concurrency, cold
+//! starts, memory, configuration, cost, and the recent invocations.
+//!
+//! Wide (120 columns and more, 22 rows and more):
+//!
+//! ```text
+//! ─ orders-prod-api ───────────────────────────────── Backspace back · Enter: the invocation's logs ─
+//! ┌ Invocations ──────┐┌ Errors ───────────┐┌ Throttles ────────┐┌ Duration ─ avg ─ p99 ─┐
+//! │ 450┤   ⣀⡠⠤⠒⠉⠉⠑⠒⠤ ││                   ││                   ││                       │
+//! │   0└──────────────││                   ││                   ││                       │
+//! │   14:27  14:57    ││                   ││                   ││                       │
+//! └───────────────────┘└───────────────────┘└───────────────────┘└───────────────────────┘
+//! ┌ Concurrency ┐┌ Cold starts ┐┌ Memory ──────┐┌ Configuration ┐┌ Cost (REPORT lines) ┐
+//! └─────────────┘└─────────────┘└──────────────┘└───────────────┘└─────────────────────┘
+//! ┌ Recent invocations (newest first) ───────────────────────────────────────────────────┐
+//! │ Request id  Time  Duration  Billed  Memory  Init  Status                             │
+//! └──────────────────────────────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! Compact (80×24): a configuration line, two charts side by side (counts; duration), three
+//! summary lines and the invocations.
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Axis, Block, Borders, Cell, Chart, Dataset, Gauge, GraphType, Paragraph, Row, Table, TableState,
+};
+
+use crate::analytics::{ColdStart, Invocation, InvocationStatus, ReportSummary};
+use crate::format;
+use crate::model::MetricKind;
+use crate::store::{FunctionState, Store};
+use crate::tui::sanitize::sanitize;
+use crate::tui::theme::Theme;
+use crate::tui::view::{Detail, ViewState};
+
+const NO_REPORTS: &str = "no REPORT lines yet";
+const NO_METRICS: &str = "no metrics yet";
+
+pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, theme: &Theme) {
+    let Some(detail) = &view.detail else { return };
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", sanitize(&detail.function)), theme.accent),
+        Span::styled(format!("· last {} ", store.window()), theme.muted),
+    ]);
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_style(theme.accent)
+        .title(title)
+        .title(Line::styled(" Bksp back · Enter: invocation logs ", theme.muted).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(f) = store.function(&detail.function) else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                " this function is no longer listed by the source",
+                theme.warn,
+            )),
+            inner,
+        );
+        return;
+    };
+    if inner.width >= 120 && inner.height >= 22 {
+        wide(frame, inner, detail, f, store, theme);
+    } else {
+        compact(frame, inner, detail, f, store, theme);
+    }
+}
+
+fn wide(
+    frame: &mut Frame,
+    area: Rect,
+    detail: &Detail,
+    f: &FunctionState,
+    store: &Store,
+    theme: &Theme,
+) {
+    let [charts, panels, recent] = Layout::vertical([
+        Constraint::Length(area.height.saturating_sub(7 + 6).clamp(8, 12)),
+        Constraint::Length(7),
+        Constraint::Min(4),
+    ])
+    .areas(area);
+    let axis = TimeAxis::new(store);
+    let [inv, err, thr, dur] = Layout::horizontal([Constraint::Ratio(1, 4); 4]).areas(charts);
+    let count = |kind: MetricKind, style: Style| Plot {
+        name: kind.label(),
+        points: axis.points(f, kind),
+        style,
+    };
+    chart(
+        frame,
+        inv,
+        "Invocations",
+        vec![count(MetricKind::Invocations, theme.chart)],
+        Unit::Count,
+        &axis,
+        theme,
+    );
+    chart(
+        frame,
+        err,
+        "Errors",
+        vec![count(MetricKind::Errors, theme.error)],
+        Unit::Count,
+        &axis,
+        theme,
+    );
+    chart(
+        frame,
+        thr,
+        "Throttles",
+        vec![count(MetricKind::Throttles, theme.warn)],
+        Unit::Count,
+        &axis,
+        theme,
+    );
+    chart(
+        frame,
+        dur,
+        "Duration",
+        duration_plots(f, &axis, theme),
+        Unit::Millis,
+        &axis,
+        theme,
+    );
+
+    let [conc, cold, mem, conf, cost] =
+        Layout::horizontal([Constraint::Ratio(1, 5); 5]).areas(panels);
+    let report = f.report();
+    panel(
+        frame,
+        conc,
+        "Concurrency",
+        concurrency_lines(f, store, theme),
+        theme,
+    );
+    panel(
+        frame,
+        cold,
+        "Cold starts",
+        cold_lines(report, f, theme),
+        theme,
+    );
+    memory_panel(frame, mem, f, report, theme);
+    panel(frame, conf, "Configuration", config_lines(f, theme), theme);
+    panel(
+        frame,
+        cost,
+        "Cost (from REPORT lines)",
+        cost_lines(report, theme),
+        theme,
+    );
+    invocations(frame, recent, detail, f, true, theme);
+}
+
+fn compact(
+    frame: &mut Frame,
+    area: Rect,
+    detail: &Detail,
+    f: &FunctionState,
+    store: &Store,
+    theme: &Theme,
+) {
+    let chart_height = area.height.saturating_sub(1 + 3 + 4).clamp(5, 12);
+    let [conf, charts, stats, recent] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(chart_height),
+        Constraint::Length(3),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(config_summary(f, theme)), conf);
+
+    let axis = TimeAxis::new(store);
+    let [counts, dur] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(charts);
+    chart(
+        frame,
+        counts,
+        "",
+        vec![
+            Plot {
+                name: "invocations",
+                points: axis.points(f, MetricKind::Invocations),
+                style: theme.chart,
+            },
+            Plot {
+                name: "errors",
+                points: axis.points(f, MetricKind::Errors),
+                style: theme.error,
+            },
+            Plot {
+                name: "throttles",
+                points: axis.points(f, MetricKind::Throttles),
+                style: theme.warn,
+            },
+        ],
+        Unit::Count,
+        &axis,
+        theme,
+    );
+    chart(
+        frame,
+        dur,
+        "Duration",
+        duration_plots(f, &axis, theme),
+        Unit::Millis,
+        &axis,
+        theme,
+    );
+
+    let report = f.report();
+    let label = |s: &'static str| Span::styled(format!(" {s:<6} "), theme.muted);
+    let mut cold = vec![label("Cold")];
+    cold.extend(cold_summary(report, theme));
+    let mut mem = vec![label("Memory")];
+    mem.extend(memory_summary(f, report, theme, 10));
+    let mut conc = vec![label("Conc.")];
+    conc.extend(
+        concurrency_lines(f, store, theme)
+            .into_iter()
+            .take(1)
+            .flat_map(|l| l.spans),
+    );
+    if let Some(r) = report {
+        conc.push(Span::styled(" · cost ", theme.muted));
+        conc.push(Span::styled(format::usd(r.cost_usd), theme.text));
+        conc.push(Span::styled(
+            format!(" for {} REPORTs", format::count(r.invocations)),
+            theme.muted,
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(cold), Line::from(mem), Line::from(conc)]),
+        stats,
+    );
+    invocations(frame, recent, detail, f, false, theme);
+}
+
+/// The x axis: one point per period of the window, labelled with times.
+struct TimeAxis {
+    start: DateTime<Utc>,
+    period_s: u32,
+    slots: usize,
+}
+
+impl TimeAxis {
+    fn new(store: &Store) -> Self {
+        let w = store.window();
+        Self {
+            start: store.window_start(),
+            period_s: w.period_s(),
+            slots: w.slots(),
+        }
+    }
+
+    fn points(&self, f: &FunctionState, kind: MetricKind) -> Vec<(f64, f64)> {
+        let Some(series) = f.series(kind) else {
+            return Vec::new();
+        };
+        if series.is_empty() {
+            return Vec::new();
+        }
+        series
+            .slots(self.start, self.slots)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let v = match v {
+                    Some(v) => v,
+                    None if kind.missing_is_zero() => 0.0,
+                    None => return None,
+                };
+                Some((i as f64, v))
+            })
+            .collect()
+    }
+
+    fn max_x(&self) -> f64 {
+        self.slots.saturating_sub(1).max(1) as f64
+    }
+
+    fn label(&self, slot: f64) -> String {
+        let t = self.start + Duration::seconds((slot * f64::from(self.period_s)) as i64);
+        if self.period_s >= 3600 {
+            t.format("%d %b").to_string()
+        } else {
+            t.format("%H:%M").to_string()
+        }
+    }
+
+    fn labels(&self, width: u16) -> Vec<Line<'static>> {
+        let max = self.max_x();
+        let picks: &[f64] = if width >= 30 {
+            &[0.0, 0.5, 1.0]
+        } else {
+            &[0.0, 1.0]
+        };
+        picks
+            .iter()
+            .map(|p| Line::from(self.label(max * p)))
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Count,
+    Millis,
+}
+
+impl Unit {
+    fn format(self, v: f64) -> String {
+        match self {
+            Unit::Count => format::count_short(v.round().max(0.0) as u64),
+            Unit::Millis if v == 0.0 => "0".to_string(),
+            Unit::Millis => format::millis(v),
+        }
+    }
+}
+
+struct Plot {
+    name: &'static str,
+    points: Vec<(f64, f64)>,
+    style: Style,
+}
+
+fn duration_plots(f: &FunctionState, axis: &TimeAxis, theme: &Theme) -> Vec<Plot> {
+    vec![
+        Plot {
+            name: "avg",
+            points: axis.points(f, MetricKind::DurationAvg),
+            style: theme.chart,
+        },
+        Plot {
+            name: "p99",
+            points: axis.points(f, MetricKind::DurationP99),
+            style: theme.warn,
+        },
+    ]
+}
+
+/// A line chart with a time x axis and a value y axis; the legend is in the title.
+fn chart(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    plots: Vec<Plot>,
+    unit: Unit,
+    axis: &TimeAxis,
+    theme: &Theme,
+) {
+    let mut spans = Vec::new();
+    if !title.is_empty() {
+        spans.push(Span::styled(format!(" {title} "), theme.accent));
+    }
+    if plots.len() > 1 {
+        for (i, p) in plots.iter().enumerate() {
+            let lead = if i == 0 && title.is_empty() {
+                " "
+            } else {
+                "─ "
+            };
+            spans.push(Span::styled(format!("{lead}{} ", p.name), p.style));
+        }
+    }
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.muted)
+        .title(Line::from(spans));
+    if plots.iter().all(|p| p.points.is_empty()) {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {NO_METRICS}"), theme.muted)),
+            inner,
+        );
+        return;
+    }
+    let max = plots
+        .iter()
+        .flat_map(|p| p.points.iter().map(|&(_, y)| y))
+        .fold(0.0_f64, f64::max);
+    let top = match unit {
+        Unit::Count => nice_ceiling(max.max(1.0)),
+        Unit::Millis => nice_ceiling(max.max(0.001)),
+    };
+    let datasets = plots
+        .iter()
+        .map(|p| {
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(p.style)
+                .data(&p.points)
+        })
+        .collect();
+    let marks: &[f64] = if area.height >= 8 {
+        &[0.0, 0.5, 1.0]
+    } else {
+        &[0.0, 1.0]
+    };
+    let y_labels: Vec<Line> = marks
+        .iter()
+        .map(|m| m * top)
+        .map(|v| Line::from(unit.format(v)))
+        .collect();
+    let chart = Chart::new(datasets)
+        .block(block)
+        .legend_position(None)
+        .x_axis(
+            Axis::default()
+                .style(theme.muted)
+                .bounds([0.0, axis.max_x()])
+                .labels(axis.labels(area.width)),
+        )
+        .y_axis(
+            Axis::default()
+                .style(theme.muted)
+                .bounds([0.0, top])
+                .labels(y_labels),
+        );
+    frame.render_widget(chart, area);
+}
+
+/// The smallest of 1, 2, 2.5 or 5 × 10ⁿ at or above `v`, so axis labels read well.
+fn nice_ceiling(v: f64) -> f64 {
+    if !v.is_finite() || v <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&c| c >= v * 0.999_999)
+        .unwrap_or(10.0 * magnitude)
+}
+
+fn panel(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, theme: &Theme) {
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.muted)
+        .title(Span::styled(format!(" {title} "), theme.accent));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn kv<'a>(key: &str, value: String, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{key:<10} "), theme.muted),
+        Span::styled(value, theme.text),
+    ])
+}
+
+/// `█████░░░░░` for `ratio` in `width` cells.
+fn bar(ratio: f64, width: usize) -> String {
+    let full = ((ratio.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(full), "░".repeat(width - full))
+}
+
+fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec<Line<'a>> {
+    let limit = store.totals().concurrency_limit;
+    let max = f.summary.concurrency_max;
+    let (cap, cap_name) = match f.config.reserved_concurrency {
+        Some(r) => (r, "reserved"),
+        None => (limit, "account limit"),
+    };
+    let first = match max {
+        Some(m) => format!(
+            "{} max of {} {cap_name}",
+            format::count(m as u64),
+            format::count(u64::from(cap))
+        ),
+        None => format!(
+            "{NO_METRICS} · {cap_name} {}",
+            format::count(u64::from(cap))
+        ),
+    };
+    let mut lines = vec![Line::styled(first, theme.text)];
+    if let Some(m) = max {
+        let ratio = if cap > 0 { m / f64::from(cap) } else { 0.0 };
+        let style = if ratio >= 0.9 {
+            theme.error
+        } else if ratio >= 0.7 {
+            theme.warn
+        } else {
+            theme.ok
+        };
+        lines.push(Line::from(vec![
+            Span::styled(bar(ratio, 12), style),
+            Span::styled(format!(" {}", format::percent(ratio)), theme.muted),
+        ]));
+    }
+    lines.push(kv(
+        "Reserved",
+        f.config.reserved_concurrency.map_or_else(
+            || "none (shares the account pool)".to_string(),
+            |r| r.to_string(),
+        ),
+        theme,
+    ));
+    lines.push(kv(
+        "Account",
+        format!("limit {}", format::count(u64::from(limit))),
+        theme,
+    ));
+    lines
+}
+
+fn cold_summary<'a>(report: Option<&ReportSummary>, theme: &Theme) -> Vec<Span<'a>> {
+    let Some(r) = report.filter(|r| r.invocations > 0) else {
+        return vec![Span::styled(NO_REPORTS, theme.muted)];
+    };
+    let mut spans = vec![Span::styled(
+        format!(
+            "{} ({})",
+            format::count(r.cold_starts),
+            format::percent(r.cold_start_rate.unwrap_or(0.0))
+        ),
+        theme.text,
+    )];
+    if r.init_ms_p50.is_some() {
+        spans.push(Span::styled(
+            format!(
+                " · init p50 {} p99 {}",
+                format::opt_millis(r.init_ms_p50),
+                format::opt_millis(r.init_ms_p99)
+            ),
+            theme.muted,
+        ));
+    }
+    if r.restores > 0 {
+        spans.push(Span::styled(
+            format!(" · {} SnapStart restores", format::count(r.restores)),
+            theme.muted,
+        ));
+    }
+    spans
+}
+
+fn cold_lines<'a>(
+    report: Option<&ReportSummary>,
+    f: &FunctionState,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let Some(r) = report.filter(|r| r.invocations > 0) else {
+        return vec![Line::styled(NO_REPORTS, theme.muted)];
+    };
+    vec![
+        kv(
+            "Count",
+            format!(
+                "{} of {} ({})",
+                format::count(r.cold_starts),
+                format::count(r.invocations),
+                format::percent(r.cold_start_rate.unwrap_or(0.0))
+            ),
+            theme,
+        ),
+        kv("Init p50", format::opt_millis(r.init_ms_p50), theme),
+        kv("Init p99", format::opt_millis(r.init_ms_p99), theme),
+        kv(
+            "Restores",
+            if r.restores > 0 {
+                format!(
+                    "{} (p50 {})",
+                    format::count(r.restores),
+                    format::opt_millis(r.restore_ms_p50)
+                )
+            } else if f.config.snap_start {
+                "0 (SnapStart on)".to_string()
+            } else {
+                "0".to_string()
+            },
+            theme,
+        ),
+        kv("In flight", format::count(r.in_flight), theme),
+    ]
+}
+
+fn configured_mb(f: &FunctionState, report: Option<&ReportSummary>) -> Option<u32> {
+    f.config
+        .memory_mb
+        .or_else(|| report.and_then(|r| r.memory_size_mb))
+}
+
+fn memory_summary<'a>(
+    f: &FunctionState,
+    report: Option<&ReportSummary>,
+    theme: &Theme,
+    bar_width: usize,
+) -> Vec<Span<'a>> {
+    let size = configured_mb(f, report);
+    let used = report.and_then(|r| r.max_memory_used_mb);
+    match (used, size) {
+        (Some(used), Some(size)) if size > 0 => {
+            let ratio = f64::from(used) / f64::from(size);
+            let mut spans = vec![
+                Span::styled(bar(ratio, bar_width), memory_style(ratio, theme)),
+                Span::styled(format!(" max {used} of {size} MB"), theme.text),
+            ];
+            if let Some(p99) = report.and_then(|r| r.max_memory_used_mb_p99) {
+                spans.push(Span::styled(format!(" · p99 {p99} MB"), theme.muted));
+            }
+            spans
+        }
+        (_, Some(size)) => vec![Span::styled(
+            format!("{size} MB configured · {NO_REPORTS}"),
+            theme.muted,
+        )],
+        _ => vec![Span::styled(NO_REPORTS, theme.muted)],
+    }
+}
+
+fn memory_style(ratio: f64, theme: &Theme) -> Style {
+    if ratio >= 0.9 {
+        theme.error
+    } else if ratio >= 0.75 {
+        theme.warn
+    } else {
+        theme.ok
+    }
+}
+
+fn memory_panel(
+    frame: &mut Frame,
+    area: Rect,
+    f: &FunctionState,
+    report: Option<&ReportSummary>,
+    theme: &Theme,
+) {
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.muted)
+        .title(Span::styled(" Memory ", theme.accent));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let size = configured_mb(f, report);
+    let used = report.and_then(|r| r.max_memory_used_mb);
+    let (Some(size), Some(used)) = (size.filter(|&s| s > 0), used) else {
+        let text = match size {
+            Some(s) => format!("{s} MB configured\n{NO_REPORTS}"),
+            None => NO_REPORTS.to_string(),
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.muted), inner);
+        return;
+    };
+    let [top, gauge, hint] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let p99 = report
+        .and_then(|r| r.max_memory_used_mb_p99)
+        .map_or_else(|| "-".to_string(), |p| format!("{p} MB"));
+    // The label reads on both the filled and the empty part.
+    frame.render_widget(
+        Paragraph::new(vec![
+            kv("Configured", format!("{size} MB"), theme),
+            kv("Max used", format!("{used} MB"), theme),
+            kv("p99 used", p99, theme),
+        ]),
+        top,
+    );
+    let ratio = (f64::from(used) / f64::from(size)).clamp(0.0, 1.0);
+    frame.render_widget(
+        Gauge::default()
+            .ratio(ratio)
+            .use_unicode(true)
+            .gauge_style(memory_style(ratio, theme))
+            .label(format!("{} at peak", format::percent(ratio))),
+        gauge,
+    );
+    if let Some(h) = report.and_then(|r| r.right_sizing_hint.as_deref()) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(sanitize(h).into_owned(), theme.muted)),
+            hint,
+        );
+    }
+}
+
+fn config_summary<'a>(f: &FunctionState, theme: &Theme) -> Line<'a> {
+    let c = &f.config;
+    let parts = [
+        c.runtime.as_deref().map(|r| sanitize(r).into_owned()),
+        Some(c.architecture.to_string()),
+        c.memory_mb.map(|m| format!("{m} MB")),
+        c.timeout_s.map(|t| format!("{t} s timeout")),
+        Some(format!("{:?} logs", c.log_format)),
+        Some(sanitize(&c.log_group_name()).into_owned()),
+    ];
+    let text: Vec<String> = parts.into_iter().flatten().collect();
+    Line::styled(format!(" {}", text.join(" · ")), theme.muted)
+}
+
+fn config_lines<'a>(f: &FunctionState, theme: &Theme) -> Vec<Line<'a>> {
+    let c = &f.config;
+    let unknown = || "unknown".to_string();
+    vec![
+        kv(
+            "Runtime",
+            c.runtime
+                .as_deref()
+                .map_or_else(unknown, |r| sanitize(r).into_owned()),
+            theme,
+        ),
+        kv(
+            "Arch / mem",
+            format!(
+                "{} · {}",
+                c.architecture,
+                c.memory_mb.map_or_else(unknown, |m| format!("{m} MB"))
+            ),
+            theme,
+        ),
+        kv(
+            "Timeout",
+            c.timeout_s.map_or_else(unknown, |t| format!("{t} s")),
+            theme,
+        ),
+        kv(
+            "Log group",
+            sanitize(&c.log_group_name()).into_owned(),
+            theme,
+        ),
+        kv(
+            "Log format",
+            format!(
+                "{:?}{}",
+                c.log_format,
+                if c.snap_start { " · SnapStart" } else { "" }
+            ),
+            theme,
+        ),
+    ]
+}
+
+fn cost_lines<'a>(report: Option<&ReportSummary>, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(r) = report.filter(|r| r.invocations > 0) else {
+        return vec![Line::styled(NO_REPORTS, theme.muted)];
+    };
+    let per_million = r.cost_usd / r.invocations as f64 * 1e6;
+    vec![
+        Line::from(vec![
+            Span::styled(format!("{:<10} ", "Estimated"), theme.muted),
+            Span::styled(format::usd(r.cost_usd), theme.accent),
+        ]),
+        kv("Per 1M", format::usd(per_million), theme),
+        kv(
+            "Invoked",
+            format!("{} with REPORT", format::count(r.invocations)),
+            theme,
+        ),
+        kv(
+            "Billed",
+            format!(
+                "{} · {:.1} GB-s",
+                format::millis(r.billed_ms_total as f64),
+                r.gb_seconds
+            ),
+            theme,
+        ),
+        kv(
+            "Errors",
+            format!("{} · timeouts {}", r.errors, r.timeouts),
+            theme,
+        ),
+    ]
+}
+
+fn invocations(
+    frame: &mut Frame,
+    area: Rect,
+    detail: &Detail,
+    f: &FunctionState,
+    wide: bool,
+    theme: &Theme,
+) {
+    let recent: Vec<&Invocation> = f
+        .analytics()
+        .map(|a| a.recent().rev().collect())
+        .unwrap_or_default();
+    let block = Block::new()
+        .borders(if wide { Borders::ALL } else { Borders::TOP })
+        .border_style(theme.muted)
+        .title(Span::styled(
+            format!(" Recent invocations ({}, newest first) ", recent.len()),
+            theme.accent,
+        ));
+    if recent.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" {NO_REPORTS}: invocations are listed as their REPORT lines arrive"),
+                theme.muted,
+            ))
+            .block(block),
+            area,
+        );
+        return;
+    }
+    let id_width: u16 = if wide { 36 } else { 8 };
+    let header = Row::new(
+        [
+            "Request id",
+            "Time",
+            "Duration",
+            "Billed",
+            "Memory",
+            "Init",
+            "Status",
+        ]
+        .map(|h| Cell::from(h).style(theme.muted)),
+    );
+    let rows = recent.iter().map(|i| {
+        let id: String = sanitize(&i.request_id)
+            .chars()
+            .take(usize::from(id_width))
+            .collect();
+        let init = match i.cold_start {
+            Some(ColdStart::Init { duration_ms }) => format::millis(duration_ms),
+            Some(ColdStart::Restore { duration_ms }) => {
+                format!("r {}", format::millis(duration_ms))
+            }
+            None => "-".to_string(),
+        };
+        let memory = if wide {
+            format!("{}/{} MB", i.max_memory_used_mb, i.memory_size_mb)
+        } else {
+            format!("{} MB", i.max_memory_used_mb)
+        };
+        let (status, style) = match i.status {
+            InvocationStatus::Success => ("ok".to_string(), theme.ok),
+            InvocationStatus::Timeout => ("timeout".to_string(), theme.error),
+            InvocationStatus::Error => (
+                match &i.error_type {
+                    Some(t) => format!("error {}", sanitize(t)),
+                    None => "error".to_string(),
+                },
+                theme.error,
+            ),
+        };
+        Row::new(vec![
+            Cell::from(id),
+            Cell::from(i.reported_at.format("%H:%M:%S").to_string()),
+            Cell::from(format::millis(i.duration_ms)),
+            Cell::from(format!("{} ms", i.billed_duration_ms)),
+            Cell::from(memory),
+            Cell::from(init),
+            Cell::from(status).style(style),
+        ])
+        .style(theme.text)
+    });
+    let widths = [
+        Constraint::Length(id_width),
+        Constraint::Length(8),
+        Constraint::Length(9),
+        Constraint::Length(if wide { 9 } else { 8 }),
+        Constraint::Length(if wide { 13 } else { 7 }),
+        Constraint::Length(9),
+        Constraint::Min(7),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(theme.selection);
+    let mut state =
+        TableState::default().with_selected(Some(detail.selected.min(recent.len() - 1)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_ceilings_are_round() {
+        assert_eq!(nice_ceiling(0.0), 1.0);
+        assert_eq!(nice_ceiling(1.0), 1.0);
+        assert_eq!(nice_ceiling(7.0), 10.0);
+        assert_eq!(nice_ceiling(180.0), 200.0);
+        assert_eq!(nice_ceiling(230.0), 250.0);
+        assert_eq!(nice_ceiling(4100.0), 5000.0);
+        assert_eq!(nice_ceiling(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn bars_fill_in_proportion() {
+        assert_eq!(bar(0.5, 4), "██░░");
+        assert_eq!(bar(2.0, 3), "███");
+        assert_eq!(bar(-1.0, 2), "░░");
+    }
+}

@@ -1,0 +1,492 @@
+//! The function detail view and the log pane: drawn into a test backend at a fixed clock and
+//! driven by keys.
+
+mod common;
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lambdatop::lambda_log::parse;
+use lambdatop::model::{FunctionConfig, LogEvent};
+use lambdatop::store::{Selection, Store, TimeWindow, Update};
+use lambdatop::tui::handle_key;
+use lambdatop::tui::render::render;
+use lambdatop::tui::theme::Theme;
+use lambdatop::tui::view::{Detail, Effect, Pane, ViewState};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+fn draw(view: &mut ViewState, store: &Store, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| render(f, view, store, &Theme::dark()))
+        .unwrap();
+    terminal
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn press(view: &mut ViewState, store: &Store, keys: &str) {
+    for c in keys.chars() {
+        handle_key(view, store, key(c));
+    }
+}
+
+fn line(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+fn screen(buf: &Buffer) -> String {
+    (0..buf.area.height)
+        .map(|y| line(buf, y))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    (0..buf.area.height).find_map(|y| {
+        let l = line(buf, y);
+        l.find(needle).map(|i| (l[..i].chars().count() as u16, y))
+    })
+}
+
+/// The demo store with orders-prod-api's detail view open.
+fn orders_detail() -> (Store, ViewState) {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, key('j'));
+    assert_eq!(view.selected_name(&store), Some("orders-prod-api"));
+    assert_eq!(
+        handle_key(&mut view, &store, code(KeyCode::Enter)),
+        Effect::None
+    );
+    (store, view)
+}
+
+fn request_id(store: &Store, seq: u64) -> Option<String> {
+    let e = store.logs().get(seq)?;
+    parse(&e.message).request_id().map(str::to_string)
+}
+
+#[test]
+fn detail_view_at_160x45() {
+    let (store, mut view) = orders_detail();
+    insta::assert_snapshot!(draw(&mut view, &store, 160, 45).backend());
+}
+
+#[test]
+fn detail_view_at_80x24() {
+    let (store, mut view) = orders_detail();
+    insta::assert_snapshot!(draw(&mut view, &store, 80, 24).backend());
+}
+
+#[test]
+fn detail_view_without_data_says_so() {
+    let mut store = common::demo_store(TimeWindow::default());
+    store.apply(Update::Functions(vec![FunctionConfig::named("quiet-fn")]));
+    let mut view = ViewState::new(Selection::default());
+    view.detail = Some(Detail {
+        function: "quiet-fn".into(),
+        selected: 0,
+    });
+    for (w, h) in [(160, 45), (80, 24)] {
+        let terminal = draw(&mut view, &store, w, h);
+        let text = screen(terminal.backend().buffer());
+        assert!(text.contains("no REPORT lines yet"), "{w}x{h}:\n{text}");
+        assert!(text.contains("no metrics yet"), "{w}x{h}:\n{text}");
+        assert!(text.contains("Logs · quiet-fn (0 of"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn open_and_close_the_detail_view() {
+    let (store, mut view) = orders_detail();
+    assert_eq!(view.detail.as_ref().unwrap().function, "orders-prod-api");
+    // The log pane follows the function.
+    assert_eq!(view.log_scope(), Some("orders-prod-api"));
+    view.refresh_logs(&store);
+    assert!(!view.logs.rows().is_empty());
+    assert!(
+        view.logs
+            .rows()
+            .iter()
+            .all(|r| { &*store.logs().get(r.seq).unwrap().function == "orders-prod-api" })
+    );
+    // a shows every function, and back.
+    handle_key(&mut view, &store, key('a'));
+    assert_eq!(view.log_scope(), None);
+    handle_key(&mut view, &store, key('a'));
+    assert_eq!(view.log_scope(), Some("orders-prod-api"));
+    // j/k move in the recent invocations.
+    press(&mut view, &store, "jjk");
+    assert_eq!(view.detail.as_ref().unwrap().selected, 1);
+    // Backspace goes back; so does Esc, which does not quit from the detail view.
+    handle_key(&mut view, &store, code(KeyCode::Backspace));
+    assert!(view.detail.is_none());
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    assert!(view.detail.is_some());
+    assert_eq!(
+        handle_key(&mut view, &store, code(KeyCode::Esc)),
+        Effect::None
+    );
+    assert!(view.detail.is_none());
+    assert_eq!(
+        handle_key(&mut view, &store, code(KeyCode::Esc)),
+        Effect::Quit
+    );
+}
+
+#[test]
+fn enter_on_an_invocation_shows_its_log_lines() {
+    let (store, mut view) = orders_detail();
+    handle_key(&mut view, &store, key('j'));
+    let id = store
+        .function("orders-prod-api")
+        .and_then(|f| f.analytics())
+        .and_then(|a| a.recent().rev().nth(1))
+        .map(|i| i.request_id.clone())
+        .unwrap();
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    assert_eq!(view.pane, Pane::Logs);
+    assert_eq!(view.logs.input(), format!("req:{id}"));
+    view.refresh_logs(&store);
+    let rows = view.logs.rows();
+    assert!(rows.len() >= 3, "START, END and REPORT at least: {rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| request_id(&store, r.seq) == Some(id.clone()))
+    );
+    handle_key(&mut view, &store, code(KeyCode::Esc));
+    assert_eq!(view.logs.input(), "");
+    assert!(
+        view.detail.is_some(),
+        "Esc first returns to the previous filter"
+    );
+}
+
+#[test]
+fn log_filter_editing() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, key('l'));
+    assert!(view.logs.editing);
+    assert_eq!(view.pane, Pane::Logs);
+    // Keys are text while editing: q does not quit.
+    assert_eq!(handle_key(&mut view, &store, key('q')), Effect::None);
+    handle_key(&mut view, &store, code(KeyCode::Backspace));
+    press(&mut view, &store, "level:error");
+    assert_eq!(view.logs.input(), "level:error");
+    assert_eq!(view.logs.filter().text(), "level:error");
+    view.refresh_logs(&store);
+    let errors = view.logs.rows().len();
+    assert!(errors > 0 && errors < store.logs().len());
+    // A bad regex is reported and not applied: the previous filter stays.
+    press(&mut view, &store, " /ab(/");
+    assert_eq!(view.logs.error(), Some("bad regex /ab(/: unclosed group"));
+    assert_eq!(view.logs.filter().text(), "level:error");
+    let terminal = draw(&mut view, &store, 120, 30);
+    let text = screen(terminal.backend().buffer());
+    assert!(
+        text.contains("bad regex /ab(/: unclosed group (not applied)"),
+        "{text}"
+    );
+    // Ctrl-U clears; Enter keeps; Esc while editing clears.
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+    );
+    press(&mut view, &store, "timeout");
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    assert!(!view.logs.editing);
+    assert_eq!(view.logs.filter().text(), "timeout");
+    // In the log pane, / edits the log filter (not the function filter).
+    handle_key(&mut view, &store, key('/'));
+    assert!(view.logs.editing && !view.editing_filter);
+    handle_key(&mut view, &store, code(KeyCode::Esc));
+    assert!(!view.logs.editing);
+    assert_eq!(view.logs.input(), "");
+}
+
+#[test]
+fn log_pane_with_a_filter_highlights_matches() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, key('l'));
+    press(&mut view, &store, "keyerror -fn:dev");
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    let terminal = draw(&mut view, &store, 160, 30);
+    let buf = terminal.backend().buffer();
+    insta::assert_snapshot!(terminal.backend());
+    let (x, y) = find(buf, "KeyError").expect("a match on screen");
+    assert!(y > 10, "in the log pane");
+    assert_eq!(buf[(x, y)].bg, Color::Yellow);
+    assert_eq!(buf[(x + 7, y)].bg, Color::Yellow);
+    assert_ne!(buf[(x + 8, y)].bg, Color::Yellow);
+}
+
+#[test]
+fn fold_and_open_an_invocation() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, code(KeyCode::Tab));
+    handle_key(&mut view, &store, key('z'));
+    assert!(view.logs.fold);
+    view.refresh_logs(&store);
+    let folded = view.logs.rows().len();
+    assert!(folded > 0);
+    for r in view.logs.rows() {
+        let e = store.logs().get(r.seq).unwrap();
+        let kind = parse(&e.message).kind_name();
+        assert!(kind == "report" || !r.nested, "{kind}");
+    }
+    let reports = view
+        .logs
+        .rows()
+        .iter()
+        .filter(|r| parse(&store.logs().get(r.seq).unwrap().message).kind_name() == "report")
+        .count();
+    assert!(reports * 10 >= folded * 9, "{reports} of {folded}");
+    // o opens the selected invocation: its lines appear, nested, before its REPORT.
+    handle_key(&mut view, &store, key('k'));
+    let (seq, _) = view.logs.selected(&store).unwrap();
+    let id = request_id(&store, seq).unwrap();
+    handle_key(&mut view, &store, key('o'));
+    assert!(view.logs.is_open(&id));
+    view.refresh_logs(&store);
+    let nested: Vec<u64> = view
+        .logs
+        .rows()
+        .iter()
+        .filter(|r| r.nested)
+        .map(|r| r.seq)
+        .collect();
+    assert!(nested.len() >= 2, "START and END at least");
+    assert!(
+        nested
+            .iter()
+            .all(|&s| request_id(&store, s).as_deref() == Some(id.as_str()))
+    );
+    let drawn = screen(draw(&mut view, &store, 160, 45).backend().buffer());
+    assert!(drawn.contains("  │ "), "{drawn}");
+    // z unfolds everything.
+    handle_key(&mut view, &store, key('z'));
+    assert!(!view.logs.fold);
+    view.refresh_logs(&store);
+    assert_eq!(view.logs.rows().len(), store.logs().len());
+}
+
+#[test]
+fn jump_to_an_invocation_and_back() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, code(KeyCode::Tab));
+    handle_key(&mut view, &store, key('l'));
+    press(&mut view, &store, "level:error");
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    press(&mut view, &store, "k");
+    let (seq, _) = view.logs.selected(&store).unwrap();
+    let id = request_id(&store, seq).expect("error lines name their invocation");
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    assert_eq!(view.logs.input(), format!("req:{id}"));
+    assert!(view.logs.can_go_back());
+    view.refresh_logs(&store);
+    let kinds: Vec<&str> = view
+        .logs
+        .rows()
+        .iter()
+        .map(|r| parse(&store.logs().get(r.seq).unwrap().message).kind_name())
+        .collect();
+    assert!(
+        kinds.contains(&"start") && kinds.contains(&"report"),
+        "{kinds:?}"
+    );
+    assert!(view.notice.as_ref().unwrap().text.contains(&id));
+    let drawn = screen(draw(&mut view, &store, 160, 45).backend().buffer());
+    assert!(drawn.contains("Esc: previous filter"), "{drawn}");
+    // Esc returns to the error filter, and does not quit.
+    assert_eq!(
+        handle_key(&mut view, &store, code(KeyCode::Esc)),
+        Effect::None
+    );
+    assert_eq!(view.logs.input(), "level:error");
+    assert!(!view.logs.can_go_back());
+    // A line without a request id says so.
+    view.logs.set_input("INIT_START");
+    view.refresh_logs(&store);
+    if !view.logs.rows().is_empty() {
+        handle_key(&mut view, &store, code(KeyCode::Enter));
+        assert_eq!(
+            view.notice.as_ref().unwrap().text,
+            "this line has no request id"
+        );
+    }
+}
+
+#[test]
+fn follow_and_pause() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, code(KeyCode::Tab));
+    assert!(view.logs.following());
+    handle_key(&mut view, &store, key('f'));
+    assert!(!view.logs.following());
+    let (paused_at, _) = view.logs.selected(&store).unwrap();
+    assert_eq!(paused_at, store.logs().next_seq() - 1);
+    handle_key(&mut view, &store, key('k'));
+    assert_eq!(
+        view.logs.selected(&store).unwrap().0,
+        store.logs().next_seq() - 2
+    );
+    // Down at the newest line resumes following.
+    press(&mut view, &store, "jj");
+    assert!(view.logs.following());
+    handle_key(&mut view, &store, key('g'));
+    assert_eq!(
+        view.logs.selected(&store).unwrap().0,
+        store.logs().first_seq()
+    );
+    handle_key(&mut view, &store, key('G'));
+    assert!(view.logs.following());
+    let drawn = screen(draw(&mut view, &store, 120, 30).backend().buffer());
+    assert!(drawn.contains("lines, following)"), "{drawn}");
+}
+
+#[test]
+fn paused_view_stays_put_while_lines_arrive() {
+    let mut store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, code(KeyCode::Tab));
+    press(&mut view, &store, "kkk");
+    let (before, _) = view.logs.selected(&store).unwrap();
+    let rebuilds = view.logs.rebuilds();
+    store.apply(Update::Logs(vec![event(
+        "orders-prod-api",
+        "xyzzy arrived late",
+    )]));
+    view.refresh_logs(&store);
+    assert_eq!(view.logs.selected(&store).unwrap().0, before);
+    // Appended lines are filtered alone; the ring is not filtered again.
+    assert_eq!(view.logs.rebuilds(), rebuilds);
+    assert_eq!(view.logs.rows().len(), store.logs().len());
+    view.refresh_logs(&store);
+    assert_eq!(view.logs.rebuilds(), rebuilds);
+    view.logs.set_input("xyzzy");
+    view.refresh_logs(&store);
+    assert_eq!(view.logs.rebuilds(), rebuilds + 1);
+    assert_eq!(view.logs.rows().len(), 1);
+}
+
+#[test]
+fn save_writes_the_lines_shown() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    view.logs.set_input("level:error");
+    assert_eq!(handle_key(&mut view, &store, key('w')), Effect::SaveLogs);
+    let dir = std::env::temp_dir().join(format!("lambdatop-save-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let notice = view.logs.save(&store, &dir);
+    assert!(!notice.error, "{}", notice.text);
+    let path = dir.join("lambdatop-logs-20260314-152630.txt");
+    assert_eq!(
+        notice.text,
+        format!(
+            "saved {} lines to {}",
+            view.logs.rows().len(),
+            path.display()
+        )
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), view.logs.rows().len());
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("2026-03-14T"), "{first}");
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    // A second save does not overwrite the first.
+    let again = view.logs.save(&store, &dir);
+    assert!(again.text.ends_with("lambdatop-logs-20260314-152630-1.txt"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    // A directory that does not exist is a clear error.
+    let bad = view.logs.save(&store, &dir.join("missing"));
+    assert!(bad.error);
+    assert!(
+        bad.text.starts_with("cannot save the log lines in "),
+        "{}",
+        bad.text
+    );
+    // The notice shows in the status line until the next key.
+    view.notice = Some(bad);
+    let drawn = screen(draw(&mut view, &store, 160, 45).backend().buffer());
+    assert!(drawn.contains("cannot save the log lines"), "{drawn}");
+    handle_key(&mut view, &store, key('j'));
+    assert!(view.notice.is_none());
+}
+
+fn event(function: &str, message: &str) -> LogEvent {
+    LogEvent {
+        function: Arc::from(function),
+        timestamp: common::fixed_now(),
+        stream: Arc::from("2026/03/14/[$LATEST]abc"),
+        message: message.to_string(),
+        event_id: None,
+    }
+}
+
+#[test]
+fn hostile_lines_and_filters_never_reach_the_terminal() {
+    let mut store = common::demo_store(TimeWindow::default());
+    let hostile = [
+        "\u{1b}[2J\u{1b}[Hpwned \u{1b}]0;title\u{7} payload",
+        "\u{1b}]52;c;ZWNobyBoaQ==\u{1b}\\ payload clipboard",
+        "payload \u{202e}txt.exe\u{9b}31m\rline\nsecond \u{1b}[31m line",
+    ];
+    store.apply(Update::Logs(
+        hostile
+            .iter()
+            .map(|m| event("orders-prod-api", m))
+            .collect(),
+    ));
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, code(KeyCode::Tab));
+    // Filters aimed at the control characters themselves, and a highlight over them.
+    for filter in [
+        "payload",
+        "\u{1b}[2J",
+        "/\\x1b|\\x07|payload/",
+        "/[\\x00-\\x1f]+/",
+        "\"\u{1b}]52\"",
+    ] {
+        view.logs.set_input(filter);
+        for paused in [false, true] {
+            if paused {
+                handle_key(&mut view, &store, key('k'));
+            }
+            let terminal = draw(&mut view, &store, 160, 45);
+            let buf = terminal.backend().buffer();
+            for cell in buf.content() {
+                assert!(
+                    !cell
+                        .symbol()
+                        .chars()
+                        .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                    "filter {filter:?} let {:?} through",
+                    cell.symbol()
+                );
+            }
+        }
+        handle_key(&mut view, &store, key('G'));
+    }
+    view.logs.set_input("payload");
+    let terminal = draw(&mut view, &store, 160, 45);
+    let text = screen(terminal.backend().buffer());
+    assert!(text.contains("␛[2J␛[Hpwned"), "{text}");
+}
