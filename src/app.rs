@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
 use crate::cli::Cli;
 use crate::clock::{ManualClock, SharedClock, SystemClock};
@@ -83,6 +83,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         snapshot::write(&mut out, &store, &selection, cli.output.unwrap_or_default())?;
+        // Flushed here, so that a failed write is an error and not lost at exit.
+        std::io::Write::flush(&mut out).context("cannot write the snapshot")?;
         return Ok(ExitCode::SUCCESS);
     }
     if !std::io::stdout().is_terminal() {

@@ -54,11 +54,13 @@ pub async fn run(
     let (mut input, stop_input) = spawn_input_reader();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut dirty = true;
+    let deliberate_panic = deliberate_panic();
+    tokio::pin!(deliberate_panic);
 
     let result = loop {
         if dirty {
             if let Err(e) = guard
-                .terminal
+                .terminal()
                 .draw(|f| render::render(f, &mut view, &store, &theme))
             {
                 break Err(e).context("cannot draw to the terminal");
@@ -69,6 +71,7 @@ pub async fn run(
             biased;
             _ = sigterm.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
+            _ = &mut deliberate_panic => panic!("LAMBDATOP_PANIC_AFTER_MS elapsed"),
             ev = input.recv() => {
                 let Some(ev) = ev else { break Ok(()) };
                 match ev {
@@ -141,6 +144,21 @@ pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::Ke
 }
 
 use terminal::TerminalGuard;
+
+/// In debug builds only, `LAMBDATOP_PANIC_AFTER_MS=N` makes the event loop panic N ms after the
+/// terminal is set up, so tests can check that a panic restores the terminal. Never completes
+/// otherwise.
+async fn deliberate_panic() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("LAMBDATOP_PANIC_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        return;
+    }
+    std::future::pending::<()>().await
+}
 
 /// Reads terminal events on a thread; returns their channel and a flag that stops the thread.
 fn spawn_input_reader() -> (
