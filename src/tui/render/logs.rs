@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             } else {
                 theme.text
             };
-            let name: String = e.function.chars().take(name_width).collect();
+            let name: String = sanitize(&e.function).chars().take(name_width).collect();
             Line::from(vec![
                 Span::styled(e.timestamp.format("%H:%M:%S ").to_string(), theme.muted),
                 Span::styled(format!("{name:<name_width$} "), theme.muted),

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use crate::format;
 use crate::model::{AlarmState, MetricKind};
 use crate::store::{FunctionState, SortKey, Store};
+use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
 use crate::tui::view::{Pane, ViewState};
@@ -246,7 +247,9 @@ fn row<'a>(
     };
     let cells = layout.columns.iter().map(|&c| {
         let (text, style) = match c {
-            Column::Name => return Cell::from(Span::styled(f.name().to_string(), theme.text)),
+            Column::Name => {
+                return Cell::from(Span::styled(sanitize(f.name()).into_owned(), theme.text));
+            }
             Column::Alarm => {
                 return Cell::from(match s.alarm_state {
                     Some(AlarmState::Alarm) => Span::styled("ALARM", theme.error),
