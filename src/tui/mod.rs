@@ -31,6 +31,11 @@ use view::{Effect, ViewState};
 /// Updates applied per wake-up before drawing, so a flood of log lines cannot starve the keys.
 const MAX_UPDATES_PER_FRAME: usize = 256;
 
+/// Updates waiting to be applied. Sources wait when it is full, so this bounds what a fast source
+/// can pile up while the view is frozen (updates are not taken then): a replay batch holds up to
+/// 8,192 log events, so 1,024 of them could hold a whole large log file in memory.
+const UPDATE_QUEUE: usize = 16;
+
 /// Runs the dashboard until the user quits or the process is told to stop.
 pub async fn run(
     mut store: Store,
@@ -39,7 +44,7 @@ pub async fn run(
     theme: Theme,
     clock: SharedClock,
 ) -> anyhow::Result<()> {
-    let (updates_tx, mut updates) = mpsc::channel::<Update>(1024);
+    let (updates_tx, mut updates) = mpsc::channel::<Update>(UPDATE_QUEUE);
     let (requests_tx, requests) = watch::channel(Request::new(store.window()));
     source.start(SourceContext {
         updates: updates_tx,
