@@ -81,7 +81,7 @@ fn hostile_store(names: &[String], messages: &[String], error: &str) -> Store {
         clock,
     );
     store.apply(Update::Functions(
-        names.iter().map(|n| FunctionConfig::named(n)).collect(),
+        names.iter().map(FunctionConfig::named).collect(),
     ));
     let events = messages
         .iter()
