@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -6,13 +7,17 @@ use lambdatop::cli::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(shell) = cli.completions {
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "lambdatop",
-            &mut std::io::stdout(),
-        );
-        return ExitCode::SUCCESS;
+        // Generated into memory first: clap_complete panics when its writer fails.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "lambdatop", &mut script);
+        return match std::io::stdout().write_all(&script) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                complain(&format!("cannot write the completions: {e}"));
+                ExitCode::FAILURE
+            }
+        };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -21,7 +26,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("lambdatop: cannot start the async runtime: {e}");
+            complain(&format!("cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -30,13 +35,28 @@ fn main() -> ExitCode {
     runtime.shutdown_background();
     match result {
         Ok(code) => code,
+        // The reader of our output went away (`lambdatop --once | head`): nothing to tell it.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) if e.is::<lambdatop::app::UsageError>() => {
-            eprintln!("lambdatop: {e:#}");
+            complain(&format!("{e:#}"));
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("lambdatop: {e:#}");
+            complain(&format!("{e:#}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints an error on standard error. Unlike `eprintln!`, does not panic when standard error is
+/// gone too (a closed terminal).
+fn complain(message: &str) {
+    let _ = writeln!(std::io::stderr(), "lambdatop: {message}");
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

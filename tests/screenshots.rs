@@ -12,8 +12,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use lambdatop::store::{Selection, Store, TimeWindow};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lambdatop::store::{Selection, Store, TimeWindow};
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::svg::{Palette, buffer_to_svg};

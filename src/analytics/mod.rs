@@ -22,8 +22,10 @@ pub use pricing::{Pricing, gb_seconds};
 
 /// Default cap of invocations waiting for their `REPORT`.
 pub const DEFAULT_PENDING_CAP: usize = 10_000;
-/// Default number of completed invocations kept for the detail view.
-pub const DEFAULT_RECENT_CAP: usize = 200;
+/// Default number of completed invocations kept for the detail view. Each costs ~190 bytes, and
+/// every function with log lines keeps its own: 100 is a few screens of history, and 2,000 busy
+/// functions hold ~37 MB of them.
+pub const DEFAULT_RECENT_CAP: usize = 100;
 /// Distinct error types counted before the rest go under [`OTHER_ERROR_TYPES`].
 pub const MAX_ERROR_TYPES: usize = 50;
 /// The bucket for error types beyond [`MAX_ERROR_TYPES`].
@@ -156,7 +158,7 @@ impl FunctionAnalytics {
             pending_cap: pending_cap.max(1),
             next_seq: 0,
             evicted: 0,
-            recent: VecDeque::with_capacity(recent_cap.min(1024)),
+            recent: VecDeque::new(),
             recent_cap,
             invocations: 0,
             cold_starts: 0,
@@ -359,6 +361,11 @@ impl FunctionAnalytics {
         }
         if self.recent.len() >= self.recent_cap {
             self.recent.pop_front();
+        } else if self.recent.len() == self.recent.capacity() {
+            // Grow with use, never past the cap: a function with a few invocations does not pay
+            // for a full ring, and a full ring holds no spare room.
+            let want = (self.recent.len() * 2).max(8).min(self.recent_cap);
+            self.recent.reserve_exact(want - self.recent.len());
         }
         self.recent.push_back(Invocation {
             request_id,

@@ -368,3 +368,23 @@ fn snapshot_has_exactly_the_contract_keys() {
     // 1 GB-s × 0.0000166667 + 1 × 0.0000002
     assert!((one["cost_usd"].as_f64().unwrap_or(0.0) - 0.000_016_866_7).abs() < 1e-15);
 }
+
+#[test]
+fn the_recent_ring_grows_with_use_up_to_its_cap() {
+    let mut a = FunctionAnalytics::with_caps(16, 100);
+    feed(&mut a, &[report("r0", 1.0, 1, 128, 40, "")]);
+    assert!(a.recent.capacity() < 16, "{}", a.recent.capacity());
+    let lines: Vec<String> = (0..250)
+        .map(|i| report(&format!("r{i}"), 1.0, 1, 128, 40, ""))
+        .collect();
+    feed(&mut a, &lines);
+    assert_eq!(a.recent().len(), 100);
+    assert_eq!(a.recent.capacity(), 100);
+    let mut small = FunctionAnalytics::with_caps(4, 3);
+    feed(&mut small, &lines);
+    assert_eq!(small.recent().len(), 3);
+    assert_eq!(
+        a.recent().last().map(|i| i.request_id.as_str()),
+        Some("r249")
+    );
+}

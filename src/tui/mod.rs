@@ -36,6 +36,11 @@ use view::{Effect, ViewState};
 /// Updates applied per wake-up before drawing, so a flood of log lines cannot starve the keys.
 const MAX_UPDATES_PER_FRAME: usize = 256;
 
+/// Updates waiting to be applied. Sources wait when it is full, so this bounds what a fast source
+/// can pile up while the view is frozen (updates are not taken then): a replay batch holds up to
+/// 8,192 log events, so 1,024 of them could hold a whole large log file in memory.
+const UPDATE_QUEUE: usize = 16;
+
 /// Runs the dashboard until the user quits or the process is told to stop.
 pub async fn run(
     mut store: Store,
@@ -44,7 +49,7 @@ pub async fn run(
     theme: Theme,
     clock: SharedClock,
 ) -> anyhow::Result<()> {
-    let (updates_tx, mut updates) = mpsc::channel::<Update>(1024);
+    let (updates_tx, mut updates) = mpsc::channel::<Update>(UPDATE_QUEUE);
     let (requests_tx, requests) = watch::channel(Request::new(store.window()));
     source.start(SourceContext {
         updates: updates_tx,
@@ -59,11 +64,13 @@ pub async fn run(
     let (mut input, stop_input) = spawn_input_reader();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut dirty = true;
+    let deliberate_panic = deliberate_panic();
+    tokio::pin!(deliberate_panic);
 
     let result = loop {
         if dirty {
             if let Err(e) = guard
-                .terminal
+                .terminal()
                 .draw(|f| render::render(f, &mut view, &store, &theme))
             {
                 break Err(e).context("cannot draw to the terminal");
@@ -74,6 +81,7 @@ pub async fn run(
             biased;
             _ = sigterm.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
+            _ = &mut deliberate_panic => panic!("LAMBDATOP_PANIC_AFTER_MS elapsed"),
             ev = input.recv() => {
                 let Some(ev) = ev else { break Ok(()) };
                 match ev {
@@ -193,6 +201,21 @@ pub fn handle_mouse(view: &mut ViewState, store: &Store, m: MouseEvent) -> bool 
 }
 
 use terminal::TerminalGuard;
+
+/// In debug builds only, `LAMBDATOP_PANIC_AFTER_MS=N` makes the event loop panic N ms after the
+/// terminal is set up, so tests can check that a panic restores the terminal. Never completes
+/// otherwise.
+async fn deliberate_panic() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("LAMBDATOP_PANIC_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        return;
+    }
+    std::future::pending::<()>().await
+}
 
 /// Reads terminal events on a thread; returns their channel and a flag that stops the thread.
 fn spawn_input_reader() -> (

@@ -14,7 +14,8 @@ use ratatui::backend::CrosstermBackend;
 
 /// The dashboard's terminal; leaving scope (or panicking) puts the terminal back as it was.
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// `Some` until dropped.
+    terminal: Option<Terminal<CrosstermBackend<Stdout>>>,
 }
 
 impl TerminalGuard {
@@ -33,12 +34,30 @@ impl TerminalGuard {
                 return Err(e);
             }
         };
-        Ok(Self { terminal })
+        Ok(Self {
+            terminal: Some(terminal),
+        })
+    }
+
+    pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
+        self.terminal
+            .as_mut()
+            .expect("the terminal is there until the guard is dropped")
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        if let Some(mut terminal) = self.terminal.take() {
+            if terminal.show_cursor().is_ok() {
+                drop(terminal);
+            } else {
+                // The terminal is gone (hung up). Dropping ratatui's `Terminal` would try to show
+                // the cursor again and report the failure with `eprintln!`, which panics when
+                // standard error is that same dead terminal: let it go without its `Drop`.
+                std::mem::forget(terminal);
+            }
+        }
         restore();
     }
 }

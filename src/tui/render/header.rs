@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::format;
 use crate::store::Store;
+use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 
 pub const HEIGHT: u16 = 3;
@@ -21,7 +22,10 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         Span::styled(store.source.to_string(), theme.text),
         label(" · "),
         Span::styled(
-            store.region.clone().unwrap_or_else(|| "no region".into()),
+            store
+                .region
+                .as_deref()
+                .map_or_else(|| "no region".into(), |r| sanitize(r).into_owned()),
             theme.text,
         ),
         label(" · last "),

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::format;
 use crate::store::Store;
+use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
 
@@ -41,7 +42,10 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         None => spans.push(Span::styled("loading…", theme.muted)),
     }
     if let Some((poller, e)) = store.current_error() {
-        spans.push(Span::styled(format!(" · {poller}: {e}"), theme.error));
+        spans.push(Span::styled(
+            format!(" · {poller}: {}", sanitize(&e.to_string())),
+            theme.error,
+        ));
     }
     let calls = store.api.total_calls();
     if calls > 0 {

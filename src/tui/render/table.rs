@@ -16,6 +16,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use crate::format;
 use crate::model::{AlarmState, MetricKind};
 use crate::store::{FunctionState, SortKey, Store};
+use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
 use crate::tui::view::{Pane, ViewState};
@@ -411,7 +412,9 @@ fn row<'a>(
     };
     let cells = layout.columns.iter().map(|&c| {
         let (text, style) = match c {
-            Column::Name => return Cell::from(Span::styled(f.name().to_string(), name_style)),
+            Column::Name => {
+                return Cell::from(Span::styled(sanitize(f.name()).into_owned(), name_style));
+            }
             Column::Alarm => {
                 return Cell::from(match s.alarm_state {
                     Some(AlarmState::Alarm) => {

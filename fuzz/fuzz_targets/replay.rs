@@ -1,0 +1,72 @@
+//! The whole `--replay` path on arbitrary input: the reader (plain lines, viewer prefixes, JSON
+//! documents, JSON lines), the store fed from it, the `--once` table and the dashboard drawn from
+//! that store. Nothing may panic.
+#![no_main]
+
+use std::io::Write;
+use std::sync::{Arc, OnceLock};
+
+use chrono::{TimeZone, Utc};
+use lambdatop::cli::OutputFormat;
+use lambdatop::clock::ManualClock;
+use lambdatop::snapshot;
+use lambdatop::source::replay::{ReplayInput, ReplaySource};
+use lambdatop::store::{Selection, Store, StoreLimits, TimeWindow};
+use lambdatop::tui::render::render;
+use lambdatop::tui::theme::Theme;
+use lambdatop::tui::view::ViewState;
+use libfuzzer_sys::fuzz_target;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let path =
+        std::env::temp_dir().join(format!("lambdatop-fuzz-replay-{}.log", std::process::id()));
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(data))
+        .expect("write the input");
+
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap(),
+    ));
+    let source = Box::new(ReplaySource::new(
+        ReplayInput::File(path),
+        None,
+        clock.clone(),
+    ));
+    let mut store = Store::new(
+        lambdatop::source::SourceKind::Replay,
+        None,
+        TimeWindow::default(),
+        StoreLimits {
+            log_events: 64,
+            log_bytes: 1 << 16,
+        },
+        clock.clone(),
+    );
+    store.derive_metrics_from_reports();
+    store.fit_window_on_end();
+    // A failed read is a user-facing error, not a crash.
+    let _ = runtime().block_on(snapshot::collect(&mut store, source, clock));
+
+    let mut out = Vec::new();
+    snapshot::write(&mut out, &store, &Selection::default(), OutputFormat::Table)
+        .expect("write to memory");
+
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let mut view = ViewState::new(Selection::default());
+    view.clamp(&store);
+    terminal
+        .draw(|f| render(f, &mut view, &store, &Theme::dark()))
+        .expect("draw");
+});

@@ -1,0 +1,409 @@
+//! The terminal's lifecycle, with the real binary in a pseudo-terminal: whatever ends the
+//! dashboard (a key, a signal, a panic, a hang-up), the terminal is left as it was found and the
+//! process does not linger or spin.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::pty::{Winsize, openpty};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::termios::{LocalFlags, tcgetattr};
+use nix::unistd::Pid;
+
+const LEAVE_ALTERNATE_SCREEN: &str = "\x1b[?1049l";
+const ENTER_ALTERNATE_SCREEN: &str = "\x1b[?1049h";
+const SHOW_CURSOR: &str = "\x1b[?25h";
+/// How long the dashboard may take to go away once told to.
+const PROMPTLY: Duration = Duration::from_secs(2);
+/// How long a first frame may take on a busy machine (a debug build, tests running alongside).
+const FIRST_FRAME: Duration = Duration::from_secs(20);
+
+/// Held while creating a terminal and starting a process on it.
+static FORK_LOCK: Mutex<()> = Mutex::new(());
+
+/// `lambdatop` running in a 100×30 pseudo-terminal, its output collected by a reader thread.
+struct Dashboard {
+    child: Child,
+    /// The terminal side the process uses; kept here to read its modes after the process ends.
+    slave: OwnedFd,
+    master: Option<Arc<std::fs::File>>,
+    output: Arc<Mutex<Vec<u8>>>,
+    stop_reader: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+}
+
+/// Whether the pseudo-terminal becomes the process's controlling terminal, as in a real session
+/// (then a hang-up also sends SIGHUP), or is only its standard streams (then only the failing
+/// reads and writes tell it the terminal is gone).
+#[derive(Clone, Copy, PartialEq)]
+enum Controlling {
+    Yes,
+    No,
+}
+
+impl Dashboard {
+    fn start(args: &[&str], envs: &[(&str, &str)], controlling: Controlling) -> Self {
+        let size = Winsize {
+            ws_row: 30,
+            ws_col: 100,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // The terminal's descriptors must not leak into other tests' processes (which run
+        // alongside): a leaked master would keep the terminal alive after `hang_up`. They are
+        // made close-on-exec before anything else can fork.
+        let _forking = FORK_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let pty = openpty(Some(&size), None).expect("openpty");
+        for fd in [&pty.master, &pty.slave] {
+            fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC)).expect("close-on-exec");
+        }
+        let stream = || Stdio::from(pty.slave.try_clone().expect("dup the terminal"));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+        cmd.args(args)
+            .env("TERM", "xterm-256color")
+            .env_remove("NO_COLOR")
+            .env_remove("AWS_PROFILE")
+            .env_remove("LAMBDATOP_PANIC_AFTER_MS")
+            .stdin(stream())
+            .stdout(stream())
+            .stderr(stream());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if controlling == Controlling::Yes && libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("start lambdatop");
+        let master = Arc::new(std::fs::File::from(pty.master));
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let stop_reader = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (master, output, stop) = (master.clone(), output.clone(), stop_reader.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 1 << 16];
+                while !stop.load(Ordering::Relaxed) {
+                    let mut fds = [PollFd::new(master.as_fd(), PollFlags::POLLIN)];
+                    match poll(&mut fds, PollTimeout::from(20u8)) {
+                        Ok(0) => continue,
+                        Ok(_) => {}
+                        Err(nix::errno::Errno::EINTR) => continue,
+                        Err(_) => break,
+                    }
+                    match (&*master).read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => output.lock().unwrap().extend_from_slice(&buf[..n]),
+                        // EIO: every slave descriptor is closed; wait for the flag.
+                        Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                    }
+                }
+            })
+        };
+        Dashboard {
+            child,
+            slave: pty.slave,
+            master: Some(master),
+            output,
+            stop_reader,
+            reader: Some(reader),
+        }
+    }
+
+    fn demo() -> Self {
+        Self::start(&["--demo"], &[], Controlling::Yes)
+    }
+
+    fn pid(&self) -> Pid {
+        Pid::from_raw(self.child.id() as i32)
+    }
+
+    fn output(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the output contains `needle`.
+    fn wait_for(&mut self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.output().contains(needle) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "lambdatop ended ({status}) before showing {needle:?}:\n{}",
+                    self.output()
+                );
+            }
+            if Instant::now() > deadline {
+                panic!("no {needle:?} within {timeout:?}:\n{}", self.output());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Starts the dashboard and waits for its first frame (the header).
+    fn first_frame(&mut self) {
+        self.wait_for(ENTER_ALTERNATE_SCREEN, FIRST_FRAME);
+        self.wait_for("lambdatop", FIRST_FRAME);
+        self.wait_for("Invocations", FIRST_FRAME);
+    }
+
+    fn send(&self, bytes: &[u8]) {
+        let master = self.master.as_ref().expect("terminal open");
+        (&**master)
+            .write_all(bytes)
+            .expect("type into the terminal");
+    }
+
+    fn signal(&self, signal: Signal) {
+        kill(self.pid(), signal).expect("signal lambdatop");
+    }
+
+    /// Closes the terminal's master side, as a terminal emulator or sshd does when it goes away.
+    fn hang_up(&mut self) {
+        self.stop_reader.store(true, Ordering::Relaxed);
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        let master = self.master.take().expect("terminal open");
+        assert_eq!(Arc::strong_count(&master), 1);
+        drop(master);
+    }
+
+    /// Waits at most `timeout` for the process to end; returns how it ended and after how long.
+    /// A process still running then is killed and the test fails, with the CPU time it burnt.
+    fn wait_exit(&mut self, timeout: Duration) -> (ExitStatus, Duration) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                // Let the reader take what the process wrote last.
+                std::thread::sleep(Duration::from_millis(150));
+                return (status, start.elapsed());
+            }
+            if start.elapsed() > timeout {
+                let cpu = cpu_time(self.pid());
+                std::thread::sleep(Duration::from_secs(1));
+                let spin = cpu_time(self.pid()).saturating_sub(cpu);
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "lambdatop still running {timeout:?} later (using {spin:?} CPU per second); output:\n{:?}",
+                    self.output()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Whether the terminal is back in its normal (cooked, echoing) mode.
+    fn cooked(&self) -> bool {
+        let t = tcgetattr(self.slave.as_fd()).expect("tcgetattr");
+        t.local_flags.contains(LocalFlags::ICANON) && t.local_flags.contains(LocalFlags::ECHO)
+    }
+}
+
+impl Drop for Dashboard {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        self.stop_reader.store(true, Ordering::Relaxed);
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+    }
+}
+
+/// User plus system CPU time of a running process, from `/proc/<pid>/stat`.
+fn cpu_time(pid: Pid) -> Duration {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which may hold spaces) start at field 3 (state);
+    // utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_millis(ticks * 1000 / per_second)
+}
+
+/// The output after the dashboard's last frame ends by leaving the alternate screen and showing
+/// the cursor.
+fn assert_restored(output: &str) {
+    let leave = output
+        .rfind(LEAVE_ALTERNATE_SCREEN)
+        .unwrap_or_else(|| panic!("never left the alternate screen:\n{output:?}"));
+    let enter = output.rfind(ENTER_ALTERNATE_SCREEN).unwrap();
+    assert!(leave > enter, "{output:?}");
+    let show = output
+        .rfind(SHOW_CURSOR)
+        .unwrap_or_else(|| panic!("cursor never shown again:\n{output:?}"));
+    assert!(show > enter, "{output:?}");
+    let tail = &output[leave..];
+    assert!(
+        !tail.contains("lambdatop "),
+        "drew again after leaving the alternate screen: {tail:?}"
+    );
+}
+
+#[test]
+fn q_quits_and_restores_the_terminal() {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    assert!(!d.cooked(), "the dashboard runs in raw mode");
+    d.send(b"q");
+    let (status, took) = d.wait_exit(PROMPTLY);
+    assert_eq!(status.code(), Some(0), "{}", d.output());
+    assert!(took < PROMPTLY, "{took:?}");
+    assert_restored(&d.output());
+    assert!(d.cooked(), "raw mode left on");
+}
+
+#[test]
+fn sigterm_exits_cleanly() {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    d.signal(Signal::SIGTERM);
+    let (status, _) = d.wait_exit(PROMPTLY);
+    assert_eq!(status.code(), Some(0), "{}", d.output());
+    assert_restored(&d.output());
+    assert!(d.cooked(), "raw mode left on");
+}
+
+#[test]
+fn sighup_exits_promptly() {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    d.signal(Signal::SIGHUP);
+    let (status, _) = d.wait_exit(PROMPTLY);
+    assert_eq!(status.code(), Some(0), "{}", d.output());
+    assert_restored(&d.output());
+    assert!(d.cooked(), "raw mode left on");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    if !cfg!(debug_assertions) {
+        // The trigger exists in debug builds only.
+        return;
+    }
+    let mut d = Dashboard::start(
+        &["--demo"],
+        &[("LAMBDATOP_PANIC_AFTER_MS", "300")],
+        Controlling::Yes,
+    );
+    d.first_frame();
+    let (status, _) = d.wait_exit(FIRST_FRAME);
+    let out = d.output();
+    assert_eq!(status.code(), Some(101), "{out}");
+    let message = out.find("panicked at").expect("the panic message is shown");
+    let leave = out
+        .find(LEAVE_ALTERNATE_SCREEN)
+        .expect("left the alternate screen");
+    let show = out[..message].rfind(SHOW_CURSOR);
+    assert!(leave < message, "restored after the message: {out:?}");
+    assert!(show.is_some_and(|s| s > out.find(ENTER_ALTERNATE_SCREEN).unwrap()));
+    assert!(d.cooked(), "raw mode left on");
+}
+
+#[test]
+fn closing_the_terminal_ends_the_process() {
+    // A controlling terminal that goes away sends SIGHUP, as when an SSH connection drops.
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    d.hang_up();
+    let (status, _) = d.wait_exit(PROMPTLY);
+    assert!(status.code().is_some(), "killed by {:?}", status.signal());
+}
+
+#[test]
+fn a_dead_terminal_ends_the_process_without_a_signal() {
+    // Not the controlling terminal: no SIGHUP comes, only failing reads and writes.
+    let mut d = Dashboard::start(&["--demo"], &[], Controlling::No);
+    d.first_frame();
+    d.hang_up();
+    let (status, _) = d.wait_exit(PROMPTLY);
+    // The terminal vanished under it: an error exit, but no panic (which would exit 101).
+    assert_eq!(status.code(), Some(1), "{status}");
+}
+
+#[test]
+fn idle_dashboard_does_not_spin() {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    std::thread::sleep(Duration::from_millis(500));
+    let before = cpu_time(d.pid());
+    std::thread::sleep(Duration::from_secs(3));
+    let used = cpu_time(d.pid()) - before;
+    // One frame and one demo round a second; a busy loop would use ~3 s here.
+    assert!(
+        used < Duration::from_millis(300),
+        "{used:?} CPU in 3 s idle"
+    );
+    d.send(b"q");
+    assert_eq!(d.wait_exit(PROMPTLY).0.code(), Some(0));
+}
+
+#[test]
+fn once_into_a_closed_pipe_exits_quietly() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+    command
+        .args(["--demo", "--once"])
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = {
+        let _forking = FORK_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        command.spawn().expect("start lambdatop")
+    };
+    // The reader goes away before anything is written, like `| head -c 0`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn once_into_head_exits_quietly() {
+    // The reader takes ten bytes and leaves while the table is still being written.
+    let err = std::env::temp_dir().join(format!("lambdatop-head-{}.err", std::process::id()));
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(r#""$0" --demo --once 2>"$1" | head -c 10 >/dev/null"#)
+        .arg(env!("CARGO_BIN_EXE_lambdatop"))
+        .arg(&err)
+        .env_remove("AWS_PROFILE")
+        .stdout(Stdio::null());
+    let child = {
+        let _forking = FORK_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        command.spawn().expect("run sh")
+    };
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
+    let _ = std::fs::remove_file(&err);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
