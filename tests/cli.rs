@@ -189,3 +189,22 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(status.code(), Some(3), "the rules still decide: {err}");
     assert!(!err.contains("cannot write"), "{err}");
 }
+
+#[test]
+fn without_credentials_one_sentence_suggests_demo() {
+    let home = std::env::temp_dir().join(format!("lambdatop-nohome-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--once", "--region", "us-east-1"])
+        .env_clear()
+        .env("HOME", &home)
+        // Never probe the instance metadata service from a test.
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("No AWS credentials found.") && err.contains("--demo"), "{err}");
+    let _ = std::fs::remove_dir_all(&home);
+}
