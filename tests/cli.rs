@@ -205,6 +205,9 @@ fn without_credentials_one_sentence_suggests_demo() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("No AWS credentials found.") && err.contains("--demo"), "{err}");
+    assert!(
+        err.contains("No AWS credentials found.") && err.contains("--demo"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&home);
 }

@@ -8,7 +8,9 @@ fn every_operation_is_a_read() {
     for op in AWS_OPERATIONS {
         let action = op.split_once(':').map(|(_, a)| a).unwrap_or(op);
         assert!(
-            ["List", "Get", "Describe", "Filter"].iter().any(|p| action.starts_with(p)),
+            ["List", "Get", "Describe", "Filter"]
+                .iter()
+                .any(|p| action.starts_with(p)),
             "{op} is not a read"
         );
     }
