@@ -97,6 +97,8 @@ struct Script {
     replies: HashMap<&'static str, VecDeque<Reply>>,
     /// (operation, request body) of every request.
     seen: Vec<(String, String)>,
+    /// The service is down: connections are closed without an answer.
+    down: bool,
 }
 
 impl Script {
@@ -191,7 +193,13 @@ async fn serve(script: Arc<Mutex<Script>>) -> String {
                     let body: Vec<u8> = buf.drain(..header_end + len).skip(header_end).collect();
                     let path = headers.split_whitespace().nth(1).unwrap_or("/").to_string();
                     let op = operation(&path, &headers);
-                    let reply = script.lock().expect("script").reply(&op, &body);
+                    let reply = {
+                        let mut script = script.lock().expect("script");
+                        if script.down {
+                            return; // dropping the socket: the peer went away mid-request
+                        }
+                        script.reply(&op, &body)
+                    };
                     let mut out = format!(
                         "HTTP/1.1 {} X\r\ncontent-type: {}\r\nsmithy-protocol: rpc-v2-cbor\r\ncontent-length: {}\r\n\r\n",
                         reply.status,
@@ -525,4 +533,80 @@ async fn an_unreachable_endpoint_is_one_sentence() {
         "connection errors wait for the next round"
     );
     assert!(h.store.is_stale(chrono::Duration::minutes(5)));
+}
+
+#[tokio::test]
+async fn an_outage_marks_logs_failed_and_the_next_round_catches_up_without_loss_or_repeats() {
+    let now = Utc::now();
+    let m = Duration::seconds;
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        discovery_script(&mut s);
+        s.on(
+            "FilterLogEvents",
+            vec![
+                json(
+                    200,
+                    serde_json::json!({"events": [
+                        event("e1", now - m(50), "one"),
+                        event("e2", now - m(40), "two"),
+                    ]}),
+                ),
+                // After the outage: the overlapping read returns the old lines again, the lines
+                // written during the outage, and a new one.
+                json(
+                    200,
+                    serde_json::json!({"events": [
+                        event("e2", now - m(40), "two"),
+                        event("e3", now + m(10), "three"),
+                        event("e4", now + m(20), "four"),
+                        event("e5", now + m(50), "five"),
+                    ]}),
+                ),
+            ],
+        );
+    }
+    let endpoint = serve(script.clone()).await;
+    let mut h = harness(&endpoint, now).await;
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    assert!(h.pollers.logs.round(&h.ctx).await);
+    h.drain();
+    let messages =
+        |h: &Harness| -> Vec<String> { h.store.logs().iter().map(|e| e.message.clone()).collect() };
+    assert_eq!(messages(&h), ["one", "two"]);
+
+    // The peer goes away: the round fails with one sentence, nothing is lost or invented.
+    script.lock().expect("script").down = true;
+    h.clock.advance(m(30));
+    assert!(
+        h.pollers.logs.round(&h.ctx).await,
+        "a failed round does not stop the poller"
+    );
+    let u = h.drain();
+    let (message, _) = failure(&u).expect("the outage is reported");
+    assert!(message.starts_with("Cannot reach"), "{message}");
+    let health = h.store.poller(Poller::Logs).expect("logs health");
+    assert!(health.current_error().is_some());
+    assert_eq!(messages(&h), ["one", "two"]);
+
+    // It comes back: the next round catches up from where the last good one ended.
+    script.lock().expect("script").down = false;
+    h.clock.advance(m(30));
+    assert!(h.pollers.logs.round(&h.ctx).await);
+    let u = h.drain();
+    assert!(failure(&u).is_none(), "{:?}", failure(&u));
+    assert!(
+        h.store
+            .poller(Poller::Logs)
+            .expect("health")
+            .current_error()
+            .is_none()
+    );
+    assert_eq!(messages(&h), ["one", "two", "three", "four", "five"]);
+    // The read after the outage started at the last good read's overlap, not at "now".
+    let s = script.lock().expect("script");
+    let last = s.calls("FilterLogEvents").pop().expect("call").to_string();
+    let start = (now - m(40) - m(120)).timestamp_millis();
+    assert!(last.contains(&format!("\"startTime\":{start}")), "{last}");
 }
