@@ -407,3 +407,61 @@ fn once_into_head_exits_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
+
+/// A server that accepts connections and never answers: every AWS call hangs.
+fn hanging_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn keys_answer_while_aws_calls_hang() {
+    let endpoint = hanging_endpoint();
+    let home = std::env::temp_dir().join(format!("lambdatop-hang-{}", std::process::id()));
+    std::fs::create_dir_all(&home).expect("home");
+    let home = home.to_string_lossy().into_owned();
+    let mut d = Dashboard::start(
+        &[],
+        &[
+            ("AWS_ENDPOINT_URL", endpoint.as_str()),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("HOME", home.as_str()),
+        ],
+        Controlling::Yes,
+    );
+    d.first_frame();
+    // Every poller is now waiting on a response that never comes. The help overlay must still
+    // open at once: best of three presses under 100 ms.
+    let mut best = Duration::MAX;
+    for n in 1..=3 {
+        let start = Instant::now();
+        d.send(b"?");
+        let deadline = start + Duration::from_secs(5);
+        while d.output().matches("this help").count() < n {
+            assert!(
+                Instant::now() < deadline,
+                "no help overlay:\n{}",
+                d.output()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        best = best.min(start.elapsed());
+        d.send(b"\x1b");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert!(best < Duration::from_millis(100), "keys took {best:?}");
+    d.send(b"q");
+    let (status, _) = d.wait_exit(PROMPTLY);
+    assert_eq!(status.code(), Some(0), "{}", d.output());
+    assert_restored(&d.output());
+}
