@@ -36,6 +36,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let file = ConfigFile::load(cli.config.as_deref()).map_err(|e| UsageError(e.to_string()))?;
     let settings = Settings::merge(&cli, file);
+    if let Some(path) = &cli.log_file {
+        crate::diag::init(path)
+            .map_err(|e| UsageError(format!("cannot open --log-file {}: {e}", path.display())))?;
+    }
     // A bad theme is a usage error, reported before the terminal is touched.
     let theme = if cli.once {
         None
@@ -132,6 +136,9 @@ fn finish_snapshot(
     for (poller, error) in &failures.partial {
         // Best effort: a closed stderr must not hide the snapshot or the exit code.
         let _ = writeln!(err, "lambdatop: warning: cannot read {poller}: {error}");
+    }
+    if let Some((poller, notice)) = store.notice() {
+        let _ = writeln!(err, "lambdatop: note: {poller}: {notice}");
     }
     let snap = snapshot::Snapshot::build(store, selection);
     let stdout = std::io::stdout();

@@ -120,6 +120,10 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Append diagnostics (poller rounds, failures, API calls; credentials redacted) to PATH.
+    #[arg(long, value_name = "PATH", env = "LAMBDATOP_LOG")]
+    pub log_file: Option<PathBuf>,
+
     /// Freeze the clock at this RFC 3339 time (deterministic demo output and screenshots).
     #[arg(long, value_name = "TIME", hide = true)]
     pub clock: Option<chrono::DateTime<chrono::Utc>>,

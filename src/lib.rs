@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod diag;
 pub mod format;
 pub mod lambda_log;
 pub mod model;

@@ -155,3 +155,44 @@ async fn fail_on_rules_see_the_account() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_never_reach_output_or_the_diagnostic_log() {
+    let aws = LocalAws::start();
+    seed(&aws).await;
+    let key_id = "AKIAIOSFODNN7EXAMPLE";
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let token = "IQoJb3JpZ2luX2VjEJrSESSIONTOKENEXAMPLE";
+    let log = std::env::temp_dir().join(format!("lambdatop-diag-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--once", "--output", "json", "--window", "1h", "--log-file"])
+        .arg(&log)
+        .env_remove("AWS_PROFILE")
+        .env("HOME", std::env::temp_dir())
+        .envs(aws.env_vars())
+        .env("AWS_ACCESS_KEY_ID", key_id)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_SESSION_TOKEN", token)
+        .output()
+        .expect("run lambdatop");
+    let diagnostics = std::fs::read_to_string(&log).expect("diagnostic log written");
+    let _ = std::fs::remove_file(&log);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(diagnostics.contains("metrics: round done"), "{diagnostics}");
+    assert!(diagnostics.contains("GetMetricData"), "{diagnostics}");
+    for (name, text) in [
+        ("stdout", String::from_utf8_lossy(&out.stdout).into_owned()),
+        ("stderr", String::from_utf8_lossy(&out.stderr).into_owned()),
+        ("log", diagnostics),
+    ] {
+        for s in [key_id, secret, token] {
+            assert!(!text.contains(s), "{s} appears in {name}:\n{text}");
+        }
+    }
+}

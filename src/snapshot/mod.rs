@@ -52,6 +52,7 @@ pub async fn collect(
     });
     let wait = async {
         while let Some(u) = rx.recv().await {
+            crate::diag::update(&u);
             store.apply(u);
             let done = if finite {
                 store.ended()
@@ -61,6 +62,7 @@ pub async fn collect(
             if done {
                 // Take what is already queued, then stop.
                 while let Ok(u) = rx.try_recv() {
+                    crate::diag::update(&u);
                     store.apply(u);
                 }
                 break;

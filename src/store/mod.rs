@@ -88,6 +88,12 @@ pub enum Update {
         at: DateTime<Utc>,
         error: SourceError,
     },
+    /// Something the user should know that is not a failure (e.g. percentiles unavailable); the
+    /// round's data is still good.
+    Notice {
+        poller: Poller,
+        notice: SourceError,
+    },
     /// The source has nothing more to send (a replayed file was read to its end).
     Ended,
 }
@@ -97,6 +103,8 @@ pub enum Update {
 pub struct PollerHealth {
     pub last_ok: Option<DateTime<Utc>>,
     pub last_error: Option<(DateTime<Utc>, SourceError)>,
+    /// The latest notice (not an error).
+    pub notice: Option<SourceError>,
     pub rounds: u64,
 }
 
@@ -494,6 +502,9 @@ impl Store {
             Update::Failed { poller, at, error } => {
                 self.pollers.entry(poller).or_default().last_error = Some((at, error));
             }
+            Update::Notice { poller, notice } => {
+                self.pollers.entry(poller).or_default().notice = Some(notice);
+            }
             Update::Ended => {
                 self.ended = true;
                 if self.fit_window_on_end {
@@ -660,6 +671,13 @@ impl Store {
         self.pollers
             .iter()
             .find_map(|(p, h)| h.current_error().map(|e| (*p, e)))
+    }
+
+    /// The first notice of any poller, for the status line.
+    pub fn notice(&self) -> Option<(Poller, &SourceError)> {
+        self.pollers
+            .iter()
+            .find_map(|(p, h)| h.notice.as_ref().map(|n| (*p, n)))
     }
 
     /// Data is stale when the latest metrics round failed or is older than `max_age`.

@@ -112,10 +112,14 @@ pub async fn run(
             }
             u = updates.recv(), if !view.frozen => {
                 let Some(u) = u else { continue };
+                crate::diag::update(&u);
                 store.apply(u);
                 for _ in 0..MAX_UPDATES_PER_FRAME {
                     match updates.try_recv() {
-                        Ok(u) => store.apply(u),
+                        Ok(u) => {
+                            crate::diag::update(&u);
+                            store.apply(u);
+                        }
                         Err(_) => break,
                     }
                 }

@@ -479,12 +479,10 @@ impl MetricsPoller {
         if first_error.is_none()
             && let Some(note) = percentile_note
         {
-            // Recorded before the round's success, so it is shown as the last problem without
-            // marking the data stale.
-            updates.push(Update::Failed {
+            // A notice, not a failure: the round's data is good and not stale.
+            updates.push(Update::Notice {
                 poller: Poller::Metrics,
-                at: now,
-                error: note,
+                notice: note,
             });
         }
         for u in updates {

@@ -46,6 +46,11 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             format!(" · {poller}: {}", sanitize(&e.to_string())),
             theme.error,
         ));
+    } else if let Some((poller, n)) = store.notice() {
+        spans.push(Span::styled(
+            format!(" · {poller}: {}", sanitize(&n.message)),
+            theme.warn,
+        ));
     }
     let calls = store.api.total_calls();
     if calls > 0 {
