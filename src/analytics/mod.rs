@@ -560,44 +560,6 @@ pub struct ReportSummary {
     pub cost_usd: f64,
 }
 
-impl ReportSummary {
-    /// The fields of the `--once` snapshot contract, with exactly its keys.
-    pub fn snapshot(&self) -> SnapshotSummary {
-        SnapshotSummary {
-            invocations: self.invocations,
-            cold_starts: self.cold_starts,
-            timeouts: self.timeouts,
-            errors: self.errors,
-            duration_ms_p50: self.duration_ms_p50,
-            duration_ms_p99: self.duration_ms_p99,
-            init_ms_p50: self.init_ms_p50,
-            billed_ms_total: self.billed_ms_total,
-            memory_size_mb: self.memory_size_mb,
-            max_memory_used_mb: self.max_memory_used_mb,
-            cost_usd: self.cost_usd,
-        }
-    }
-}
-
-/// The per-function object of the `--once` snapshot:
-/// `{ "invocations", "cold_starts", "timeouts", "errors", "duration_ms_p50", "duration_ms_p99",
-/// "init_ms_p50", "billed_ms_total", "memory_size_mb", "max_memory_used_mb", "cost_usd" }`
-/// (absent values serialize as `null`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SnapshotSummary {
-    pub invocations: u64,
-    pub cold_starts: u64,
-    pub timeouts: u64,
-    pub errors: u64,
-    pub duration_ms_p50: Option<f64>,
-    pub duration_ms_p99: Option<f64>,
-    pub init_ms_p50: Option<f64>,
-    pub billed_ms_total: u64,
-    pub memory_size_mb: Option<u32>,
-    pub max_memory_used_mb: Option<u32>,
-    pub cost_usd: f64,
-}
-
 /// The Fx hash (as in rustc): fast on short keys like request ids. Request ids come from the
 /// function's own logs, so hash flooding is not a concern here.
 #[derive(Debug, Default, Clone, Copy)]

@@ -334,11 +334,11 @@ fn emf_metrics_and_error_lines() {
 
 #[test]
 fn snapshot_has_exactly_the_contract_keys() {
+    use crate::snapshot::document::LogReport;
     let mut a = FunctionAnalytics::new();
-    let empty = serde_json::to_value(
-        a.summary(&Pricing::default(), Architecture::X86_64)
-            .snapshot(),
-    )
+    let empty = serde_json::to_value(LogReport::from(
+        &a.summary(&Pricing::default(), Architecture::X86_64),
+    ))
     .expect("serializes");
     assert_eq!(
         empty,
@@ -353,10 +353,9 @@ fn snapshot_has_exactly_the_contract_keys() {
         t(0),
         &report("k", 1000.0, 1000, 1024, 100, "Init Duration: 50.00 ms"),
     );
-    let one = serde_json::to_value(
-        a.summary(&Pricing::default(), Architecture::X86_64)
-            .snapshot(),
-    )
+    let one = serde_json::to_value(LogReport::from(
+        &a.summary(&Pricing::default(), Architecture::X86_64),
+    ))
     .expect("serializes");
     assert_eq!(one["invocations"], 1);
     assert_eq!(one["cold_starts"], 1);
