@@ -9,7 +9,6 @@ mod histogram;
 mod pricing;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -112,7 +111,7 @@ pub struct ErrorTypeCount {
 /// Analytics of one function's invocations, fed one parsed log line at a time.
 #[derive(Debug, Clone)]
 pub struct FunctionAnalytics {
-    pending: HashMap<String, Pending, BuildHasherDefault<FxHasher>>,
+    pending: HashMap<String, Pending, rustc_hash::FxBuildHasher>,
     pending_cap: usize,
     next_seq: u64,
     evicted: u64,
@@ -558,47 +557,6 @@ pub struct ReportSummary {
     pub custom_metrics: Vec<CustomMetric>,
     /// Estimated cost of the invocations (see [`Pricing`]).
     pub cost_usd: f64,
-}
-
-/// The Fx hash (as in rustc): fast on short keys like request ids. Request ids come from the
-/// function's own logs, so hash flooding is not a concern here.
-#[derive(Debug, Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
 }
 
 #[cfg(test)]
