@@ -5,13 +5,13 @@
 set -eu
 cd "$(dirname "$0")"
 fixtures=../tests/data/lambda-log-lines.jsonl
-for target in parse_line analytics sanitize replay; do
+for target in parse_line analytics sanitize replay log_filter fail_on_rules; do
     mkdir -p "corpus/$target"
 done
 n=0
 jq -c '.line' "$fixtures" | while IFS= read -r json; do
     n=$((n + 1))
-    for target in parse_line analytics sanitize replay; do
+    for target in parse_line analytics sanitize replay log_filter fail_on_rules; do
         printf '%s' "$json" | jq -j . >"corpus/$target/fixture-$n"
     done
 done
