@@ -170,10 +170,11 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// `rate` calls a second on average, with bursts of at most `max(1, rate)` calls.
+    /// `rate` calls a second, evenly spaced: no bursts, because the quota (e.g. FilterLogEvents'
+    /// 5/s per account) is counted per second and shared with every other tool of the account.
     pub fn per_second(rate: f64) -> Self {
         Self {
-            bucket: Mutex::new(TokenBucket::new(rate, rate.floor(), 0.0)),
+            bucket: Mutex::new(TokenBucket::new(rate, 1.0, 0.0)),
             origin: tokio::time::Instant::now(),
         }
     }

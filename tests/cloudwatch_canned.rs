@@ -99,6 +99,8 @@ struct Script {
     seen: Vec<(String, String)>,
     /// The service is down: connections are closed without an answer.
     down: bool,
+    /// When each request arrived.
+    times: Vec<std::time::Instant>,
 }
 
 impl Script {
@@ -109,6 +111,7 @@ impl Script {
     fn reply(&mut self, op: &str, body: &[u8]) -> Reply {
         self.seen
             .push((op.to_string(), String::from_utf8_lossy(body).into_owned()));
+        self.times.push(std::time::Instant::now());
         let q = self.replies.get_mut(op);
         match q {
             Some(q) if q.len() > 1 => q.pop_front().expect("reply"),
@@ -229,6 +232,19 @@ struct Harness {
 }
 
 async fn harness(endpoint: &str, now: DateTime<Utc>) -> Harness {
+    let opts = AwsOptions {
+        backoff: Backoff {
+            base: StdDuration::from_millis(1),
+            cap: StdDuration::from_millis(5),
+            max_attempts: 3,
+        },
+        logs_rate_limit_per_s: 1000.0,
+        ..AwsOptions::default()
+    };
+    harness_with(endpoint, now, opts).await
+}
+
+async fn harness_with(endpoint: &str, now: DateTime<Utc>, opts: AwsOptions) -> Harness {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("eu-central-1"))
         .endpoint_url(endpoint)
@@ -247,15 +263,6 @@ async fn harness(endpoint: &str, now: DateTime<Utc>) -> Harness {
         )
         .load()
         .await;
-    let opts = AwsOptions {
-        backoff: Backoff {
-            base: StdDuration::from_millis(1),
-            cap: StdDuration::from_millis(5),
-            max_attempts: 3,
-        },
-        logs_rate_limit_per_s: 1000.0,
-        ..AwsOptions::default()
-    };
     let source = CloudWatchSource::from_sdk_config(&sdk, opts).expect("source");
     let clock = Arc::new(ManualClock::new(now));
     let (tx, rx) = mpsc::channel(1024);
@@ -609,4 +616,71 @@ async fn an_outage_marks_logs_failed_and_the_next_round_catches_up_without_loss_
     let last = s.calls("FilterLogEvents").pop().expect("call").to_string();
     let start = (now - m(40) - m(120)).timestamp_millis();
     assert!(last.contains(&format!("\"startTime\":{start}")), "{last}");
+}
+
+#[tokio::test]
+async fn a_burst_of_throttling_backs_off_and_keeps_under_the_rate_limit() {
+    let now = Utc::now();
+    let throttled = || {
+        json(
+            400,
+            serde_json::json!({"__type": "ThrottlingException", "message": "Rate exceeded"}),
+        )
+    };
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        discovery_script(&mut s);
+        s.on(
+            "FilterLogEvents",
+            vec![
+                throttled(),
+                throttled(),
+                throttled(),
+                json(
+                    200,
+                    serde_json::json!({"events": [event("e1", now - Duration::seconds(5), "one")]}),
+                ),
+            ],
+        );
+    }
+    let endpoint = serve(script.clone()).await;
+    let opts = AwsOptions {
+        backoff: Backoff {
+            base: StdDuration::from_millis(40),
+            cap: StdDuration::from_millis(400),
+            max_attempts: 4,
+        },
+        // Four calls a second at most, whatever the backoff says.
+        logs_rate_limit_per_s: 4.0,
+        ..AwsOptions::default()
+    };
+    let mut h = harness_with(&endpoint, now, opts).await;
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    h.drain();
+    assert!(h.pollers.logs.round(&h.ctx).await);
+    let u = h.drain();
+    assert!(failure(&u).is_none(), "{:?}", failure(&u));
+    assert_eq!(
+        calls(&u, "FilterLogEvents"),
+        4,
+        "three throttled calls and the one that worked"
+    );
+    let messages: Vec<&str> = h.store.logs().iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages, ["one"]);
+    // The calls of the burst: never closer than the rate limit allows (4/s: 250 ms apart, with a
+    // little slack for timer resolution), so a throttled account is not hammered.
+    let s = script.lock().expect("script");
+    let times: Vec<std::time::Instant> = s
+        .seen
+        .iter()
+        .zip(&s.times)
+        .filter(|((op, _), _)| op == "FilterLogEvents")
+        .map(|(_, t)| *t)
+        .collect();
+    assert_eq!(times.len(), 4);
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= StdDuration::from_millis(230), "calls {gap:?} apart");
+    }
 }
