@@ -229,48 +229,27 @@ impl DiscoveryPoller {
     }
 
     async fn list_functions(&self) -> Listed<Vec<FunctionConfig>> {
-        let mut out = Vec::new();
-        let mut marker: Option<String> = None;
-        let mut calls = 0;
-        loop {
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+        self.read_pages(
+            |marker| {
                 self.clients
                     .lambda
                     .list_functions()
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .max_items(50)
                     .send()
                     .map_err_op(LIST_FUNCTIONS)
-            })
-            .await;
-            calls += a.calls;
-            match a.result {
-                Ok(page) => {
-                    out.extend(page.functions().iter().filter_map(function_from_lambda));
-                    marker = next_token(page.next_marker(), marker.as_deref());
-                    if marker.is_none() {
-                        return Listed {
-                            items: Ok(out),
-                            calls,
-                        };
-                    }
-                }
-                Err(e) => {
-                    return Listed {
-                        items: Err(e),
-                        calls,
-                    };
-                }
-            }
-        }
+            },
+            |page, out| {
+                out.extend(page.functions().iter().filter_map(function_from_lambda));
+                page.next_marker().map(str::to_string)
+            },
+        )
+        .await
     }
 
     async fn list_metric_functions(&self, recent: bool) -> Listed<Vec<String>> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        let mut calls = 0;
-        loop {
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+        self.read_pages(
+            |token| {
                 let mut call = self
                     .clients
                     .cloudwatch
@@ -278,70 +257,78 @@ impl DiscoveryPoller {
                     .namespace("AWS/Lambda")
                     .metric_name("Invocations")
                     .dimensions(DimensionFilter::builder().name("FunctionName").build())
-                    .set_next_token(token.clone());
+                    .set_next_token(token);
                 if recent {
                     call = call.recently_active(RecentlyActive::Pt3H);
                 }
                 call.send().map_err_op(LIST_METRICS)
-            })
-            .await;
-            calls += a.calls;
-            match a.result {
-                Ok(page) => {
-                    for m in page.metrics() {
-                        let dims = m.dimensions();
-                        // Only the per-function metric, not its per-version (`Resource`) twins.
-                        if dims.len() == 1
-                            && let Some(d) = dims.first()
-                            && d.name() == Some("FunctionName")
-                            && let Some(v) = d.value()
-                        {
-                            out.push(v.to_string());
-                        }
-                    }
-                    token = next_token(page.next_token(), token.as_deref());
-                    if token.is_none() {
-                        return Listed {
-                            items: Ok(out),
-                            calls,
-                        };
+            },
+            |page, out| {
+                for m in page.metrics() {
+                    let dims = m.dimensions();
+                    // Only the per-function metric, not its per-version (`Resource`) twins.
+                    if dims.len() == 1
+                        && let Some(d) = dims.first()
+                        && d.name() == Some("FunctionName")
+                        && let Some(v) = d.value()
+                    {
+                        out.push(v.to_string());
                     }
                 }
-                Err(e) => {
-                    return Listed {
-                        items: Err(e),
-                        calls,
-                    };
-                }
-            }
-        }
+                page.next_token().map(str::to_string)
+            },
+        )
+        .await
     }
 
     async fn list_log_groups(&self) -> Listed<Vec<String>> {
+        self.read_pages(
+            |token| {
+                self.clients
+                    .logs
+                    .describe_log_groups()
+                    .log_group_name_prefix(LAMBDA_LOG_GROUP_PREFIX)
+                    .set_next_token(token)
+                    .send()
+                    .map_err_op(DESCRIBE_LOG_GROUPS)
+            },
+            |page, out| {
+                out.extend(
+                    page.log_groups()
+                        .iter()
+                        .filter_map(|g| g.log_group_name())
+                        .map(str::to_string),
+                );
+                page.next_token().map(str::to_string)
+            },
+        )
+        .await
+    }
+
+    /// Reads every page of a paginated list: `fetch(token)` asks for one page (retried as the
+    /// options say); `take(page, items)` keeps the page's items and returns its next token.
+    /// Stops at the last page, at a repeated token, or at the first error.
+    async fn read_pages<T, P, Fut>(
+        &self,
+        fetch: impl Fn(Option<String>) -> Fut,
+        take: impl Fn(P, &mut Vec<T>) -> Option<String>,
+    ) -> Listed<Vec<T>>
+    where
+        Fut: Future<Output = Result<P, AwsError>>,
+    {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         let mut calls = 0;
         loop {
             let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
-                self.clients
-                    .logs
-                    .describe_log_groups()
-                    .log_group_name_prefix(LAMBDA_LOG_GROUP_PREFIX)
-                    .set_next_token(token.clone())
-                    .send()
-                    .map_err_op(DESCRIBE_LOG_GROUPS)
+                fetch(token.clone())
             })
             .await;
             calls += a.calls;
             match a.result {
                 Ok(page) => {
-                    out.extend(
-                        page.log_groups()
-                            .iter()
-                            .filter_map(|g| g.log_group_name())
-                            .map(str::to_string),
-                    );
-                    token = next_token(page.next_token(), token.as_deref());
+                    let next = take(page, &mut out);
+                    token = next_token(next.as_deref(), token.as_deref());
                     if token.is_none() {
                         return Listed {
                             items: Ok(out),
