@@ -88,3 +88,22 @@ fn a_missing_file_is_one_clear_error() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn lines_before_the_first_timestamp_take_its_time() {
+    // The START line carries no time: it takes the time of the first line that has one, not
+    // the time the replay runs, so the window covers the log and the invocation counts.
+    let input = "START RequestId: d1 Version: $LATEST\n\
+                 2024-02-09T08:42:44.078Z\td1\tINFO\thello\n\
+                 END RequestId: d1\n\
+                 REPORT RequestId: d1\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n";
+    let (code, out, err) = lambdatop(
+        &["--replay", "-", "--once", "--output", "json"],
+        Some(input),
+    );
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["window"]["end"], "2024-02-09T08:42:44Z", "{out}");
+    assert_eq!(json["totals"]["invocations"], 1, "{out}");
+    assert_eq!(json["functions"][0]["report"]["invocations"], 1, "{out}");
+}

@@ -5,16 +5,19 @@
 //! the log ring is capped, analytics are incremental histograms.
 
 mod derived;
+mod log_block;
 mod log_ring;
 mod select;
 mod series;
 mod window;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
 pub use derived::ReportMetrics;
+pub use log_block::{BlockLine, BlockLines, LineTime, LogBlock, ParsedText};
 pub use log_ring::LogRing;
 pub use select::{Selection, SelectionOrder, SortKey, function_glob};
 pub use series::MetricSeries;
@@ -65,7 +68,7 @@ pub struct ApiCalls {
 }
 
 /// What sources send. Each is owned data; applying it is the store's business.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Update {
     /// The functions of the account (or the replayed log); replaces the known set's configuration.
     Functions(Vec<FunctionConfig>),
@@ -76,6 +79,8 @@ pub enum Update {
     /// Every alarm of the account: replaces the previous set.
     Alarms(Vec<Alarm>),
     Logs(Vec<LogEvent>),
+    /// Log lines already parsed by the source (see [`LogBlock`]).
+    LogBlock(Arc<LogBlock>),
     ApiCalls(ApiCalls),
     /// A poller finished a round: its data is fresh as of `at`.
     Polled {
@@ -493,6 +498,7 @@ impl Store {
                 self.resummarise();
             }
             Update::Logs(events) => self.ingest_logs(events),
+            Update::LogBlock(block) => self.ingest_block(block),
             Update::ApiCalls(c) => self.api.record(now, c),
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
@@ -539,42 +545,82 @@ impl Store {
     fn ingest_logs(&mut self, events: Vec<LogEvent>) {
         let mut touched: Vec<&str> = Vec::new();
         for e in &events {
-            let f = match self.functions.get_mut(&*e.function) {
-                Some(f) => f,
-                None => self
-                    .functions
-                    .entry(e.function.to_string())
-                    .or_insert_with(|| FunctionState::new(FunctionConfig::named(&*e.function))),
-            };
-            let line = parse(&e.message);
-            f.analytics
-                .get_or_insert_with(Default::default)
-                .ingest(e.timestamp, &line);
-            if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, &line) {
-                derived.record(&e.function, e.timestamp, report);
-            }
-            self.log_span = Some(match self.log_span {
-                None => (e.timestamp, e.timestamp),
-                Some((a, b)) => (a.min(e.timestamp), b.max(e.timestamp)),
-            });
+            self.ingest_line(&e.function, e.timestamp, &parse(&e.message));
             if touched.last() != Some(&&*e.function) {
                 touched.push(&e.function);
             }
         }
+        let mut touched: Vec<String> = touched.iter().map(|s| s.to_string()).collect();
         touched.sort_unstable();
         touched.dedup();
+        self.refresh_touched(&touched);
+        for e in events {
+            self.logs.push(e);
+        }
+    }
+
+    /// Feeds a block parsed by the source to the analytics, and its pane events to the log ring.
+    fn ingest_block(&mut self, block: Arc<LogBlock>) {
+        let LogBlock {
+            lines, functions, ..
+        } = &*block;
+        let mut touched = vec![false; functions.len()];
+        for line in lines.borrow_dependent() {
+            let Some(function) = functions.get(line.function as usize) else {
+                continue;
+            };
+            touched[line.function as usize] = true;
+            match &line.parsed {
+                Some(parsed) => self.ingest_line(function, line.at, parsed),
+                None => self.ingest_line(function, line.at, &parse(&line.message)),
+            }
+        }
+        let mut touched: Vec<String> = functions
+            .iter()
+            .zip(touched)
+            .filter(|(_, t)| *t)
+            .map(|(f, _)| f.to_string())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        self.refresh_touched(&touched);
+        let pane = Arc::try_unwrap(block).map_or_else(|shared| shared.pane.clone(), |b| b.pane);
+        for e in pane {
+            self.logs.push(e);
+        }
+    }
+
+    /// Folds one parsed line of `function`, written at `at`, into its analytics.
+    fn ingest_line(&mut self, function: &str, at: DateTime<Utc>, line: &LogLine<'_>) {
+        let f = match self.functions.get_mut(function) {
+            Some(f) => f,
+            None => self
+                .functions
+                .entry(function.to_string())
+                .or_insert_with(|| FunctionState::new(FunctionConfig::named(function))),
+        };
+        f.analytics
+            .get_or_insert_with(Default::default)
+            .ingest(at, line);
+        if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, line) {
+            derived.record(function, at, report);
+        }
+        self.log_span = Some(match self.log_span {
+            None => (at, at),
+            Some((a, b)) => (a.min(at), b.max(at)),
+        });
+    }
+
+    /// Refreshes the summaries (and derived series) of functions that got log lines.
+    fn refresh_touched(&mut self, touched: &[String]) {
         let pricing = self.pricing;
-        for name in &touched {
-            if let Some(f) = self.functions.get_mut(*name) {
+        for name in touched {
+            if let Some(f) = self.functions.get_mut(name) {
                 f.refresh_report(&pricing);
             }
         }
         if self.derived.is_some() {
-            let touched: Vec<String> = touched.iter().map(|s| s.to_string()).collect();
-            self.refresh_derived(&touched);
-        }
-        for e in events {
-            self.logs.push(e);
+            self.refresh_derived(touched);
         }
     }
 

@@ -1,0 +1,311 @@
+//! One block of replayed text → one [`BlockLine`] per event: the viewer prefix split off, the
+//! time and stream the line carries, the function it names, and the message parsed. Pure; runs
+//! on the worker threads.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use serde::Deserialize;
+
+use crate::lambda_log::{parse, strip_viewer_prefix};
+use crate::store::{BlockLine, BlockLines, LineTime};
+
+/// An exported event (`filter-log-events`, subscription payloads, JSON lines).
+#[derive(Debug, Deserialize)]
+pub(super) struct ExportedEvent {
+    pub message: String,
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+    #[serde(default, rename = "logStreamName")]
+    pub log_stream_name: Option<String>,
+    #[serde(default, rename = "logGroupName")]
+    pub log_group_name: Option<String>,
+    #[serde(default, rename = "eventId", alias = "id")]
+    pub event_id: Option<String>,
+}
+
+/// `aws logs filter-log-events` output, or a subscription payload.
+#[derive(Debug, Deserialize)]
+pub(super) struct ExportedDocument {
+    #[serde(default)]
+    pub events: Vec<ExportedEvent>,
+    #[serde(default, rename = "logEvents")]
+    pub log_events: Vec<ExportedEvent>,
+    #[serde(default, rename = "logGroup")]
+    pub log_group: Option<String>,
+    #[serde(default, rename = "logStream")]
+    pub log_stream: Option<String>,
+}
+
+impl ExportedDocument {
+    /// The document's events as block lines (owned: the store parses their messages).
+    pub fn into_lines(self) -> BlockLines<'static> {
+        let (group, stream) = (self.log_group, self.log_stream);
+        self.events
+            .into_iter()
+            .chain(self.log_events)
+            .map(|e| exported_line(e, group.as_deref(), stream.as_deref(), 0))
+            .collect()
+    }
+}
+
+/// A block line for an exported event; the event's own group and stream win over the document's.
+fn exported_line(
+    e: ExportedEvent,
+    group: Option<&str>,
+    stream: Option<&str>,
+    offset: u32,
+) -> BlockLine<'static> {
+    let group = e.log_group_name.as_deref().or(group);
+    let stream = e.log_stream_name.or_else(|| stream.map(str::to_string));
+    let named = match group {
+        Some(g) => Some(g.strip_prefix("/aws/lambda/").unwrap_or(g).to_string()),
+        None => stream
+            .as_deref()
+            .and_then(function_from_stream)
+            .map(str::to_string),
+    };
+    let time = e
+        .timestamp
+        .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+        .map_or(LineTime::Inherited, LineTime::At);
+    BlockLine {
+        offset,
+        function: 0,
+        at: DateTime::UNIX_EPOCH,
+        time,
+        stream: stream.map(Cow::Owned),
+        named: named.map(Cow::Owned),
+        message: Cow::Owned(e.message),
+        event_id: e.event_id,
+        parsed: None,
+    }
+}
+
+/// Every event of `text` (whole lines): one per non-blank line.
+pub(super) fn parse_lines(text: &str) -> BlockLines<'_> {
+    let mut lines = Vec::with_capacity(text.len() / 64);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain((!text.ends_with('\n')).then_some(text.len()))
+    {
+        let line = &text[start..end];
+        let offset = u32::try_from(start).unwrap_or(u32::MAX);
+        start = end + 1;
+        if let Some(l) = parse_line(line, offset) {
+            lines.push(l);
+        }
+    }
+    lines
+}
+
+/// One line of text input: an exported event as JSON, or a message with an optional viewer
+/// prefix. `None` for a blank line.
+fn parse_line(line: &str, offset: u32) -> Option<BlockLine<'_>> {
+    let line = line.trim_end_matches(['\n', '\r']);
+    if line.trim().is_empty() {
+        return None;
+    }
+    if line.starts_with('{')
+        && (line.contains("\"eventId\"")
+            || line.contains("\"logStreamName\"")
+            || line.contains("\"ingestionTime\""))
+        && let Ok(e) = serde_json::from_str::<ExportedEvent>(line)
+    {
+        return Some(exported_line(e, None, None, offset));
+    }
+    // Most lines are messages straight from CloudWatch: no prefix to look for.
+    let plain = line.starts_with('{')
+        || line.starts_with("REPORT RequestId:")
+        || line.starts_with("START RequestId:")
+        || line.starts_with("END RequestId:");
+    let (prefix, message) = if plain {
+        (None, line)
+    } else {
+        strip_viewer_prefix(line)
+    };
+    let stream = prefix.and_then(|p| p.stream);
+    let time = prefix
+        .and_then(|p| p.timestamp)
+        .or_else(|| message_time(message))
+        .map_or(LineTime::Inherited, line_time);
+    Some(BlockLine {
+        offset,
+        function: 0,
+        at: DateTime::UNIX_EPOCH,
+        time,
+        stream: stream.map(Cow::Borrowed),
+        named: stream.and_then(function_from_stream).map(Cow::Borrowed),
+        message: Cow::Borrowed(message),
+        event_id: None,
+        parsed: Some(parse(message)),
+    })
+}
+
+/// A custom log group's stream, `YYYY/MM/DD/<function>[<version>]<id>`, names its function.
+pub(super) fn function_from_stream(stream: &str) -> Option<&str> {
+    let rest = stream.splitn(4, '/').nth(3)?;
+    let name = &rest[..rest.find('[')?];
+    (!name.is_empty()).then_some(name)
+}
+
+/// The timestamp a runtime wrote into an application line, found without a full parse:
+/// `<time>\t<id>\t…` (Node.js, .NET, Java), `[LEVEL]\t<time>\t…` (Python),
+/// `{"timestamp": …}` / `{"time": …}` (JSON format). Platform lines carry none.
+fn message_time(message: &str) -> Option<&str> {
+    let first = *message.as_bytes().first()?;
+    match first {
+        b'0'..=b'9' => first_field(message),
+        b'[' => first_field(message.split_once('\t')?.1),
+        b'{' => {
+            let key = ["\"timestamp\":\"", "\"time\":\""]
+                .into_iter()
+                .find_map(|k| message.find(k).map(|i| i + k.len()))?;
+            let rest = &message[key..];
+            Some(&rest[..rest.find('"')?])
+        }
+        _ => None,
+    }
+}
+
+/// Reads the timestamps viewers and runtimes write: RFC 3339, ISO without zone (UTC), with a
+/// space instead of `T`, or a bare time of day. Anything else is no time at all.
+pub(super) fn line_time(s: &str) -> LineTime {
+    let s = s.trim();
+    if let Some(t) = parse_lambda_time(s) {
+        return LineTime::At(t);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return LineTime::At(t.with_timezone(&Utc));
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y/%m/%d %H:%M:%S%.f",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s.trim_end_matches('Z'), fmt) {
+            return LineTime::At(Utc.from_utc_datetime(&t));
+        }
+    }
+    match NaiveTime::parse_from_str(s, "%H:%M:%S%.f") {
+        Ok(t) => LineTime::Clock(t),
+        Err(_) => LineTime::Inherited,
+    }
+}
+
+/// A bare time of day on the date of `previous` (1970-01-01 when there is none).
+pub(super) fn on_date_of(previous: Option<DateTime<Utc>>, time: NaiveTime) -> DateTime<Utc> {
+    let date = previous.map_or(NaiveDate::default(), |p| p.date_naive());
+    Utc.from_utc_datetime(&date.and_time(time))
+}
+
+fn first_field(s: &str) -> Option<&str> {
+    s.split(['\t', ' ']).next().filter(|t| !t.is_empty())
+}
+
+/// The runtime's own format, `2024-02-09T08:42:44.078Z`, read digit by digit: it starts most
+/// application lines, so it is worth a fast path.
+fn parse_lambda_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 24
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+        || b[23] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let time =
+        NaiveTime::from_hms_milli_opt(num(11..13)?, num(14..16)?, num(17..19)?, num(20..23)?)?;
+    Some(Utc.from_utc_datetime(&date.and_time(time)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn stream_names_of_custom_groups_name_the_function() {
+        assert_eq!(
+            function_from_stream("2024/03/05/orders-api[$LATEST]6e67a1"),
+            Some("orders-api")
+        );
+        assert_eq!(function_from_stream("2024/03/05/[$LATEST]6e67a1"), None);
+        assert_eq!(function_from_stream("nonsense"), None);
+    }
+
+    #[test]
+    fn reads_the_timestamps_viewers_write() {
+        let t = LineTime::At(at("2023-07-05T10:16:34.686Z"));
+        assert_eq!(line_time("2023-07-05T10:16:34.686000"), t);
+        assert_eq!(line_time("2023-07-05T10:16:34.686Z"), t);
+        assert_eq!(line_time("2023-07-05T10:16:34.686000+00:00"), t);
+        assert_eq!(line_time("2023-07-05 10:16:34.686"), t);
+        assert_eq!(line_time("not a time"), LineTime::Inherited);
+        assert_eq!(
+            line_time("2023-07-05T10:16:34.686Z"),
+            LineTime::At(parse_lambda_time("2023-07-05T10:16:34.686Z").unwrap())
+        );
+        assert_eq!(parse_lambda_time("2023-13-05T10:16:34.686Z"), None);
+
+        let LineTime::Clock(clock) = line_time("10:16:34.686") else {
+            panic!("a bare time of day");
+        };
+        assert_eq!(
+            on_date_of(Some(at("2023-07-05T07:00:00Z")), clock),
+            at("2023-07-05T10:16:34.686Z")
+        );
+        assert_eq!(on_date_of(None, clock), at("1970-01-01T10:16:34.686Z"));
+    }
+
+    #[test]
+    fn finds_the_time_in_application_lines() {
+        assert_eq!(
+            message_time("2024-02-09T08:42:44.078Z\tabc\tINFO\thi"),
+            Some("2024-02-09T08:42:44.078Z")
+        );
+        assert_eq!(
+            message_time("[INFO]\t2024-02-09T08:42:44.078Z\tabc\thi"),
+            Some("2024-02-09T08:42:44.078Z")
+        );
+        assert_eq!(
+            message_time(r#"{"time":"2024-02-09T08:42:44.078Z","type":"platform.start"}"#),
+            Some("2024-02-09T08:42:44.078Z")
+        );
+        assert_eq!(message_time("REPORT RequestId: x"), None);
+        assert_eq!(message_time(""), None);
+    }
+
+    #[test]
+    fn lines_of_a_block() {
+        let text = "START RequestId: a-1 Version: 1\n\n2024/03/05/orders[$LATEST]ab 2024-03-05T10:00:00.000Z REPORT RequestId: a-1\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\r\n{\"message\":\"hi\",\"timestamp\":0,\"logStreamName\":\"s\",\"logGroupName\":\"/aws/lambda/f\"}";
+        let lines = parse_lines(text);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].time, LineTime::Inherited);
+        assert!(lines[0].named.is_none());
+        assert_eq!(lines[1].named.as_deref(), Some("orders"));
+        assert_eq!(lines[1].time, LineTime::At(at("2024-03-05T10:00:00Z")));
+        assert!(lines[1].message.starts_with("REPORT"));
+        assert!(matches!(
+            lines[1].parsed,
+            Some(crate::lambda_log::LogLine::Report(_))
+        ));
+        assert_eq!(&text[lines[1].offset as usize..][..10], "2024/03/05");
+        assert_eq!(lines[2].named.as_deref(), Some("f"));
+        assert_eq!(lines[2].message, "hi");
+        assert!(lines[2].parsed.is_none());
+    }
+}

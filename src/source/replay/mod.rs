@@ -1,0 +1,423 @@
+//! `--replay FILE|-`: Lambda logs saved to a file or piped in, analysed without AWS.
+//!
+//! Accepted inputs, told apart by their first bytes:
+//! - plain messages, one per line, as Lambda wrote them;
+//! - `aws logs tail` / `sam logs` output (`<timestamp> <stream> <message>`, or a bare time);
+//! - the JSON of `aws logs filter-log-events` / `get-log-events` (`events[]` with `message`,
+//!   `timestamp`, `logStreamName`), whose messages may contain newlines;
+//! - a CloudWatch Logs subscription payload (`logGroup`, `logEvents[]`);
+//! - JSON lines, one exported event per line.
+//!
+//! The function is named by the log group when the input carries one (or by a custom log
+//! group's stream name), else by `--function`, else by the file's stem. Time comes from the
+//! input: the replay clock follows the newest event, so the window covers the log's own time. A
+//! line without a time has the time of the line before it; lines before the first line with a
+//! time have that first time.
+//!
+//! Text is read in blocks of whole lines ([`blocks`]); worker threads parse the blocks
+//! ([`lines`]) while this thread puts them back in order, resolves what depends on earlier lines
+//! (times, streams, function names) and sends each block to the store, which folds the parsed
+//! lines into its analytics. Only the lines the log pane can still show are copied into events.
+
+mod blocks;
+mod lines;
+
+use std::collections::VecDeque;
+use std::io::{Cursor, Read};
+use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
+
+use chrono::{DateTime, Utc};
+
+use self::blocks::BlockReader;
+use self::lines::{ExportedDocument, on_date_of};
+use super::{Poller, Source, SourceContext, SourceKind};
+use crate::clock::{Clock, ManualClock};
+use crate::model::{FunctionConfig, LogEvent};
+use crate::store::{LineTime, LogBlock, SourceError, StoreLimits, Update};
+
+/// Blocks queued per worker thread.
+const QUEUE: usize = 2;
+/// Worker threads at most.
+const MAX_WORKERS: usize = 8;
+/// Blocks without any time kept back while waiting for the first line with one (then the clock's
+/// time is used).
+const MAX_HELD: usize = 64;
+
+/// Where the replayed log comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayInput {
+    Stdin,
+    File(PathBuf),
+}
+
+impl ReplayInput {
+    /// `-` is standard input.
+    pub fn from_arg(path: PathBuf) -> Self {
+        if path.as_os_str() == "-" {
+            ReplayInput::Stdin
+        } else {
+            ReplayInput::File(path)
+        }
+    }
+
+    /// The name a function gets when nothing in the input names it.
+    fn fallback_name(&self) -> String {
+        match self {
+            ReplayInput::Stdin => "stdin".to_string(),
+            ReplayInput::File(p) => p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "replay".to_string()),
+        }
+    }
+}
+
+/// The replay source. Its clock is the one the store reads: it moves to the newest event.
+pub struct ReplaySource {
+    input: ReplayInput,
+    function: Option<String>,
+    clock: Arc<ManualClock>,
+    pane_events: usize,
+    workers: usize,
+}
+
+impl ReplaySource {
+    pub fn new(input: ReplayInput, function: Option<String>, clock: Arc<ManualClock>) -> Self {
+        Self {
+            input,
+            function,
+            clock,
+            pane_events: StoreLimits::default().log_events,
+            workers: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(MAX_WORKERS),
+        }
+    }
+
+    /// How many events the log pane keeps (the store's limit): older lines are analysed but
+    /// not copied for display.
+    pub fn with_pane_events(mut self, events: usize) -> Self {
+        self.pane_events = events;
+        self
+    }
+
+    /// Threads that parse blocks (at least one).
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+}
+
+impl Source for ReplaySource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Replay
+    }
+
+    fn region(&self) -> Option<String> {
+        None
+    }
+
+    fn pollers(&self) -> Vec<Poller> {
+        vec![Poller::Logs]
+    }
+
+    fn finite(&self) -> bool {
+        true
+    }
+
+    fn start(self: Box<Self>, ctx: SourceContext) {
+        let source = *self;
+        tokio::task::spawn_blocking(move || {
+            let fallback = source
+                .function
+                .clone()
+                .unwrap_or_else(|| source.input.fallback_name());
+            let mut replay = Replay::new(ctx, &source, fallback);
+            let result = replay.run(&source.input);
+            let failed = result.is_err();
+            if let Err(message) = result {
+                replay.send(Update::Failed {
+                    poller: Poller::Logs,
+                    at: source.clock.now(),
+                    error: SourceError::new(
+                        message,
+                        Some("--replay reads Lambda log lines, `aws logs tail` output or `aws logs filter-log-events` JSON."),
+                    ),
+                });
+            }
+            replay.finish(failed);
+        });
+    }
+}
+
+/// Puts parsed blocks in order, resolves what depends on earlier lines, and sends them.
+struct Replay {
+    ctx: SourceContext,
+    clock: Arc<ManualClock>,
+    pane_events: usize,
+    workers: usize,
+    /// `--function`: names every event.
+    forced: Option<Arc<str>>,
+    fallback: Arc<str>,
+    functions: Vec<Arc<str>>,
+    /// Functions already sent to the store.
+    announced: usize,
+    newest: Option<DateTime<Utc>>,
+    /// Time of the previous event, for lines that carry none.
+    last_time: Option<DateTime<Utc>>,
+    last_stream: Arc<str>,
+    /// Blocks (and their offsets) read before any line with a time.
+    held: Vec<(u64, LogBlock)>,
+    /// Offset from which lines are copied for the log pane.
+    pane_from: u64,
+    open: bool,
+}
+
+impl Replay {
+    fn new(ctx: SourceContext, source: &ReplaySource, fallback: String) -> Self {
+        Self {
+            ctx,
+            clock: source.clock.clone(),
+            pane_events: source.pane_events,
+            workers: source.workers,
+            forced: source.function.as_deref().map(Arc::from),
+            fallback: Arc::from(fallback),
+            functions: Vec::new(),
+            announced: 0,
+            newest: None,
+            last_time: None,
+            last_stream: Arc::from(""),
+            held: Vec::new(),
+            pane_from: 0,
+            open: true,
+        }
+    }
+
+    fn send(&mut self, update: Update) {
+        if self.open && self.ctx.updates.blocking_send(update).is_err() {
+            self.open = false;
+        }
+    }
+
+    fn run(&mut self, input: &ReplayInput) -> Result<(), String> {
+        match input {
+            ReplayInput::Stdin => self.read(BlockReader::new(std::io::stdin().lock())),
+            ReplayInput::File(path) => {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+                self.pane_from = blocks::tail_start(&file, self.pane_events)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                self.read(BlockReader::new(file))
+            }
+        }
+    }
+
+    fn read(&mut self, mut reader: BlockReader<impl Read>) -> Result<(), String> {
+        let read_error = |e: std::io::Error| format!("cannot read the input: {e}");
+        let Some(first) = reader.next_block().map_err(read_error)? else {
+            return Ok(());
+        };
+        let starts_json = first.1.bytes().find(|b| !b.is_ascii_whitespace()) == Some(b'{');
+        if !starts_json {
+            let mut first = Some(first);
+            return self.parse_in_order(|| match first.take() {
+                Some(block) => Ok(Some(block)),
+                None => reader.next_block().map_err(read_error),
+            });
+        }
+        // A whole JSON document (filter-log-events output) or JSON lines.
+        let mut bytes = first.1.into_bytes();
+        reader.read_rest(&mut bytes).map_err(read_error)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| format!("cannot read the input as UTF-8 text: {e}"))?;
+        if let Ok(doc) = serde_json::from_str::<ExportedDocument>(&text)
+            && !(doc.events.is_empty() && doc.log_events.is_empty())
+        {
+            let lines = doc.into_lines();
+            self.accept(0, LogBlock::parse(String::new(), move |_| lines));
+            return Ok(());
+        }
+        let mut reader = BlockReader::new(Cursor::new(text.into_bytes()));
+        self.parse_in_order(|| reader.next_block().map_err(read_error))
+    }
+
+    /// Parses the blocks `next` reads on worker threads, and takes them back in order.
+    fn parse_in_order(
+        &mut self,
+        mut next: impl FnMut() -> Result<Option<(u64, String)>, String>,
+    ) -> Result<(), String> {
+        let workers = self.workers;
+        std::thread::scope(|scope| {
+            let lanes: Vec<_> = (0..workers)
+                .map(|_| {
+                    let (job_tx, job_rx) = mpsc::sync_channel::<String>(QUEUE);
+                    let (done_tx, done_rx) = mpsc::sync_channel::<LogBlock>(QUEUE);
+                    scope.spawn(move || {
+                        for text in job_rx {
+                            if done_tx
+                                .send(LogBlock::parse(text, lines::parse_lines))
+                                .is_err()
+                            {
+                                break;
+                            }
+                        }
+                    });
+                    (job_tx, done_rx)
+                })
+                .collect();
+            let mut offsets = VecDeque::new();
+            let (mut sent, mut received) = (0, 0);
+            let mut result = Ok(());
+            let mut more = true;
+            loop {
+                while more && result.is_ok() && self.open && sent - received < workers * QUEUE {
+                    match next() {
+                        Ok(Some((offset, text))) => {
+                            // Never blocks: a lane has at most QUEUE blocks in flight.
+                            if lanes[sent % workers].0.send(text).is_err() {
+                                result = Err("a parser thread stopped".to_string());
+                                break;
+                            }
+                            offsets.push_back(offset);
+                            sent += 1;
+                        }
+                        Ok(None) => more = false,
+                        Err(e) => result = Err(e),
+                    }
+                }
+                if received == sent {
+                    break;
+                }
+                let Ok(block) = lanes[received % workers].1.recv() else {
+                    result = Err("a parser thread stopped".to_string());
+                    break;
+                };
+                let offset = offsets.pop_front().unwrap_or_default();
+                received += 1;
+                self.accept(offset, block);
+            }
+            result
+        })
+    }
+
+    /// Takes the next block in order: held back until some line has a time, then resolved and
+    /// sent.
+    fn accept(&mut self, offset: u64, block: LogBlock) {
+        if self.last_time.is_none() {
+            let first = block
+                .lines
+                .borrow_dependent()
+                .iter()
+                .find_map(|l| match l.time {
+                    LineTime::At(t) => Some(t),
+                    LineTime::Clock(c) => Some(on_date_of(None, c)),
+                    LineTime::Inherited => None,
+                });
+            match first {
+                Some(t) => self.last_time = Some(t),
+                None if self.held.len() < MAX_HELD => {
+                    self.held.push((offset, block));
+                    return;
+                }
+                None => self.last_time = Some(self.clock.now()),
+            }
+        }
+        for (offset, held) in std::mem::take(&mut self.held) {
+            self.resolve_and_send(offset, held);
+        }
+        self.resolve_and_send(offset, block);
+    }
+
+    /// Gives every line its time and function, copies the lines the pane keeps, and sends the
+    /// block.
+    fn resolve_and_send(&mut self, offset: u64, mut block: LogBlock) {
+        let keep_from = block.len().saturating_sub(self.pane_events);
+        let LogBlock {
+            lines, pane: out, ..
+        } = &mut block;
+        lines.with_dependent_mut(|_, lines| {
+            for (i, line) in lines.iter_mut().enumerate() {
+                let at = match line.time {
+                    LineTime::At(t) => t,
+                    LineTime::Clock(c) => on_date_of(self.last_time, c),
+                    LineTime::Inherited => self.last_time.unwrap_or_else(|| self.clock.now()),
+                };
+                line.at = at;
+                self.last_time = Some(at);
+                self.newest = Some(self.newest.map_or(at, |n| n.max(at)));
+                line.function = self.function_index(line.named.as_deref());
+                if let Some(s) = &line.stream
+                    && *self.last_stream != **s
+                {
+                    self.last_stream = Arc::from(&**s);
+                }
+                if i >= keep_from && offset + u64::from(line.offset) >= self.pane_from {
+                    out.push(LogEvent {
+                        function: self.functions[line.function as usize].clone(),
+                        timestamp: at,
+                        stream: self.last_stream.clone(),
+                        message: line.message.to_string(),
+                        event_id: line.event_id.clone(),
+                    });
+                }
+            }
+        });
+        if block.is_empty() {
+            return;
+        }
+        block.functions = self.functions.clone();
+        if self.announced < self.functions.len() {
+            let new = self.functions[self.announced..]
+                .iter()
+                .map(|f| FunctionConfig::named(&**f))
+                .collect();
+            self.announced = self.functions.len();
+            self.send(Update::Functions(new));
+        }
+        if let Some(n) = self.newest {
+            self.clock.set(n);
+        }
+        self.send(Update::LogBlock(Arc::new(block)));
+        let at = self.clock.now();
+        self.send(Update::Polled {
+            poller: Poller::Logs,
+            at,
+        });
+    }
+
+    /// The index of an event's function: `--function`, the one the line names, or the fallback.
+    fn function_index(&mut self, named: Option<&str>) -> u32 {
+        let name = match (&self.forced, named) {
+            (Some(f), _) => f,
+            (None, Some(n)) => n,
+            (None, None) => &*self.fallback,
+        };
+        let index = match self.functions.iter().position(|f| **f == *name) {
+            Some(i) => i,
+            None => {
+                self.functions.push(Arc::from(name));
+                self.functions.len() - 1
+            }
+        };
+        u32::try_from(index).unwrap_or(u32::MAX)
+    }
+
+    fn finish(mut self, failed: bool) {
+        if !self.held.is_empty() {
+            // No line had a time.
+            self.last_time = Some(self.clock.now());
+            for (offset, held) in std::mem::take(&mut self.held) {
+                self.resolve_and_send(offset, held);
+            }
+        }
+        if !failed {
+            let at = self.clock.now();
+            self.send(Update::Polled {
+                poller: Poller::Logs,
+                at,
+            });
+        }
+        self.send(Update::Ended);
+    }
+}
