@@ -70,11 +70,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         // Replayed logs bring their own time: the clock follows the newest event.
         let replay_clock = manual.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now())));
         clock = replay_clock.clone();
-        Box::new(ReplaySource::new(
-            ReplayInput::from_arg(path),
-            cli.function.clone(),
-            replay_clock,
-        ))
+        Box::new(
+            ReplaySource::new(
+                ReplayInput::from_arg(path),
+                cli.function.clone(),
+                replay_clock,
+            )
+            .with_pane_events(settings.limits.log_events),
+        )
     } else {
         let mut opts = AwsOptions {
             profile: settings.profile.clone(),

@@ -39,11 +39,13 @@ fuzz_target!(|data: &[u8]| {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap(),
     ));
-    let source = Box::new(ReplaySource::new(
-        ReplayInput::File(path),
-        None,
-        clock.clone(),
-    ));
+    // Small blocks on two threads, so that lines and invocations straddle blocks.
+    let source = Box::new(
+        ReplaySource::new(ReplayInput::File(path), None, clock.clone())
+            .with_block_bytes(64)
+            .with_workers(2)
+            .with_pane_events(64),
+    );
     let mut store = Store::new(
         lambdatop::source::SourceKind::Replay,
         None,
@@ -60,7 +62,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = runtime().block_on(snapshot::collect(&mut store, source, clock));
 
     let mut out = Vec::new();
-    snapshot::write(&mut out, &store, &Selection::default(), OutputFormat::Table)
+    let style = snapshot::Style {
+        format: OutputFormat::Table,
+        colour: false,
+    };
+    snapshot::write(&mut out, &snapshot::Snapshot::build(&store, &Selection::default()), style)
         .expect("write to memory");
 
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");

@@ -42,6 +42,12 @@ fn gamma() -> f64 {
     (1.0 + RELATIVE_ERROR) / (1.0 - RELATIVE_ERROR)
 }
 
+/// `gamma().ln()`, computed once.
+fn ln_gamma() -> f64 {
+    static LN_GAMMA: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| gamma().ln());
+    *LN_GAMMA
+}
+
 impl Histogram {
     pub fn new() -> Self {
         Histogram {
@@ -68,7 +74,7 @@ impl Histogram {
             self.zeros += 1;
             return;
         }
-        let index = (value.min(LARGEST).ln() / gamma().ln()).ceil() as i32;
+        let index = (value.min(LARGEST).ln() / ln_gamma()).ceil() as i32;
         if self.counts.is_empty() {
             self.first_index = index;
             self.counts.push(0);

@@ -111,7 +111,7 @@ pub struct ErrorTypeCount {
 /// Analytics of one function's invocations, fed one parsed log line at a time.
 #[derive(Debug, Clone)]
 pub struct FunctionAnalytics {
-    pending: HashMap<String, Pending, rustc_hash::FxBuildHasher>,
+    pending: hashbrown::HashMap<String, Pending, rustc_hash::FxBuildHasher>,
     pending_cap: usize,
     next_seq: u64,
     evicted: u64,
@@ -153,7 +153,7 @@ impl FunctionAnalytics {
     /// ones.
     pub fn with_caps(pending_cap: usize, recent_cap: usize) -> Self {
         FunctionAnalytics {
-            pending: HashMap::default(),
+            pending: hashbrown::HashMap::default(),
             pending_cap: pending_cap.max(1),
             next_seq: 0,
             evicted: 0,
@@ -225,23 +225,18 @@ impl FunctionAnalytics {
     }
 
     fn pending_entry(&mut self, request_id: &str) -> &mut Pending {
-        if !self.pending.contains_key(request_id) {
-            if self.pending.len() >= self.pending_cap {
-                self.evict_oldest();
-            }
-            let seq = self.next_seq;
-            self.next_seq += 1;
-            self.pending.insert(
-                request_id.to_owned(),
-                Pending {
-                    seq,
-                    ..Pending::default()
-                },
-            );
+        if self.pending.len() >= self.pending_cap && !self.pending.contains_key(request_id) {
+            self.evict_oldest();
         }
-        self.pending
-            .get_mut(request_id)
-            .expect("entry was just ensured")
+        let next_seq = &mut self.next_seq;
+        self.pending.entry_ref(request_id).or_insert_with(|| {
+            let seq = *next_seq;
+            *next_seq += 1;
+            Pending {
+                seq,
+                ..Pending::default()
+            }
+        })
     }
 
     /// Drops the oldest tenth of the in-flight invocations (at least one), so that a flood of

@@ -100,7 +100,10 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 
 /// The first whitespace-separated token of `value` (`"3000.00 ms"` → `"3000.00"`).
 pub(crate) fn first_token(value: &str) -> &str {
-    let value = value.trim_start();
+    let value = match value.as_bytes().first() {
+        Some(b) if b.is_ascii() && !b.is_ascii_whitespace() => value,
+        _ => value.trim_start(),
+    };
     let end = value
         .bytes()
         .position(|b| b.is_ascii_whitespace())

@@ -302,6 +302,12 @@ pub fn parse(message: &str) -> LogLine<'_> {
     text::parse_body(body)
 }
 
+/// [`parse`] for a message known to carry no viewer prefix (one [`strip_viewer_prefix`] found
+/// nothing in): skips looking for one again.
+pub fn parse_unprefixed(message: &str) -> LogLine<'_> {
+    text::parse_body(message)
+}
+
 impl<'a> LogLine<'a> {
     /// The request id the line belongs to, when it names one.
     pub fn request_id(&self) -> Option<&str> {

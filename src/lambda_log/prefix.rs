@@ -158,7 +158,8 @@ fn is_runtime_timestamp(b: &[u8]) -> bool {
 
 /// Trims ASCII whitespace at the start.
 pub(crate) fn trim_ws(s: &str) -> &str {
-    s.trim_start_matches(|c: char| c.is_ascii_whitespace())
+    let n = s.bytes().take_while(u8::is_ascii_whitespace).count();
+    &s[n..]
 }
 
 /// The first whitespace-separated token and what follows it (not trimmed).

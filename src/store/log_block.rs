@@ -7,7 +7,7 @@
 //! events.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveTime, Utc};
 
@@ -71,12 +71,15 @@ impl std::fmt::Debug for ParsedText {
 /// Log events parsed off the store's thread; see the module documentation.
 #[derive(Debug)]
 pub struct LogBlock {
-    pub lines: ParsedText,
+    /// Always `Some` but while being dropped.
+    text: Option<ParsedText>,
     /// The functions `BlockLine::function` indexes.
     pub functions: Vec<Arc<str>>,
     /// Events for the log pane, oldest first: a source may leave out lines it knows the pane
     /// would drop anyway.
     pub pane: Vec<LogEvent>,
+    /// Where the block goes when it is dropped, for its buffers to be reused.
+    pool: Option<Arc<BlockPool>>,
 }
 
 impl LogBlock {
@@ -86,18 +89,113 @@ impl LogBlock {
         parse_lines: impl for<'a> FnOnce(&'a str) -> BlockLines<'a>,
     ) -> Self {
         LogBlock {
-            lines: ParsedText::new(text, |t| parse_lines(t)),
+            text: Some(ParsedText::new(text, |t| parse_lines(t))),
             functions: Vec::new(),
             pane: Vec::new(),
+            pool: None,
+        }
+    }
+
+    /// Parses `text` with `parse_lines` into a buffer from `pool`, where the block goes back
+    /// when it is dropped.
+    pub fn parse_pooled(
+        text: String,
+        pool: &Arc<BlockPool>,
+        parse_lines: impl for<'a> FnOnce(&'a str, &mut BlockLines<'a>),
+    ) -> Self {
+        let spare = pool.take_lines();
+        LogBlock {
+            text: Some(ParsedText::new(text, move |t| {
+                let mut lines: BlockLines<'_> = spare;
+                parse_lines(t, &mut lines);
+                lines
+            })),
+            functions: Vec::new(),
+            pane: Vec::new(),
+            pool: Some(pool.clone()),
+        }
+    }
+
+    /// The block's lines.
+    pub fn lines(&self) -> &[BlockLine<'_>] {
+        self.text.as_ref().map_or(&[], |t| t.borrow_dependent())
+    }
+
+    /// Calls `f` with the block's lines, to change them.
+    pub fn with_lines_mut(&mut self, f: impl for<'a> FnOnce(&mut BlockLines<'a>)) {
+        if let Some(t) = &mut self.text {
+            t.with_dependent_mut(|_, lines| f(lines));
         }
     }
 
     /// Number of events.
     pub fn len(&self) -> usize {
-        self.lines.borrow_dependent().len()
+        self.lines().len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+impl Drop for LogBlock {
+    fn drop(&mut self) {
+        // Handed over whole: the thread that reuses the buffers pays for dropping the lines.
+        if let (Some(pool), Some(text)) = (self.pool.take(), self.text.take()) {
+            pool.put(text);
+        }
+    }
+}
+
+/// Blocks that were dropped, whose buffers the next blocks reuse, so that reading does not keep
+/// asking the system for fresh memory.
+#[derive(Debug, Default)]
+pub struct BlockPool {
+    used: Mutex<Vec<ParsedText>>,
+    texts: Mutex<Vec<String>>,
+}
+
+impl BlockPool {
+    /// Blocks kept.
+    const KEEP: usize = 16;
+
+    /// A text buffer (empty).
+    pub fn take_text(&self) -> String {
+        let mut s = lock(&self.texts).pop().unwrap_or_default();
+        s.clear();
+        s
+    }
+
+    /// A lines buffer (empty); its block's text goes to the text buffers.
+    fn take_lines(&self) -> BlockLines<'static> {
+        let Some(mut used) = lock(&self.used).pop() else {
+            return Vec::new();
+        };
+        let lines = used.with_dependent_mut(|_, lines| {
+            let mut lines = std::mem::take(lines);
+            lines.clear();
+            // Empty, the buffer borrows nothing: keep its allocation for any text.
+            #[allow(clippy::unnecessary_filter_map)] // it changes the element type
+            lines
+                .into_iter()
+                .filter_map(|_| None)
+                .collect::<BlockLines<'static>>()
+        });
+        let mut texts = lock(&self.texts);
+        if texts.len() < Self::KEEP {
+            texts.push(used.into_owner());
+        }
+        lines
+    }
+
+    fn put(&self, text: ParsedText) {
+        let mut used = lock(&self.used);
+        if used.len() < Self::KEEP {
+            used.push(text);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 pub use derived::ReportMetrics;
-pub use log_block::{BlockLine, BlockLines, LineTime, LogBlock, ParsedText};
+pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
 pub use log_ring::LogRing;
 pub use select::{Selection, SelectionOrder, SortKey, function_glob};
 pub use series::MetricSeries;
@@ -561,11 +561,9 @@ impl Store {
 
     /// Feeds a block parsed by the source to the analytics, and its pane events to the log ring.
     fn ingest_block(&mut self, block: Arc<LogBlock>) {
-        let LogBlock {
-            lines, functions, ..
-        } = &*block;
+        let functions = &block.functions;
         let mut touched = vec![false; functions.len()];
-        for line in lines.borrow_dependent() {
+        for line in block.lines() {
             let Some(function) = functions.get(line.function as usize) else {
                 continue;
             };
@@ -584,7 +582,10 @@ impl Store {
         touched.sort_unstable();
         touched.dedup();
         self.refresh_touched(&touched);
-        let pane = Arc::try_unwrap(block).map_or_else(|shared| shared.pane.clone(), |b| b.pane);
+        let pane = Arc::try_unwrap(block).map_or_else(
+            |shared| shared.pane.clone(),
+            |mut b| std::mem::take(&mut b.pane),
+        );
         for e in pane {
             self.logs.push(e);
         }

@@ -4,10 +4,13 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
+use std::sync::Arc;
+
+use crate::store::BlockPool;
 
 /// Bytes read at a time: a block holds a few thousand lines, enough to spread over the worker
 /// threads, small enough to stay in the caches between the threads that handle it.
-pub(super) const BLOCK_BYTES: usize = 256 << 10;
+const BLOCK_BYTES: usize = 256 << 10;
 
 /// Reads blocks of whole lines. A line longer than a block makes a longer block.
 pub(super) struct BlockReader<R> {
@@ -17,6 +20,11 @@ pub(super) struct BlockReader<R> {
     /// Offset of `carry` in the input.
     offset: u64,
     eof: bool,
+    /// Buffers of blocks the store is done with.
+    pool: Option<Arc<BlockPool>>,
+    /// Read whole blocks (a file) rather than what is available (a pipe).
+    fill: bool,
+    block_bytes: usize,
 }
 
 impl<R: Read> BlockReader<R> {
@@ -26,32 +34,70 @@ impl<R: Read> BlockReader<R> {
             carry: Vec::new(),
             offset: 0,
             eof: false,
+            pool: None,
+            fill: false,
+            block_bytes: BLOCK_BYTES,
         }
+    }
+
+    /// Reads `bytes` at a time (at least one).
+    pub fn with_block_bytes(mut self, bytes: usize) -> Self {
+        self.block_bytes = bytes.max(1);
+        self
+    }
+
+    /// A reader of a file: blocks are read whole, without waiting being a concern.
+    pub fn whole_blocks(input: R) -> Self {
+        Self {
+            fill: true,
+            ..Self::new(input)
+        }
+    }
+
+    /// Takes its buffers from `pool`.
+    pub fn with_pool(mut self, pool: Arc<BlockPool>) -> Self {
+        self.pool = Some(pool);
+        self
     }
 
     /// The next block and its offset in the input; `None` at the end. A pipe's block holds the
     /// lines available so far, so that a live stream is shown as it comes.
     pub fn next_block(&mut self) -> io::Result<Option<(u64, String)>> {
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = match &self.pool {
+            Some(pool) => pool.take_text().into_bytes(),
+            None => Vec::with_capacity(self.block_bytes + self.carry.len()),
+        };
+        buf.append(&mut self.carry);
         let mut searched = buf.len();
         loop {
             if let Some(pos) = memchr::memrchr(b'\n', &buf[searched..]) {
-                self.carry = buf.split_off(searched + pos + 1);
+                let end = searched + pos + 1;
+                self.carry.extend_from_slice(&buf[end..]);
+                buf.truncate(end);
                 return Ok(Some(self.cut(buf)));
             }
             if self.eof {
                 return Ok((!buf.is_empty()).then(|| self.cut(buf)));
             }
             searched = buf.len();
-            buf.resize(searched + BLOCK_BYTES, 0);
-            let n = loop {
-                match self.input.read(&mut buf[searched..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                }
+            let n = if self.fill {
+                // Reads into the spare capacity without clearing it first.
+                buf.reserve(self.block_bytes);
+                (&mut self.input)
+                    .take(self.block_bytes as u64)
+                    .read_to_end(&mut buf)?
+            } else {
+                buf.resize(searched + self.block_bytes, 0);
+                let n = loop {
+                    match self.input.read(&mut buf[searched..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                };
+                buf.truncate(searched + n);
+                n
             };
-            buf.truncate(searched + n);
             self.eof = n == 0;
         }
     }
@@ -129,7 +175,14 @@ mod tests {
 
     fn blocks(input: &[u8], step: usize) -> Vec<(u64, String)> {
         let mut r = BlockReader::new(Trickle(input, step));
-        std::iter::from_fn(|| r.next_block().unwrap()).collect()
+        let pipe: Vec<_> = std::iter::from_fn(|| r.next_block().unwrap()).collect();
+        let mut r = BlockReader::whole_blocks(Trickle(input, step));
+        let file: Vec<_> = std::iter::from_fn(|| r.next_block().unwrap()).collect();
+        assert_eq!(
+            pipe.iter().map(|b| b.1.as_str()).collect::<String>(),
+            file.iter().map(|b| b.1.as_str()).collect::<String>()
+        );
+        pipe
     }
 
     #[test]

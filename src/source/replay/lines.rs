@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
-use crate::lambda_log::{parse, strip_viewer_prefix};
+use crate::lambda_log::{parse, parse_unprefixed, strip_viewer_prefix};
 use crate::store::{BlockLine, BlockLines, LineTime};
 
 /// An exported event (`filter-log-events`, subscription payloads, JSON lines).
@@ -83,8 +83,16 @@ fn exported_line(
 }
 
 /// Every event of `text` (whole lines): one per non-blank line.
-pub(super) fn parse_lines(text: &str) -> BlockLines<'_> {
-    let mut lines = Vec::with_capacity(text.len() / 64);
+#[cfg(test)]
+fn parse_lines(text: &str) -> BlockLines<'_> {
+    let mut lines = Vec::new();
+    parse_lines_into(text, &mut lines);
+    lines
+}
+
+/// [`parse_lines`] into `lines`.
+pub(super) fn parse_lines_into<'a>(text: &'a str, lines: &mut BlockLines<'a>) {
+    lines.reserve(text.len() / 64);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes())
         .chain((!text.ends_with('\n')).then_some(text.len()))
@@ -92,19 +100,16 @@ pub(super) fn parse_lines(text: &str) -> BlockLines<'_> {
         let line = &text[start..end];
         let offset = u32::try_from(start).unwrap_or(u32::MAX);
         start = end + 1;
-        if let Some(l) = parse_line(line, offset) {
-            lines.push(l);
-        }
+        push_line(lines, line, offset);
     }
-    lines
 }
 
 /// One line of text input: an exported event as JSON, or a message with an optional viewer
-/// prefix. `None` for a blank line.
-fn parse_line(line: &str, offset: u32) -> Option<BlockLine<'_>> {
+/// prefix. Nothing for a blank line.
+fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32) {
     let line = line.trim_end_matches(['\n', '\r']);
     if line.trim().is_empty() {
-        return None;
+        return;
     }
     if line.starts_with('{')
         && (line.contains("\"eventId\"")
@@ -112,7 +117,8 @@ fn parse_line(line: &str, offset: u32) -> Option<BlockLine<'_>> {
             || line.contains("\"ingestionTime\""))
         && let Ok(e) = serde_json::from_str::<ExportedEvent>(line)
     {
-        return Some(exported_line(e, None, None, offset));
+        lines.push(exported_line(e, None, None, offset));
+        return;
     }
     // Most lines are messages straight from CloudWatch: no prefix to look for.
     let plain = line.starts_with('{')
@@ -129,7 +135,7 @@ fn parse_line(line: &str, offset: u32) -> Option<BlockLine<'_>> {
         .and_then(|p| p.timestamp)
         .or_else(|| message_time(message))
         .map_or(LineTime::Inherited, line_time);
-    Some(BlockLine {
+    lines.push(BlockLine {
         offset,
         function: 0,
         at: DateTime::UNIX_EPOCH,
@@ -138,8 +144,16 @@ fn parse_line(line: &str, offset: u32) -> Option<BlockLine<'_>> {
         named: stream.and_then(function_from_stream).map(Cow::Borrowed),
         message: Cow::Borrowed(message),
         event_id: None,
-        parsed: Some(parse(message)),
-    })
+        parsed: None,
+    });
+    // Parsed in place: the parsed line is large, and copies of it add up.
+    if let Some(last) = lines.last_mut() {
+        // A second look for a prefix finds nothing when the first found nothing.
+        last.parsed = Some(match prefix {
+            None => parse_unprefixed(message),
+            Some(_) => parse(message),
+        });
+    }
 }
 
 /// A custom log group's stream, `YYYY/MM/DD/<function>[<version>]<id>`, names its function.
@@ -200,7 +214,8 @@ pub(super) fn on_date_of(previous: Option<DateTime<Utc>>, time: NaiveTime) -> Da
 }
 
 fn first_field(s: &str) -> Option<&str> {
-    s.split(['\t', ' ']).next().filter(|t| !t.is_empty())
+    let end = memchr::memchr2(b'\t', b' ', s.as_bytes()).unwrap_or(s.len());
+    (end > 0).then(|| &s[..end])
 }
 
 /// The runtime's own format, `2024-02-09T08:42:44.078Z`, read digit by digit: it starts most

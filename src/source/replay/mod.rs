@@ -34,7 +34,7 @@ use self::lines::{ExportedDocument, on_date_of};
 use super::{Poller, Source, SourceContext, SourceKind};
 use crate::clock::{Clock, ManualClock};
 use crate::model::{FunctionConfig, LogEvent};
-use crate::store::{LineTime, LogBlock, SourceError, StoreLimits, Update};
+use crate::store::{BlockPool, LineTime, LogBlock, SourceError, StoreLimits, Update};
 
 /// Blocks queued per worker thread.
 const QUEUE: usize = 2;
@@ -80,6 +80,7 @@ pub struct ReplaySource {
     clock: Arc<ManualClock>,
     pane_events: usize,
     workers: usize,
+    block_bytes: Option<usize>,
 }
 
 impl ReplaySource {
@@ -92,6 +93,7 @@ impl ReplaySource {
             workers: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(MAX_WORKERS),
+            block_bytes: None,
         }
     }
 
@@ -105,6 +107,12 @@ impl ReplaySource {
     /// Threads that parse blocks (at least one).
     pub fn with_workers(mut self, workers: usize) -> Self {
         self.workers = workers.max(1);
+        self
+    }
+
+    /// Reads `bytes` at a time instead of the default block size.
+    pub fn with_block_bytes(mut self, bytes: usize) -> Self {
+        self.block_bytes = Some(bytes);
         self
     }
 }
@@ -157,6 +165,7 @@ struct Replay {
     clock: Arc<ManualClock>,
     pane_events: usize,
     workers: usize,
+    block_bytes: Option<usize>,
     /// `--function`: names every event.
     forced: Option<Arc<str>>,
     fallback: Arc<str>,
@@ -171,6 +180,8 @@ struct Replay {
     held: Vec<(u64, LogBlock)>,
     /// Offset from which lines are copied for the log pane.
     pane_from: u64,
+    /// Buffers of blocks the store is done with, for the next blocks.
+    pool: Arc<BlockPool>,
     open: bool,
 }
 
@@ -181,6 +192,7 @@ impl Replay {
             clock: source.clock.clone(),
             pane_events: source.pane_events,
             workers: source.workers,
+            block_bytes: source.block_bytes,
             forced: source.function.as_deref().map(Arc::from),
             fallback: Arc::from(fallback),
             functions: Vec::new(),
@@ -190,6 +202,7 @@ impl Replay {
             last_stream: Arc::from(""),
             held: Vec::new(),
             pane_from: 0,
+            pool: Arc::default(),
             open: true,
         }
     }
@@ -208,12 +221,13 @@ impl Replay {
                     .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
                 self.pane_from = blocks::tail_start(&file, self.pane_events)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                self.read(BlockReader::new(file))
+                self.read(BlockReader::whole_blocks(file))
             }
         }
     }
 
-    fn read(&mut self, mut reader: BlockReader<impl Read>) -> Result<(), String> {
+    fn read(&mut self, reader: BlockReader<impl Read>) -> Result<(), String> {
+        let mut reader = self.configure(reader);
         let read_error = |e: std::io::Error| format!("cannot read the input: {e}");
         let Some(first) = reader.next_block().map_err(read_error)? else {
             return Ok(());
@@ -238,8 +252,16 @@ impl Replay {
             self.accept(0, LogBlock::parse(String::new(), move |_| lines));
             return Ok(());
         }
-        let mut reader = BlockReader::new(Cursor::new(text.into_bytes()));
+        let mut reader = self.configure(BlockReader::whole_blocks(Cursor::new(text.into_bytes())));
         self.parse_in_order(|| reader.next_block().map_err(read_error))
+    }
+
+    fn configure<R: Read>(&self, reader: BlockReader<R>) -> BlockReader<R> {
+        let reader = reader.with_pool(self.pool.clone());
+        match self.block_bytes {
+            Some(bytes) => reader.with_block_bytes(bytes),
+            None => reader,
+        }
     }
 
     /// Parses the blocks `next` reads on worker threads, and takes them back in order.
@@ -248,6 +270,8 @@ impl Replay {
         mut next: impl FnMut() -> Result<Option<(u64, String)>, String>,
     ) -> Result<(), String> {
         let workers = self.workers;
+        let pool = self.pool.clone();
+        let pool = &pool;
         std::thread::scope(|scope| {
             let lanes: Vec<_> = (0..workers)
                 .map(|_| {
@@ -255,10 +279,8 @@ impl Replay {
                     let (done_tx, done_rx) = mpsc::sync_channel::<LogBlock>(QUEUE);
                     scope.spawn(move || {
                         for text in job_rx {
-                            if done_tx
-                                .send(LogBlock::parse(text, lines::parse_lines))
-                                .is_err()
-                            {
+                            let block = LogBlock::parse_pooled(text, pool, lines::parse_lines_into);
+                            if done_tx.send(block).is_err() {
                                 break;
                             }
                         }
@@ -305,15 +327,11 @@ impl Replay {
     /// sent.
     fn accept(&mut self, offset: u64, block: LogBlock) {
         if self.last_time.is_none() {
-            let first = block
-                .lines
-                .borrow_dependent()
-                .iter()
-                .find_map(|l| match l.time {
-                    LineTime::At(t) => Some(t),
-                    LineTime::Clock(c) => Some(on_date_of(None, c)),
-                    LineTime::Inherited => None,
-                });
+            let first = block.lines().iter().find_map(|l| match l.time {
+                LineTime::At(t) => Some(t),
+                LineTime::Clock(c) => Some(on_date_of(None, c)),
+                LineTime::Inherited => None,
+            });
             match first {
                 Some(t) => self.last_time = Some(t),
                 None if self.held.len() < MAX_HELD => {
@@ -333,10 +351,8 @@ impl Replay {
     /// block.
     fn resolve_and_send(&mut self, offset: u64, mut block: LogBlock) {
         let keep_from = block.len().saturating_sub(self.pane_events);
-        let LogBlock {
-            lines, pane: out, ..
-        } = &mut block;
-        lines.with_dependent_mut(|_, lines| {
+        let mut out = std::mem::take(&mut block.pane);
+        block.with_lines_mut(|lines| {
             for (i, line) in lines.iter_mut().enumerate() {
                 let at = match line.time {
                     LineTime::At(t) => t,
@@ -363,6 +379,7 @@ impl Replay {
                 }
             }
         });
+        block.pane = out;
         if block.is_empty() {
             return;
         }
