@@ -104,10 +104,7 @@ pub(crate) fn first_token(value: &str) -> &str {
         Some(b) if b.is_ascii() && !b.is_ascii_whitespace() => value,
         _ => value.trim_start(),
     };
-    let end = value
-        .bytes()
-        .position(|b| b.is_ascii_whitespace())
-        .unwrap_or(value.len());
+    let end = super::prefix::find_ws(value.as_bytes()).unwrap_or(value.len());
     &value[..end]
 }
 

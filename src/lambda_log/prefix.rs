@@ -164,11 +164,31 @@ pub(crate) fn trim_ws(s: &str) -> &str {
 
 /// The first whitespace-separated token and what follows it (not trimmed).
 pub(crate) fn split_token(s: &str) -> (&str, &str) {
-    let end = s
-        .bytes()
-        .position(|b| b.is_ascii_whitespace())
-        .unwrap_or(s.len());
-    s.split_at(end)
+    s.split_at(find_ws(s.as_bytes()).unwrap_or(s.len()))
+}
+
+/// The position of the first ASCII whitespace byte. Tokens here are request ids, numbers and
+/// timestamps: eight bytes at a time are ruled out when none is a space or a control byte.
+pub(crate) fn find_ws(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = b.chunks_exact(8);
+    let mut start = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+        // Non-zero when some byte is below 0x21 (space and the control bytes).
+        if x.wrapping_sub(ONES * 0x21) & !x & HIGH != 0
+            && let Some(i) = chunk.iter().position(u8::is_ascii_whitespace)
+        {
+            return Some(start + i);
+        }
+        start += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map(|i| start + i)
 }
 
 #[cfg(test)]
@@ -177,6 +197,31 @@ mod tests {
 
     fn split(line: &str) -> (Option<ViewerPrefix<'_>>, &str) {
         strip_viewer_prefix(line)
+    }
+
+    #[test]
+    fn finds_whitespace_like_a_byte_loop() {
+        let samples: &[&[u8]] = &[
+            b"",
+            b"abc",
+            b"8f1c2a3e-1b2c-4d5e-9f00-aabbccddeeff tail",
+            b"8f1c2a3e-1b2c-4d5e-9f00-aabbccddeeff\ttail",
+            b"0123456\x01789abcdef\x0cx",
+            b"\x7f\x80\xff\xfe\x21\x20",
+            b"abcdefgh\r",
+            b"abcdefghijklmnop",
+            b"\n",
+        ];
+        for s in samples {
+            for start in 0..s.len().max(1) {
+                let s = &s[start.min(s.len())..];
+                assert_eq!(
+                    find_ws(s),
+                    s.iter().position(u8::is_ascii_whitespace),
+                    "{s:?}"
+                );
+            }
+        }
     }
 
     #[test]

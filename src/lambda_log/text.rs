@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::fields::{first_token, number, scan_fields, whole};
-use super::prefix::{is_iso_date_time, split_token, trim_ws};
+use super::prefix::{find_ws, is_iso_date_time, split_token, trim_ws};
 use super::{
     AppLine, CrashLine, EndLine, InitReportLine, Level, LogLine, PlatformStatus, ReportLine,
     RestoreReportLine, RuntimeVersionLine, StartLine, SubscriberLine, TimeoutLine, json,
@@ -232,7 +232,7 @@ fn canonical_report(rest: &str) -> Option<(ReportLine<'_>, &str)> {
     let (size, r) = number_text(r.strip_prefix(" ms\tMemory Size: ")?);
     let (used, r) = number_text(r.strip_prefix(" MB\tMax Memory Used: ")?);
     let tail = r.strip_prefix(" MB")?;
-    if id.is_empty() || id.bytes().any(|b| b.is_ascii_whitespace()) {
+    if id.is_empty() || find_ws(id.as_bytes()).is_some() {
         return None;
     }
     let report = ReportLine {
@@ -500,10 +500,19 @@ fn parse_columns(s: &str) -> LogLine<'_> {
 /// letters, digits and dashes with at least one dash and one digit.
 pub(crate) fn looks_like_request_id(token: &str) -> bool {
     let b = token.as_bytes();
-    (8..=64).contains(&b.len())
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-        && b.contains(&b'-')
-        && b.iter().any(u8::is_ascii_digit)
+    if !(8..=64).contains(&b.len()) {
+        return false;
+    }
+    let (mut dash, mut digit) = (false, false);
+    for &c in b {
+        match c {
+            b'-' => dash = true,
+            b'0'..=b'9' => digit = true,
+            b'a'..=b'z' | b'A'..=b'Z' => {}
+            _ => return false,
+        }
+    }
+    dash && digit
 }
 
 /// Decides what an application-shaped message is: a timeout, a crash, EMF or a plain line.
