@@ -121,10 +121,13 @@ fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32) {
         return;
     }
     // Most lines are messages straight from CloudWatch: no prefix to look for.
-    let plain = line.starts_with('{')
-        || line.starts_with("REPORT RequestId:")
-        || line.starts_with("START RequestId:")
-        || line.starts_with("END RequestId:");
+    let plain = match line.as_bytes()[0] {
+        b'{' => true,
+        b'R' => line.starts_with("REPORT RequestId:"),
+        b'S' => line.starts_with("START RequestId:"),
+        b'E' => line.starts_with("END RequestId:"),
+        _ => false,
+    };
     let (prefix, message) = if plain {
         (None, line)
     } else {
@@ -144,16 +147,12 @@ fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32) {
         named: stream.and_then(function_from_stream).map(Cow::Borrowed),
         message: Cow::Borrowed(message),
         event_id: None,
-        parsed: None,
-    });
-    // Parsed in place: the parsed line is large, and copies of it add up.
-    if let Some(last) = lines.last_mut() {
         // A second look for a prefix finds nothing when the first found nothing.
-        last.parsed = Some(match prefix {
+        parsed: Some(match prefix {
             None => parse_unprefixed(message),
             Some(_) => parse(message),
-        });
-    }
+        }),
+    });
 }
 
 /// A custom log group's stream, `YYYY/MM/DD/<function>[<version>]<id>`, names its function.
