@@ -257,22 +257,30 @@ impl Level {
     /// Reads a level word in any case: `INFO`, `info`, `Information`, `WARNING`, `CRITICAL`, and
     /// the .NET short forms (`trce`, `dbug`, `fail`, `crit`).
     pub fn parse(word: &str) -> Option<Level> {
-        if word.len() > 11 {
+        /// Most frequent first.
+        const NAMES: &[(&str, Level)] = &[
+            ("info", Level::Info),
+            ("error", Level::Error),
+            ("warn", Level::Warn),
+            ("debug", Level::Debug),
+            ("warning", Level::Warn),
+            ("trace", Level::Trace),
+            ("fatal", Level::Fatal),
+            ("information", Level::Info),
+            ("trce", Level::Trace),
+            ("dbug", Level::Debug),
+            ("fail", Level::Error),
+            ("err", Level::Error),
+            ("critical", Level::Fatal),
+            ("crit", Level::Fatal),
+        ];
+        if !(3..=11).contains(&word.len()) {
             return None;
         }
-        let mut buf = [0u8; 11];
-        let lower = &mut buf[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        Some(match &*lower {
-            b"trace" | b"trce" => Level::Trace,
-            b"debug" | b"dbug" => Level::Debug,
-            b"info" | b"information" => Level::Info,
-            b"warn" | b"warning" => Level::Warn,
-            b"error" | b"fail" | b"err" => Level::Error,
-            b"fatal" | b"critical" | b"crit" => Level::Fatal,
-            _ => return None,
-        })
+        NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(word))
+            .map(|&(_, level)| level)
     }
 
     pub fn as_str(self) -> &'static str {

@@ -174,8 +174,8 @@ const REPORT_LABELS: &[&[&str]] = &[
 /// layout is read directly, and only what follows (`Init Duration`, `Status`, the XRAY tail) is
 /// scanned. Anything else (mangled separators, reordered fields) is scanned as a whole.
 fn parse_report(rest: &str) -> Option<ReportLine<'_>> {
-    let (mut report, tail) = match canonical_report(rest) {
-        Some((report, tail)) => (Some(report), tail),
+    let (canonical, tail) = match canonical_report(rest) {
+        Some((mandatory, tail)) => (Some(mandatory), tail),
         None => (None, rest),
     };
     let mut request_id = None;
@@ -197,34 +197,44 @@ fn parse_report(rest: &str) -> Option<ReportLine<'_>> {
             _ => trace = Some(first_token(value)).filter(|v| !v.is_empty()),
         });
     }
-    let mut report = match report.take() {
-        Some(report) => report,
-        None => ReportLine {
-            request_id: Cow::Borrowed(request_id?),
+    let m = match canonical {
+        Some(m) => m,
+        None => Mandatory {
+            request_id: request_id?,
             duration_ms: duration?,
             billed_duration_ms: billed?,
             memory_size_mb: u32::try_from(size?).ok()?,
             max_memory_used_mb: u32::try_from(used?).ok()?,
-            init_duration_ms: None,
-            restore_duration_ms: None,
-            billed_restore_duration_ms: None,
-            status: None,
-            error_type: None,
-            xray_trace_id: None,
         },
     };
-    report.init_duration_ms = init;
-    report.restore_duration_ms = restore;
-    report.billed_restore_duration_ms = billed_restore;
-    report.status = status;
-    report.error_type = error_type.map(Cow::Borrowed);
-    report.xray_trace_id = trace.map(Cow::Borrowed);
-    Some(report)
+    // Built once, in place: the line is large.
+    Some(ReportLine {
+        request_id: Cow::Borrowed(m.request_id),
+        duration_ms: m.duration_ms,
+        billed_duration_ms: m.billed_duration_ms,
+        memory_size_mb: m.memory_size_mb,
+        max_memory_used_mb: m.max_memory_used_mb,
+        init_duration_ms: init,
+        restore_duration_ms: restore,
+        billed_restore_duration_ms: billed_restore,
+        status,
+        error_type: error_type.map(Cow::Borrowed),
+        xray_trace_id: trace.map(Cow::Borrowed),
+    })
+}
+
+/// The fields every REPORT has.
+struct Mandatory<'a> {
+    request_id: &'a str,
+    duration_ms: f64,
+    billed_duration_ms: u64,
+    memory_size_mb: u32,
+    max_memory_used_mb: u32,
 }
 
 /// `REPORT RequestId: <id>\tDuration: <f> ms\tBilled Duration: <n> ms\tMemory Size: <n> MB\t
-/// Max Memory Used: <n> MB` exactly; returns the line and what follows it.
-fn canonical_report(rest: &str) -> Option<(ReportLine<'_>, &str)> {
+/// Max Memory Used: <n> MB` exactly; returns the fields and what follows them.
+fn canonical_report(rest: &str) -> Option<(Mandatory<'_>, &str)> {
     let r = rest.strip_prefix(" RequestId: ")?;
     let (id, r) = r.split_once('\t')?;
     let (duration, r) = number_text(r.strip_prefix("Duration: ")?);
@@ -235,20 +245,14 @@ fn canonical_report(rest: &str) -> Option<(ReportLine<'_>, &str)> {
     if id.is_empty() || find_ws(id.as_bytes()).is_some() {
         return None;
     }
-    let report = ReportLine {
-        request_id: Cow::Borrowed(id),
+    let fields = Mandatory {
+        request_id: id,
         duration_ms: decimal(duration)?,
         billed_duration_ms: digits(billed)?,
         memory_size_mb: u32::try_from(digits(size)?).ok()?,
         max_memory_used_mb: u32::try_from(digits(used)?).ok()?,
-        init_duration_ms: None,
-        restore_duration_ms: None,
-        billed_restore_duration_ms: None,
-        status: None,
-        error_type: None,
-        xray_trace_id: None,
     };
-    Some((report, tail))
+    Some((fields, tail))
 }
 
 /// Splits the leading digits and points off `s`.
@@ -499,20 +503,36 @@ fn parse_columns(s: &str) -> LogLine<'_> {
 /// Request ids are UUIDs, but emulators and redactions use other forms: accept a word of
 /// letters, digits and dashes with at least one dash and one digit.
 pub(crate) fn looks_like_request_id(token: &str) -> bool {
+    const LETTER: u8 = 1;
+    const DIGIT: u8 = 2;
+    const DASH: u8 = 4;
+    /// The class of each byte; 0 for bytes an id does not have.
+    const CLASS: [u8; 256] = {
+        let mut class = [0; 256];
+        let mut c = 0;
+        while c < 256 {
+            class[c] = match c as u8 {
+                b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+                b'0'..=b'9' => DIGIT,
+                b'-' => DASH,
+                _ => 0,
+            };
+            c += 1;
+        }
+        class
+    };
     let b = token.as_bytes();
     if !(8..=64).contains(&b.len()) {
         return false;
     }
-    let (mut dash, mut digit) = (false, false);
+    // Without a branch per byte: the letters and digits of random ids do not predict.
+    let (mut seen, mut ok) = (0u8, true);
     for &c in b {
-        match c {
-            b'-' => dash = true,
-            b'0'..=b'9' => digit = true,
-            b'a'..=b'z' | b'A'..=b'Z' => {}
-            _ => return false,
-        }
+        let class = CLASS[usize::from(c)];
+        seen |= class;
+        ok &= class != 0;
     }
-    dash && digit
+    ok && seen & DASH != 0 && seen & DIGIT != 0
 }
 
 /// Decides what an application-shaped message is: a timeout, a crash, EMF or a plain line.
@@ -576,6 +596,18 @@ fn is_crash_message(message: &str, bare: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn request_ids_are_letters_digits_and_dashes(token in "[a-zA-Z0-9_ .-]{0,70}|[0-9a-f-]{36}") {
+            let b = token.as_bytes();
+            let simple = (8..=64).contains(&b.len())
+                && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+                && b.contains(&b'-')
+                && b.iter().any(u8::is_ascii_digit);
+            proptest::prop_assert_eq!(looks_like_request_id(&token), simple);
+        }
+    }
 
     #[test]
     fn decimal_matches_the_standard_parser() {

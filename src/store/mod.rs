@@ -563,16 +563,41 @@ impl Store {
     fn ingest_block(&mut self, block: Arc<LogBlock>) {
         let functions = &block.functions;
         let mut touched = vec![false; functions.len()];
-        for line in block.lines() {
-            let Some(function) = functions.get(line.function as usize) else {
+        let mut span = self.log_span;
+        // Runs of lines of one function share one lookup of the function.
+        for run in block.lines().chunk_by(|a, b| a.function == b.function) {
+            let Some(name) = functions.get(run[0].function as usize) else {
                 continue;
             };
-            touched[line.function as usize] = true;
-            match &line.parsed {
-                Some(parsed) => self.ingest_line(function, line.at, parsed),
-                None => self.ingest_line(function, line.at, &parse(&line.message)),
+            touched[run[0].function as usize] = true;
+            let f = match self.functions.get_mut(&**name) {
+                Some(f) => f,
+                None => self
+                    .functions
+                    .entry(name.to_string())
+                    .or_insert_with(|| FunctionState::new(FunctionConfig::named(&**name))),
+            };
+            let analytics = f.analytics.get_or_insert_with(Default::default);
+            for line in run {
+                let owned;
+                let parsed = match &line.parsed {
+                    Some(parsed) => parsed,
+                    None => {
+                        owned = parse(&line.message);
+                        &owned
+                    }
+                };
+                analytics.ingest(line.at, parsed);
+                if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, parsed) {
+                    derived.record(name, line.at, report);
+                }
+                span = Some(match span {
+                    None => (line.at, line.at),
+                    Some((a, b)) => (a.min(line.at), b.max(line.at)),
+                });
             }
         }
+        self.log_span = span;
         let mut touched: Vec<String> = functions
             .iter()
             .zip(touched)

@@ -170,6 +170,8 @@ struct Replay {
     forced: Option<Arc<str>>,
     fallback: Arc<str>,
     functions: Vec<Arc<str>>,
+    /// The index of the function of lines that name none (or of every line, with `--function`).
+    unnamed: Option<u32>,
     /// Functions already sent to the store.
     announced: usize,
     newest: Option<DateTime<Utc>>,
@@ -196,6 +198,7 @@ impl Replay {
             forced: source.function.as_deref().map(Arc::from),
             fallback: Arc::from(fallback),
             functions: Vec::new(),
+            unnamed: None,
             announced: 0,
             newest: None,
             last_time: None,
@@ -405,6 +408,12 @@ impl Replay {
 
     /// The index of an event's function: `--function`, the one the line names, or the fallback.
     fn function_index(&mut self, named: Option<&str>) -> u32 {
+        if self.forced.is_some() || named.is_none() {
+            // Most logs name no function: the same one for every line.
+            if let Some(i) = self.unnamed {
+                return i;
+            }
+        }
         let name = match (&self.forced, named) {
             (Some(f), _) => f,
             (None, Some(n)) => n,
@@ -417,7 +426,11 @@ impl Replay {
                 self.functions.len() - 1
             }
         };
-        u32::try_from(index).unwrap_or(u32::MAX)
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        if self.forced.is_some() || named.is_none() {
+            self.unnamed = Some(index);
+        }
+        index
     }
 
     fn finish(mut self, failed: bool) {
