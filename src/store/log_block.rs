@@ -7,7 +7,8 @@
 //! events.
 
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
@@ -128,6 +129,11 @@ impl LogBlock {
         }
     }
 
+    /// Whether the block goes back to a pool when dropped.
+    pub fn is_pooled(&self) -> bool {
+        self.pool.is_some()
+    }
+
     /// Number of events.
     pub fn len(&self) -> usize {
         self.lines().len()
@@ -148,27 +154,48 @@ impl Drop for LogBlock {
 }
 
 /// Blocks that were dropped, whose buffers the next blocks reuse, so that reading does not keep
-/// asking the system for fresh memory.
+/// asking the system for fresh memory. It also counts the blocks dropped, so that a reader can
+/// wait for the store to catch up.
 #[derive(Debug, Default)]
 pub struct BlockPool {
-    used: Mutex<Vec<ParsedText>>,
-    texts: Mutex<Vec<String>>,
+    state: Mutex<PoolState>,
+    dropped_one: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct PoolState {
+    used: Vec<ParsedText>,
+    texts: Vec<String>,
+    dropped: u64,
 }
 
 impl BlockPool {
-    /// Blocks kept.
-    const KEEP: usize = 16;
+    /// Buffers kept of each kind.
+    const KEEP: usize = 32;
 
     /// A text buffer (empty).
     pub fn take_text(&self) -> String {
-        let mut s = lock(&self.texts).pop().unwrap_or_default();
+        let mut s = lock(&self.state).texts.pop().unwrap_or_default();
         s.clear();
         s
     }
 
+    /// Pooled blocks dropped so far.
+    pub fn dropped(&self) -> u64 {
+        lock(&self.state).dropped
+    }
+
+    /// Waits until `n` pooled blocks have been dropped, or `timeout` has passed.
+    pub fn wait_dropped(&self, n: u64, timeout: Duration) {
+        let state = lock(&self.state);
+        let _ = self
+            .dropped_one
+            .wait_timeout_while(state, timeout, |s| s.dropped < n);
+    }
+
     /// A lines buffer (empty); its block's text goes to the text buffers.
     fn take_lines(&self) -> BlockLines<'static> {
-        let Some(mut used) = lock(&self.used).pop() else {
+        let Some(mut used) = lock(&self.state).used.pop() else {
             return Vec::new();
         };
         let lines = used.with_dependent_mut(|_, lines| {
@@ -181,18 +208,22 @@ impl BlockPool {
                 .filter_map(|_| None)
                 .collect::<BlockLines<'static>>()
         });
-        let mut texts = lock(&self.texts);
-        if texts.len() < Self::KEEP {
-            texts.push(used.into_owner());
+        let text = used.into_owner();
+        let mut state = lock(&self.state);
+        if state.texts.len() < Self::KEEP {
+            state.texts.push(text);
         }
         lines
     }
 
     fn put(&self, text: ParsedText) {
-        let mut used = lock(&self.used);
-        if used.len() < Self::KEEP {
-            used.push(text);
+        let mut state = lock(&self.state);
+        state.dropped += 1;
+        if state.used.len() < Self::KEEP {
+            state.used.push(text);
         }
+        drop(state);
+        self.dropped_one.notify_all();
     }
 }
 

@@ -26,6 +26,7 @@ use std::collections::VecDeque;
 use std::io::{Cursor, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -40,6 +41,9 @@ use crate::store::{BlockPool, LineTime, LogBlock, SourceError, StoreLimits, Upda
 const QUEUE: usize = 2;
 /// Worker threads at most.
 const MAX_WORKERS: usize = 8;
+/// Blocks sent to the store and not yet folded, at most: the reader waits for the store rather
+/// than fill memory ahead of it.
+const AHEAD: u64 = 8;
 /// Blocks without any time kept back while waiting for the first line with one (then the clock's
 /// time is used).
 const MAX_HELD: usize = 64;
@@ -184,6 +188,8 @@ struct Replay {
     pane_from: u64,
     /// Buffers of blocks the store is done with, for the next blocks.
     pool: Arc<BlockPool>,
+    /// Pooled blocks sent to the store.
+    pooled_sent: u64,
     open: bool,
 }
 
@@ -206,6 +212,7 @@ impl Replay {
             held: Vec::new(),
             pane_from: 0,
             pool: Arc::default(),
+            pooled_sent: 0,
             open: true,
         }
     }
@@ -297,6 +304,12 @@ impl Replay {
             let mut more = true;
             loop {
                 while more && result.is_ok() && self.open && sent - received < workers * QUEUE {
+                    let store_behind = self.pooled_sent.saturating_sub(AHEAD);
+                    if self.pool.dropped() < store_behind {
+                        // Never for long: the store drops every block it gets.
+                        self.pool
+                            .wait_dropped(store_behind, Duration::from_millis(100));
+                    }
                     match next() {
                         Ok(Some((offset, text))) => {
                             // Never blocks: a lane has at most QUEUE blocks in flight.
@@ -398,6 +411,7 @@ impl Replay {
         if let Some(n) = self.newest {
             self.clock.set(n);
         }
+        self.pooled_sent += u64::from(block.is_pooled());
         self.send(Update::LogBlock(Arc::new(block)));
         let at = self.clock.now();
         self.send(Update::Polled {
