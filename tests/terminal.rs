@@ -53,6 +53,17 @@ enum Controlling {
 
 impl Dashboard {
     fn start(args: &[&str], envs: &[(&str, &str)], controlling: Controlling) -> Self {
+        Self::start_with_stdin(args, envs, controlling, None)
+    }
+
+    /// Starts it with `stdin` instead of the terminal as standard input (a pipe into
+    /// `--replay -`); keys then come from the controlling terminal.
+    fn start_with_stdin(
+        args: &[&str],
+        envs: &[(&str, &str)],
+        controlling: Controlling,
+        stdin: Option<Stdio>,
+    ) -> Self {
         let size = Winsize {
             ws_row: 30,
             ws_col: 100,
@@ -74,7 +85,7 @@ impl Dashboard {
             .env_remove("NO_COLOR")
             .env_remove("AWS_PROFILE")
             .env_remove("LAMBDATOP_PANIC_AFTER_MS")
-            .stdin(stream())
+            .stdin(stdin.unwrap_or_else(stream))
             .stdout(stream())
             .stderr(stream());
         for (k, v) in envs {
@@ -86,7 +97,7 @@ impl Dashboard {
                 if libc::setsid() < 0 {
                     return Err(std::io::Error::last_os_error());
                 }
-                if controlling == Controlling::Yes && libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                if controlling == Controlling::Yes && libc::ioctl(1, libc::TIOCSCTTY, 0) < 0 {
                     return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
@@ -464,4 +475,33 @@ fn keys_answer_while_aws_calls_hang() {
     let (status, _) = d.wait_exit(PROMPTLY);
     assert_eq!(status.code(), Some(0), "{}", d.output());
     assert_restored(&d.output());
+}
+
+#[test]
+fn a_live_pipe_into_replay_is_shown_as_it_arrives() {
+    let (reader, mut writer) = std::io::pipe().expect("pipe");
+    let mut d = Dashboard::start_with_stdin(
+        &["--replay", "-", "--function", "live-orders"],
+        &[],
+        Controlling::Yes,
+        Some(Stdio::from(reader)),
+    );
+    // As `aws logs tail --follow` prints one invocation, then waits for the next.
+    let stream = "2026/11/27/[$LATEST]0a1b2c3d";
+    writeln!(
+        writer,
+        "2026-11-27T02:00:00.000000+00:00 {stream} START RequestId: 5d4f0c8e-1b2a-4c3d-9e8f-7a6b5c4d3e2f Version: $LATEST\n\
+         2026-11-27T02:00:00.210000+00:00 {stream} REPORT RequestId: 5d4f0c8e-1b2a-4c3d-9e8f-7a6b5c4d3e2f\t\
+         Duration: 204.31 ms\tBilled Duration: 205 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\t"
+    )
+    .expect("write the log");
+    writer.flush().expect("flush");
+    // The pipe stays open: the invocation must show without waiting for more input.
+    d.wait_for("live-orders", FIRST_FRAME);
+    d.wait_for("204", FIRST_FRAME);
+    d.send(b"q");
+    let (status, _) = d.wait_exit(PROMPTLY);
+    assert_eq!(status.code(), Some(0), "{}", d.output());
+    assert_restored(&d.output());
+    drop(writer);
 }

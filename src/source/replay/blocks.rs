@@ -54,6 +54,11 @@ impl<R: Read> BlockReader<R> {
         }
     }
 
+    /// Whether blocks are read whole (a file) rather than as they come (a pipe).
+    pub fn reads_whole_blocks(&self) -> bool {
+        self.fill
+    }
+
     /// Takes its buffers from `pool`.
     pub fn with_pool(mut self, pool: Arc<BlockPool>) -> Self {
         self.pool = Some(pool);

@@ -244,8 +244,14 @@ impl Replay {
         };
         let starts_json = first.1.bytes().find(|b| !b.is_ascii_whitespace()) == Some(b'{');
         if !starts_json {
+            // A pipe may be a live stream: each block is shown before the next is waited for.
+            let ahead = if reader.reads_whole_blocks() {
+                self.workers * QUEUE
+            } else {
+                1
+            };
             let mut first = Some(first);
-            return self.parse_in_order(|| match first.take() {
+            return self.parse_in_order(ahead, || match first.take() {
                 Some(block) => Ok(Some(block)),
                 None => reader.next_block().map_err(read_error),
             });
@@ -263,7 +269,9 @@ impl Replay {
             return Ok(());
         }
         let mut reader = self.configure(BlockReader::whole_blocks(Cursor::new(text.into_bytes())));
-        self.parse_in_order(|| reader.next_block().map_err(read_error))
+        self.parse_in_order(self.workers * QUEUE, || {
+            reader.next_block().map_err(read_error)
+        })
     }
 
     fn configure<R: Read>(&self, reader: BlockReader<R>) -> BlockReader<R> {
@@ -274,9 +282,11 @@ impl Replay {
         }
     }
 
-    /// Parses the blocks `next` reads on worker threads, and takes them back in order.
+    /// Parses the blocks `next` reads on worker threads, at most `ahead` at a time, and takes
+    /// them back in order.
     fn parse_in_order(
         &mut self,
+        ahead: usize,
         mut next: impl FnMut() -> Result<Option<(u64, String)>, String>,
     ) -> Result<(), String> {
         let workers = self.workers;
@@ -303,7 +313,11 @@ impl Replay {
             let mut result = Ok(());
             let mut more = true;
             loop {
-                while more && result.is_ok() && self.open && sent - received < workers * QUEUE {
+                while more
+                    && result.is_ok()
+                    && self.open
+                    && sent - received < ahead.clamp(1, workers * QUEUE)
+                {
                     let store_behind = self.pooled_sent.saturating_sub(AHEAD);
                     if self.pool.dropped() < store_behind {
                         // Never for long: the store drops every block it gets.
