@@ -113,14 +113,20 @@ fn messy_log(seed: u64, invocations: usize) -> String {
     out
 }
 
-/// The store after replaying `path` with `workers` threads and blocks of `block_bytes`.
-fn replay(path: &std::path::Path, workers: usize, block_bytes: Option<usize>) -> Store {
+/// The store after replaying `path` with `workers` threads and blocks of `block_bytes`; the
+/// replay copies the last `pane_events` lines for the log pane (which keeps the last 50).
+fn replay(
+    path: &std::path::Path,
+    workers: usize,
+    block_bytes: Option<usize>,
+    pane_events: usize,
+) -> Store {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap(),
     ));
     let mut source = ReplaySource::new(ReplayInput::File(path.to_path_buf()), None, clock.clone())
         .with_workers(workers)
-        .with_pane_events(50);
+        .with_pane_events(pane_events);
     if let Some(bytes) = block_bytes {
         source = source.with_block_bytes(bytes);
     }
@@ -175,7 +181,7 @@ fn blocks_and_threads_change_nothing() {
             std::process::id()
         ));
         std::fs::write(&path, messy_log(seed, 300)).unwrap();
-        let whole = shown(&replay(&path, 1, None));
+        let whole = shown(&replay(&path, 1, None, 50));
         let json: serde_json::Value = serde_json::from_str(&whole.0).unwrap();
         let reported: u64 = json["functions"]
             .as_array()
@@ -185,7 +191,7 @@ fn blocks_and_threads_change_nothing() {
             .sum();
         assert_eq!(reported, 300, "{}", whole.0);
         for (workers, bytes) in [(1, 64), (2, 1), (3, 700), (2, 4096)] {
-            let cut = shown(&replay(&path, workers, Some(bytes)));
+            let cut = shown(&replay(&path, workers, Some(bytes), 50));
             assert_eq!(
                 whole.0, cut.0,
                 "seed {seed}, {workers} threads, {bytes}-byte blocks"
@@ -194,6 +200,12 @@ fn blocks_and_threads_change_nothing() {
                 whole.1, cut.1,
                 "seed {seed}, {workers} threads, {bytes}-byte blocks"
             );
+        }
+        // Lines before the pane's are left out when nothing needs them: keeping every line
+        // changes nothing.
+        for (workers, bytes) in [(1, None), (2, Some(700))] {
+            let kept = shown(&replay(&path, workers, bytes, usize::MAX));
+            assert_eq!(whole, kept, "seed {seed}, every line kept");
         }
         std::fs::remove_file(&path).unwrap();
     }

@@ -224,6 +224,24 @@ impl FunctionAnalytics {
         }
     }
 
+    /// Whether [`ingest`](Self::ingest) can change anything for `line`. Lines it cannot
+    /// (`END`, ordinary application lines, extension and init lines) need not be kept for it.
+    pub fn folds(line: &LogLine<'_>) -> bool {
+        match line {
+            LogLine::Start(_)
+            | LogLine::Report(_)
+            | LogLine::Timeout(_)
+            | LogLine::Crash(_)
+            | LogLine::Emf(_) => true,
+            LogLine::RuntimeDone(done) => {
+                done.request_id.is_some() && done.status.is_some_and(PlatformStatus::is_failure)
+            }
+            LogLine::InitReport(init) => init.status.is_some_and(PlatformStatus::is_failure),
+            LogLine::App(app) => app.level.is_some_and(|l| l >= Level::Error),
+            _ => false,
+        }
+    }
+
     fn pending_entry(&mut self, request_id: &str) -> &mut Pending {
         if self.pending.len() >= self.pending_cap && !self.pending.contains_key(request_id) {
             self.evict_oldest();

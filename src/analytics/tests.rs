@@ -387,3 +387,41 @@ fn the_recent_ring_grows_with_use_up_to_its_cap() {
         Some("r249")
     );
 }
+
+#[test]
+fn lines_it_does_not_fold_change_nothing() {
+    let fixtures = include_str!("../../tests/data/lambda-log-lines.jsonl");
+    let mut lines: Vec<String> = fixtures
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["line"].as_str().map(str::to_string))
+        .collect();
+    // Invocations that the lines below can refer to, failing and not.
+    for id in ["a1", "b2"] {
+        lines.push(format!("START RequestId: {id} Version: $LATEST"));
+        lines.push(format!("2025-01-01T00:00:01.000Z\t{id}\tERROR\tboom"));
+        lines.push(format!("2025-01-01T00:00:01.000Z\t{id}\tINFO\tfine"));
+        lines.push(format!("END RequestId: {id}"));
+        lines.push(report(id, 12.5, 13, 128, 40, ""));
+    }
+    assert!(lines.len() > 50, "fixtures read");
+    let (mut all, mut folded) = (FunctionAnalytics::new(), FunctionAnalytics::new());
+    let mut skipped = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let parsed = crate::lambda_log::parse(line);
+        all.ingest(t(i as u32 % 60), &parsed);
+        if FunctionAnalytics::folds(&parsed) {
+            folded.ingest(t(i as u32 % 60), &parsed);
+        } else {
+            skipped += 1;
+        }
+    }
+    assert!(skipped > 10, "only {skipped} lines skipped");
+    let pricing = Pricing::default();
+    assert_eq!(
+        all.summary(&pricing, Architecture::X86_64),
+        folded.summary(&pricing, Architecture::X86_64)
+    );
+    assert!(all.recent().eq(folded.recent()));
+    assert_eq!(all.in_flight(), folded.in_flight());
+}

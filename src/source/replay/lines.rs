@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
+use crate::analytics::FunctionAnalytics;
 use crate::lambda_log::{parse, parse_unprefixed, strip_viewer_prefix};
 use crate::store::{BlockLine, BlockLines, LineTime};
 
@@ -86,12 +87,14 @@ fn exported_line(
 #[cfg(test)]
 fn parse_lines(text: &str) -> BlockLines<'_> {
     let mut lines = Vec::new();
-    parse_lines_into(text, &mut lines);
+    parse_lines_into(text, 0, &mut lines);
     lines
 }
 
-/// [`parse_lines`] into `lines`.
-pub(super) fn parse_lines_into<'a>(text: &'a str, lines: &mut BlockLines<'a>) {
+/// The events of `text` (whole lines) into `lines`. Before `pane_at`, where the lines the log
+/// pane may show start, a line is left out when nothing needs it: the analytics do not fold it,
+/// and it carries no time or stream that later lines take on.
+pub(super) fn parse_lines_into<'a>(text: &'a str, pane_at: usize, lines: &mut BlockLines<'a>) {
     lines.reserve(text.len() / 64);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes())
@@ -99,14 +102,15 @@ pub(super) fn parse_lines_into<'a>(text: &'a str, lines: &mut BlockLines<'a>) {
     {
         let line = &text[start..end];
         let offset = u32::try_from(start).unwrap_or(u32::MAX);
+        let shown = start >= pane_at;
         start = end + 1;
-        push_line(lines, line, offset);
+        push_line(lines, line, offset, shown);
     }
 }
 
 /// One line of text input: an exported event as JSON, or a message with an optional viewer
 /// prefix. Nothing for a blank line.
-fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32) {
+fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32, shown: bool) {
     let line = line.trim_end_matches(['\n', '\r']);
     if line.trim().is_empty() {
         return;
@@ -138,6 +142,18 @@ fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32) {
         .and_then(|p| p.timestamp)
         .or_else(|| message_time(message))
         .map_or(LineTime::Inherited, line_time);
+    // A second look for a prefix finds nothing when the first found nothing.
+    let parsed = match prefix {
+        None => parse_unprefixed(message),
+        Some(_) => parse(message),
+    };
+    if !shown
+        && prefix.is_none()
+        && time == LineTime::Inherited
+        && !FunctionAnalytics::folds(&parsed)
+    {
+        return;
+    }
     lines.push(BlockLine {
         offset,
         function: 0,
@@ -147,11 +163,7 @@ fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32) {
         named: stream.and_then(function_from_stream).map(Cow::Borrowed),
         message: Cow::Borrowed(message),
         event_id: None,
-        // A second look for a prefix finds nothing when the first found nothing.
-        parsed: Some(match prefix {
-            None => parse_unprefixed(message),
-            Some(_) => parse(message),
-        }),
+        parsed: Some(parsed),
     });
 }
 

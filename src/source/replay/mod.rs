@@ -292,14 +292,20 @@ impl Replay {
         let workers = self.workers;
         let pool = self.pool.clone();
         let pool = &pool;
+        let pane_from = self.pane_from;
         std::thread::scope(|scope| {
             let lanes: Vec<_> = (0..workers)
                 .map(|_| {
-                    let (job_tx, job_rx) = mpsc::sync_channel::<String>(QUEUE);
+                    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String)>(QUEUE);
                     let (done_tx, done_rx) = mpsc::sync_channel::<LogBlock>(QUEUE);
                     scope.spawn(move || {
-                        for text in job_rx {
-                            let block = LogBlock::parse_pooled(text, pool, lines::parse_lines_into);
+                        for (offset, text) in job_rx {
+                            // Where the lines the pane may show start, in this block.
+                            let pane_at = usize::try_from(pane_from.saturating_sub(offset))
+                                .unwrap_or(usize::MAX);
+                            let block = LogBlock::parse_pooled(text, pool, |text, lines| {
+                                lines::parse_lines_into(text, pane_at, lines);
+                            });
                             if done_tx.send(block).is_err() {
                                 break;
                             }
@@ -327,7 +333,7 @@ impl Replay {
                     match next() {
                         Ok(Some((offset, text))) => {
                             // Never blocks: a lane has at most QUEUE blocks in flight.
-                            if lanes[sent % workers].0.send(text).is_err() {
+                            if lanes[sent % workers].0.send((offset, text)).is_err() {
                                 result = Err("a parser thread stopped".to_string());
                                 break;
                             }
