@@ -91,11 +91,17 @@ fn parse_lines(text: &str) -> BlockLines<'_> {
     lines
 }
 
-/// The events of `text` (whole lines) into `lines`. Before `pane_at`, where the lines the log
-/// pane may show start, a line is left out when nothing needs it: the analytics do not fold it,
-/// and it carries no time or stream that later lines take on.
+/// The events of `text` (whole lines) into `lines`.
+///
+/// Before `pane_at`, where the lines the log pane may show start, a line that nothing needs is
+/// left out: the analytics do not fold it (`END`, ordinary application lines), and it names no
+/// stream or function. When such a line carries a time, the next line that would take on that
+/// time carries it instead; when there is none (the next line has a time of its own, or the
+/// block ends), it is kept. Either way every kept line has the time it would have had, and no
+/// time is lost.
 pub(super) fn parse_lines_into<'a>(text: &'a str, pane_at: usize, lines: &mut BlockLines<'a>) {
     lines.reserve(text.len() / 64);
+    let mut timed = None;
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes())
         .chain((!text.ends_with('\n')).then_some(text.len()))
@@ -104,14 +110,38 @@ pub(super) fn parse_lines_into<'a>(text: &'a str, pane_at: usize, lines: &mut Bl
         let offset = u32::try_from(start).unwrap_or(u32::MAX);
         let shown = start >= pane_at;
         start = end + 1;
-        push_line(lines, line, offset, shown);
+        push_line(lines, &mut timed, line, offset, shown);
+    }
+    if let Some(t) = timed {
+        t.keep(lines);
+    }
+}
+
+/// A line left out but for its time, which the next line that takes on a time carries.
+#[derive(Clone, Copy)]
+struct Timed<'a> {
+    line: &'a str,
+    offset: u32,
+    time: LineTime,
+}
+
+impl<'a> Timed<'a> {
+    /// Keeps the line after all: no line carried its time.
+    fn keep(self, lines: &mut BlockLines<'a>) {
+        push_line(lines, &mut None, self.line, self.offset, true);
     }
 }
 
 /// One line of text input: an exported event as JSON, or a message with an optional viewer
-/// prefix. Nothing for a blank line.
-fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32, shown: bool) {
-    let line = line.trim_end_matches(['\n', '\r']);
+/// prefix. Nothing for a blank line; see [`parse_lines_into`] for the lines left out.
+fn push_line<'a>(
+    lines: &mut BlockLines<'a>,
+    timed: &mut Option<Timed<'a>>,
+    text: &'a str,
+    offset: u32,
+    shown: bool,
+) {
+    let line = text.trim_end_matches(['\n', '\r']);
     if line.trim().is_empty() {
         return;
     }
@@ -121,7 +151,9 @@ fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32, shown: 
             || line.contains("\"ingestionTime\""))
         && let Ok(e) = serde_json::from_str::<ExportedEvent>(line)
     {
-        lines.push(exported_line(e, None, None, offset));
+        let mut line = exported_line(e, None, None, offset);
+        line.time = take_time(lines, timed, line.time);
+        lines.push(line);
         return;
     }
     // Most lines are messages straight from CloudWatch: no prefix to look for.
@@ -147,13 +179,24 @@ fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32, shown: 
         None => parse_unprefixed(message),
         Some(_) => parse(message),
     };
-    if !shown
-        && prefix.is_none()
-        && time == LineTime::Inherited
-        && !FunctionAnalytics::folds(&parsed)
-    {
-        return;
+    if !(shown || stream.is_some() || FunctionAnalytics::folds(&parsed)) {
+        match time {
+            LineTime::Inherited => return,
+            LineTime::At(_) => {
+                let left_out = Timed {
+                    line: text,
+                    offset,
+                    time,
+                };
+                if let Some(t) = timed.replace(left_out) {
+                    t.keep(lines);
+                }
+                return;
+            }
+            LineTime::Clock(_) => {}
+        }
     }
+    let time = take_time(lines, timed, time);
     lines.push(BlockLine {
         offset,
         function: 0,
@@ -165,6 +208,24 @@ fn push_line<'a>(lines: &mut BlockLines<'a>, line: &'a str, offset: u32, shown: 
         event_id: None,
         parsed: Some(parsed),
     });
+}
+
+/// The time of a kept line that carries `time`: a line without one takes on the time of the
+/// line left out before it; otherwise that line is kept.
+fn take_time<'a>(
+    lines: &mut BlockLines<'a>,
+    timed: &mut Option<Timed<'a>>,
+    time: LineTime,
+) -> LineTime {
+    match (time, timed.take()) {
+        (LineTime::Inherited, Some(t)) => t.time,
+        (time, t) => {
+            if let Some(t) = t {
+                t.keep(lines);
+            }
+            time
+        }
+    }
 }
 
 /// A custom log group's stream, `YYYY/MM/DD/<function>[<version>]<id>`, names its function.
@@ -333,5 +394,43 @@ mod tests {
         assert_eq!(lines[2].named.as_deref(), Some("f"));
         assert_eq!(lines[2].message, "hi");
         assert!(lines[2].parsed.is_none());
+    }
+
+    #[test]
+    fn lines_nothing_needs_are_left_out_and_their_time_carried() {
+        let id = "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
+        let text = format!(
+            "START RequestId: {id} Version: $LATEST\n\
+             2024-02-09T08:42:44.078Z\t{id}\tINFO\thello\n\
+             END RequestId: {id}\n\
+             REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\n\
+             2024-02-09T08:42:45.000Z\t{id}\tINFO\tafter\n\
+             2024-02-09T08:42:46.000Z\t{id}\tERROR\tfailed\n\
+             2024-02-09T08:42:47.000Z\t{id}\tINFO\tlast\n"
+        );
+        let kinds = |pane_at: usize| -> Vec<(String, LineTime)> {
+            let mut lines = Vec::new();
+            parse_lines_into(&text, pane_at, &mut lines);
+            lines
+                .iter()
+                .map(|l| (l.message.chars().take(12).collect(), l.time))
+                .collect()
+        };
+        let t = |s: &str| LineTime::At(at(s));
+        // Nothing is left out of the pane's lines.
+        assert_eq!(kinds(0).len(), 7);
+        assert_eq!(
+            kinds(usize::MAX),
+            [
+                ("START Reques".to_string(), LineTime::Inherited),
+                // The INFO line and END are left out; REPORT carries the INFO line's time.
+                ("REPORT Reque".to_string(), t("2024-02-09T08:42:44.078Z")),
+                // Followed by a line with a time of its own: kept.
+                ("2024-02-09T0".to_string(), t("2024-02-09T08:42:45.000Z")),
+                ("2024-02-09T0".to_string(), t("2024-02-09T08:42:46.000Z")),
+                // The block's last line: kept.
+                ("2024-02-09T0".to_string(), t("2024-02-09T08:42:47.000Z")),
+            ]
+        );
     }
 }
