@@ -74,7 +74,7 @@ impl Histogram {
             self.zeros += 1;
             return;
         }
-        let index = (value.min(LARGEST).ln() / ln_gamma()).ceil() as i32;
+        let index = ceil_i32(value.min(LARGEST).ln() / ln_gamma());
         if self.counts.is_empty() {
             self.first_index = index;
             self.counts.push(0);
@@ -139,6 +139,13 @@ impl Histogram {
         }
         Some(self.max)
     }
+}
+
+/// `x.ceil() as i32` for the small `x` of bucket indices, without a call into libm (the
+/// baseline x86-64 target has no rounding instruction).
+fn ceil_i32(x: f64) -> i32 {
+    let t = x as i32; // towards zero
+    if f64::from(t) < x { t + 1 } else { t }
 }
 
 /// The 1-based rank of the nearest-rank `p`-th percentile of `n` samples: `ceil(p/100 × n)`,
@@ -228,5 +235,12 @@ mod tests {
         h.record(1e12);
         assert!(h.counts.len() < 1_800, "{}", h.counts.len());
         assert_eq!(h.max(), Some(1e12));
+    }
+
+    #[test]
+    fn ceil_of_bucket_indices() {
+        for x in [-3.5, -3.0, -0.5, -0.0, 0.0, 0.25, 1.0, 1.000_001, 2.5, 1_036.0, 1_036.1] {
+            assert_eq!(ceil_i32(x), x.ceil() as i32, "{x}");
+        }
     }
 }
