@@ -111,7 +111,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     if cli.once {
         snapshot::collect(&mut store, source, clock).await?;
-        return finish_snapshot(&store, &selection, &rules, cli.output.unwrap_or_default());
+        let code = finish_snapshot(&store, &selection, &rules, cli.output.unwrap_or_default());
+        // The process ends now: its memory goes back to the system whole, not freed piece by
+        // piece (a replay's log pane alone holds 20,000 events).
+        std::mem::forget(store);
+        return code;
     }
     if !std::io::stdout().is_terminal() {
         bail!(
