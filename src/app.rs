@@ -76,7 +76,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 cli.function.clone(),
                 replay_clock,
             )
-            .with_pane_events(settings.limits.log_events),
+            // A snapshot shows no log pane: no line needs copying for one.
+            .with_pane_events(if cli.once {
+                0
+            } else {
+                settings.limits.log_events
+            }),
         )
     } else {
         let mut opts = AwsOptions {

@@ -207,6 +207,10 @@ fn blocks_and_threads_change_nothing() {
             let kept = shown(&replay(&path, workers, bytes, usize::MAX));
             assert_eq!(whole, kept, "seed {seed}, every line kept");
         }
+        // Nor does keeping none for the pane (as `--once` does).
+        let none = shown(&replay(&path, 2, Some(700), 0));
+        assert_eq!(whole.0, none.0, "seed {seed}, no pane");
+        assert!(none.1.is_empty(), "seed {seed}: {:?}", none.1);
         std::fs::remove_file(&path).unwrap();
     }
 }

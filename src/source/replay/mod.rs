@@ -210,7 +210,8 @@ impl Replay {
             last_time: None,
             last_stream: Arc::from(""),
             held: Vec::new(),
-            pane_from: 0,
+            // With no pane, no line is kept for it, piped or not.
+            pane_from: if source.pane_events == 0 { u64::MAX } else { 0 },
             pool: Arc::default(),
             pooled_sent: 0,
             open: true,
