@@ -79,6 +79,57 @@ fn piped_plain_messages_from_stdin() {
 }
 
 #[test]
+fn a_long_pipe_gives_the_same_snapshot_as_the_file() {
+    // About 1.4 MB: several blocks, read from the pipe as they come.
+    let mut log = String::new();
+    for i in 0..4_000u32 {
+        let id = format!("{i:08x}-1b2c-4d5e-9f00-aabbccddeeff");
+        let init = if i % 40 == 0 {
+            "Init Duration: 150.50 ms\t"
+        } else {
+            ""
+        };
+        log.push_str(&format!(
+            "2024-02-09T08:{:02}:{:02}.000Z\t{id}\tINFO\tstarting\n\
+             START RequestId: {id} Version: $LATEST\n\
+             END RequestId: {id}\n\
+             REPORT RequestId: {id}\tDuration: {}.25 ms\tBilled Duration: {} ms\t\
+             Memory Size: 256 MB\tMax Memory Used: {} MB\t{init}\n",
+            i / 60 % 60,
+            i % 60,
+            i % 900,
+            i % 900 + 1,
+            60 + i % 70,
+        ));
+    }
+    let path = std::env::temp_dir().join(format!("lambdatop-pipe-{}.log", std::process::id()));
+    std::fs::write(&path, &log).unwrap();
+    let args = |input: &str| {
+        [
+            "--replay",
+            input,
+            "--function",
+            "orders",
+            "--once",
+            "--output",
+            "json",
+        ]
+        .map(str::to_string)
+    };
+    let file_args = args(path.to_str().unwrap());
+    let file_args: Vec<&str> = file_args.iter().map(String::as_str).collect();
+    let (code, from_file, err) = lambdatop(&file_args, None);
+    assert_eq!(code, 0, "{err}");
+    let pipe_args = args("-");
+    let pipe_args: Vec<&str> = pipe_args.iter().map(String::as_str).collect();
+    let (code, from_pipe, err) = lambdatop(&pipe_args, Some(&log));
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(&path).unwrap();
+    assert!(from_file.contains("\"invocations\": 4000"), "{from_file}");
+    assert_eq!(from_file, from_pipe);
+}
+
+#[test]
 fn a_missing_file_is_one_clear_error() {
     let (code, _, err) = lambdatop(&["--replay", "tests/data/replay/nope.log", "--once"], None);
     assert_eq!(code, 1);

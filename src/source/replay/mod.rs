@@ -163,6 +163,48 @@ impl Source for ReplaySource {
     }
 }
 
+/// What the input has next.
+enum Next {
+    /// A block of whole lines, and where it starts in the input.
+    Block(u64, String),
+    /// Nothing yet: a pipe has no new data.
+    NotYet,
+    End,
+}
+
+impl Next {
+    fn of(block: std::io::Result<Option<(u64, String)>>) -> Result<Next, String> {
+        Ok(match block.map_err(read_error)? {
+            Some((offset, text)) => Next::Block(offset, text),
+            None => Next::End,
+        })
+    }
+}
+
+fn read_error(e: std::io::Error) -> String {
+    format!("cannot read the input: {e}")
+}
+
+/// Blocks read from `reader` on a thread of their own, a few ahead.
+fn read_ahead<R: Read + Send + 'static>(
+    mut reader: BlockReader<R>,
+) -> Result<mpsc::Receiver<Result<Next, String>>, String> {
+    let (tx, rx) = mpsc::sync_channel(QUEUE);
+    std::thread::Builder::new()
+        .name("replay-reader".to_string())
+        .spawn(move || {
+            loop {
+                let next = Next::of(reader.next_block());
+                let last = !matches!(next, Ok(Next::Block(..)));
+                if tx.send(next).is_err() || last {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start a thread to read the input: {e}"))?;
+    Ok(rx)
+}
+
 /// Puts parsed blocks in order, resolves what depends on earlier lines, and sends them.
 struct Replay {
     ctx: SourceContext,
@@ -226,7 +268,7 @@ impl Replay {
 
     fn run(&mut self, input: &ReplayInput) -> Result<(), String> {
         match input {
-            ReplayInput::Stdin => self.read(BlockReader::new(std::io::stdin().lock())),
+            ReplayInput::Stdin => self.read(BlockReader::new(std::io::stdin())),
             ReplayInput::File(path) => {
                 let file = std::fs::File::open(path)
                     .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -237,24 +279,35 @@ impl Replay {
         }
     }
 
-    fn read(&mut self, reader: BlockReader<impl Read>) -> Result<(), String> {
+    fn read(&mut self, reader: BlockReader<impl Read + Send + 'static>) -> Result<(), String> {
         let mut reader = self.configure(reader);
-        let read_error = |e: std::io::Error| format!("cannot read the input: {e}");
         let Some(first) = reader.next_block().map_err(read_error)? else {
             return Ok(());
         };
         let starts_json = first.1.bytes().find(|b| !b.is_ascii_whitespace()) == Some(b'{');
         if !starts_json {
-            // A pipe may be a live stream: each block is shown before the next is waited for.
-            let ahead = if reader.reads_whole_blocks() {
-                self.workers * QUEUE
-            } else {
-                1
-            };
             let mut first = Some(first);
-            return self.parse_in_order(ahead, || match first.take() {
-                Some(block) => Ok(Some(block)),
-                None => reader.next_block().map_err(read_error),
+            if reader.reads_whole_blocks() {
+                return self.parse_in_order(|_| match first.take() {
+                    Some((offset, text)) => Ok(Next::Block(offset, text)),
+                    None => Next::of(reader.next_block()),
+                });
+            }
+            // A pipe may be a live stream: a thread reads it, so that what has come is shown
+            // while the next block is waited for.
+            let blocks = read_ahead(reader)?;
+            return self.parse_in_order(|wait| {
+                if let Some((offset, text)) = first.take() {
+                    return Ok(Next::Block(offset, text));
+                }
+                if wait {
+                    return blocks.recv().unwrap_or(Ok(Next::End));
+                }
+                match blocks.try_recv() {
+                    Ok(next) => next,
+                    Err(mpsc::TryRecvError::Empty) => Ok(Next::NotYet),
+                    Err(mpsc::TryRecvError::Disconnected) => Ok(Next::End),
+                }
             });
         }
         // A whole JSON document (filter-log-events output) or JSON lines.
@@ -270,9 +323,7 @@ impl Replay {
             return Ok(());
         }
         let mut reader = self.configure(BlockReader::whole_blocks(Cursor::new(text.into_bytes())));
-        self.parse_in_order(self.workers * QUEUE, || {
-            reader.next_block().map_err(read_error)
-        })
+        self.parse_in_order(|_| Next::of(reader.next_block()))
     }
 
     fn configure<R: Read>(&self, reader: BlockReader<R>) -> BlockReader<R> {
@@ -283,12 +334,11 @@ impl Replay {
         }
     }
 
-    /// Parses the blocks `next` reads on worker threads, at most `ahead` at a time, and takes
-    /// them back in order.
+    /// Parses the blocks `next` reads on worker threads and takes them back in order. `next`
+    /// is told whether it may wait for input: not while read blocks are still being parsed.
     fn parse_in_order(
         &mut self,
-        ahead: usize,
-        mut next: impl FnMut() -> Result<Option<(u64, String)>, String>,
+        mut next: impl FnMut(bool) -> Result<Next, String>,
     ) -> Result<(), String> {
         let workers = self.workers;
         let pool = self.pool.clone();
@@ -320,19 +370,15 @@ impl Replay {
             let mut result = Ok(());
             let mut more = true;
             loop {
-                while more
-                    && result.is_ok()
-                    && self.open
-                    && sent - received < ahead.clamp(1, workers * QUEUE)
-                {
+                while more && result.is_ok() && self.open && sent - received < workers * QUEUE {
                     let store_behind = self.pooled_sent.saturating_sub(AHEAD);
                     if self.pool.dropped() < store_behind {
                         // Never for long: the store drops every block it gets.
                         self.pool
                             .wait_dropped(store_behind, Duration::from_millis(100));
                     }
-                    match next() {
-                        Ok(Some((offset, text))) => {
+                    match next(sent == received) {
+                        Ok(Next::Block(offset, text)) => {
                             // Never blocks: a lane has at most QUEUE blocks in flight.
                             if lanes[sent % workers].0.send((offset, text)).is_err() {
                                 result = Err("a parser thread stopped".to_string());
@@ -341,7 +387,9 @@ impl Replay {
                             offsets.push_back(offset);
                             sent += 1;
                         }
-                        Ok(None) => more = false,
+                        Ok(Next::End) => more = false,
+                        // Nothing was waited for while blocks are in flight.
+                        Ok(Next::NotYet) => break,
                         Err(e) => result = Err(e),
                     }
                 }
