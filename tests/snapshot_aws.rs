@@ -99,7 +99,8 @@ async fn json_snapshot_reproduces_the_seeded_account() {
     assert_eq!(f["invocations"], 15);
     assert_eq!(f["errors"], 1);
     assert_eq!(f["throttles"], 0);
-    assert!((f["error_rate"].as_f64().unwrap() - 1.0 / 15.0).abs() < 1e-12);
+    // 1 / 15, to six decimals.
+    assert_eq!(f["error_rate"], 0.066667);
     // Minute 0 averages (100 + 200) / 2 = 150 ms over 10 invocations, minute 1 60 ms over 5:
     // (150 × 10 + 60 × 5) / 15 = 120 ms. Maximum 200 ms.
     assert_eq!(f["duration_ms"]["avg"], 120.0);

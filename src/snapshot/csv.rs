@@ -1,9 +1,10 @@
 //! CSV (RFC 4180): a header row, then one row per function. Numbers are unformatted (no
-//! thousands separators, ratios as ratios, durations in milliseconds); an unknown value is an
-//! empty field. The columns are fixed, whether or not any function has logs.
+//! thousands separators, ratios as ratios, durations in milliseconds) and rounded as in the
+//! JSON; an unknown value is an empty field. The columns are fixed, whether or not any function has logs.
 
 use std::io::{self, Write};
 
+use super::document::decimals::{self, round};
 use super::document::{FunctionRow, Snapshot};
 
 /// The header row. Names follow the JSON keys; nested keys are joined with `_`.
@@ -46,25 +47,30 @@ fn fields(f: &FunctionRow) -> impl Iterator<Item = String> {
         f.invocations.to_string(),
         f.errors.to_string(),
         f.throttles.to_string(),
-        f.error_rate.to_string(),
-        opt(f.duration_ms.avg),
-        opt(f.duration_ms.p99),
-        opt(f.duration_ms.max),
+        round(f.error_rate, decimals::RATIO).to_string(),
+        opt(ms(f.duration_ms.avg)),
+        opt(ms(f.duration_ms.p99)),
+        opt(ms(f.duration_ms.max)),
         opt(f.concurrency_max),
         opt(f.alarm_state.map(|s| s.as_str())),
         opt(r.map(|r| r.invocations)),
         opt(r.map(|r| r.cold_starts)),
         opt(r.map(|r| r.timeouts)),
         opt(r.map(|r| r.errors)),
-        opt(r.and_then(|r| r.duration_ms_p50)),
-        opt(r.and_then(|r| r.duration_ms_p99)),
-        opt(r.and_then(|r| r.init_ms_p50)),
+        opt(ms(r.and_then(|r| r.duration_ms_p50))),
+        opt(ms(r.and_then(|r| r.duration_ms_p99))),
+        opt(ms(r.and_then(|r| r.init_ms_p50))),
         opt(r.map(|r| r.billed_ms_total)),
         opt(r.and_then(|r| r.memory_size_mb)),
         opt(r.and_then(|r| r.max_memory_used_mb)),
-        opt(r.map(|r| r.cost_usd)),
+        opt(r.map(|r| round(r.cost_usd, decimals::USD))),
     ]
     .into_iter()
+}
+
+/// Milliseconds as the JSON prints them.
+fn ms(v: Option<f64>) -> Option<f64> {
+    v.map(|v| round(v, decimals::MS))
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {

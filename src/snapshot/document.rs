@@ -85,6 +85,7 @@ pub struct FunctionRow {
     pub errors: u64,
     pub throttles: u64,
     /// Errors / invocations, a ratio (0.0188 is 1.88 %); 0 without invocations.
+    #[serde(serialize_with = "ratio")]
     pub error_rate: f64,
     pub duration_ms: Durations,
     /// Largest `ConcurrentExecutions` of any period of the window.
@@ -98,8 +99,11 @@ pub struct FunctionRow {
 /// Duration metric of the window, milliseconds; `None` without datapoints.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Durations {
+    #[serde(serialize_with = "ms")]
     pub avg: Option<f64>,
+    #[serde(serialize_with = "ms")]
     pub p99: Option<f64>,
+    #[serde(serialize_with = "ms")]
     pub max: Option<f64>,
 }
 
@@ -113,12 +117,16 @@ pub struct LogReport {
     pub timeouts: u64,
     /// Failed invocations other than timeouts.
     pub errors: u64,
+    #[serde(serialize_with = "ms")]
     pub duration_ms_p50: Option<f64>,
+    #[serde(serialize_with = "ms")]
     pub duration_ms_p99: Option<f64>,
+    #[serde(serialize_with = "ms")]
     pub init_ms_p50: Option<f64>,
     pub billed_ms_total: u64,
     pub memory_size_mb: Option<u32>,
     pub max_memory_used_mb: Option<u32>,
+    #[serde(serialize_with = "usd")]
     pub cost_usd: f64,
 }
 
@@ -231,7 +239,51 @@ impl FunctionRow {
     }
 }
 
+/// The decimals printed numbers keep (JSON and CSV): milliseconds as REPORT lines give them,
+/// ratios to 0.0001 %, dollars to 12 places (the price list's 10 places times a duration).
+/// Rules and the table read the figures unrounded.
+pub mod decimals {
+    pub const MS: i32 = 2;
+    pub const RATIO: i32 = 6;
+    pub const USD: i32 = 12;
+
+    /// `x` rounded to `decimals` places (half away from zero).
+    pub fn round(x: f64, decimals: i32) -> f64 {
+        let scale = 10f64.powi(decimals);
+        let rounded = (x * scale).round() / scale;
+        if rounded.is_finite() { rounded } else { x }
+    }
+}
+
+fn ms<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    v.map(|v| decimals::round(v, decimals::MS)).serialize(s)
+}
+
+fn ratio<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(decimals::round(*v, decimals::RATIO))
+}
+
+fn usd<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(decimals::round(*v, decimals::USD))
+}
+
 /// RFC 3339 in UTC to the second: `2026-03-14T15:26:30Z`.
 fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimals::{MS, RATIO, USD, round};
+
+    #[test]
+    fn printed_figures_are_rounded_to_their_decimals() {
+        assert_eq!(round(0.018768852642162888, RATIO), 0.018769);
+        assert_eq!(round(0.009966200879799998, USD), 0.00996620088);
+        // One 1 ms invocation at 128 MB: $0.0000002 + 0.001 s × 0.125 GB × $0.0000166667.
+        assert_eq!(round(0.000000202083375, USD), 0.000000202083);
+        assert_eq!(round(120.31456328864272, MS), 120.31);
+        assert_eq!(round(0.005, MS), 0.01);
+        assert_eq!(round(1e300, USD), 1e300);
+    }
 }
