@@ -112,6 +112,8 @@ fn detail_view_without_data_says_so() {
 fn open_and_close_the_detail_view() {
     let (store, mut view) = orders_detail();
     assert_eq!(view.detail.as_ref().unwrap().function, "orders-prod-api");
+    // The source is asked for the function's logs.
+    assert_eq!(view.log_focus(), ["orders-prod-api"]);
     // The log pane follows the function.
     assert_eq!(view.log_scope(), Some("orders-prod-api"));
     view.refresh_logs(&store);
@@ -133,6 +135,8 @@ fn open_and_close_the_detail_view() {
     // Backspace goes back; so does Esc, which does not quit from the detail view.
     handle_key(&mut view, &store, code(KeyCode::Backspace));
     assert!(view.detail.is_none());
+    // The overview leaves the choice of logs to the source.
+    assert!(view.log_focus().is_empty());
     handle_key(&mut view, &store, code(KeyCode::Enter));
     assert!(view.detail.is_some());
     assert_eq!(

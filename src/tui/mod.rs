@@ -108,6 +108,14 @@ pub async fn run(
                     Ok(_) => {}
                     Err(e) => break Err(e).context("cannot read from the terminal"),
                 }
+                let focus = view.log_focus();
+                requests_tx.send_if_modified(|r| {
+                    let changed = r.log_functions != focus;
+                    if changed {
+                        r.log_functions = focus;
+                    }
+                    changed
+                });
                 dirty = true;
             }
             u = updates.recv(), if !view.frozen => {

@@ -70,6 +70,12 @@ impl ViewState {
         }
     }
 
+    /// The functions whose logs the view is about, for the source to read: the detail view's
+    /// function; none in the overview, where the source follows the busiest functions.
+    pub fn log_focus(&self) -> Vec<String> {
+        self.detail.iter().map(|d| d.function.clone()).collect()
+    }
+
     /// Name of the selected function, if any.
     pub fn selected_name<'a>(&self, store: &'a Store) -> Option<&'a str> {
         match self.order.cached(store, &self.selection) {
