@@ -225,6 +225,8 @@ async fn discovery_and_metrics_read_exact_values() {
     ] {
         assert_eq!(api(&u, op).0, 1, "{op}");
     }
+    // No function is in view: no reserved concurrency is read.
+    assert_eq!(api(&u, "GetFunctionConcurrency"), (0, 0));
 
     // Metrics, first round: the whole window. moto cannot compute percentiles (HTTP 500): the
     // call with them is tried `max_attempts` times, then the round goes on without them.
@@ -313,6 +315,65 @@ async fn discovery_and_metrics_read_exact_values() {
         h.store.function("orders").map(|f| f.summary.invocations),
         Some(12)
     );
+}
+
+#[tokio::test]
+async fn reserved_concurrency_is_read_for_the_function_in_view() {
+    let aws = LocalAws::start();
+    for name in ["orders", "billing"] {
+        aws.create_function(&FunctionSeed::new(name)).await;
+    }
+    aws.lambda()
+        .await
+        .put_function_concurrency()
+        .function_name("orders")
+        .reserved_concurrent_executions(7)
+        .send()
+        .await
+        .expect("reserve");
+    let mut h = Harness::new(
+        &aws,
+        test_options(),
+        TimeWindow::minutes(15),
+        base_minute(),
+        false,
+    )
+    .await;
+    let reserved = |h: &Harness, name: &str| {
+        h.store
+            .function(name)
+            .and_then(|f| f.config.reserved_concurrency)
+    };
+    h.discovery().await;
+    assert_eq!(reserved(&h, "orders"), None);
+
+    // The detail view opens on orders: one call, for it alone.
+    h.requests
+        .send_modify(|r| r.log_functions = vec!["orders".into()]);
+    let req = h.requests.borrow().clone();
+    assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
+    let u = h.drain();
+    assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
+    assert_eq!(reserved(&h, "orders"), Some(7));
+    assert_eq!(reserved(&h, "billing"), None);
+    // Asked again, nothing is read twice.
+    assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
+    assert_eq!(api(&h.drain(), "GetFunctionConcurrency"), (0, 0));
+
+    // Each round reads it again while it is in view, and keeps it.
+    let u = h.discovery().await;
+    assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
+    assert_eq!(reserved(&h, "orders"), Some(7));
+
+    // billing, with nothing reserved.
+    h.requests
+        .send_modify(|r| r.log_functions = vec!["billing".into()]);
+    let req = h.requests.borrow().clone();
+    assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
+    let u = h.drain();
+    assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
+    assert_eq!(reserved(&h, "billing"), None);
+    assert!(failures(&u).is_empty(), "{:?}", failures(&u));
 }
 
 #[tokio::test]

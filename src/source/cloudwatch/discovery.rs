@@ -1,20 +1,23 @@
 //! Which functions the account has: Lambda `ListFunctions` for their configuration, merged with
 //! CloudWatch `ListMetrics` (functions with recent metrics) and CloudWatch Logs
 //! `DescribeLogGroups` (functions with a log group), so none is missed when one API is denied or
-//! lags. Lambda `GetAccountSettings` gives the account's concurrency limit.
+//! lags. Lambda `GetAccountSettings` gives the account's concurrency limit, and
+//! `GetFunctionConcurrency` the reserved concurrency of the functions the view is about (one call
+//! each, when the view asks and again each round while it does).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use aws_sdk_cloudwatch::types::{DimensionFilter, RecentlyActive};
 use globset::GlobMatcher;
 
 use super::error::{
-    AwsError, DESCRIBE_LOG_GROUPS, GET_ACCOUNT_SETTINGS, LIST_FUNCTIONS, LIST_METRICS,
+    AwsError, DESCRIBE_LOG_GROUPS, GET_ACCOUNT_SETTINGS, GET_FUNCTION_CONCURRENCY, LIST_FUNCTIONS,
+    LIST_METRICS,
 };
 use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
 use crate::model::{Architecture, FunctionConfig, LogFormat};
-use crate::poll::{retry, wait_next};
+use crate::poll::{Wake, retry, wait_next};
 use crate::source::{Poller, Request, SourceContext};
 use crate::store::{ApiCalls, SourceError, Update};
 
@@ -103,6 +106,12 @@ pub struct DiscoveryPoller {
     shared: Arc<Shared>,
     opts: Arc<AwsOptions>,
     filter: Option<GlobMatcher>,
+    /// The functions `ListFunctions` gave last round: those with a configuration to ask about.
+    listed: HashSet<String>,
+    /// Reserved concurrency of the functions in view (`None`: none reserved).
+    reserved: HashMap<String, Option<u32>>,
+    /// Functions in view whose reserved concurrency could not be read this round.
+    unreadable: HashSet<String>,
 }
 
 /// One operation's pages in a round.
@@ -123,26 +132,114 @@ impl DiscoveryPoller {
             shared,
             opts,
             filter,
+            listed: HashSet::new(),
+            reserved: HashMap::new(),
+            unreadable: HashSet::new(),
         }
     }
 
     /// Runs rounds until the front end goes (or after one round with `--once`).
     pub async fn run(mut self, mut ctx: SourceContext) {
+        let mut seen = ctx.requests.borrow_and_update().clone();
         loop {
-            let seen = ctx.requests.borrow_and_update().clone();
             if !self.round_with(&ctx, &seen).await || ctx.once {
                 return;
             }
-            // A longer window may need the 14-day metric list rather than the 3-hour one.
+            // A longer window may need the 14-day metric list rather than the 3-hour one; a
+            // function newly in view needs only its reserved concurrency.
             let wider = |a: &Request, b: &Request| b.window.length() > a.window.length();
-            wait_next(
-                self.opts.discovery_interval,
-                &mut ctx.requests,
-                &seen,
-                wider,
-            )
-            .await;
+            loop {
+                let wake = wait_next(
+                    self.opts.discovery_interval,
+                    &mut ctx.requests,
+                    &seen,
+                    |a, b| wider(a, b) || self.unread_in_view(b),
+                )
+                .await;
+                let now = ctx.requests.borrow_and_update().clone();
+                let whole =
+                    wake == Wake::Timer || now.refresh != seen.refresh || wider(&seen, &now);
+                seen = now;
+                if whole {
+                    break;
+                }
+                if !self.reserved_round(&ctx, &seen).await {
+                    return;
+                }
+            }
         }
+    }
+
+    /// Whether a function in view has a reserved concurrency not read yet.
+    fn unread_in_view(&self, req: &Request) -> bool {
+        req.log_functions.iter().any(|f| {
+            self.listed.contains(f)
+                && !self.reserved.contains_key(f)
+                && !self.unreadable.contains(f)
+        })
+    }
+
+    /// Reads the reserved concurrency of the functions in view not read yet, and sends their
+    /// configuration with it.
+    pub async fn reserved_round(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+        let unread: Vec<String> = req
+            .log_functions
+            .iter()
+            .filter(|f| !self.reserved.contains_key(*f) && !self.unreadable.contains(*f))
+            .cloned()
+            .collect();
+        let calls = self.read_reserved(&unread).await;
+        let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+        let configs: Vec<FunctionConfig> = discovered
+            .functions
+            .iter()
+            .filter(|f| unread.contains(&f.name))
+            .map(|f| FunctionConfig {
+                reserved_concurrency: self.reserved.get(&f.name).copied().flatten(),
+                ..f.clone()
+            })
+            .collect();
+        (configs.is_empty() || ctx.send(Update::Functions(configs)).await)
+            && ctx
+                .send(Update::ApiCalls(ApiCalls {
+                    operation: GET_FUNCTION_CONCURRENCY.name,
+                    calls,
+                    billed_units: 0,
+                }))
+                .await
+    }
+
+    /// Reads the reserved concurrency of `names` (those `ListFunctions` gave), one call each.
+    /// A function whose concurrency cannot be read (a policy without the action) keeps the
+    /// account's limit as its cap; the reason goes to the diagnostics log. Returns the calls.
+    async fn read_reserved(&mut self, names: &[String]) -> u32 {
+        let mut calls = 0;
+        for name in names.iter().filter(|n| self.listed.contains(*n)) {
+            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+                self.clients
+                    .lambda
+                    .get_function_concurrency()
+                    .function_name(name)
+                    .send()
+                    .map_err_op(GET_FUNCTION_CONCURRENCY)
+            })
+            .await;
+            calls += a.calls;
+            match a.result {
+                Ok(out) => {
+                    let reserved = out
+                        .reserved_concurrent_executions()
+                        .and_then(|n| u32::try_from(n).ok());
+                    self.reserved.insert(name.clone(), reserved);
+                }
+                Err(e) => {
+                    let why = self.clients.source_error(&e).message;
+                    crate::diag::log(&format!("reserved concurrency of {name} not read: {why}"));
+                    self.unreadable.insert(name.clone());
+                }
+            }
+        }
+        calls
     }
 
     /// One round: lists functions, metrics and log groups, sends `Functions`, the concurrency
@@ -173,6 +270,9 @@ impl DiscoveryPoller {
             .ok()
             .cloned()
             .unwrap_or_default();
+        if functions.items.is_ok() {
+            self.listed = lambda.iter().map(|f| f.name.clone()).collect();
+        }
         let names = metrics
             .items
             .as_ref()
@@ -190,12 +290,19 @@ impl DiscoveryPoller {
             .copied()
             .flatten();
 
-        let all = merge_functions(
+        // The reserved concurrency of the functions in view, read again.
+        self.reserved.retain(|f, _| req.log_functions.contains(f));
+        self.unreadable.clear();
+        let reserved_calls = self.read_reserved(&req.log_functions).await;
+        let mut all = merge_functions(
             lambda,
             names,
             known_groups.clone().unwrap_or_default(),
             self.filter.as_ref(),
         );
+        for f in &mut all {
+            f.reserved_concurrency = self.reserved.get(&f.name).copied().flatten();
+        }
         let discovered = Discovered {
             functions: all.clone(),
             log_groups: known_groups.map(|g| g.into_iter().collect()),
@@ -213,6 +320,7 @@ impl DiscoveryPoller {
             (LIST_METRICS.name, metrics.calls, metrics.calls),
             (DESCRIBE_LOG_GROUPS.name, groups.calls, 0),
             (GET_ACCOUNT_SETTINGS.name, settings.calls, 0),
+            (GET_FUNCTION_CONCURRENCY.name, reserved_calls, 0),
         ] {
             updates.push(Update::ApiCalls(ApiCalls {
                 operation,

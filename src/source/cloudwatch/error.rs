@@ -84,6 +84,8 @@ impl fmt::Display for Operation {
 
 pub const LIST_FUNCTIONS: Operation = Operation::new(Service::Lambda, "ListFunctions");
 pub const GET_ACCOUNT_SETTINGS: Operation = Operation::new(Service::Lambda, "GetAccountSettings");
+pub const GET_FUNCTION_CONCURRENCY: Operation =
+    Operation::new(Service::Lambda, "GetFunctionConcurrency");
 pub const GET_METRIC_DATA: Operation = Operation::new(Service::CloudWatch, "GetMetricData");
 pub const LIST_METRICS: Operation = Operation::new(Service::CloudWatch, "ListMetrics");
 pub const DESCRIBE_ALARMS: Operation = Operation::new(Service::CloudWatch, "DescribeAlarms");
@@ -91,9 +93,10 @@ pub const DESCRIBE_LOG_GROUPS: Operation = Operation::new(Service::Logs, "Descri
 pub const FILTER_LOG_EVENTS: Operation = Operation::new(Service::Logs, "FilterLogEvents");
 
 /// Every operation the CloudWatch source calls; [`super::AWS_OPERATIONS`] lists their actions.
-pub const OPERATIONS: [Operation; 7] = [
+pub const OPERATIONS: [Operation; 8] = [
     LIST_FUNCTIONS,
     GET_ACCOUNT_SETTINGS,
+    GET_FUNCTION_CONCURRENCY,
     GET_METRIC_DATA,
     LIST_METRICS,
     DESCRIBE_ALARMS,

@@ -53,6 +53,7 @@ use crate::store::{SourceError, Update};
 pub const AWS_OPERATIONS: &[&str] = &[
     "lambda:ListFunctions",
     "lambda:GetAccountSettings",
+    "lambda:GetFunctionConcurrency",
     "cloudwatch:GetMetricData",
     "cloudwatch:ListMetrics",
     "cloudwatch:DescribeAlarms",
