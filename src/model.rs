@@ -46,8 +46,35 @@ pub struct FunctionConfig {
     pub log_group: Option<String>,
     pub log_format: LogFormat,
     pub snap_start: bool,
-    /// Reserved concurrency, when set.
-    pub reserved_concurrency: Option<u32>,
+    pub reserved_concurrency: Reserved,
+}
+
+/// A function's reserved concurrency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reserved {
+    /// Not known: not read (yet), or not readable.
+    #[default]
+    Unknown,
+    /// None reserved: the function shares the account's pool.
+    Shared,
+    /// At most this many concurrent executions (0 turns the function off).
+    Limit(u32),
+}
+
+impl Reserved {
+    /// What Lambda answers: a reserved count, or none.
+    pub fn from_lambda(reserved: Option<u32>) -> Self {
+        reserved.map_or(Reserved::Shared, Reserved::Limit)
+    }
+
+    /// The reserved count, when there is one.
+    pub fn limit(self) -> Option<u32> {
+        match self {
+            Reserved::Limit(n) => Some(n),
+            Reserved::Unknown | Reserved::Shared => None,
+        }
+    }
 }
 
 impl FunctionConfig {

@@ -17,7 +17,7 @@ use aws_sdk_cloudwatch::types::{MetricDatum, StandardUnit, StateValue};
 use aws_sdk_lambda::types::{Architecture as LambdaArch, LogFormat as LambdaLogFormat};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use lambdatop::clock::{Clock, ManualClock};
-use lambdatop::model::{AlarmState, Architecture, LogFormat, MetricKind};
+use lambdatop::model::{AlarmState, Architecture, LogFormat, MetricKind, Reserved};
 use lambdatop::poll::Backoff;
 use lambdatop::source::cloudwatch::{AwsOptions, CloudWatchPollers, CloudWatchSource};
 use lambdatop::source::{Poller, Request, SourceContext, SourceKind};
@@ -342,10 +342,10 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     let reserved = |h: &Harness, name: &str| {
         h.store
             .function(name)
-            .and_then(|f| f.config.reserved_concurrency)
+            .map(|f| f.config.reserved_concurrency)
     };
     h.discovery().await;
-    assert_eq!(reserved(&h, "orders"), None);
+    assert_eq!(reserved(&h, "orders"), Some(Reserved::Unknown));
 
     // The detail view opens on orders: one call, for it alone.
     h.requests
@@ -354,8 +354,8 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
     let u = h.drain();
     assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
-    assert_eq!(reserved(&h, "orders"), Some(7));
-    assert_eq!(reserved(&h, "billing"), None);
+    assert_eq!(reserved(&h, "orders"), Some(Reserved::Limit(7)));
+    assert_eq!(reserved(&h, "billing"), Some(Reserved::Unknown));
     // Asked again, nothing is read twice.
     assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
     assert_eq!(api(&h.drain(), "GetFunctionConcurrency"), (0, 0));
@@ -363,7 +363,7 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     // Each round reads it again while it is in view, and keeps it.
     let u = h.discovery().await;
     assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
-    assert_eq!(reserved(&h, "orders"), Some(7));
+    assert_eq!(reserved(&h, "orders"), Some(Reserved::Limit(7)));
 
     // billing, with nothing reserved.
     h.requests
@@ -372,7 +372,7 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
     let u = h.drain();
     assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
-    assert_eq!(reserved(&h, "billing"), None);
+    assert_eq!(reserved(&h, "billing"), Some(Reserved::Shared));
     assert!(failures(&u).is_empty(), "{:?}", failures(&u));
 }
 

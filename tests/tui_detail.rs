@@ -105,6 +105,10 @@ fn detail_view_without_data_says_so() {
         assert!(text.contains("no REPORT lines yet"), "{w}x{h}:\n{text}");
         assert!(text.contains("no metrics yet"), "{w}x{h}:\n{text}");
         assert!(text.contains("Logs · quiet-fn (0 of"), "{w}x{h}:\n{text}");
+        if w == 160 {
+            // Its reserved concurrency was never read: not claimed to be none.
+            assert!(text.contains("Reserved   unknown"), "{w}x{h}:\n{text}");
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use super::{Poller, Source, SourceContext, SourceKind};
 use crate::clock::floor_minute;
 use crate::model::{
     Alarm, AlarmState, Architecture, Datapoint, FunctionConfig, LogEvent, LogFormat, MetricKind,
-    MetricPoints, WindowStats,
+    MetricPoints, Reserved, WindowStats,
 };
 use crate::store::{TimeWindow, Update};
 
@@ -320,7 +320,7 @@ impl DemoAccount {
                 log_group: None,
                 log_format: p.format,
                 snap_start: p.snap_start,
-                reserved_concurrency: p.reserved,
+                reserved_concurrency: Reserved::from_lambda(p.reserved),
             })
             .collect()
     }
@@ -998,7 +998,10 @@ mod tests {
         assert!(fns.iter().any(|f| f.log_format == LogFormat::Json));
         assert!(fns.iter().any(|f| f.architecture == Architecture::Arm64));
         assert!(fns.iter().any(|f| f.architecture == Architecture::X86_64));
-        assert!(fns.iter().any(|f| f.reserved_concurrency.is_some()));
+        assert!(
+            fns.iter()
+                .any(|f| matches!(f.reserved_concurrency, Reserved::Limit(_)))
+        );
     }
 
     #[test]

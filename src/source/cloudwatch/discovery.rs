@@ -16,7 +16,7 @@ use super::error::{
     LIST_METRICS,
 };
 use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
-use crate::model::{Architecture, FunctionConfig, LogFormat};
+use crate::model::{Architecture, FunctionConfig, LogFormat, Reserved};
 use crate::poll::{Wake, retry, wait_next};
 use crate::source::{Poller, Request, SourceContext};
 use crate::store::{ApiCalls, SourceError, Update};
@@ -55,7 +55,7 @@ pub fn function_from_lambda(
             .snap_start()
             .and_then(|s| s.apply_on())
             .is_some_and(|a| *a == SnapStartApplyOn::PublishedVersions),
-        reserved_concurrency: None,
+        reserved_concurrency: Reserved::Unknown,
     })
 }
 
@@ -108,8 +108,8 @@ pub struct DiscoveryPoller {
     filter: Option<GlobMatcher>,
     /// The functions `ListFunctions` gave last round: those with a configuration to ask about.
     listed: HashSet<String>,
-    /// Reserved concurrency of the functions in view (`None`: none reserved).
-    reserved: HashMap<String, Option<u32>>,
+    /// Reserved concurrency of the functions in view.
+    reserved: HashMap<String, Reserved>,
     /// Functions in view whose reserved concurrency could not be read this round.
     unreadable: HashSet<String>,
 }
@@ -195,7 +195,7 @@ impl DiscoveryPoller {
             .iter()
             .filter(|f| unread.contains(&f.name))
             .map(|f| FunctionConfig {
-                reserved_concurrency: self.reserved.get(&f.name).copied().flatten(),
+                reserved_concurrency: self.reserved.get(&f.name).copied().unwrap_or_default(),
                 ..f.clone()
             })
             .collect();
@@ -210,8 +210,9 @@ impl DiscoveryPoller {
     }
 
     /// Reads the reserved concurrency of `names` (those `ListFunctions` gave), one call each.
-    /// A function whose concurrency cannot be read (a policy without the action) keeps the
-    /// account's limit as its cap; the reason goes to the diagnostics log. Returns the calls.
+    /// A function whose concurrency cannot be read (a policy without the action) stays unknown,
+    /// with the account's limit as its cap; the reason goes to the diagnostics log. Returns the
+    /// calls.
     async fn read_reserved(&mut self, names: &[String]) -> u32 {
         let mut calls = 0;
         for name in names.iter().filter(|n| self.listed.contains(*n)) {
@@ -230,7 +231,8 @@ impl DiscoveryPoller {
                     let reserved = out
                         .reserved_concurrent_executions()
                         .and_then(|n| u32::try_from(n).ok());
-                    self.reserved.insert(name.clone(), reserved);
+                    self.reserved
+                        .insert(name.clone(), Reserved::from_lambda(reserved));
                 }
                 Err(e) => {
                     let why = self.clients.source_error(&e).message;
@@ -301,7 +303,7 @@ impl DiscoveryPoller {
             self.filter.as_ref(),
         );
         for f in &mut all {
-            f.reserved_concurrency = self.reserved.get(&f.name).copied().flatten();
+            f.reserved_concurrency = self.reserved.get(&f.name).copied().unwrap_or_default();
         }
         let discovered = Discovered {
             functions: all.clone(),

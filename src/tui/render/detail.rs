@@ -32,7 +32,7 @@ use ratatui::widgets::{
 
 use crate::analytics::{ColdStart, Invocation, InvocationStatus, ReportSummary};
 use crate::format;
-use crate::model::MetricKind;
+use crate::model::{MetricKind, Reserved};
 use crate::store::{FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
@@ -464,7 +464,7 @@ fn bar(ratio: f64, width: usize) -> String {
 fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec<Line<'a>> {
     let limit = store.totals().concurrency_limit;
     let max = f.summary.concurrency_max;
-    let (cap, cap_name) = match f.config.reserved_concurrency {
+    let (cap, cap_name) = match f.config.reserved_concurrency.limit() {
         Some(r) => (r, "reserved"),
         None => (limit, "account limit"),
     };
@@ -496,10 +496,11 @@ fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec
     }
     lines.push(kv(
         "Reserved",
-        f.config.reserved_concurrency.map_or_else(
-            || "none (shares the account pool)".to_string(),
-            |r| r.to_string(),
-        ),
+        match f.config.reserved_concurrency {
+            Reserved::Limit(r) => r.to_string(),
+            Reserved::Shared => "none (shares the account pool)".to_string(),
+            Reserved::Unknown => "unknown".to_string(),
+        },
         theme,
     ));
     lines.push(kv(
