@@ -130,6 +130,17 @@ fn a_long_pipe_gives_the_same_snapshot_as_the_file() {
 }
 
 #[test]
+fn a_log_without_invocations_still_lists_its_function() {
+    let (code, out, err) = lambdatop(
+        &["--replay", "-", "--once"],
+        Some("starting up\nno request yet\nEND RequestId: 1\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let r = row(&out, "stdin");
+    assert_eq!(r[1..4], ["0", "0", "0%"], "{out}");
+}
+
+#[test]
 fn a_missing_file_is_one_clear_error() {
     let (code, _, err) = lambdatop(&["--replay", "tests/data/replay/nope.log", "--once"], None);
     assert_eq!(code, 1);

@@ -98,10 +98,11 @@ fn parse_lines(text: &str) -> BlockLines<'_> {
 /// stream or function. When such a line carries a time, the next line that would take on that
 /// time carries it instead; when there is none (the next line has a time of its own, or the
 /// block ends), it is kept. Either way every kept line has the time it would have had, and no
-/// time is lost.
+/// time is lost. A block keeps the first line it could leave out, so that the function such
+/// lines belong to is known even when no other line is its.
 pub(super) fn parse_lines_into<'a>(text: &'a str, pane_at: usize, lines: &mut BlockLines<'a>) {
     lines.reserve(text.len() / 64);
-    let mut timed = None;
+    let mut left_out = LeftOut::default();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes())
         .chain((!text.ends_with('\n')).then_some(text.len()))
@@ -110,11 +111,20 @@ pub(super) fn parse_lines_into<'a>(text: &'a str, pane_at: usize, lines: &mut Bl
         let offset = u32::try_from(start).unwrap_or(u32::MAX);
         let shown = start >= pane_at;
         start = end + 1;
-        push_line(lines, &mut timed, line, offset, shown);
+        push_line(lines, &mut left_out, line, offset, shown);
     }
-    if let Some(t) = timed {
+    if let Some(t) = left_out.timed {
         t.keep(lines);
     }
+}
+
+/// What a block has left out so far.
+#[derive(Default)]
+struct LeftOut<'a> {
+    /// The last line left out, when the next kept line may take on its time.
+    timed: Option<Timed<'a>>,
+    /// Whether the block kept the first line it could have left out.
+    kept_first: bool,
 }
 
 /// A line left out but for its time, which the next line that takes on a time carries.
@@ -128,7 +138,7 @@ struct Timed<'a> {
 impl<'a> Timed<'a> {
     /// Keeps the line after all: no line carried its time.
     fn keep(self, lines: &mut BlockLines<'a>) {
-        push_line(lines, &mut None, self.line, self.offset, true);
+        push_line(lines, &mut LeftOut::default(), self.line, self.offset, true);
     }
 }
 
@@ -136,7 +146,7 @@ impl<'a> Timed<'a> {
 /// prefix. Nothing for a blank line; see [`parse_lines_into`] for the lines left out.
 fn push_line<'a>(
     lines: &mut BlockLines<'a>,
-    timed: &mut Option<Timed<'a>>,
+    left_out: &mut LeftOut<'a>,
     text: &'a str,
     offset: u32,
     shown: bool,
@@ -152,7 +162,7 @@ fn push_line<'a>(
         && let Ok(e) = serde_json::from_str::<ExportedEvent>(line)
     {
         let mut line = exported_line(e, None, None, offset);
-        line.time = take_time(lines, timed, line.time);
+        line.time = take_time(lines, left_out, line.time);
         lines.push(line);
         return;
     }
@@ -179,16 +189,18 @@ fn push_line<'a>(
         None => parse_unprefixed(message),
         Some(_) => parse(message),
     };
-    if !(shown || stream.is_some() || FunctionAnalytics::folds(&parsed)) {
+    let needed = shown || stream.is_some() || FunctionAnalytics::folds(&parsed);
+    // The block's first line that could be left out is kept.
+    if !needed && std::mem::replace(&mut left_out.kept_first, true) {
         match time {
             LineTime::Inherited => return,
             LineTime::At(_) => {
-                let left_out = Timed {
+                let timed = Timed {
                     line: text,
                     offset,
                     time,
                 };
-                if let Some(t) = timed.replace(left_out) {
+                if let Some(t) = left_out.timed.replace(timed) {
                     t.keep(lines);
                 }
                 return;
@@ -196,7 +208,7 @@ fn push_line<'a>(
             LineTime::Clock(_) => {}
         }
     }
-    let time = take_time(lines, timed, time);
+    let time = take_time(lines, left_out, time);
     lines.push(BlockLine {
         offset,
         function: 0,
@@ -214,10 +226,10 @@ fn push_line<'a>(
 /// line left out before it; otherwise that line is kept.
 fn take_time<'a>(
     lines: &mut BlockLines<'a>,
-    timed: &mut Option<Timed<'a>>,
+    left_out: &mut LeftOut<'a>,
     time: LineTime,
 ) -> LineTime {
-    match (time, timed.take()) {
+    match (time, left_out.timed.take()) {
         (LineTime::Inherited, Some(t)) => t.time,
         (time, t) => {
             if let Some(t) = t {
@@ -399,11 +411,18 @@ mod tests {
     #[test]
     fn lines_nothing_needs_are_left_out_and_their_time_carried() {
         let id = "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
+        let report = format!(
+            "REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\t\
+             Memory Size: 128 MB\tMax Memory Used: 40 MB"
+        );
         let text = format!(
             "START RequestId: {id} Version: $LATEST\n\
              2024-02-09T08:42:44.078Z\t{id}\tINFO\thello\n\
              END RequestId: {id}\n\
-             REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\n\
+             {report}\n\
+             2024-02-09T08:42:44.500Z\t{id}\tINFO\tagain\n\
+             END RequestId: {id}\n\
+             {report}\n\
              2024-02-09T08:42:45.000Z\t{id}\tINFO\tafter\n\
              2024-02-09T08:42:46.000Z\t{id}\tERROR\tfailed\n\
              2024-02-09T08:42:47.000Z\t{id}\tINFO\tlast\n"
@@ -418,13 +437,16 @@ mod tests {
         };
         let t = |s: &str| LineTime::At(at(s));
         // Nothing is left out of the pane's lines.
-        assert_eq!(kinds(0).len(), 7);
+        assert_eq!(kinds(0).len(), 10);
         assert_eq!(
             kinds(usize::MAX),
             [
                 ("START Reques".to_string(), LineTime::Inherited),
-                // The INFO line and END are left out; REPORT carries the INFO line's time.
-                ("REPORT Reque".to_string(), t("2024-02-09T08:42:44.078Z")),
+                // The first line that could be left out is kept; the END after it is not.
+                ("2024-02-09T0".to_string(), t("2024-02-09T08:42:44.078Z")),
+                ("REPORT Reque".to_string(), LineTime::Inherited),
+                // The next INFO line and END are left out; REPORT carries the INFO line's time.
+                ("REPORT Reque".to_string(), t("2024-02-09T08:42:44.500Z")),
                 // Followed by a line with a time of its own: kept.
                 ("2024-02-09T0".to_string(), t("2024-02-09T08:42:45.000Z")),
                 ("2024-02-09T0".to_string(), t("2024-02-09T08:42:46.000Z")),
