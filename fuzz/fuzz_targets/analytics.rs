@@ -5,6 +5,7 @@
 use chrono::{TimeZone, Utc};
 use lambdatop::analytics::{FunctionAnalytics, Pricing};
 use lambdatop::model::Architecture;
+use lambdatop::snapshot::document::LogReport;
 use libfuzzer_sys::fuzz_target;
 
 const PENDING_CAP: usize = 16;
@@ -33,6 +34,14 @@ fuzz_target!(|data: &[u8]| {
         let summary = analytics.summary(&Pricing::default(), arch);
         let _ = format!("{summary:?}");
     }
+    // The snapshot's view of it: never a number JSON cannot hold.
     let summary = analytics.summary(&Pricing::default(), Architecture::Arm64);
-    let _ = format!("{:?}", summary.snapshot());
+    let report = LogReport::from(&summary);
+    assert!(report.cost_usd.is_finite());
+    for ms in [report.duration_ms_p50, report.duration_ms_p99, report.init_ms_p50]
+        .into_iter()
+        .flatten()
+    {
+        assert!(ms.is_finite());
+    }
 });
