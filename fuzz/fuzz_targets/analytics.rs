@@ -38,9 +38,13 @@ fuzz_target!(|data: &[u8]| {
     let summary = analytics.summary(&Pricing::default(), Architecture::Arm64);
     let report = LogReport::from(&summary);
     assert!(report.cost_usd.is_finite());
-    for ms in [report.duration_ms_p50, report.duration_ms_p99, report.init_ms_p50]
-        .into_iter()
-        .flatten()
+    for ms in [
+        report.duration_ms_p50,
+        report.duration_ms_p99,
+        report.init_ms_p50,
+    ]
+    .into_iter()
+    .flatten()
     {
         assert!(ms.is_finite());
     }

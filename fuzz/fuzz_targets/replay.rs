@@ -66,8 +66,12 @@ fuzz_target!(|data: &[u8]| {
         format: OutputFormat::Table,
         colour: false,
     };
-    snapshot::write(&mut out, &snapshot::Snapshot::build(&store, &Selection::default()), style)
-        .expect("write to memory");
+    snapshot::write(
+        &mut out,
+        &snapshot::Snapshot::build(&store, &Selection::default()),
+        style,
+    )
+    .expect("write to memory");
 
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let mut view = ViewState::new(Selection::default());
