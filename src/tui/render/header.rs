@@ -31,7 +31,10 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         label(" · last "),
         Span::styled(store.window().to_string(), theme.text),
         Span::styled(
-            format!(" · {} functions", store.functions().len()),
+            match store.functions().len() {
+                1 => " · 1 function".to_string(),
+                n => format!(" · {} functions", format::count(n as u64)),
+            },
             theme.muted,
         ),
     ]);
