@@ -376,6 +376,71 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     assert!(failures(&u).is_empty(), "{:?}", failures(&u));
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn opening_a_function_reads_its_reservation_at_once_and_rounds_keep_their_pace() {
+    let aws = LocalAws::start();
+    aws.create_function(&FunctionSeed::new("orders")).await;
+    aws.lambda()
+        .await
+        .put_function_concurrency()
+        .function_name("orders")
+        .reserved_concurrent_executions(3)
+        .send()
+        .await
+        .expect("reserve");
+    let opts = AwsOptions {
+        discovery_interval: StdDuration::from_secs(3),
+        ..test_options()
+    };
+    let h = Harness::new(&aws, opts, TimeWindow::minutes(15), base_minute(), false).await;
+    let Harness {
+        mut rx,
+        requests,
+        pollers,
+        ctx,
+        ..
+    } = h;
+    let started = std::time::Instant::now();
+    let task = tokio::spawn(pollers.discovery.run(ctx));
+    // (ListFunctions calls, GetFunctionConcurrency calls, reservation of orders) so far.
+    let mut seen = (0, 0, None);
+    let mut next = async |rx: &mut mpsc::Receiver<Update>| {
+        let u = tokio::time::timeout(StdDuration::from_secs(10), rx.recv())
+            .await
+            .expect("an update in time")
+            .expect("the poller runs");
+        match &u {
+            Update::ApiCalls(c) if c.operation == "ListFunctions" => seen.0 += c.calls,
+            Update::ApiCalls(c) if c.operation == "GetFunctionConcurrency" => seen.1 += c.calls,
+            Update::Functions(fs) => {
+                if let Some(f) = fs.iter().find(|f| f.name == "orders") {
+                    seen.2 = Some(f.reserved_concurrency);
+                }
+            }
+            _ => {}
+        }
+        seen
+    };
+    // The first round: nothing in view.
+    while !matches!(next(&mut rx).await, (1, 0, Some(Reserved::Unknown))) {}
+    // Two seconds in, the detail view opens on orders: its reservation is read at once,
+    // without a whole round.
+    tokio::time::sleep_until((started + StdDuration::from_secs(2)).into()).await;
+    requests.send_modify(|r| r.log_functions = vec!["orders".into()]);
+    while !matches!(next(&mut rx).await, (1, 1, Some(Reserved::Limit(3)))) {}
+    assert!(started.elapsed() < StdDuration::from_secs(3));
+    // The next whole round comes on time (not three seconds after the view opened), and reads
+    // the reservation again.
+    while next(&mut rx).await.0 < 2 {}
+    let took = started.elapsed();
+    assert!(
+        took >= StdDuration::from_secs(3) && took < StdDuration::from_millis(4500),
+        "{took:?}"
+    );
+    while next(&mut rx).await.1 < 2 {}
+    task.abort();
+}
+
 #[tokio::test]
 async fn a_hundred_and_twenty_functions_cost_two_calls_a_refresh() {
     let aws = LocalAws::start();

@@ -146,11 +146,13 @@ impl DiscoveryPoller {
                 return;
             }
             // A longer window may need the 14-day metric list rather than the 3-hour one; a
-            // function newly in view needs only its reserved concurrency.
+            // function newly in view needs only its reserved concurrency, and does not put off
+            // the next whole round.
             let wider = |a: &Request, b: &Request| b.window.length() > a.window.length();
+            let next_round = tokio::time::Instant::now() + self.opts.discovery_interval;
             loop {
                 let wake = wait_next(
-                    self.opts.discovery_interval,
+                    next_round.saturating_duration_since(tokio::time::Instant::now()),
                     &mut ctx.requests,
                     &seen,
                     |a, b| wider(a, b) || self.unread_in_view(b),
