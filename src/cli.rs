@@ -15,6 +15,7 @@ Examples:
   lambdatop --demo --once --output json   a snapshot for scripts
   lambdatop --once --fail-on 'error_rate>1%' --fail-on 'throttles>0'   exit 3 when a rule holds
   aws logs tail /aws/lambda/my-fn --since 1h | lambdatop --replay - --once
+  aws logs tail /aws/lambda/my-fn --follow | lambdatop --replay -   a live view of one function
 
 Exit codes: 0 ok, 1 runtime error (e.g. no credentials), 2 usage error (including a malformed
 --fail-on rule), 3 a --fail-on rule held for a listed function.
