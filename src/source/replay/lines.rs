@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
 use crate::analytics::FunctionAnalytics;
-use crate::lambda_log::{parse, parse_unprefixed, strip_viewer_prefix};
+use crate::lambda_log::{LogLine, parse, parse_unprefixed, strip_viewer_prefix};
 use crate::store::{BlockLine, BlockLines, LineTime};
 
 /// An exported event (`filter-log-events`, subscription payloads, JSON lines).
@@ -127,18 +127,29 @@ struct LeftOut<'a> {
     kept_first: bool,
 }
 
-/// A line left out but for its time, which the next line that takes on a time carries.
-#[derive(Clone, Copy)]
+/// A line left out but for its time, which the next line that takes on a time carries. It
+/// names no stream (or it would be kept).
 struct Timed<'a> {
-    line: &'a str,
+    message: &'a str,
     offset: u32,
     time: LineTime,
+    parsed: LogLine<'a>,
 }
 
 impl<'a> Timed<'a> {
     /// Keeps the line after all: no line carried its time.
     fn keep(self, lines: &mut BlockLines<'a>) {
-        push_line(lines, &mut LeftOut::default(), self.line, self.offset, true);
+        lines.push(BlockLine {
+            offset: self.offset,
+            function: 0,
+            at: DateTime::UNIX_EPOCH,
+            time: self.time,
+            stream: None,
+            named: None,
+            message: Cow::Borrowed(self.message),
+            event_id: None,
+            parsed: Some(self.parsed),
+        });
     }
 }
 
@@ -147,11 +158,11 @@ impl<'a> Timed<'a> {
 fn push_line<'a>(
     lines: &mut BlockLines<'a>,
     left_out: &mut LeftOut<'a>,
-    text: &'a str,
+    line: &'a str,
     offset: u32,
     shown: bool,
 ) {
-    let line = text.trim_end_matches(['\n', '\r']);
+    let line = line.trim_end_matches(['\n', '\r']);
     if line.trim().is_empty() {
         return;
     }
@@ -196,9 +207,10 @@ fn push_line<'a>(
             LineTime::Inherited => return,
             LineTime::At(_) => {
                 let timed = Timed {
-                    line: text,
+                    message,
                     offset,
                     time,
+                    parsed,
                 };
                 if let Some(t) = left_out.timed.replace(timed) {
                     t.keep(lines);
