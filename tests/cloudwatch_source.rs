@@ -116,6 +116,15 @@ impl Harness {
         self.drain()
     }
 
+    /// The detail view opens on `function`: the reservation-only round that follows.
+    async fn open(&mut self, function: &str) -> Vec<Update> {
+        self.requests
+            .send_modify(|r| r.log_functions = vec![function.into()]);
+        let req = self.requests.borrow().clone();
+        assert!(self.pollers.discovery.reserved_round(&self.ctx, &req).await);
+        self.drain()
+    }
+
     async fn logs(&mut self) -> Vec<Update> {
         assert!(self.pollers.logs.round(&self.ctx).await);
         self.drain()
@@ -348,17 +357,15 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     assert_eq!(reserved(&h, "orders"), Some(Reserved::Unknown));
 
     // The detail view opens on orders: one call, for it alone.
-    h.requests
-        .send_modify(|r| r.log_functions = vec!["orders".into()]);
-    let req = h.requests.borrow().clone();
-    assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
-    let u = h.drain();
+    let u = h.open("orders").await;
     assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
     assert_eq!(reserved(&h, "orders"), Some(Reserved::Limit(7)));
     assert_eq!(reserved(&h, "billing"), Some(Reserved::Unknown));
     // Asked again, nothing is read twice.
-    assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
-    assert_eq!(api(&h.drain(), "GetFunctionConcurrency"), (0, 0));
+    assert_eq!(
+        api(&h.open("orders").await, "GetFunctionConcurrency"),
+        (0, 0)
+    );
 
     // Each round reads it again while it is in view, and keeps it.
     let u = h.discovery().await;
@@ -366,11 +373,7 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     assert_eq!(reserved(&h, "orders"), Some(Reserved::Limit(7)));
 
     // billing, with nothing reserved.
-    h.requests
-        .send_modify(|r| r.log_functions = vec!["billing".into()]);
-    let req = h.requests.borrow().clone();
-    assert!(h.pollers.discovery.reserved_round(&h.ctx, &req).await);
-    let u = h.drain();
+    let u = h.open("billing").await;
     assert_eq!(api(&u, "GetFunctionConcurrency"), (1, 0));
     assert_eq!(reserved(&h, "billing"), Some(Reserved::Shared));
     assert!(failures(&u).is_empty(), "{:?}", failures(&u));
