@@ -7,6 +7,7 @@
 //! `cargo bench --bench memory` (or `scripts/memory-bounds.sh`). Settings, by environment:
 //! `LAMBDATOP_MEM_FUNCTIONS` (2000), `LAMBDATOP_MEM_INVOCATIONS` per function (250),
 //! `LAMBDATOP_MEM_LIMIT_MB` (200).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 //! Besides the criterion groups, `main` times `lambdatop --replay FILE --once --output json`
 //! over a 1,000,000-line log (START / application line / END / REPORT per invocation) against
 //! `grep -c REPORT` on the same file, the yardstick replay is held to (within 3×).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 use std::io::Write;

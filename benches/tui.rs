@@ -7,6 +7,7 @@
 //!
 //! The byte counts are printed first (they do not vary between runs); criterion then times the
 //! frames.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::Cell;
 use std::io::{self, Write};

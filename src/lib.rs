@@ -4,6 +4,8 @@
 //! that send [`store::Update`]s over a channel; one owner applies them to the [`store::Store`];
 //! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
 
+#![forbid(unsafe_code)]
+
 pub mod analytics;
 pub mod app;
 pub mod cli;

@@ -35,139 +35,266 @@ pub enum Action {
     SaveLogs,
 }
 
-/// One line of the help overlay.
+/// A key press a binding answers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    /// Control must be held (and is then part of the key).
+    pub ctrl: bool,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Self {
+        Self { code, ctrl: false }
+    }
+
+    const fn ch(c: char) -> Self {
+        Self::plain(KeyCode::Char(c))
+    }
+
+    const fn ctrl(c: char) -> Self {
+        Self {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        }
+    }
+
+    /// How the help overlay writes the key.
+    pub fn label(self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("^{name}") } else { name }
+    }
+}
+
+/// One binding: the keys, what they do, and the help overlay's words for it.
 pub struct Binding {
-    pub keys: &'static str,
+    pub keys: &'static [Key],
     pub action: Action,
+    /// The overlay's text. An empty text puts the binding on the line of the one before
+    /// (`j ↓ / k ↑  move down / up`).
     pub help: &'static str,
 }
 
-/// Every binding, in the order the help overlay lists them.
+const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Binding {
+    Binding { keys, action, help }
+}
+
+/// Every binding, in the order the help overlay lists them; the only key map there is.
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: "j ↓ / k ↑",
-        action: Action::Down,
-        help: "move down / up",
-    },
-    Binding {
-        keys: "PgDn ^d / PgUp ^u",
-        action: Action::PageDown,
-        help: "page down / up",
-    },
-    Binding {
-        keys: "g / G",
-        action: Action::Top,
-        help: "first / last",
-    },
-    Binding {
-        keys: "Tab",
-        action: Action::SwitchPane,
-        help: "switch between functions and logs",
-    },
-    Binding {
-        keys: "s / S",
-        action: Action::SortNext,
-        help: "sort by next column / reverse order",
-    },
-    Binding {
-        keys: "/",
-        action: Action::StartFilter,
-        help: "filter functions by name (Enter keeps, Esc clears)",
-    },
-    Binding {
-        keys: "+ ] / - [",
-        action: Action::WindowLonger,
-        help: "longer / shorter time window (15m … 7d)",
-    },
-    Binding {
-        keys: "r",
-        action: Action::RefreshNow,
-        help: "refresh now",
-    },
-    Binding {
-        keys: "p Space",
-        action: Action::ToggleFreeze,
-        help: "freeze / resume the display",
-    },
-    Binding {
-        keys: "f",
-        action: Action::ToggleFollow,
-        help: "logs: follow the newest lines / stay",
-    },
-    Binding {
-        keys: "Enter / Bksp",
-        action: Action::Open,
-        help: "function detail / back; detail: the invocation's logs",
-    },
-    Binding {
-        keys: "l  (logs: /)",
-        action: Action::EditLogFilter,
-        help: "filter logs: word \"phrase\" -not /re/ level: req: fn: cold",
-    },
-    Binding {
-        keys: "Enter (logs)",
-        action: Action::Open,
-        help: "logs: show the line's whole invocation (Esc goes back)",
-    },
-    Binding {
-        keys: "z / o",
-        action: Action::ToggleFold,
-        help: "logs: fold to REPORT lines / open the invocation",
-    },
-    Binding {
-        keys: "a",
-        action: Action::ToggleLogScope,
-        help: "logs: this function only / every function (detail)",
-    },
-    Binding {
-        keys: "w",
-        action: Action::SaveLogs,
-        help: "logs: save the lines shown to lambdatop-logs-<time>.txt",
-    },
-    Binding {
-        keys: "?",
-        action: Action::ToggleHelp,
-        help: "this help",
-    },
-    Binding {
-        keys: "q ^c / Esc",
-        action: Action::Quit,
-        help: "quit / close what is open",
-    },
+    bind(
+        &[Key::ch('j'), Key::plain(KeyCode::Down)],
+        Action::Down,
+        "move down / up",
+    ),
+    bind(&[Key::ch('k'), Key::plain(KeyCode::Up)], Action::Up, ""),
+    bind(
+        &[Key::plain(KeyCode::PageDown), Key::ctrl('d')],
+        Action::PageDown,
+        "page down / up",
+    ),
+    bind(
+        &[Key::plain(KeyCode::PageUp), Key::ctrl('u')],
+        Action::PageUp,
+        "",
+    ),
+    bind(
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        Action::Top,
+        "first / last",
+    ),
+    bind(
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        Action::Bottom,
+        "",
+    ),
+    bind(
+        &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
+        Action::SwitchPane,
+        "switch between functions and logs",
+    ),
+    bind(
+        &[Key::ch('s')],
+        Action::SortNext,
+        "sort by next column / reverse order",
+    ),
+    bind(&[Key::ch('S')], Action::SortReverse, ""),
+    bind(
+        &[Key::ch('/')],
+        Action::StartFilter,
+        "filter functions (Enter keeps, Esc clears); in the logs: lines",
+    ),
+    bind(
+        &[Key::ch('+'), Key::ch(']'), Key::ch('=')],
+        Action::WindowLonger,
+        "longer / shorter time window (15m … 7d)",
+    ),
+    bind(&[Key::ch('-'), Key::ch('[')], Action::WindowShorter, ""),
+    bind(&[Key::ch('r')], Action::RefreshNow, "refresh now"),
+    bind(
+        &[Key::ch('p'), Key::ch(' ')],
+        Action::ToggleFreeze,
+        "freeze / resume the display",
+    ),
+    bind(
+        &[Key::ch('f')],
+        Action::ToggleFollow,
+        "logs: follow the newest lines / stay",
+    ),
+    bind(
+        &[Key::plain(KeyCode::Enter)],
+        Action::Open,
+        "function detail; logs: the line's whole invocation / back",
+    ),
+    bind(&[Key::plain(KeyCode::Backspace)], Action::CloseDetail, ""),
+    bind(
+        &[Key::ch('l')],
+        Action::EditLogFilter,
+        "filter logs: word \"phrase\" -not /re/ level: req: fn: cold",
+    ),
+    bind(
+        &[Key::ch('z')],
+        Action::ToggleFold,
+        "logs: fold to REPORT lines / open the invocation",
+    ),
+    bind(&[Key::ch('o')], Action::OpenInvocation, ""),
+    bind(
+        &[Key::ch('a')],
+        Action::ToggleLogScope,
+        "logs: this function only / every function (detail)",
+    ),
+    bind(
+        &[Key::ch('w')],
+        Action::SaveLogs,
+        "logs: save the lines shown to lambdatop-logs-<time>.txt",
+    ),
+    bind(
+        &[Key::ch('?'), Key::plain(KeyCode::F(1))],
+        Action::ToggleHelp,
+        "this help",
+    ),
+    bind(
+        &[Key::ch('q'), Key::ctrl('c')],
+        Action::Quit,
+        "quit / close what is open",
+    ),
+    bind(&[Key::plain(KeyCode::Esc)], Action::Back, ""),
 ];
+
+/// One line of the help overlay: the keys of one or more bindings, and their text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    pub keys: String,
+    pub help: &'static str,
+}
+
+/// The help overlay's lines, made from [`BINDINGS`].
+pub fn help_lines() -> Vec<HelpLine> {
+    let mut lines: Vec<HelpLine> = Vec::new();
+    for b in BINDINGS {
+        let keys = b
+            .keys
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(" ");
+        match lines.last_mut() {
+            Some(line) if b.help.is_empty() => {
+                line.keys.push_str(" / ");
+                line.keys.push_str(&keys);
+            }
+            _ => lines.push(HelpLine { keys, help: b.help }),
+        }
+    }
+    lines
+}
 
 /// Maps a key press to an action, outside of text entry.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('c') if ctrl => Action::Quit,
-        KeyCode::Char('d') if ctrl => Action::PageDown,
-        KeyCode::Char('u') if ctrl => Action::PageUp,
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::Char('s') => Action::SortNext,
-        KeyCode::Char('S') => Action::SortReverse,
-        KeyCode::Char('/') => Action::StartFilter,
-        KeyCode::Char('+' | ']' | '=') => Action::WindowLonger,
-        KeyCode::Char('-' | '[') => Action::WindowShorter,
-        KeyCode::Char('r') => Action::RefreshNow,
-        KeyCode::Char('p' | ' ') => Action::ToggleFreeze,
-        KeyCode::Char('f') => Action::ToggleFollow,
-        KeyCode::Tab | KeyCode::BackTab => Action::SwitchPane,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Backspace => Action::CloseDetail,
-        KeyCode::Char('l') => Action::EditLogFilter,
-        KeyCode::Char('z') => Action::ToggleFold,
-        KeyCode::Char('o') => Action::OpenInvocation,
-        KeyCode::Char('a') => Action::ToggleLogScope,
-        KeyCode::Char('w') => Action::SaveLogs,
-        _ => return None,
-    })
+    BINDINGS
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.code == key.code && k.ctrl == ctrl))
+        .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
+        action_for(KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn every_key_has_one_action() {
+        let keys: Vec<Key> = BINDINGS
+            .iter()
+            .flat_map(|b| b.keys.iter().copied())
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            assert!(!keys[i + 1..].contains(k), "{} is bound twice", k.label());
+        }
+    }
+
+    #[test]
+    fn keys_map_to_their_actions() {
+        assert_eq!(
+            press(KeyCode::Char('j'), KeyModifiers::NONE),
+            Some(Action::Down)
+        );
+        assert_eq!(press(KeyCode::Down, KeyModifiers::NONE), Some(Action::Down));
+        assert_eq!(
+            press(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            press(KeyCode::Char('d'), KeyModifiers::CONTROL),
+            Some(Action::PageDown)
+        );
+        // A shifted letter arrives as the capital with SHIFT; SHIFT alone changes nothing.
+        assert_eq!(
+            press(KeyCode::Char('G'), KeyModifiers::SHIFT),
+            Some(Action::Bottom)
+        );
+        assert_eq!(press(KeyCode::Char('x'), KeyModifiers::NONE), None);
+        // Control with a letter that has no control binding is not the plain letter.
+        assert_eq!(press(KeyCode::Char('q'), KeyModifiers::CONTROL), None);
+    }
+
+    #[test]
+    fn the_help_lists_every_binding() {
+        let lines = help_lines();
+        assert_eq!(lines[0].keys, "j ↓ / k ↑");
+        assert!(lines.iter().any(|l| l.keys == "q ^c / Esc"));
+        let listed = lines
+            .iter()
+            .map(|l| l.keys.clone())
+            .collect::<Vec<_>>()
+            .join(" ");
+        for b in BINDINGS {
+            for k in b.keys {
+                assert!(
+                    listed.contains(&k.label()),
+                    "{} missing from the help",
+                    k.label()
+                );
+            }
+        }
+    }
 }

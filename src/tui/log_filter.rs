@@ -349,6 +349,7 @@ fn word_term(word: &str) -> Result<TermKind, FilterError> {
 }
 
 /// A case-insensitive regex for the literal `s` (escaping makes it always valid).
+#[allow(clippy::expect_used, reason = "a constant pattern")]
 fn literal(s: &str) -> Regex {
     RegexBuilder::new(&regex::escape(s))
         .case_insensitive(true)

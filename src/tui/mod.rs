@@ -10,7 +10,6 @@ pub mod log_pane;
 pub mod render;
 pub mod sanitize;
 pub mod sparkline;
-pub mod svg;
 pub mod terminal;
 pub mod theme;
 pub mod view;

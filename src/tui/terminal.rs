@@ -39,6 +39,7 @@ impl TerminalGuard {
         })
     }
 
+    #[allow(clippy::expect_used, reason = "`Some` until the guard is dropped")]
     pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
         self.terminal
             .as_mut()

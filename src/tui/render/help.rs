@@ -5,15 +5,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::tui::keys::BINDINGS;
+use crate::tui::keys::help_lines;
 use crate::tui::theme::Theme;
 
 /// Rows the overlay needs: the bindings, a blank line, a note and the border.
-pub const HEIGHT: u16 = BINDINGS.len() as u16 + 4;
+pub fn height() -> u16 {
+    help_lines().len() as u16 + 4
+}
 
 pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut lines: Vec<Line> = BINDINGS
-        .iter()
+    let mut lines: Vec<Line> = help_lines()
+        .into_iter()
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!(" {:<19}", b.keys), theme.accent),

@@ -61,7 +61,7 @@ pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Th
     logs::render(frame, logs_area, view, store, theme);
     status::render(frame, status_area, view, store, theme);
     if view.help {
-        help::render(frame, centered(area, 84, help::HEIGHT), theme);
+        help::render(frame, centered(area, 84, help::height()), theme);
     }
 }
 

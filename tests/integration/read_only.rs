@@ -18,7 +18,7 @@ fn every_operation_is_a_read() {
 
 #[test]
 fn the_readme_policy_lists_exactly_the_operations_called() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let start = readme.find("\"Action\": [").expect("IAM policy in README");
     let end = start + readme[start..].find(']').expect("end of the action list");
     let mut listed: Vec<&str> = readme[start..end]

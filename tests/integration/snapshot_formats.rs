@@ -1,7 +1,8 @@
 //! `--once` formats on the demo account at a fixed clock: every format end to end, the JSON
 //! contract key by key, CSV and Markdown quoting, and colour only when asked for.
 
-mod common;
+use crate::common;
+use crate::common::CLOCK;
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
@@ -10,8 +11,6 @@ use lambdatop::cli::OutputFormat;
 use lambdatop::snapshot::{self, CSV_COLUMNS, SCHEMA, Snapshot, Style};
 use lambdatop::store::{Selection, TimeWindow};
 use serde_json::Value;
-
-const CLOCK: &str = "--clock=2026-03-14T15:26:30Z";
 
 fn lambdatop(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lambdatop"))

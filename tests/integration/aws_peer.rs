@@ -1,4 +1,4 @@
-//! Proves the local AWS peer (tests/support/peer.rs) with the real AWS SDK clients, and records
+//! Proves the local AWS peer (tests/integration/support/peer.rs) with the real AWS SDK clients, and records
 //! where moto (5.2.5) is not faithful to AWS. Each test starts its own peer.
 //!
 //! moto gaps found here (each one is checked by `moto_gaps_are_as_documented`):
@@ -14,7 +14,7 @@
 //! * Lambda: moto drops `LoggingConfig` and has no GetAccountSettings; the adapter fills both in
 //!   (AWS default limits, usage from the function list).
 
-mod support;
+use crate::support;
 
 use aws_sdk_cloudwatch::types::{
     Dimension, Metric, MetricDataQuery, MetricDatum, MetricStat, ScanBy, StandardUnit, StateValue,
@@ -72,7 +72,9 @@ fn series(
 
 #[tokio::test]
 async fn cloudwatch_get_metric_data_returns_seeded_values() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let t0 = base_minute();
     let t1 = t0 + Duration::minutes(1);
     // Two minutes of invocations, several datapoints per minute.
@@ -128,7 +130,9 @@ async fn cloudwatch_get_metric_data_returns_seeded_values() {
 
 #[tokio::test]
 async fn cloudwatch_list_metrics_paginates() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let t0 = base_minute();
     // 501 functions x 1 metric: one more than a ListMetrics page (500). One PutMetricData call
     // (> 10 KiB, so the SDK gzips it: the adapter must inflate it).
@@ -187,7 +191,9 @@ async fn cloudwatch_list_metrics_paginates() {
 
 #[tokio::test]
 async fn cloudwatch_describe_alarms_reports_forced_states() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     aws.put_alarm(&AlarmSeed::new(
         "api-errors",
         "api",
@@ -261,7 +267,9 @@ async fn cloudwatch_errors_are_typed() {
     use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError;
     use aws_sdk_cloudwatch::operation::set_alarm_state::SetAlarmStateError;
 
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let cloudwatch = aws.cloudwatch().await;
 
     let error = cloudwatch
@@ -306,7 +314,9 @@ async fn cloudwatch_errors_are_typed() {
 
 #[tokio::test]
 async fn logs_describe_and_filter_with_paging() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let t0 = base_minute();
     aws.create_log_group("/aws/lambda/api").await;
     aws.create_log_group("/aws/lambda/worker").await;
@@ -402,7 +412,9 @@ async fn logs_describe_and_filter_with_paging() {
 
 #[tokio::test]
 async fn lambda_functions_carry_seeded_configuration() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     aws.create_function(&FunctionSeed::new("api")).await;
     aws.create_function(&FunctionSeed {
         memory_mb: 1769,
@@ -489,7 +501,9 @@ async fn lambda_functions_carry_seeded_configuration() {
 
 #[tokio::test]
 async fn sdk_config_and_env_vars_point_at_the_peer() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let config = aws.sdk_config().await;
     assert_eq!(config.region().map(|r| r.as_ref()), Some("us-east-1"));
     let vars = aws.env_vars();
@@ -543,7 +557,10 @@ fn tiny_zip_is_a_valid_archive() {
     std::fs::write(&path, support::peer::tiny_zip("index.py", b"print('hi')\n")).unwrap();
     let check = "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
                  assert z.testzip() is None; print(z.read('index.py').decode(), end='')";
-    let output = std::process::Command::new(support::peer::python())
+    let Some(python) = support::peer::python() else {
+        return;
+    };
+    let output = std::process::Command::new(python)
         .args(["-c", check])
         .arg(&path)
         .output()
@@ -562,7 +579,9 @@ fn tiny_zip_is_a_valid_archive() {
 async fn moto_gaps_are_as_documented() {
     use aws_sdk_cloudwatch::error::ProvideErrorMetadata;
 
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let cloudwatch = aws.cloudwatch().await;
     let t0 = base_minute();
     aws.put_metric(

@@ -3,20 +3,20 @@
 //! code draws; regenerate them all with
 //!
 //! ```sh
-//! UPDATE_SCREENSHOTS=1 cargo test --test screenshots
+//! UPDATE_SCREENSHOTS=1 cargo test --test integration screenshots
 //! ```
 //!
 //! To add a screen, add a line to [`SCREENS`].
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
+use crate::support::svg::{Palette, buffer_to_svg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lambdatop::store::{Selection, Store, TimeWindow};
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
-use lambdatop::tui::svg::{Palette, buffer_to_svg};
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::{Pane, ViewState};
 use ratatui::Terminal;
@@ -123,7 +123,7 @@ fn screenshots_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "screenshots out of date: {}\nregenerate them with: UPDATE_SCREENSHOTS=1 cargo test --test screenshots",
+        "screenshots out of date: {}\nregenerate them with: UPDATE_SCREENSHOTS=1 cargo test --test integration screenshots",
         stale.join(", ")
     );
 }

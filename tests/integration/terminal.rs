@@ -92,6 +92,7 @@ impl Dashboard {
             cmd.env(k, v);
         }
         // SAFETY: only async-signal-safe calls between fork and exec.
+        #[allow(unsafe_code)]
         unsafe {
             cmd.pre_exec(move || {
                 if libc::setsid() < 0 {
@@ -252,6 +253,8 @@ fn cpu_time(pid: Pid) -> Duration {
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     // SAFETY: sysconf has no preconditions.
+    // SAFETY: sysconf only reads a constant of the system.
+    #[allow(unsafe_code)]
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     Duration::from_millis(ticks * 1000 / per_second)
 }

@@ -1,17 +1,7 @@
 //! The binary as a user runs it: snapshots, usage errors, exit codes.
 
-use std::process::{Command, Output};
-
-fn lambdatop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args(args)
-        .env_remove("AWS_PROFILE")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run lambdatop")
-}
-
-const CLOCK: &str = "--clock=2026-03-14T15:26:30Z";
+use crate::common::{CLOCK, lambdatop};
+use std::process::Command;
 
 #[test]
 fn demo_once_prints_a_clean_table() {

@@ -1,7 +1,8 @@
 //! The dashboard drawn into a test backend at a fixed clock, compared with insta snapshots, and
 //! driven by keys.
 
-mod common;
+use crate::common;
+use crate::common::{draw, key};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lambdatop::store::{Selection, SortKey, TimeWindow};
@@ -10,25 +11,7 @@ use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::{Effect, Pane, ViewState};
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-
-fn draw(
-    view: &mut ViewState,
-    store: &lambdatop::store::Store,
-    w: u16,
-    h: u16,
-) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| render(f, view, store, &Theme::dark()))
-        .unwrap();
-    terminal
-}
-
-fn key(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
-}
 
 #[test]
 fn overview_at_160x45() {

@@ -2,7 +2,7 @@
 //! messages a store holds, the bytes the dashboard writes contain only the renderer's own
 //! SGR and cursor sequences, no other control byte, and no bidi or invisible format character.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

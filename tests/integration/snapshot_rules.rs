@@ -1,25 +1,14 @@
 //! `--fail-on`: the rule parser (units, operators, blanks, messages), rule checks on the demo
 //! account, and exit codes 3 and 2 end to end.
 
-mod common;
+use crate::common;
+use crate::common::{CLOCK, lambdatop};
 
 use std::fmt::Write as _;
-use std::process::{Command, Output};
 
 use lambdatop::snapshot::Snapshot;
 use lambdatop::snapshot::rules::{self, Metric, Op, Rule, Threshold, Unit};
 use lambdatop::store::{Selection, TimeWindow};
-
-const CLOCK: &str = "--clock=2026-03-14T15:26:30Z";
-
-fn lambdatop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args(args)
-        .env_remove("AWS_PROFILE")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run lambdatop")
-}
 
 fn rule(metric: Metric, op: Op, value: f64, unit: Unit) -> Rule {
     Rule {

@@ -1,4 +1,4 @@
-//! The CloudWatch source against a local AWS peer (moto + the CBOR adapter, `tests/support`).
+//! The CloudWatch source against a local AWS peer (moto + the CBOR adapter, `tests/integration/support`).
 //!
 //! Each poller round runs through a `SourceContext` with a `ManualClock`; its updates are
 //! applied to a `Store`, and values and API call counts are checked exactly.
@@ -8,7 +8,7 @@
 //! pattern semantics beyond quoted phrases, DescribeAlarms pagination, empty FilterLogEvents
 //! pages that carry a token, throttling (`tests/cloudwatch_canned.rs` and the unit tests).
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -160,7 +160,9 @@ fn failures(updates: &[Update]) -> Vec<String> {
 
 #[tokio::test]
 async fn discovery_and_metrics_read_exact_values() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let t0 = base_minute();
     let t1 = t0 + Duration::minutes(1);
 
@@ -328,7 +330,9 @@ async fn discovery_and_metrics_read_exact_values() {
 
 #[tokio::test]
 async fn reserved_concurrency_is_read_for_the_function_in_view() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     for name in ["orders", "billing"] {
         aws.create_function(&FunctionSeed::new(name)).await;
     }
@@ -381,7 +385,9 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn opening_a_function_reads_its_reservation_at_once_and_rounds_keep_their_pace() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     aws.create_function(&FunctionSeed::new("orders")).await;
     aws.lambda()
         .await
@@ -446,7 +452,9 @@ async fn opening_a_function_reads_its_reservation_at_once_and_rounds_keep_their_
 
 #[tokio::test]
 async fn a_hundred_and_twenty_functions_cost_two_calls_a_refresh() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let t0 = base_minute();
     // One PutMetricData call: fn-000 … fn-119 with i invocations each.
     let data: Vec<MetricDatum> = (0..120)
@@ -501,7 +509,9 @@ async fn a_hundred_and_twenty_functions_cost_two_calls_a_refresh() {
 
 #[tokio::test]
 async fn alarms_in_every_state_are_counted_per_function() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     aws.put_alarm(&AlarmSeed::new(
         "orders-errors",
         "orders",
@@ -572,7 +582,9 @@ const STREAM: &str = "2026/03/14/[$LATEST]0123456789abcdef0123456789abcdef";
 
 #[tokio::test]
 async fn following_logs_loses_no_line_and_repeats_none() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let now = Utc::now()
         .duration_trunc(Duration::seconds(1))
         .expect("truncate");
@@ -656,7 +668,9 @@ async fn following_logs_loses_no_line_and_repeats_none() {
 
 #[tokio::test]
 async fn snapshots_read_report_lines_of_every_function_over_the_window() {
-    let aws = LocalAws::start();
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
     let now = Utc::now()
         .duration_trunc(Duration::seconds(1))
         .expect("truncate");

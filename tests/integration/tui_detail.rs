@@ -1,7 +1,8 @@
 //! The function detail view and the log pane: drawn into a test backend at a fixed clock and
 //! driven by keys.
 
-mod common;
+use crate::common;
+use crate::common::{draw, key};
 
 use std::sync::Arc;
 
@@ -10,25 +11,9 @@ use lambdatop::lambda_log::parse;
 use lambdatop::model::{FunctionConfig, LogEvent};
 use lambdatop::store::{Selection, Store, TimeWindow, Update};
 use lambdatop::tui::handle_key;
-use lambdatop::tui::render::render;
-use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::{Detail, Effect, Pane, ViewState};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-
-fn draw(view: &mut ViewState, store: &Store, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| render(f, view, store, &Theme::dark()))
-        .unwrap();
-    terminal
-}
-
-fn key(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
-}
 
 fn code(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)

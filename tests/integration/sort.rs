@@ -1,6 +1,6 @@
 //! Sorting by every column, on a hand-built store whose orders are worked out by hand.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Themes: every built-in theme on the table's colour-critical cells, bad theme files and their
 //! messages, `NO_COLOR`, and the command line.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,0 +1,8 @@
+//! Shared helpers for the integration tests.
+//!
+//! * [`peer`]: a local AWS peer (moto + a CBOR adapter) that the real AWS SDK clients can call.
+//! * [`svg`]: a drawn screen as an SVG image, for the README's screenshots.
+#![allow(dead_code)]
+
+pub mod peer;
+pub mod svg;
