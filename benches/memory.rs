@@ -13,14 +13,16 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use lambdatop::clock::ManualClock;
+use lambdatop::message::SourceKind;
+use lambdatop::message::Update;
 use lambdatop::model::{
     Alarm, AlarmState, Datapoint, FunctionConfig, LogEvent, MetricKind, MetricPoints,
 };
-use lambdatop::source::SourceKind;
-use lambdatop::store::{Selection, Store, StoreLimits, TimeWindow, Update};
+use lambdatop::store::{Selection, Store, StoreLimits};
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::ViewState;
+use lambdatop::window::TimeWindow;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -148,12 +150,12 @@ fn main() {
                 });
                 events += 1;
                 if batch.len() == 8192 {
-                    store.apply(Update::Logs(std::mem::take(&mut batch)));
+                    store.apply(Update::logs(std::mem::take(&mut batch)));
                 }
             }
         }
     }
-    store.apply(Update::Logs(batch));
+    store.apply(Update::logs(batch));
     store.tick();
 
     let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("test terminal");

@@ -18,14 +18,16 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group};
 use lambdatop::clock::{Clock, ManualClock, SharedClock};
+use lambdatop::message::Update;
+use lambdatop::message::{Poller, SourceKind};
 use lambdatop::model::{
     Alarm, AlarmState, Datapoint, FunctionConfig, LogEvent, MetricKind, MetricPoints, WindowStats,
 };
-use lambdatop::source::{Poller, SourceKind};
-use lambdatop::store::{Store, StoreLimits, TimeWindow, Update};
+use lambdatop::store::{Store, StoreLimits};
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::ViewState;
+use lambdatop::window::TimeWindow;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -133,7 +135,7 @@ fn round(
     vec![
         Update::Metrics(metrics),
         Update::WindowStats(stats),
-        Update::Logs(logs),
+        Update::logs(logs),
         Update::Polled {
             poller: Poller::Metrics,
             at,

@@ -10,7 +10,6 @@ use crate::cli::{Cli, OutputFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ConfigFile, Settings};
 use crate::source::Source;
-use crate::source::SourceKind;
 use crate::source::cloudwatch::{AwsOptions, CloudWatchSource};
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
@@ -108,11 +107,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         clock.clone(),
     );
     store.set_pricing(settings.pricing);
-    if source.kind() == SourceKind::Replay {
+    let provides = source.provides();
+    if !provides.metrics {
         store.derive_metrics_from_reports();
-        if cli.window.is_none() {
-            store.fit_window_on_end();
-        }
+    }
+    if provides.finite && cli.window.is_none() {
+        store.fit_window_on_end();
     }
     if cli.once {
         snapshot::collect(&mut store, source, clock).await?;

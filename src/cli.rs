@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 pub use crate::store::SortKey;
-use crate::store::TimeWindow;
+use crate::window::TimeWindow;
 
 const AFTER_HELP: &str = "\
 Examples:

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::analytics::Pricing;
 use crate::cli::Cli;
-use crate::store::{SortKey, StoreLimits, TimeWindow};
+use crate::store::{SortKey, StoreLimits};
+use crate::window::TimeWindow;
 
 /// The file as written. Every field is optional; unknown keys are errors (typos should not pass
 /// silently).

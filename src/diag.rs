@@ -11,7 +11,7 @@ use std::sync::{Mutex, OnceLock};
 
 use regex::Regex;
 
-use crate::store::Update;
+use crate::message::Update;
 
 static SINK: OnceLock<Mutex<File>> = OnceLock::new();
 

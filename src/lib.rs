@@ -1,7 +1,7 @@
 //! lambdatop: a terminal dashboard for AWS Lambda.
 //!
 //! Data flows one way: a **source** (CloudWatch, the demo account or a replayed log) runs pollers
-//! that send [`store::Update`]s over a channel; one owner applies them to the [`store::Store`];
+//! that send [`message::Update`]s over a channel; one owner applies them to the [`store::Store`];
 //! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
 
 #![forbid(unsafe_code)]
@@ -14,9 +14,11 @@ pub mod config;
 pub mod diag;
 pub mod format;
 pub mod lambda_log;
+pub mod message;
 pub mod model;
 pub mod poll;
 pub mod snapshot;
 pub mod source;
 pub mod store;
 pub mod tui;
+pub mod window;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::source::Request;
+use crate::message::Request;
 
 /// Exponential backoff with full jitter: the wait before retry `n` is uniform in
 /// `[0, min(cap, base · 2ⁿ⁻¹)]`, and at most `max_attempts` calls are made in all.
@@ -240,7 +240,7 @@ pub async fn wait_next(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::TimeWindow;
+    use crate::window::TimeWindow;
 
     #[test]
     fn backoff_grows_to_the_cap_and_jitter_stays_below_it() {

@@ -11,7 +11,8 @@ use lambdatop::cli::OutputFormat;
 use lambdatop::clock::ManualClock;
 use lambdatop::snapshot;
 use lambdatop::source::replay::{ReplayInput, ReplaySource};
-use lambdatop::store::{Selection, Store, StoreLimits, TimeWindow};
+use lambdatop::store::{Selection, Store, StoreLimits};
+use lambdatop::window::TimeWindow;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::ViewState;
@@ -47,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
             .with_pane_events(64),
     );
     let mut store = Store::new(
-        lambdatop::source::SourceKind::Replay,
+        lambdatop::message::SourceKind::Replay,
         None,
         TimeWindow::default(),
         StoreLimits {

@@ -6,6 +6,8 @@
 //! may have several words: `Billed Restore Duration:`). A field's value is everything between its
 //! label and the next known label, trimmed.
 
+use super::scan::first_token;
+
 /// Calls `on_field(label_index, value)` for every known label found in `text`, in order.
 /// `labels` lists each label as its words without the colon, e.g. `&["Billed", "Duration"]`.
 /// Labels must have at most three words.
@@ -96,16 +98,6 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         }
         Some((start, pos))
     })
-}
-
-/// The first whitespace-separated token of `value` (`"3000.00 ms"` → `"3000.00"`).
-pub(crate) fn first_token(value: &str) -> &str {
-    let value = match value.as_bytes().first() {
-        Some(b) if b.is_ascii() && !b.is_ascii_whitespace() => value,
-        _ => value.trim_start(),
-    };
-    let end = super::prefix::find_ws(value.as_bytes()).unwrap_or(value.len());
-    &value[..end]
 }
 
 /// A number of milliseconds or megabytes: the first token parsed as `f64`.

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{
+use super::line::{
     AppLine, CrashLine, EmfLine, EmfMetric, EndLine, InitReportLine, Level, LogLine,
     OtherPlatformLine, Phase, PlatformStatus, ReportLine, RestoreReportLine, RuntimeDoneLine,
     RuntimeVersionLine, StartLine, SubscriberLine,

@@ -4,7 +4,7 @@
 //! `<timestamp> <stream> <message>`, the CloudWatch console and exports put a timestamp (and often a
 //! tab) first, capture tools add a bare `HH:MM:SS`, docker-compose adds `name    | `.
 
-use super::text::is_platform_start;
+use super::scan::{is_iso_date_time, is_platform_start, split_token, trim_ws};
 
 /// What a viewer put in front of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -134,61 +134,9 @@ fn is_clock(token: &str) -> bool {
     }
 }
 
-/// Starts with `YYYY-MM-DDTHH:MM:SS` (or a space instead of `T`).
-pub(crate) fn is_iso_date_time(b: &[u8]) -> bool {
-    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
-    b.len() >= 19
-        && digits(&b[..4])
-        && b[4] == b'-'
-        && digits(&b[5..7])
-        && b[7] == b'-'
-        && digits(&b[8..10])
-        && (b[10] == b'T' || b[10] == b' ')
-        && digits(&b[11..13])
-        && b[13] == b':'
-        && digits(&b[14..16])
-        && b[16] == b':'
-        && digits(&b[17..19])
-}
-
 /// Exactly the runtime's format `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 fn is_runtime_timestamp(b: &[u8]) -> bool {
     b.len() == 24 && b[19] == b'.' && b[20..23].iter().all(u8::is_ascii_digit) && b[23] == b'Z'
-}
-
-/// Trims ASCII whitespace at the start.
-pub(crate) fn trim_ws(s: &str) -> &str {
-    let n = s.bytes().take_while(u8::is_ascii_whitespace).count();
-    &s[n..]
-}
-
-/// The first whitespace-separated token and what follows it (not trimmed).
-pub(crate) fn split_token(s: &str) -> (&str, &str) {
-    s.split_at(find_ws(s.as_bytes()).unwrap_or(s.len()))
-}
-
-/// The position of the first ASCII whitespace byte. Tokens here are request ids, numbers and
-/// timestamps: eight bytes at a time are ruled out when none is a space or a control byte.
-pub(crate) fn find_ws(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let mut chunks = b.chunks_exact(8);
-    let mut start = 0;
-    for chunk in &mut chunks {
-        let x = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
-        // Non-zero when some byte is below 0x21 (space and the control bytes).
-        if x.wrapping_sub(ONES * 0x21) & !x & HIGH != 0
-            && let Some(i) = chunk.iter().position(u8::is_ascii_whitespace)
-        {
-            return Some(start + i);
-        }
-        start += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(u8::is_ascii_whitespace)
-        .map(|i| start + i)
 }
 
 #[cfg(test)]
@@ -197,31 +145,6 @@ mod tests {
 
     fn split(line: &str) -> (Option<ViewerPrefix<'_>>, &str) {
         strip_viewer_prefix(line)
-    }
-
-    #[test]
-    fn finds_whitespace_like_a_byte_loop() {
-        let samples: &[&[u8]] = &[
-            b"",
-            b"abc",
-            b"8f1c2a3e-1b2c-4d5e-9f00-aabbccddeeff tail",
-            b"8f1c2a3e-1b2c-4d5e-9f00-aabbccddeeff\ttail",
-            b"0123456\x01789abcdef\x0cx",
-            b"\x7f\x80\xff\xfe\x21\x20",
-            b"abcdefgh\r",
-            b"abcdefghijklmnop",
-            b"\n",
-        ];
-        for s in samples {
-            for start in 0..s.len().max(1) {
-                let s = &s[start.min(s.len())..];
-                assert_eq!(
-                    find_ws(s),
-                    s.iter().position(u8::is_ascii_whitespace),
-                    "{s:?}"
-                );
-            }
-        }
     }
 
     #[test]

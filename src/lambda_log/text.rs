@@ -2,46 +2,15 @@
 
 use std::borrow::Cow;
 
-use super::fields::{first_token, number, scan_fields, whole};
-use super::prefix::{find_ws, is_iso_date_time, split_token, trim_ws};
-use super::{
+use super::fields::{number, scan_fields, whole};
+use super::json;
+use super::line::{
     AppLine, CrashLine, EndLine, InitReportLine, Level, LogLine, PlatformStatus, ReportLine,
-    RestoreReportLine, RuntimeVersionLine, StartLine, SubscriberLine, TimeoutLine, json,
+    RestoreReportLine, RuntimeVersionLine, StartLine, SubscriberLine, TimeoutLine,
 };
-
-const TIMED_OUT: &str = "Task timed out after";
-
-/// Messages that start a platform line, as they follow a viewer prefix.
-const PLATFORM_STARTS: &[&str] = &[
-    "START RequestId:",
-    "END RequestId:",
-    "REPORT RequestId:",
-    "INIT_START",
-    "INIT_REPORT",
-    "RESTORE_START",
-    "RESTORE_REPORT",
-    "EXTENSION",
-    "TELEMETRY",
-    "LOGS",
-    TIMED_OUT,
-];
-
-/// True when `s` starts with a platform keyword (followed by whitespace, for bare keywords).
-pub(crate) fn is_platform_start(s: &str) -> bool {
-    if !matches!(
-        s.as_bytes().first(),
-        Some(b'S' | b'E' | b'R' | b'I' | b'T' | b'L')
-    ) {
-        return false;
-    }
-    PLATFORM_STARTS.iter().any(|k| {
-        s.starts_with(k)
-            && (k.ends_with(':')
-                || s.as_bytes()
-                    .get(k.len())
-                    .is_none_or(|b| b.is_ascii_whitespace()))
-    })
-}
+use super::scan::{
+    TIMED_OUT, find_ws, first_token, is_iso_date_time, is_platform_start, split_token, trim_ws,
+};
 
 /// Parses a message whose viewer prefix is already gone.
 pub(crate) fn parse_body(s: &str) -> LogLine<'_> {

@@ -8,9 +8,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::analytics::ReportSummary;
+use crate::message::SourceKind;
 use crate::model::AlarmState;
-use crate::source::SourceKind;
-use crate::store::{AlarmCounts, FunctionState, Selection, Store, TimeWindow};
+use crate::store::{AlarmCounts, FunctionState, Selection, Store};
+use crate::window::TimeWindow;
 
 /// The `schema` value of the JSON document. Bumped only for changes that break readers
 /// (a key removed, renamed or given another type or unit); new keys may appear within v1.

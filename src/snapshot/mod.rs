@@ -23,8 +23,10 @@ use tokio::sync::{mpsc, watch};
 
 use crate::cli::OutputFormat;
 use crate::clock::SharedClock;
-use crate::source::{Poller, Request, Source, SourceContext};
-use crate::store::{SourceError, Store, Update};
+use crate::message::{Poller, Provides, Request, SourceContext};
+use crate::message::{SourceError, Update};
+use crate::source::Source;
+use crate::store::Store;
 
 pub use csv::COLUMNS as CSV_COLUMNS;
 pub use document::{SCHEMA, Snapshot, log_report};
@@ -40,8 +42,9 @@ pub async fn collect(
     source: Box<dyn Source>,
     clock: SharedClock,
 ) -> anyhow::Result<()> {
-    let pollers = source.pollers();
-    let finite = source.finite();
+    let Provides {
+        pollers, finite, ..
+    } = source.provides();
     let (tx, mut rx) = mpsc::channel::<Update>(1024);
     let (_requests_tx, requests) = watch::channel(Request::new(store.window()));
     source.start(SourceContext {
@@ -167,8 +170,9 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::source::SourceKind;
-    use crate::store::{StoreLimits, TimeWindow};
+    use crate::message::SourceKind;
+    use crate::store::StoreLimits;
+    use crate::window::TimeWindow;
 
     fn store() -> Store {
         let now = chrono::Utc

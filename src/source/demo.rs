@@ -14,13 +14,15 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::{Poller, Source, SourceContext, SourceKind};
+use super::Source;
 use crate::clock::floor_minute;
+use crate::message::Update;
+use crate::message::{Poller, Provides, SourceContext, SourceKind};
 use crate::model::{
     Alarm, AlarmState, Architecture, Datapoint, FunctionConfig, LogEvent, LogFormat, MetricKind,
     MetricPoints, Reserved, WindowStats,
 };
-use crate::store::{TimeWindow, Update};
+use crate::window::TimeWindow;
 
 /// Default seed of the demo account.
 pub const DEFAULT_SEED: u64 = 0x1a3b_da70;
@@ -869,13 +871,17 @@ impl Source for DemoSource {
         Some("us-east-1".to_string())
     }
 
-    fn pollers(&self) -> Vec<Poller> {
-        vec![
-            Poller::Discovery,
-            Poller::Metrics,
-            Poller::Alarms,
-            Poller::Logs,
-        ]
+    fn provides(&self) -> Provides {
+        Provides {
+            pollers: vec![
+                Poller::Discovery,
+                Poller::Metrics,
+                Poller::Alarms,
+                Poller::Logs,
+            ],
+            metrics: true,
+            finite: false,
+        }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
@@ -960,7 +966,7 @@ impl DemoAccount {
         updates.push(polled(Poller::Metrics));
         updates.push(Update::Alarms(self.alarms(now)));
         updates.push(polled(Poller::Alarms));
-        updates.push(Update::Logs(self.logs(logs_from, now)));
+        updates.push(Update::logs(self.logs(logs_from, now)));
         updates.push(polled(Poller::Logs));
         updates
     }

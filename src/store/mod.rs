@@ -5,11 +5,9 @@
 //! the log ring is capped, analytics are incremental histograms.
 
 mod derived;
-mod log_block;
 mod log_ring;
 mod select;
 mod series;
-mod window;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,91 +15,20 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 pub use derived::ReportMetrics;
-pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
 pub use log_ring::LogRing;
 pub use select::{Selection, SelectionOrder, SortKey, function_glob};
 pub use series::MetricSeries;
-pub use window::{TimeWindow, WindowParseError};
 
 use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
 use crate::lambda_log::{LogLine, parse};
-use crate::model::{
-    Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, LogEvent, MetricKind,
-    MetricPoints, WindowStats,
+use crate::message::{
+    ApiCalls, LOG_PANE_EVENTS, LogBlock, Poller, SourceError, SourceKind, Update,
 };
-use crate::source::{Poller, SourceKind};
-
-/// A user-facing problem a poller ran into: one sentence, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl SourceError {
-    pub fn new(message: impl Into<String>, hint: Option<&str>) -> Self {
-        Self {
-            message: message.into(),
-            hint: hint.map(str::to_string),
-        }
-    }
-}
-
-impl std::fmt::Display for SourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.hint {
-            Some(h) => write!(f, "{} {}", self.message, h),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-/// API calls one poller round made, for the status line's call count and cost estimate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ApiCalls {
-    pub operation: &'static str,
-    pub calls: u32,
-    /// CloudWatch's billing units for the round: metrics requested for GetMetricData,
-    /// requests for other CloudWatch calls, 0 for APIs without a per-request charge.
-    pub billed_units: u32,
-}
-
-/// What sources send. Each is owned data; applying it is the store's business.
-#[derive(Debug, Clone)]
-pub enum Update {
-    /// The functions of the account (or the replayed log); replaces the known set's configuration.
-    Functions(Vec<FunctionConfig>),
-    /// The account's concurrency limit (Lambda `GetAccountSettings`).
-    AccountConcurrencyLimit(u32),
-    Metrics(Vec<MetricPoints>),
-    WindowStats(Vec<(String, WindowStats)>),
-    /// Every alarm of the account: replaces the previous set.
-    Alarms(Vec<Alarm>),
-    Logs(Vec<LogEvent>),
-    /// Log lines already parsed by the source (see [`LogBlock`]).
-    LogBlock(Arc<LogBlock>),
-    ApiCalls(ApiCalls),
-    /// A poller finished a round: its data is fresh as of `at`.
-    Polled {
-        poller: Poller,
-        at: DateTime<Utc>,
-    },
-    /// A poller's round failed; what it had before is kept.
-    Failed {
-        poller: Poller,
-        at: DateTime<Utc>,
-        error: SourceError,
-    },
-    /// Something the user should know that is not a failure (e.g. percentiles unavailable); the
-    /// round's data is still good.
-    Notice {
-        poller: Poller,
-        notice: SourceError,
-    },
-    /// The source has nothing more to send (a replayed file was read to its end).
-    Ended,
-}
+use crate::model::{
+    Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, MetricKind, WindowStats,
+};
+use crate::window::TimeWindow;
 
 /// Health of one poller.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -301,7 +228,7 @@ pub struct StoreLimits {
 impl Default for StoreLimits {
     fn default() -> Self {
         Self {
-            log_events: 20_000,
+            log_events: LOG_PANE_EVENTS,
             log_bytes: 32 << 20,
         }
     }
@@ -497,8 +424,7 @@ impl Store {
                 self.alarms = alarms;
                 self.resummarise();
             }
-            Update::Logs(events) => self.ingest_logs(events),
-            Update::LogBlock(block) => self.ingest_block(block),
+            Update::Logs(block) => self.ingest_block(block),
             Update::ApiCalls(c) => self.api.record(now, c),
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
@@ -539,24 +465,6 @@ impl Store {
             f.window_stats.duration_p99_ms = f.report.as_ref().and_then(|r| r.duration_ms_p99);
         }
         self.resummarise();
-    }
-
-    /// Feeds log lines to their functions' analytics and to the log ring.
-    fn ingest_logs(&mut self, events: Vec<LogEvent>) {
-        let mut touched: Vec<&str> = Vec::new();
-        for e in &events {
-            self.ingest_line(&e.function, e.timestamp, &parse(&e.message));
-            if touched.last() != Some(&&*e.function) {
-                touched.push(&e.function);
-            }
-        }
-        let mut touched: Vec<String> = touched.iter().map(|s| s.to_string()).collect();
-        touched.sort_unstable();
-        touched.dedup();
-        self.refresh_touched(&touched);
-        for e in events {
-            self.logs.push(e);
-        }
     }
 
     /// Feeds a block parsed by the source to the analytics, and its pane events to the log ring.
@@ -614,27 +522,6 @@ impl Store {
         for e in pane {
             self.logs.push(e);
         }
-    }
-
-    /// Folds one parsed line of `function`, written at `at`, into its analytics.
-    fn ingest_line(&mut self, function: &str, at: DateTime<Utc>, line: &LogLine<'_>) {
-        let f = match self.functions.get_mut(function) {
-            Some(f) => f,
-            None => self
-                .functions
-                .entry(function.to_string())
-                .or_insert_with(|| FunctionState::new(FunctionConfig::named(function))),
-        };
-        f.analytics
-            .get_or_insert_with(Default::default)
-            .ingest(at, line);
-        if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, line) {
-            derived.record(function, at, report);
-        }
-        self.log_span = Some(match self.log_span {
-            None => (at, at),
-            Some((a, b)) => (a.min(at), b.max(at)),
-        });
     }
 
     /// Refreshes the summaries (and derived series) of functions that got log lines.

@@ -26,8 +26,10 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::SharedClock;
-use crate::source::{Request, Source, SourceContext};
-use crate::store::{Store, Update};
+use crate::message::Update;
+use crate::message::{Request, SourceContext};
+use crate::source::Source;
+use crate::store::Store;
 use keys::action_for;
 use theme::Theme;
 use view::{Effect, ViewState};

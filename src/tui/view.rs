@@ -2,7 +2,8 @@
 
 use ratatui::layout::Rect;
 
-use crate::store::{Selection, SelectionOrder, SortKey, Store, TimeWindow};
+use crate::store::{Selection, SelectionOrder, SortKey, Store};
+use crate::window::TimeWindow;
 
 use super::keys::Action;
 use super::log_pane::{LogPane, Notice};

@@ -11,10 +11,12 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use lambdatop::clock::ManualClock;
+use lambdatop::message::Update;
+use lambdatop::message::{Poller, Request, SourceContext, SourceKind};
 use lambdatop::poll::Backoff;
 use lambdatop::source::cloudwatch::{AwsOptions, CloudWatchPollers, CloudWatchSource};
-use lambdatop::source::{Poller, Request, SourceContext, SourceKind};
-use lambdatop::store::{Store, StoreLimits, TimeWindow, Update};
+use lambdatop::store::{Store, StoreLimits};
+use lambdatop::window::TimeWindow;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};

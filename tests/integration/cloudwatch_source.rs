@@ -17,11 +17,13 @@ use aws_sdk_cloudwatch::types::{MetricDatum, StandardUnit, StateValue};
 use aws_sdk_lambda::types::{Architecture as LambdaArch, LogFormat as LambdaLogFormat};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use lambdatop::clock::{Clock, ManualClock};
+use lambdatop::message::Update;
+use lambdatop::message::{Poller, Request, SourceContext, SourceKind};
 use lambdatop::model::{AlarmState, Architecture, LogFormat, MetricKind, Reserved};
 use lambdatop::poll::Backoff;
 use lambdatop::source::cloudwatch::{AwsOptions, CloudWatchPollers, CloudWatchSource};
-use lambdatop::source::{Poller, Request, SourceContext, SourceKind};
-use lambdatop::store::{Store, StoreLimits, TimeWindow, Update};
+use lambdatop::store::{Store, StoreLimits};
+use lambdatop::window::TimeWindow;
 use support::peer::{AlarmSeed, FunctionSeed, LocalAws, REGION, smithy_time};
 use tokio::sync::{mpsc, watch};
 

@@ -8,12 +8,14 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
+use lambdatop::message::{Poller, SourceKind};
+use lambdatop::message::{SourceError, Update};
 use lambdatop::model::{FunctionConfig, LogEvent};
-use lambdatop::source::{Poller, SourceKind};
-use lambdatop::store::{Selection, SourceError, Store, StoreLimits, TimeWindow, Update};
+use lambdatop::store::{Selection, Store, StoreLimits};
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::{Pane, ViewState};
+use lambdatop::window::TimeWindow;
 use proptest::prelude::*;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -94,7 +96,7 @@ fn hostile_store(names: &[String], messages: &[String], error: &str) -> Store {
             event_id: None,
         })
         .collect();
-    store.apply(Update::Logs(events));
+    store.apply(Update::logs(events));
     store.apply(Update::Failed {
         poller: Poller::Logs,
         at: now,

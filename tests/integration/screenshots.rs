@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 
 use crate::support::svg::{Palette, buffer_to_svg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lambdatop::store::{Selection, Store, TimeWindow};
+use lambdatop::store::{Selection, Store};
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::{Pane, ViewState};
+use lambdatop::window::TimeWindow;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

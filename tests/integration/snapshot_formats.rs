@@ -9,7 +9,8 @@ use std::process::{Command, Output};
 
 use lambdatop::cli::OutputFormat;
 use lambdatop::snapshot::{self, CSV_COLUMNS, SCHEMA, Snapshot, Style};
-use lambdatop::store::{Selection, TimeWindow};
+use lambdatop::store::Selection;
+use lambdatop::window::TimeWindow;
 use serde_json::Value;
 
 fn lambdatop(args: &[&str]) -> Output {

@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 
 use lambdatop::snapshot::Snapshot;
 use lambdatop::snapshot::rules::{self, Metric, Op, Rule, Threshold, Unit};
-use lambdatop::store::{Selection, TimeWindow};
+use lambdatop::store::Selection;
+use lambdatop::window::TimeWindow;
 
 fn rule(metric: Metric, op: Op, value: f64, unit: Unit) -> Rule {
     Rule {

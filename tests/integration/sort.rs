@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use lambdatop::clock::SharedClock;
+use lambdatop::message::SourceKind;
+use lambdatop::message::Update;
 use lambdatop::model::{
     Datapoint, FunctionConfig, LogEvent, MetricKind, MetricPoints, WindowStats,
 };
-use lambdatop::source::SourceKind;
-use lambdatop::store::{
-    Selection, SelectionOrder, SortKey, Store, StoreLimits, TimeWindow, Update,
-};
+use lambdatop::store::{Selection, SelectionOrder, SortKey, Store, StoreLimits};
+use lambdatop::window::TimeWindow;
 
 /// Figures of one hand-made function.
 struct Fixture {
@@ -135,7 +135,7 @@ fn store() -> Store {
     }
     store.apply(Update::Metrics(metrics));
     store.apply(Update::WindowStats(stats));
-    store.apply(Update::Logs(logs));
+    store.apply(Update::logs(logs));
     store.tick();
     store
 }

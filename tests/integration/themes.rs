@@ -6,10 +6,11 @@ use crate::common;
 use std::process::Command;
 
 use lambdatop::app::dashboard_theme;
-use lambdatop::store::{Selection, TimeWindow};
+use lambdatop::store::Selection;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::{BUILT_IN, Theme};
 use lambdatop::tui::view::ViewState;
+use lambdatop::window::TimeWindow;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

@@ -5,11 +5,12 @@ use crate::common;
 use crate::common::{draw, key};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lambdatop::store::{Selection, SortKey, TimeWindow};
+use lambdatop::store::{Selection, SortKey};
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::{Effect, Pane, ViewState};
+use lambdatop::window::TimeWindow;
 use ratatui::Terminal;
 use ratatui::style::Color;
 

@@ -8,10 +8,12 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lambdatop::lambda_log::parse;
+use lambdatop::message::Update;
 use lambdatop::model::{FunctionConfig, LogEvent};
-use lambdatop::store::{Selection, Store, TimeWindow, Update};
+use lambdatop::store::{Selection, Store};
 use lambdatop::tui::handle_key;
 use lambdatop::tui::view::{Detail, Effect, Pane, ViewState};
+use lambdatop::window::TimeWindow;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
@@ -363,7 +365,7 @@ fn paused_view_stays_put_while_lines_arrive() {
     press(&mut view, &store, "kkk");
     let (before, _) = view.logs.selected(&store).unwrap();
     let rebuilds = view.logs.rebuilds();
-    store.apply(Update::Logs(vec![event(
+    store.apply(Update::logs(vec![event(
         "orders-prod-api",
         "xyzzy arrived late",
     )]));
@@ -442,7 +444,7 @@ fn hostile_lines_and_filters_never_reach_the_terminal() {
         "\u{1b}]52;c;ZWNobyBoaQ==\u{1b}\\ payload clipboard",
         "payload \u{202e}txt.exe\u{9b}31m\rline\nsecond \u{1b}[31m line",
     ];
-    store.apply(Update::Logs(
+    store.apply(Update::logs(
         hostile
             .iter()
             .map(|m| event("orders-prod-api", m))

@@ -8,10 +8,10 @@ use globset::GlobMatcher;
 use super::discovery::{MapErrOp, next_token};
 use super::error::{AwsError, DESCRIBE_ALARMS};
 use super::{AwsOptions, Clients, finish_round};
+use crate::message::{ApiCalls, Update};
+use crate::message::{Poller, SourceContext};
 use crate::model::{Alarm, AlarmState};
 use crate::poll::{retry, wait_next};
-use crate::source::{Poller, SourceContext};
-use crate::store::{ApiCalls, Update};
 
 fn function_dimension(dims: &[aws_sdk_cloudwatch::types::Dimension]) -> Option<String> {
     dims.iter()

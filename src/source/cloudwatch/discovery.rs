@@ -16,10 +16,10 @@ use super::error::{
     LIST_METRICS,
 };
 use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
+use crate::message::{ApiCalls, SourceError, Update};
+use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Architecture, FunctionConfig, LogFormat, Reserved};
 use crate::poll::{Wake, retry, wait_next};
-use crate::source::{Poller, Request, SourceContext};
-use crate::store::{ApiCalls, SourceError, Update};
 
 /// Prefix of Lambda's default log groups.
 pub const LAMBDA_LOG_GROUP_PREFIX: &str = "/aws/lambda/";

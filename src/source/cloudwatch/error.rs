@@ -10,7 +10,7 @@ use std::fmt;
 use aws_sdk_cloudwatch::config::http::HttpResponse;
 use aws_sdk_cloudwatch::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::store::SourceError;
+use crate::message::SourceError;
 
 /// The AWS services lambdatop reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -21,10 +21,10 @@ use chrono::{DateTime, Utc};
 use super::discovery::MapErrOp;
 use super::error::{AwsError, FILTER_LOG_EVENTS};
 use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
+use crate::message::{ApiCalls, SourceError, Update};
+use crate::message::{Poller, Request, SourceContext};
 use crate::model::{FunctionConfig, LogEvent, LogFormat};
 use crate::poll::{retry, wait_next};
-use crate::source::{Poller, Request, SourceContext};
-use crate::store::{ApiCalls, SourceError, Update};
 
 /// The server-side pattern that selects REPORT lines in a log of this format.
 pub fn report_filter_pattern(format: LogFormat) -> &'static str {
@@ -388,7 +388,7 @@ impl LogsPoller {
         self.evict_cursors();
 
         events.sort_by_key(|e| e.timestamp);
-        if !events.is_empty() && !ctx.send(Update::Logs(events)).await {
+        if !events.is_empty() && !ctx.send(Update::logs(events)).await {
             return false;
         }
         let api = Update::ApiCalls(ApiCalls {

@@ -23,10 +23,11 @@ use super::discovery::{MapErrOp, next_token};
 use super::error::{AwsError, GET_METRIC_DATA};
 use super::{AwsOptions, Clients, Shared, finish_round};
 use crate::clock::floor_to;
+use crate::message::{ApiCalls, SourceError, Update};
+use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Datapoint, FunctionConfig, MetricKind, MetricPoints, WindowStats};
 use crate::poll::{retry, wait_next};
-use crate::source::{Poller, Request, SourceContext};
-use crate::store::{ApiCalls, SourceError, TimeWindow, Update};
+use crate::window::TimeWindow;
 
 /// GetMetricData's hard limit of queries a call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;

@@ -44,10 +44,11 @@ pub use metrics::{
     TimeRange, parse_query_id, query_id, reread_from,
 };
 
+use crate::message::{Poller, Provides, SourceContext, SourceKind};
+use crate::message::{SourceError, Update};
 use crate::model::FunctionConfig;
 use crate::poll::{Backoff, RateLimiter};
-use crate::source::{Poller, Source, SourceContext, SourceKind};
-use crate::store::{SourceError, Update};
+use crate::source::Source;
 
 /// Every AWS action lambdatop calls: all reads. The README's IAM policy lists exactly these.
 pub const AWS_OPERATIONS: &[&str] = &[
@@ -355,13 +356,17 @@ impl Source for CloudWatchSource {
         Some(self.region.clone())
     }
 
-    fn pollers(&self) -> Vec<Poller> {
-        vec![
-            Poller::Discovery,
-            Poller::Metrics,
-            Poller::Alarms,
-            Poller::Logs,
-        ]
+    fn provides(&self) -> Provides {
+        Provides {
+            pollers: vec![
+                Poller::Discovery,
+                Poller::Metrics,
+                Poller::Alarms,
+                Poller::Logs,
+            ],
+            metrics: true,
+            finite: false,
+        }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {

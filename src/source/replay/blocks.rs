@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
-use crate::store::BlockPool;
+use crate::message::BlockPool;
 
 /// Bytes read at a time: a block holds a few thousand lines, enough to spread over the worker
 /// threads, small enough to stay in the caches between the threads that handle it.

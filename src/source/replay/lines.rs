@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::analytics::FunctionAnalytics;
 use crate::lambda_log::{LogLine, parse, parse_unprefixed, strip_viewer_prefix};
-use crate::store::{BlockLine, BlockLines, LineTime};
+use crate::message::{BlockLine, BlockLines, LineTime};
 
 /// An exported event (`filter-log-events`, subscription payloads, JSON lines).
 #[derive(Debug, Deserialize)]

@@ -32,10 +32,12 @@ use chrono::{DateTime, Utc};
 
 use self::blocks::BlockReader;
 use self::lines::{ExportedDocument, on_date_of};
-use super::{Poller, Source, SourceContext, SourceKind};
+use super::Source;
 use crate::clock::{Clock, ManualClock};
+use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
+use crate::message::{Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
-use crate::store::{BlockPool, LineTime, LogBlock, SourceError, StoreLimits, Update};
+use crate::store::StoreLimits;
 
 /// Blocks queued per worker thread.
 const QUEUE: usize = 2;
@@ -130,12 +132,12 @@ impl Source for ReplaySource {
         None
     }
 
-    fn pollers(&self) -> Vec<Poller> {
-        vec![Poller::Logs]
-    }
-
-    fn finite(&self) -> bool {
-        true
+    fn provides(&self) -> Provides {
+        Provides {
+            pollers: vec![Poller::Logs],
+            metrics: false,
+            finite: true,
+        }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
@@ -481,7 +483,7 @@ impl Replay {
             self.clock.set(n);
         }
         self.pooled_sent += u64::from(block.is_pooled());
-        self.send(Update::LogBlock(Arc::new(block)));
+        self.send(Update::Logs(Arc::new(block)));
         let at = self.clock.now();
         self.send(Update::Polled {
             poller: Poller::Logs,

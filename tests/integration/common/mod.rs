@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lambdatop::clock::{ManualClock, SharedClock};
-use lambdatop::source::SourceKind;
+use lambdatop::message::SourceKind;
 use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
-use lambdatop::store::{Store, StoreLimits, TimeWindow};
+use lambdatop::store::{Store, StoreLimits};
+use lambdatop::window::TimeWindow;
 
 /// The fixed time screenshots and snapshots are taken at: a busy afternoon.
 pub fn fixed_now() -> DateTime<Utc> {

@@ -1,10 +1,12 @@
-//! A block of log lines read and parsed away from the store's thread.
+//! A block of log lines read and parsed away from the store's thread: the one form in which log
+//! lines reach the store.
 //!
 //! A source that reads a lot of log text at once (`--replay`) cuts it into blocks of whole lines,
 //! parses each block on a worker thread and sends it as one [`LogBlock`]: the text and, borrowing
-//! from it, one [`BlockLine`] per event. The store folds the parsed lines into its analytics
-//! without copying or re-parsing them; only the lines the log pane will keep (`pane`) are owned
-//! events.
+//! from it, one [`BlockLine`] per event. A source that reads events one by one (a CloudWatch
+//! page, the demo) makes a block of them with [`LogBlock::from_events`]. The store folds the
+//! parsed lines into its analytics without copying or re-parsing them; only the lines the log
+//! pane will keep (`pane`) are owned events.
 
 use std::borrow::Cow;
 use std::sync::{Arc, Condvar, Mutex};
@@ -95,6 +97,47 @@ impl LogBlock {
             pane: Vec::new(),
             pool: None,
         }
+    }
+
+    /// A block of events read one by one, all of them for the log pane too. Each message is
+    /// parsed here, by the source.
+    pub fn from_events(events: Vec<LogEvent>) -> Self {
+        let mut text = String::with_capacity(events.iter().map(|e| e.message.len()).sum());
+        let mut functions: Vec<Arc<str>> = Vec::new();
+        let mut index: rustc_hash::FxHashMap<Arc<str>, u32> = Default::default();
+        let mut placed = Vec::with_capacity(events.len());
+        for e in &events {
+            let function = *index.entry(e.function.clone()).or_insert_with(|| {
+                functions.push(e.function.clone());
+                (functions.len() - 1) as u32
+            });
+            let start = text.len();
+            text.push_str(&e.message);
+            placed.push((start, text.len(), function));
+        }
+        let mut block = LogBlock::parse(text, |t| {
+            events
+                .iter()
+                .zip(&placed)
+                .map(|(e, &(start, end, function))| {
+                    let message = &t[start..end];
+                    BlockLine {
+                        offset: start as u32,
+                        function,
+                        at: e.timestamp,
+                        time: LineTime::At(e.timestamp),
+                        stream: None,
+                        named: None,
+                        message: Cow::Borrowed(message),
+                        event_id: None,
+                        parsed: Some(crate::lambda_log::parse(message)),
+                    }
+                })
+                .collect()
+        });
+        block.functions = functions;
+        block.pane = events;
+        block
     }
 
     /// Parses `text` with `parse_lines` into a buffer from `pool`, where the block goes back

@@ -1,0 +1,197 @@
+//! The messages between sources and the store: what a source is asked ([`Request`]), what it
+//! sends ([`Update`]: data, log blocks, API-call accounting, problems and notices) and what it
+//! declares about itself ([`SourceKind`], [`Poller`], [`Provides`]).
+//!
+//! Sources and the store both depend on this layer and never on each other: a source cannot
+//! reach into the store, and the store does not know which source feeds it.
+
+mod log_block;
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, watch};
+
+use crate::clock::SharedClock;
+use crate::model::{Alarm, FunctionConfig, LogEvent, MetricPoints, WindowStats};
+use crate::window::TimeWindow;
+
+pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
+
+/// How many log events the log pane keeps unless configured otherwise.
+pub const LOG_PANE_EVENTS: usize = 20_000;
+
+/// A user-facing problem a poller ran into: one sentence, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl SourceError {
+    pub fn new(message: impl Into<String>, hint: Option<&str>) -> Self {
+        Self {
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
+    }
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.hint {
+            Some(h) => write!(f, "{} {}", self.message, h),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// API calls one poller round made, for the status line's call count and cost estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ApiCalls {
+    pub operation: &'static str,
+    pub calls: u32,
+    /// CloudWatch's billing units for the round: metrics requested for GetMetricData,
+    /// requests for other CloudWatch calls, 0 for APIs without a per-request charge.
+    pub billed_units: u32,
+}
+
+/// What sources send. Each is owned data; applying it is the store's business.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// The functions of the account (or the replayed log); replaces the known set's configuration.
+    Functions(Vec<FunctionConfig>),
+    /// The account's concurrency limit (Lambda `GetAccountSettings`).
+    AccountConcurrencyLimit(u32),
+    Metrics(Vec<MetricPoints>),
+    WindowStats(Vec<(String, WindowStats)>),
+    /// Every alarm of the account: replaces the previous set.
+    Alarms(Vec<Alarm>),
+    /// Log lines, parsed by the source (see [`LogBlock`]): the one way log lines reach the store.
+    Logs(Arc<LogBlock>),
+    ApiCalls(ApiCalls),
+    /// A poller finished a round: its data is fresh as of `at`.
+    Polled {
+        poller: Poller,
+        at: DateTime<Utc>,
+    },
+    /// A poller's round failed; what it had before is kept.
+    Failed {
+        poller: Poller,
+        at: DateTime<Utc>,
+        error: SourceError,
+    },
+    /// Something the user should know that is not a failure (e.g. percentiles unavailable); the
+    /// round's data is still good.
+    Notice {
+        poller: Poller,
+        notice: SourceError,
+    },
+    /// The source has nothing more to send (a replayed file was read to its end).
+    Ended,
+}
+
+impl Update {
+    /// Log events read one by one (CloudWatch pages, the demo), parsed here, on the source's side.
+    pub fn logs(events: Vec<LogEvent>) -> Update {
+        Update::Logs(Arc::new(LogBlock::from_events(events)))
+    }
+}
+
+/// Which kind of source feeds the store; printed in the status line and the snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Cloudwatch,
+    Demo,
+    Replay,
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceKind::Cloudwatch => "cloudwatch",
+            SourceKind::Demo => "demo",
+            SourceKind::Replay => "replay",
+        })
+    }
+}
+
+/// The independent loops of a source. `--once` waits until each has delivered once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Poller {
+    Discovery,
+    Metrics,
+    Alarms,
+    Logs,
+}
+
+impl fmt::Display for Poller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Poller::Discovery => "functions",
+            Poller::Metrics => "metrics",
+            Poller::Alarms => "alarms",
+            Poller::Logs => "logs",
+        })
+    }
+}
+
+/// What the front end asks of the source; pollers watch it and react to changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub window: TimeWindow,
+    /// Bumped by "refresh now": pollers skip their wait.
+    pub refresh: u64,
+    /// Functions whose logs the user is looking at (empty: the source decides).
+    pub log_functions: Vec<String>,
+    /// A server-side filter for log reads, when the user's filter can be expressed as one.
+    pub log_filter_pattern: Option<String>,
+}
+
+impl Request {
+    pub fn new(window: TimeWindow) -> Self {
+        Self {
+            window,
+            refresh: 0,
+            log_functions: Vec::new(),
+            log_filter_pattern: None,
+        }
+    }
+}
+
+/// Everything a source needs to run: where to send updates, what the user asks, what time it is.
+#[derive(Clone)]
+pub struct SourceContext {
+    pub updates: mpsc::Sender<Update>,
+    pub requests: watch::Receiver<Request>,
+    pub clock: SharedClock,
+    /// `--once`: deliver one complete round, then stop.
+    pub once: bool,
+}
+
+impl SourceContext {
+    /// Sends an update; `false` when the front end has gone and the poller should stop.
+    pub async fn send(&self, update: Update) -> bool {
+        self.updates.send(update).await.is_ok()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// What a source declares about itself, so that neither the store nor the front ends ask which
+/// kind of source it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provides {
+    /// The pollers the source runs; `--once` waits for a delivery from each.
+    pub pollers: Vec<Poller>,
+    /// CloudWatch metrics. Without them the store derives the metric series from REPORT lines.
+    pub metrics: bool,
+    /// The source ends (a file read to its end) with [`Update::Ended`], which `--once` waits for.
+    /// Its time is the log's own, so the window may fit the logs read.
+    pub finite: bool,
+}
