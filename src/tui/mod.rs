@@ -64,6 +64,9 @@ pub async fn run(
     let (mut input, stop_input) = spawn_input_reader();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut dirty = true;
+    // A source that has finished (a replay at the end of its input) closes its channel, which
+    // then answers at once, forever: it is no longer asked.
+    let mut source_open = true;
     let deliberate_panic = deliberate_panic();
     tokio::pin!(deliberate_panic);
 
@@ -118,8 +121,11 @@ pub async fn run(
                 });
                 dirty = true;
             }
-            u = updates.recv(), if !view.frozen => {
-                let Some(u) = u else { continue };
+            u = updates.recv(), if source_open && !view.frozen => {
+                let Some(u) = u else {
+                    source_open = false;
+                    continue;
+                };
                 crate::diag::update(&u);
                 store.apply(u);
                 for _ in 0..MAX_UPDATES_PER_FRAME {
