@@ -435,6 +435,31 @@ fn replay_of_a_closed_pipe_is_idle_and_keys_work() {
 }
 
 #[test]
+fn ctrl_c_quits_a_replay_from_a_live_pipe() {
+    let (mut d, writer) = Dashboard::piped_replay(&[]);
+    d.first_frame();
+    d.send(b"\x03");
+    d.ends_cleanly(0);
+    drop(writer);
+}
+
+#[test]
+fn replay_from_the_terminal_itself_is_refused() {
+    // Nothing piped: standard input is the terminal the keys would come from.
+    let mut d = Dashboard::start(&["--replay", "-"], &[], Controlling::Yes);
+    let (status, _) = d.wait_exit(FIRST_FRAME);
+    let out = d.output();
+    assert_eq!(status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("lambdatop: --replay - reads logs from standard input, which is this terminal: pipe logs in, e.g. aws logs tail"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(!out.contains(ENTER_ALTERNATE_SCREEN), "{out:?}");
+    assert!(d.cooked());
+}
+
+#[test]
 fn once_into_a_closed_pipe_exits_quietly() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
     command
