@@ -134,8 +134,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         );
     }
     let theme = theme.unwrap_or_default();
-    tui::run(store, source, ViewState::new(selection), theme, clock).await?;
-    Ok(ExitCode::SUCCESS)
+    tui::run(store, source, ViewState::new(selection), theme, clock).await
 }
 
 /// Prints the snapshot, then the rule breaches; exit 3 when a rule held.

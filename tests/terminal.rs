@@ -23,6 +23,8 @@ use nix::unistd::Pid;
 const LEAVE_ALTERNATE_SCREEN: &str = "\x1b[?1049l";
 const ENTER_ALTERNATE_SCREEN: &str = "\x1b[?1049h";
 const SHOW_CURSOR: &str = "\x1b[?25h";
+/// The last of the sequences that turn mouse reports off.
+const NO_MOUSE: &str = "\x1b[?1000l";
 /// The replayed log the replay tests read.
 const REPLAY_LOG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/replay/tail.log");
 /// How long the dashboard may take to go away once told to.
@@ -162,8 +164,13 @@ impl Dashboard {
 
     /// Waits until the output contains `needle`.
     fn wait_for(&mut self, needle: &str, timeout: Duration) {
+        self.wait_for_from(0, needle, timeout);
+    }
+
+    /// Waits until the output from byte `from` on contains `needle`.
+    fn wait_for_from(&mut self, from: usize, needle: &str, timeout: Duration) {
         let deadline = Instant::now() + timeout;
-        while !self.output().contains(needle) {
+        while !self.output().get(from..).unwrap_or("").contains(needle) {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!(
                     "lambdatop ended ({status}) before showing {needle:?}:\n{}",
@@ -231,6 +238,33 @@ impl Dashboard {
         }
     }
 
+    /// Waits until the process is stopped (state `T` in `/proc/<pid>/stat`).
+    fn wait_stopped(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while process_state(self.pid()) != Some('T') {
+            assert!(
+                Instant::now() < deadline,
+                "not stopped within {timeout:?} (state {:?}):\n{:?}",
+                process_state(self.pid()),
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the terminal is in raw mode (not cooked).
+    fn wait_raw(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.cooked() {
+            assert!(
+                Instant::now() < deadline,
+                "raw mode not back within {timeout:?}:\n{:?}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Asserts the process uses next to no CPU over two seconds.
     fn assert_idle(&self) {
         let before = cpu_time(self.pid());
@@ -277,6 +311,11 @@ fn stat_fields(pid: Pid) -> Option<Vec<String>> {
     // The command name before them may hold spaces: it ends at the last ')'.
     let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
     Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
+/// The one-letter state of a process (`R`, `S`, `T` for stopped…).
+fn process_state(pid: Pid) -> Option<char> {
+    stat_fields(pid)?.first()?.chars().next()
 }
 
 /// User plus system CPU time of a running process, from `/proc/<pid>/stat`.
@@ -457,6 +496,63 @@ fn replay_from_the_terminal_itself_is_refused() {
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(!out.contains(ENTER_ALTERNATE_SCREEN), "{out:?}");
     assert!(d.cooked());
+}
+
+/// Stops the dashboard with `stop` (which must end in SIGTSTP), checks the terminal is the
+/// shell's while it is stopped, continues it and checks it takes the terminal back and repaints;
+/// then `quit` ends it.
+fn suspend_and_resume(stop: impl FnOnce(&mut Dashboard), quit: &[u8]) {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    assert!(!d.cooked(), "the dashboard runs in raw mode");
+    let mark = d.output().len();
+    stop(&mut d);
+    d.wait_stopped(PROMPTLY);
+    assert!(d.cooked(), "raw mode left on while stopped");
+    // What it wrote before it stopped may take a moment to be read.
+    for sequence in [LEAVE_ALTERNATE_SCREEN, SHOW_CURSOR, NO_MOUSE] {
+        d.wait_for_from(mark, sequence, PROMPTLY);
+    }
+    let mark = d.output().len();
+    d.signal(Signal::SIGCONT);
+    d.wait_raw(PROMPTLY);
+    d.wait_for_from(mark, "Invocations", PROMPTLY);
+    // The whole screen is painted again, not only what changed meanwhile.
+    let after = d.output()[mark..].to_string();
+    let enter = after
+        .find(ENTER_ALTERNATE_SCREEN)
+        .unwrap_or_else(|| panic!("alternate screen not entered again: {after:?}"));
+    let header = after.rfind("lambdatop").expect("header painted again");
+    assert!(header > enter, "{after:?}");
+    assert!(after.rfind("Invocations").unwrap() > enter, "{after:?}");
+    d.send(quit);
+    d.ends_cleanly(0);
+}
+
+#[test]
+fn sigtstp_gives_the_terminal_back_until_sigcont() {
+    suspend_and_resume(|d| d.signal(Signal::SIGTSTP), b"q");
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_until_sigcont() {
+    // In raw mode the terminal sends no SIGTSTP for ^Z: the key arrives instead. It suspends
+    // while a filter is being typed too.
+    let stop = |d: &mut Dashboard| {
+        d.send(b"/");
+        d.wait_for("/▏", PROMPTLY);
+        d.send(b"\x1a");
+    };
+    // Enter ends the (empty) filter, q quits.
+    suspend_and_resume(stop, b"\rq");
+}
+
+#[test]
+fn sigint_exits_130_and_restores_the_terminal() {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    d.signal(Signal::SIGINT);
+    d.ends_cleanly(130);
 }
 
 #[test]

@@ -33,6 +33,8 @@ pub enum Action {
     OpenInvocation,
     ToggleLogScope,
     SaveLogs,
+    /// Ctrl-Z: give the terminal back and stop until `fg`.
+    Suspend,
 }
 
 /// One line of the help overlay.
@@ -130,6 +132,11 @@ pub const BINDINGS: &[Binding] = &[
         help: "this help",
     },
     Binding {
+        keys: "^z",
+        action: Action::Suspend,
+        help: "suspend (fg comes back)",
+    },
+    Binding {
         keys: "q ^c / Esc",
         action: Action::Quit,
         help: "quit / close what is open",
@@ -141,6 +148,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     Some(match key.code {
         KeyCode::Char('c') if ctrl => Action::Quit,
+        KeyCode::Char('z') if ctrl => Action::Suspend,
         KeyCode::Char('d') if ctrl => Action::PageDown,
         KeyCode::Char('u') if ctrl => Action::PageUp,
         KeyCode::Char('q') => Action::Quit,
