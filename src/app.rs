@@ -66,21 +66,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Box::new(demo)
     } else if let Some(path) = cli.replay.clone() {
+        let input = ReplayInput::from_arg(path);
+        // The dashboard reads its keys from the terminal: logs cannot come from it as well.
+        if input == ReplayInput::Stdin && !cli.once && std::io::stdin().is_terminal() {
+            return Err(UsageError(
+                "--replay - reads logs from standard input, which is this terminal: pipe logs in, \
+                 e.g. aws logs tail /aws/lambda/my-fn --follow | lambdatop --replay -"
+                    .to_string(),
+            )
+            .into());
+        }
         // Replayed logs bring their own time: the clock follows the newest event.
         let replay_clock = manual.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now())));
         clock = replay_clock.clone();
         Box::new(
-            ReplaySource::new(
-                ReplayInput::from_arg(path),
-                cli.function.clone(),
-                replay_clock,
-            )
-            // A snapshot shows no log pane: no line needs copying for one.
-            .with_pane_events(if cli.once {
-                0
-            } else {
-                settings.limits.log_events
-            }),
+            ReplaySource::new(input, cli.function.clone(), replay_clock)
+                // A snapshot shows no log pane: no line needs copying for one.
+                .with_pane_events(if cli.once {
+                    0
+                } else {
+                    settings.limits.log_events
+                }),
         )
     } else {
         let mut opts = AwsOptions {
@@ -128,8 +134,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         );
     }
     let theme = theme.unwrap_or_default();
-    tui::run(store, source, ViewState::new(selection), theme, clock).await?;
-    Ok(ExitCode::SUCCESS)
+    tui::run(store, source, ViewState::new(selection), theme, clock).await
 }
 
 /// Prints the snapshot, then the rule breaches; exit 3 when a rule held.

@@ -33,6 +33,8 @@ pub enum Action {
     OpenInvocation,
     ToggleLogScope,
     SaveLogs,
+    /// Ctrl-Z: give the terminal back and stop until `fg`.
+    Suspend,
 }
 
 /// A key press a binding answers to.
@@ -187,6 +189,11 @@ pub const BINDINGS: &[Binding] = &[
         &[Key::ch('?'), Key::plain(KeyCode::F(1))],
         Action::ToggleHelp,
         "this help",
+    ),
+    bind(
+        &[Key::ctrl('z')],
+        Action::Suspend,
+        "suspend (fg comes back)",
     ),
     bind(
         &[Key::ch('q'), Key::ctrl('c')],

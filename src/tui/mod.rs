@@ -14,6 +14,7 @@ pub mod terminal;
 pub mod theme;
 pub mod view;
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -22,15 +23,16 @@ use anyhow::Context;
 use crossterm::event::{
     self, Event, KeyCode, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
+use nix::sys::signal::{Signal, kill, raise};
+use nix::unistd::Pid;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::SharedClock;
-use crate::message::Update;
-use crate::message::{Request, SourceContext};
+use crate::message::{Request, SourceContext, Update};
 use crate::source::Source;
 use crate::store::Store;
-use keys::action_for;
+use keys::{Action, action_for};
 use theme::Theme;
 use view::{Effect, ViewState};
 
@@ -42,14 +44,18 @@ const MAX_UPDATES_PER_FRAME: usize = 256;
 /// 8,192 log events, so 1,024 of them could hold a whole large log file in memory.
 const UPDATE_QUEUE: usize = 16;
 
-/// Runs the dashboard until the user quits or the process is told to stop.
+/// Exit code after SIGINT: 128 + its number, as a shell reports a command that Ctrl-C ended.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Runs the dashboard until the user quits or the process is told to stop; returns the process
+/// exit code.
 pub async fn run(
     mut store: Store,
     source: Box<dyn Source>,
     mut view: ViewState,
     theme: Theme,
     clock: SharedClock,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<ExitCode> {
     let (updates_tx, mut updates) = mpsc::channel::<Update>(UPDATE_QUEUE);
     let (requests_tx, requests) = watch::channel(Request::new(store.window()));
     source.start(SourceContext {
@@ -61,15 +67,23 @@ pub async fn run(
 
     let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
+    let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+    let mut sigtstp =
+        signal(SignalKind::from_raw(Signal::SIGTSTP as i32)).context("cannot watch SIGTSTP")?;
+    let mut sigcont =
+        signal(SignalKind::from_raw(Signal::SIGCONT as i32)).context("cannot watch SIGCONT")?;
     let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
     let (mut input, stop_input) = spawn_input_reader();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut dirty = true;
+    // A source that has finished (a replay at the end of its input) closes its channel, which
+    // then answers at once, forever: it is no longer asked.
+    let mut source_open = true;
     let deliberate_panic = deliberate_panic();
     tokio::pin!(deliberate_panic);
 
     let result = loop {
-        if dirty {
+        if dirty && !guard.suspended() {
             if let Err(e) = guard
                 .terminal()
                 .draw(|f| render::render(f, &mut view, &store, &theme))
@@ -80,11 +94,28 @@ pub async fn run(
         }
         tokio::select! {
             biased;
-            _ = sigterm.recv() => break Ok(()),
-            _ = sighup.recv() => break Ok(()),
+            _ = sigterm.recv() => break Ok(ExitCode::SUCCESS),
+            _ = sighup.recv() => break Ok(ExitCode::SUCCESS),
+            _ = sigint.recv() => break Ok(ExitCode::from(EXIT_INTERRUPTED)),
+            _ = sigtstp.recv() => {
+                guard.suspend();
+                // Handling SIGTSTP replaced its default action, stopping: stop by hand. Nothing
+                // is drawn until SIGCONT says the process goes on.
+                if raise(Signal::SIGSTOP).is_err()
+                    && let Err(e) = guard.resume()
+                {
+                    break Err(e).context("cannot set up the terminal again");
+                }
+            }
+            _ = sigcont.recv() => {
+                if let Err(e) = guard.resume() {
+                    break Err(e).context("cannot set up the terminal again");
+                }
+                dirty = true;
+            }
             _ = &mut deliberate_panic => panic!("LAMBDATOP_PANIC_AFTER_MS elapsed"),
             ev = input.recv() => {
-                let Some(ev) = ev else { break Ok(()) };
+                let Some(ev) = ev else { break Ok(ExitCode::SUCCESS) };
                 match ev {
                     Ok(Event::Mouse(m)) => {
                         if !handle_mouse(&mut view, &store, m) {
@@ -93,7 +124,8 @@ pub async fn run(
                     }
                     Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                         match handle_key(&mut view, &store, key) {
-                            Effect::Quit => break Ok(()),
+                            Effect::Quit => break Ok(ExitCode::SUCCESS),
+                            Effect::Suspend => suspend_foreground(),
                             Effect::Refresh => requests_tx.send_modify(|r| r.refresh += 1),
                             Effect::Window(w) => {
                                 store.set_window(w);
@@ -119,8 +151,11 @@ pub async fn run(
                 });
                 dirty = true;
             }
-            u = updates.recv(), if !view.frozen => {
-                let Some(u) = u else { continue };
+            u = updates.recv(), if source_open && !view.frozen => {
+                let Some(u) = u else {
+                    source_open = false;
+                    continue;
+                };
                 crate::diag::update(&u);
                 store.apply(u);
                 for _ in 0..MAX_UPDATES_PER_FRAME {
@@ -151,6 +186,10 @@ pub async fn run(
 /// Turns a key press into a view change, with text entry for the `/` filter.
 pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::KeyEvent) -> Effect {
     view.notice = None;
+    // Ctrl-Z suspends while text is typed too, as it does in a shell.
+    if action_for(key) == Some(Action::Suspend) {
+        return Effect::Suspend;
+    }
     if view.logs.editing {
         view.logs.edit_key(key);
         return Effect::None;
@@ -214,6 +253,16 @@ pub fn handle_mouse(view: &mut ViewState, store: &Store, m: MouseEvent) -> bool 
 }
 
 use terminal::TerminalGuard;
+
+/// Ctrl-Z in raw mode is a key, not a signal: sends SIGTSTP as the terminal would in its normal
+/// mode, to the whole foreground process group (so the program piping logs in stops too). The
+/// dashboard's own SIGTSTP handling then gives the terminal back and stops.
+fn suspend_foreground() {
+    // Pid 0: every process of this one's group.
+    if kill(Pid::from_raw(0), Signal::SIGTSTP).is_err() {
+        let _ = raise(Signal::SIGTSTP);
+    }
+}
 
 /// In debug builds only, `LAMBDATOP_PANIC_AFTER_MS=N` makes the event loop panic N ms after the
 /// terminal is set up, so tests can check that a panic restores the terminal. Never completes

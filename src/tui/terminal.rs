@@ -11,23 +11,21 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
 
 /// The dashboard's terminal; leaving scope (or panicking) puts the terminal back as it was.
 pub struct TerminalGuard {
     /// `Some` until dropped.
     terminal: Option<Terminal<CrosstermBackend<Stdout>>>,
+    /// Between `suspend` and `resume`: the terminal is the shell's, nothing may be drawn.
+    suspended: bool,
 }
 
 impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
         install_panic_hook();
-        enable_raw_mode()?;
-        let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture, Hide) {
-            restore();
-            return Err(e);
-        }
-        let terminal = match Terminal::new(CrosstermBackend::new(stdout)) {
+        take_over()?;
+        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
             Ok(t) => t,
             Err(e) => {
                 restore();
@@ -36,7 +34,35 @@ impl TerminalGuard {
         };
         Ok(Self {
             terminal: Some(terminal),
+            suspended: false,
         })
+    }
+
+    /// Gives the terminal back as it was found, before the process stops (Ctrl-Z); `resume`
+    /// takes it again.
+    pub fn suspend(&mut self) {
+        restore();
+        self.suspended = true;
+    }
+
+    pub fn suspended(&self) -> bool {
+        self.suspended
+    }
+
+    /// Takes the terminal again once the process goes on after a stop, and has the next draw
+    /// paint the whole screen. The shell may have changed the terminal's modes meanwhile (it may
+    /// also have been stopped without a `suspend`): raw mode is set afresh.
+    pub fn resume(&mut self) -> io::Result<()> {
+        // Puts back the modes found at the start, so that raw mode is set again below.
+        disable_raw_mode()?;
+        take_over()?;
+        self.suspended = false;
+        // Sized afresh (the window may have changed meanwhile), which also clears the screen and
+        // has the next draw paint every cell. Not `clear`: it asks the terminal where the cursor
+        // is, and the input thread would take the answer for keys.
+        let terminal = self.terminal();
+        let size = terminal.size()?;
+        terminal.resize(Rect::new(0, 0, size.width, size.height))
     }
 
     #[allow(clippy::expect_used, reason = "`Some` until the guard is dropped")]
@@ -61,6 +87,16 @@ impl Drop for TerminalGuard {
         }
         restore();
     }
+}
+
+/// Raw mode, the alternate screen, mouse reports, no cursor; on failure, the terminal as it was.
+fn take_over() -> io::Result<()> {
+    enable_raw_mode()?;
+    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide) {
+        restore();
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Leaves raw mode and the alternate screen. Safe to call more than once.

@@ -60,6 +60,8 @@ pub enum Effect {
     Window(TimeWindow),
     /// Write the log pane's lines to a file.
     SaveLogs,
+    /// Give the terminal back and stop the process (Ctrl-Z).
+    Suspend,
 }
 
 impl ViewState {
@@ -102,6 +104,7 @@ impl ViewState {
         let page = self.page.max(1);
         match action {
             Action::Quit => return Effect::Quit,
+            Action::Suspend => return Effect::Suspend,
             Action::Back if self.help => self.help = false,
             Action::Back if self.logs.can_go_back() => {
                 self.logs.go_back();

@@ -23,6 +23,10 @@ use nix::unistd::Pid;
 const LEAVE_ALTERNATE_SCREEN: &str = "\x1b[?1049l";
 const ENTER_ALTERNATE_SCREEN: &str = "\x1b[?1049h";
 const SHOW_CURSOR: &str = "\x1b[?25h";
+/// The last of the sequences that turn mouse reports off.
+const NO_MOUSE: &str = "\x1b[?1000l";
+/// The replayed log the replay tests read.
+const REPLAY_LOG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/replay/tail.log");
 /// How long the dashboard may take to go away once told to.
 const PROMPTLY: Duration = Duration::from_secs(2);
 /// How long a first frame may take on a busy machine (a debug build, tests running alongside).
@@ -139,6 +143,14 @@ impl Dashboard {
         }
     }
 
+    /// `lambdatop --replay - <args>` reading a pipe; returns the pipe's end to write the log to.
+    fn piped_replay(args: &[&str]) -> (Self, std::io::PipeWriter) {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        let args = [&["--replay", "-"], args].concat();
+        let d = Self::start_with_stdin(&args, &[], Controlling::Yes, Some(Stdio::from(reader)));
+        (d, writer)
+    }
+
     fn demo() -> Self {
         Self::start(&["--demo"], &[], Controlling::Yes)
     }
@@ -153,8 +165,13 @@ impl Dashboard {
 
     /// Waits until the output contains `needle`.
     fn wait_for(&mut self, needle: &str, timeout: Duration) {
+        self.wait_for_from(0, needle, timeout);
+    }
+
+    /// Waits until the output from byte `from` on contains `needle`.
+    fn wait_for_from(&mut self, from: usize, needle: &str, timeout: Duration) {
         let deadline = Instant::now() + timeout;
-        while !self.output().contains(needle) {
+        while !self.output().get(from..).unwrap_or("").contains(needle) {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!(
                     "lambdatop ended ({status}) before showing {needle:?}:\n{}",
@@ -222,6 +239,53 @@ impl Dashboard {
         }
     }
 
+    /// Waits until the process is stopped (state `T` in `/proc/<pid>/stat`).
+    fn wait_stopped(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while process_state(self.pid()) != Some('T') {
+            assert!(
+                Instant::now() < deadline,
+                "not stopped within {timeout:?} (state {:?}):\n{:?}",
+                process_state(self.pid()),
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the terminal is in raw mode (not cooked).
+    fn wait_raw(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.cooked() {
+            assert!(
+                Instant::now() < deadline,
+                "raw mode not back within {timeout:?}:\n{:?}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Asserts the process uses next to no CPU over two seconds.
+    fn assert_idle(&self) {
+        let before = cpu_time(self.pid());
+        std::thread::sleep(Duration::from_secs(2));
+        let used = cpu_time(self.pid()) - before;
+        // A frame a second; a busy loop would use up to 2 s here (less on a loaded machine).
+        assert!(
+            used < Duration::from_millis(200),
+            "{used:?} CPU in 2 s idle"
+        );
+    }
+
+    /// Waits for the process to end with exit code `code`, the terminal as it was found.
+    fn ends_cleanly(&mut self, code: i32) {
+        let (status, _) = self.wait_exit(PROMPTLY);
+        assert_eq!(status.code(), Some(code), "{status}: {}", self.output());
+        assert_restored(&self.output());
+        assert!(self.cooked(), "raw mode left on");
+    }
+
     /// Whether the terminal is back in its normal (cooked, echoing) mode.
     fn cooked(&self) -> bool {
         let t = tcgetattr(self.slave.as_fd()).expect("tcgetattr");
@@ -242,15 +306,25 @@ impl Drop for Dashboard {
     }
 }
 
+/// The fields of `/proc/<pid>/stat` from the third (the state) on; `None` once it is gone.
+fn stat_fields(pid: Pid) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name before them may hold spaces: it ends at the last ')'.
+    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
+    Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
+/// The one-letter state of a process (`R`, `S`, `T` for stopped…).
+fn process_state(pid: Pid) -> Option<char> {
+    stat_fields(pid)?.first()?.chars().next()
+}
+
 /// User plus system CPU time of a running process, from `/proc/<pid>/stat`.
 fn cpu_time(pid: Pid) -> Duration {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+    let Some(fields) = stat_fields(pid) else {
         return Duration::ZERO;
     };
-    // Fields after the command name (which may hold spaces) start at field 3 (state);
     // utime and stime are fields 14 and 15.
-    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     // SAFETY: sysconf has no preconditions.
     // SAFETY: sysconf only reads a constant of the system.
@@ -364,16 +438,124 @@ fn idle_dashboard_does_not_spin() {
     let mut d = Dashboard::demo();
     d.first_frame();
     std::thread::sleep(Duration::from_millis(500));
-    let before = cpu_time(d.pid());
-    std::thread::sleep(Duration::from_secs(3));
-    let used = cpu_time(d.pid()) - before;
-    // One frame and one demo round a second; a busy loop would use ~3 s here.
-    assert!(
-        used < Duration::from_millis(300),
-        "{used:?} CPU in 3 s idle"
-    );
+    d.assert_idle();
     d.send(b"q");
     assert_eq!(d.wait_exit(PROMPTLY).0.code(), Some(0));
+}
+
+/// Waits until the replayed `function` shows, then checks the dashboard sits idle.
+fn idle_once_read(d: &mut Dashboard, function: &str) {
+    d.first_frame();
+    d.wait_for(function, FIRST_FRAME);
+    std::thread::sleep(Duration::from_millis(500));
+    d.assert_idle();
+}
+
+#[test]
+fn replay_of_a_file_is_idle_once_read() {
+    let mut d = Dashboard::start(
+        &["--replay", REPLAY_LOG, "--function", "replayed-fn"],
+        &[],
+        Controlling::Yes,
+    );
+    idle_once_read(&mut d, "replayed-fn");
+    d.send(b"q");
+    d.ends_cleanly(0);
+}
+
+#[test]
+fn replay_of_a_closed_pipe_is_idle_and_keys_work() {
+    let (mut d, mut writer) = Dashboard::piped_replay(&["--function", "piped-fn"]);
+    let log = std::fs::read(REPLAY_LOG).expect("read the log");
+    writer.write_all(&log).expect("write the log");
+    // The end of the input, as when `aws logs tail` (without --follow) is done.
+    drop(writer);
+    idle_once_read(&mut d, "piped-fn");
+    // Standard input is the log: keys come from the terminal all the same.
+    d.send(b"\x1b");
+    d.ends_cleanly(0);
+}
+
+#[test]
+fn ctrl_c_quits_a_replay_from_a_live_pipe() {
+    let (mut d, writer) = Dashboard::piped_replay(&[]);
+    d.first_frame();
+    d.send(b"\x03");
+    d.ends_cleanly(0);
+    drop(writer);
+}
+
+#[test]
+fn replay_from_the_terminal_itself_is_refused() {
+    // Nothing piped: standard input is the terminal the keys would come from.
+    let mut d = Dashboard::start(&["--replay", "-"], &[], Controlling::Yes);
+    let (status, _) = d.wait_exit(FIRST_FRAME);
+    let out = d.output();
+    assert_eq!(status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("lambdatop: --replay - reads logs from standard input, which is this terminal: pipe logs in, e.g. aws logs tail"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(!out.contains(ENTER_ALTERNATE_SCREEN), "{out:?}");
+    assert!(d.cooked());
+}
+
+/// Stops the dashboard with `stop` (which must end in SIGTSTP), checks the terminal is the
+/// shell's while it is stopped, continues it and checks it takes the terminal back and repaints;
+/// then `quit` ends it.
+fn suspend_and_resume(stop: impl FnOnce(&mut Dashboard), quit: &[u8]) {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    assert!(!d.cooked(), "the dashboard runs in raw mode");
+    let mark = d.output().len();
+    stop(&mut d);
+    d.wait_stopped(PROMPTLY);
+    assert!(d.cooked(), "raw mode left on while stopped");
+    // What it wrote before it stopped may take a moment to be read.
+    for sequence in [LEAVE_ALTERNATE_SCREEN, SHOW_CURSOR, NO_MOUSE] {
+        d.wait_for_from(mark, sequence, PROMPTLY);
+    }
+    let mark = d.output().len();
+    d.signal(Signal::SIGCONT);
+    d.wait_raw(PROMPTLY);
+    d.wait_for_from(mark, "Invocations", PROMPTLY);
+    // The whole screen is painted again, not only what changed meanwhile.
+    let after = d.output()[mark..].to_string();
+    let enter = after
+        .find(ENTER_ALTERNATE_SCREEN)
+        .unwrap_or_else(|| panic!("alternate screen not entered again: {after:?}"));
+    let header = after.rfind("lambdatop").expect("header painted again");
+    assert!(header > enter, "{after:?}");
+    assert!(after.rfind("Invocations").unwrap() > enter, "{after:?}");
+    d.send(quit);
+    d.ends_cleanly(0);
+}
+
+#[test]
+fn sigtstp_gives_the_terminal_back_until_sigcont() {
+    suspend_and_resume(|d| d.signal(Signal::SIGTSTP), b"q");
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_until_sigcont() {
+    // In raw mode the terminal sends no SIGTSTP for ^Z: the key arrives instead. It suspends
+    // while a filter is being typed too.
+    let stop = |d: &mut Dashboard| {
+        d.send(b"/");
+        d.wait_for("/▏", PROMPTLY);
+        d.send(b"\x1a");
+    };
+    // Enter ends the (empty) filter, q quits.
+    suspend_and_resume(stop, b"\rq");
+}
+
+#[test]
+fn sigint_exits_130_and_restores_the_terminal() {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    d.signal(Signal::SIGINT);
+    d.ends_cleanly(130);
 }
 
 #[test]
@@ -482,13 +664,7 @@ fn keys_answer_while_aws_calls_hang() {
 
 #[test]
 fn a_live_pipe_into_replay_is_shown_as_it_arrives() {
-    let (reader, mut writer) = std::io::pipe().expect("pipe");
-    let mut d = Dashboard::start_with_stdin(
-        &["--replay", "-", "--function", "live-orders"],
-        &[],
-        Controlling::Yes,
-        Some(Stdio::from(reader)),
-    );
+    let (mut d, mut writer) = Dashboard::piped_replay(&["--function", "live-orders"]);
     // As `aws logs tail --follow` prints one invocation, then waits for the next.
     let stream = "2026/11/27/[$LATEST]0a1b2c3d";
     writeln!(
