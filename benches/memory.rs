@@ -171,7 +171,7 @@ fn main() {
         "functions {functions}, metric points {}, log events {events} (ring holds {}), alarms {}",
         functions * MetricKind::ALL.len() * window.slots(),
         store.logs().len(),
-        store.alarms().len(),
+        store.alarms().count(),
     );
     println!(
         "baseline {:.1} MB, after metrics {:.1} MB, peak (VmHWM) {:.1} MB, resident now {:.1} MB",

@@ -7,6 +7,70 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// Where a source reads from: an account (when known) and a Region (none for a replayed log).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+pub struct Origin {
+    pub account: Option<Arc<str>>,
+    pub region: Option<Arc<str>>,
+}
+
+impl Origin {
+    /// A Region of an unnamed account (the one the credentials reach).
+    pub fn region(region: Option<&str>) -> Self {
+        Self {
+            account: None,
+            region: region.map(Arc::from),
+        }
+    }
+
+    /// The function `name` of this origin.
+    pub fn function(&self, name: &str) -> FunctionId {
+        FunctionId {
+            account: self.account.clone(),
+            region: self.region.clone(),
+            name: Arc::from(name),
+        }
+    }
+}
+
+/// A function as lambdatop keys it everywhere (store, series, alarms, selection, detail view):
+/// its name is unique only within one account and Region.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct FunctionId {
+    pub account: Option<Arc<str>>,
+    pub region: Option<Arc<str>>,
+    pub name: Arc<str>,
+}
+
+impl FunctionId {
+    /// The account and Region the function lives in.
+    pub fn origin(&self) -> Origin {
+        Origin {
+            account: self.account.clone(),
+            region: self.region.clone(),
+        }
+    }
+}
+
+/// By name first (what people scan for), then Region and account: a stable order for ties.
+impl Ord for FunctionId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.name, &self.region, &self.account).cmp(&(&other.name, &other.region, &other.account))
+    }
+}
+
+impl PartialOrd for FunctionId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for FunctionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
 /// Instruction set a function runs on; it decides the GB-second price.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::lambda_log::ReportLine;
-use crate::model::{Datapoint, MetricKind, MetricPoints};
+use crate::model::{Datapoint, FunctionId, MetricKind, MetricPoints};
 
-use super::TimeWindow;
+use crate::window::TimeWindow;
 
 /// Minutes kept per function: the longest window.
 const MAX_MINUTES: usize = TimeWindow::MAX_MINUTES as usize;
@@ -26,15 +26,15 @@ struct MinuteAgg {
 /// Per-minute REPORT aggregates of every function, bounded to the longest window per function.
 #[derive(Debug, Clone, Default)]
 pub struct ReportMetrics {
-    functions: BTreeMap<String, BTreeMap<i64, MinuteAgg>>,
+    functions: BTreeMap<FunctionId, BTreeMap<i64, MinuteAgg>>,
 }
 
 impl ReportMetrics {
     /// Counts one REPORT of `function` written at `at`.
-    pub fn record(&mut self, function: &str, at: DateTime<Utc>, report: &ReportLine<'_>) {
+    pub fn record(&mut self, function: &FunctionId, at: DateTime<Utc>, report: &ReportLine<'_>) {
         let minutes = match self.functions.get_mut(function) {
             Some(m) => m,
-            None => self.functions.entry(function.to_string()).or_default(),
+            None => self.functions.entry(function.clone()).or_default(),
         };
         let agg = minutes.entry(at.timestamp().div_euclid(60)).or_default();
         agg.invocations += 1;
@@ -51,7 +51,7 @@ impl ReportMetrics {
     /// The series of `function` over `window` ending at `now`, at the window's period.
     pub fn points(
         &self,
-        function: &str,
+        function: &FunctionId,
         window: TimeWindow,
         now: DateTime<Utc>,
     ) -> Vec<MetricPoints> {
@@ -71,7 +71,7 @@ impl ReportMetrics {
             }
         }
         let series = |metric: MetricKind, value: &dyn Fn(&MinuteAgg) -> f64| MetricPoints {
-            function: Some(function.to_string()),
+            function: Some(function.name.to_string()),
             metric,
             from,
             to,
@@ -115,6 +115,7 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap()
                 + chrono::Duration::seconds(m * 60 + s)
         };
+        let f = crate::model::Origin::default().function("f");
         let mut d = ReportMetrics::default();
         for (at, msg) in [
             (t(0, 5), report(10.0, "")),
@@ -127,10 +128,10 @@ mod tests {
             let LogLine::Report(r) = parse(&msg) else {
                 panic!("{msg}")
             };
-            d.record("f", at, &r);
+            d.record(&f, at, &r);
         }
         let now = t(2, 30);
-        let pts = d.points("f", TimeWindow::minutes(15), now);
+        let pts = d.points(&f, TimeWindow::minutes(15), now);
         let values = |k: MetricKind| -> Vec<(i64, f64)> {
             pts.iter()
                 .find(|p| p.metric == k)
@@ -147,13 +148,17 @@ mod tests {
         assert_eq!(values(MetricKind::DurationAvg), vec![(0, 20.0), (2, 20.0)]);
         assert_eq!(values(MetricKind::DurationMax), vec![(0, 30.0), (2, 20.0)]);
         // At 5-minute periods the three fall into one bucket.
-        let pts = d.points("f", TimeWindow::minutes(720), now);
+        let pts = d.points(&f, TimeWindow::minutes(720), now);
         assert_eq!(pts[0].points.len(), 1);
         assert_eq!(pts[0].points[0].value, 3.0);
         assert!(
-            d.points("other", TimeWindow::default(), now)[0]
-                .points
-                .is_empty()
+            d.points(
+                &crate::model::Origin::default().function("other"),
+                TimeWindow::default(),
+                now
+            )[0]
+            .points
+            .is_empty()
         );
     }
 }

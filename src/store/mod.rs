@@ -9,7 +9,7 @@ mod log_ring;
 mod select;
 mod series;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -26,7 +26,8 @@ use crate::message::{
     ApiCalls, LOG_PANE_EVENTS, LogBlock, Poller, SourceError, SourceKind, Update,
 };
 use crate::model::{
-    Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, MetricKind, WindowStats,
+    Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, FunctionId, MetricKind, Origin,
+    WindowStats,
 };
 use crate::window::TimeWindow;
 
@@ -123,6 +124,8 @@ pub struct FunctionSummary {
 /// Everything known about one function.
 #[derive(Debug, Clone)]
 pub struct FunctionState {
+    /// The key of the function everywhere.
+    pub id: FunctionId,
     pub config: FunctionConfig,
     series: BTreeMap<MetricKind, MetricSeries>,
     pub window_stats: WindowStats,
@@ -134,8 +137,9 @@ pub struct FunctionState {
 }
 
 impl FunctionState {
-    fn new(config: FunctionConfig) -> Self {
+    fn new(id: FunctionId, config: FunctionConfig) -> Self {
         Self {
+            id,
             config,
             series: BTreeMap::new(),
             window_stats: WindowStats::default(),
@@ -156,7 +160,7 @@ impl FunctionState {
     }
 
     pub fn name(&self) -> &str {
-        &self.config.name
+        &self.id.name
     }
 
     pub fn series(&self, metric: MetricKind) -> Option<&MetricSeries> {
@@ -240,10 +244,15 @@ pub struct Store {
     window: TimeWindow,
     pub source: SourceKind,
     pub region: Option<String>,
-    functions: BTreeMap<String, FunctionState>,
+    /// Where the source reads from; the functions it names are of this origin.
+    origin: Origin,
+    functions: BTreeMap<FunctionId, FunctionState>,
     account_concurrency: MetricSeries,
     concurrency_limit: u32,
-    alarms: Vec<Alarm>,
+    /// Every alarm, per origin: each source's set replaces only its own.
+    alarms: BTreeMap<Origin, Vec<Alarm>>,
+    /// The worst state of the alarms on each function.
+    alarm_states: HashMap<FunctionId, AlarmState>,
     logs: LogRing,
     /// Oldest and newest log event time seen.
     log_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -271,11 +280,13 @@ impl Store {
             clock,
             window,
             source,
+            origin: Origin::region(region.as_deref()),
             region,
             functions: BTreeMap::new(),
             account_concurrency: Self::new_series(window),
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
-            alarms: Vec::new(),
+            alarms: BTreeMap::new(),
+            alarm_states: HashMap::new(),
             logs: LogRing::new(limits.log_events, limits.log_bytes),
             log_span: None,
             derived: None,
@@ -359,26 +370,33 @@ impl Store {
             f.series.clear();
             f.window_stats = WindowStats::default();
         }
-        let names: Vec<String> = self.functions.keys().cloned().collect();
-        self.refresh_derived(&names);
+        let ids: Vec<FunctionId> = self.functions.keys().cloned().collect();
+        self.refresh_derived(&ids);
         self.resummarise();
     }
 
-    /// Applies one update from a source.
+    /// Applies one update from the source the store was made for.
     pub fn apply(&mut self, update: Update) {
+        let origin = self.origin.clone();
+        self.apply_from(&origin, update);
+    }
+
+    /// Applies one update from a source reading `origin`: the functions it names are of it.
+    pub fn apply_from(&mut self, origin: &Origin, update: Update) {
         self.generation += 1;
         let now = self.now();
         match update {
             Update::Functions(configs) => {
                 for config in configs {
-                    match self.functions.get_mut(&config.name) {
+                    let id = origin.function(&config.name);
+                    match self.functions.get_mut(&id) {
                         Some(f) => {
                             f.config = config;
                             f.refresh_report(&self.pricing);
                         }
                         None => {
-                            let name = config.name.clone();
-                            self.functions.insert(name, FunctionState::new(config));
+                            self.functions
+                                .insert(id.clone(), FunctionState::new(id, config));
                         }
                     }
                 }
@@ -399,10 +417,7 @@ impl Store {
                         None => continue,
                         Some(name) => {
                             let window = self.window;
-                            let f = self
-                                .functions
-                                .entry(name.clone())
-                                .or_insert_with(|| FunctionState::new(FunctionConfig::named(name)));
+                            let f = Self::entry(&mut self.functions, origin.function(name));
                             f.series
                                 .entry(b.metric)
                                 .or_insert_with(|| Self::new_series(window))
@@ -414,17 +429,29 @@ impl Store {
             }
             Update::WindowStats(stats) => {
                 for (name, s) in stats {
-                    if let Some(f) = self.functions.get_mut(&name) {
+                    if let Some(f) = self.functions.get_mut(&origin.function(&name)) {
                         f.window_stats = s;
                     }
                 }
                 self.resummarise();
             }
             Update::Alarms(alarms) => {
-                self.alarms = alarms;
+                self.alarms.insert(origin.clone(), alarms);
+                self.alarm_states.clear();
+                for (origin, alarms) in &self.alarms {
+                    for a in alarms {
+                        if let Some(name) = &a.function {
+                            let worst = self
+                                .alarm_states
+                                .entry(origin.function(name))
+                                .or_insert(a.state);
+                            *worst = (*worst).max(a.state);
+                        }
+                    }
+                }
                 self.resummarise();
             }
-            Update::Logs(block) => self.ingest_block(block),
+            Update::Logs(block) => self.ingest_block(origin, block),
             Update::ApiCalls(c) => self.api.record(now, c),
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
@@ -446,16 +473,26 @@ impl Store {
         }
     }
 
-    /// Rebuilds the derived series of `names` over the current window.
-    fn refresh_derived(&mut self, names: &[String]) {
+    /// The function `id`, added with what its id tells when it is new.
+    fn entry(
+        functions: &mut BTreeMap<FunctionId, FunctionState>,
+        id: FunctionId,
+    ) -> &mut FunctionState {
+        functions.entry(id).or_insert_with_key(|id| {
+            FunctionState::new(id.clone(), FunctionConfig::named(&*id.name))
+        })
+    }
+
+    /// Rebuilds the derived series of `ids` over the current window.
+    fn refresh_derived(&mut self, ids: &[FunctionId]) {
         let Some(derived) = &self.derived else { return };
         let now = self.now();
         let keep_from = self.window.start(now);
-        for name in names {
-            let Some(f) = self.functions.get_mut(name) else {
+        for id in ids {
+            let Some(f) = self.functions.get_mut(id) else {
                 continue;
             };
-            for b in derived.points(name, self.window, now) {
+            for b in derived.points(id, self.window, now) {
                 let window = self.window;
                 f.series
                     .entry(b.metric)
@@ -468,22 +505,20 @@ impl Store {
     }
 
     /// Feeds a block parsed by the source to the analytics, and its pane events to the log ring.
-    fn ingest_block(&mut self, block: Arc<LogBlock>) {
-        let functions = &block.functions;
+    fn ingest_block(&mut self, origin: &Origin, block: Arc<LogBlock>) {
+        let functions: Vec<FunctionId> =
+            block.functions.iter().map(|n| origin.function(n)).collect();
         let mut touched = vec![false; functions.len()];
         let mut span = self.log_span;
         // Runs of lines of one function share one lookup of the function.
         for run in block.lines().chunk_by(|a, b| a.function == b.function) {
-            let Some(name) = functions.get(run[0].function as usize) else {
+            let Some(id) = functions.get(run[0].function as usize) else {
                 continue;
             };
             touched[run[0].function as usize] = true;
-            let f = match self.functions.get_mut(&**name) {
+            let f = match self.functions.get_mut(id) {
                 Some(f) => f,
-                None => self
-                    .functions
-                    .entry(name.to_string())
-                    .or_insert_with(|| FunctionState::new(FunctionConfig::named(&**name))),
+                None => Self::entry(&mut self.functions, id.clone()),
             };
             let analytics = f.analytics.get_or_insert_with(Default::default);
             for line in run {
@@ -497,7 +532,7 @@ impl Store {
                 };
                 analytics.ingest(line.at, parsed);
                 if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, parsed) {
-                    derived.record(name, line.at, report);
+                    derived.record(id, line.at, report);
                 }
                 span = Some(match span {
                     None => (line.at, line.at),
@@ -506,11 +541,11 @@ impl Store {
             }
         }
         self.log_span = span;
-        let mut touched: Vec<String> = functions
-            .iter()
+        let mut touched: Vec<FunctionId> = functions
+            .into_iter()
             .zip(touched)
             .filter(|(_, t)| *t)
-            .map(|(f, _)| f.to_string())
+            .map(|(f, _)| f)
             .collect();
         touched.sort_unstable();
         touched.dedup();
@@ -525,10 +560,10 @@ impl Store {
     }
 
     /// Refreshes the summaries (and derived series) of functions that got log lines.
-    fn refresh_touched(&mut self, touched: &[String]) {
+    fn refresh_touched(&mut self, touched: &[FunctionId]) {
         let pricing = self.pricing;
-        for name in touched {
-            if let Some(f) = self.functions.get_mut(name) {
+        for id in touched {
+            if let Some(f) = self.functions.get_mut(id) {
                 f.refresh_report(&pricing);
             }
         }
@@ -552,14 +587,8 @@ impl Store {
 
     fn resummarise(&mut self) {
         let from = self.window_start();
-        let alarms = &self.alarms;
-        for f in self.functions.values_mut() {
-            let worst = alarms
-                .iter()
-                .filter(|a| a.function.as_deref() == Some(f.config.name.as_str()))
-                .map(|a| a.state)
-                .max();
-            f.summarise(from, worst);
+        for (id, f) in &mut self.functions {
+            f.summarise(from, self.alarm_states.get(id).copied());
         }
     }
 
@@ -567,17 +596,28 @@ impl Store {
         self.functions.values()
     }
 
-    pub fn function(&self, name: &str) -> Option<&FunctionState> {
-        self.functions.get(name)
+    pub fn function(&self, id: &FunctionId) -> Option<&FunctionState> {
+        self.functions.get(id)
     }
 
-    pub fn alarms(&self) -> &[Alarm] {
-        &self.alarms
+    /// The function called `name` in the source's own account and Region.
+    pub fn function_named(&self, name: &str) -> Option<&FunctionState> {
+        self.functions.get(&self.origin.function(name))
+    }
+
+    /// The id of the function called `name` in the source's own account and Region.
+    pub fn id_of(&self, name: &str) -> FunctionId {
+        self.origin.function(name)
+    }
+
+    /// Every alarm of every origin.
+    pub fn alarms(&self) -> impl Iterator<Item = &Alarm> {
+        self.alarms.values().flatten()
     }
 
     pub fn alarm_counts(&self) -> AlarmCounts {
         let mut c = AlarmCounts::default();
-        for a in &self.alarms {
+        for a in self.alarms() {
             match a.state {
                 AlarmState::Alarm => c.alarm += 1,
                 AlarmState::InsufficientData => c.insufficient_data += 1,

@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 
 use super::{FunctionState, Store};
+use crate::model::FunctionId;
 
 /// Columns functions can be sorted by. Figures sort largest first, names A to Z.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Deserialize)]
@@ -87,7 +88,7 @@ impl SortKey {
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         };
-        by_figure.then_with(|| a.name().cmp(b.name()))
+        by_figure.then_with(|| a.id.cmp(&b.id))
     }
 }
 
@@ -187,31 +188,31 @@ impl OrderKey {
     }
 }
 
-/// The names a selection picks, in its order, remembered until the store or the selection
+/// The functions a selection picks, in its order, remembered until the store or the selection
 /// changes: drawing a frame or moving the cursor does not filter and sort again.
 #[derive(Debug, Clone, Default)]
 pub struct SelectionOrder {
     key: Option<OrderKey>,
-    names: Vec<String>,
+    ids: Vec<FunctionId>,
 }
 
 impl SelectionOrder {
-    /// The ordered names, recomputed only when stale.
-    pub fn names(&mut self, store: &Store, sel: &Selection) -> &[String] {
+    /// The ordered functions, recomputed only when stale.
+    pub fn ids(&mut self, store: &Store, sel: &Selection) -> &[FunctionId] {
         if !self.key.as_ref().is_some_and(|k| k.matches(store, sel)) {
-            self.names.clear();
-            self.names
-                .extend(store.select(sel).into_iter().map(|f| f.name().to_string()));
+            self.ids.clear();
+            self.ids
+                .extend(store.select(sel).into_iter().map(|f| f.id.clone()));
             self.key = Some(OrderKey::new(store, sel));
         }
-        &self.names
+        &self.ids
     }
 
-    /// The ordered names if they are up to date, without recomputing.
-    pub fn cached(&self, store: &Store, sel: &Selection) -> Option<&[String]> {
+    /// The ordered functions if they are up to date, without recomputing.
+    pub fn cached(&self, store: &Store, sel: &Selection) -> Option<&[FunctionId]> {
         self.key
             .as_ref()
             .is_some_and(|k| k.matches(store, sel))
-            .then_some(self.names.as_slice())
+            .then_some(self.ids.as_slice())
     }
 }

@@ -2,7 +2,8 @@
 
 use ratatui::layout::Rect;
 
-use crate::store::{Selection, SelectionOrder, SortKey, Store};
+use crate::model::FunctionId;
+use crate::store::{FunctionState, Selection, SelectionOrder, SortKey, Store};
 use crate::window::TimeWindow;
 
 use super::keys::Action;
@@ -46,7 +47,7 @@ pub struct ViewState {
 /// The function detail view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
-    pub function: String,
+    pub function: FunctionId,
     /// Selected row of the recent invocations, newest first.
     pub selected: usize,
 }
@@ -76,26 +77,28 @@ impl ViewState {
     /// The functions whose logs the view is about, for the source to read: the detail view's
     /// function; none in the overview, where the source follows the busiest functions.
     pub fn log_focus(&self) -> Vec<String> {
-        self.detail.iter().map(|d| d.function.clone()).collect()
+        self.detail
+            .iter()
+            .map(|d| d.function.name.to_string())
+            .collect()
     }
 
     /// Name of the selected function, if any.
     pub fn selected_name<'a>(&self, store: &'a Store) -> Option<&'a str> {
+        self.selected_function(store).map(|f| f.name())
+    }
+
+    /// The selected function, if any.
+    pub fn selected_function<'a>(&self, store: &'a Store) -> Option<&'a FunctionState> {
         match self.order.cached(store, &self.selection) {
-            Some(names) => names
-                .get(self.selected)
-                .and_then(|n| store.function(n))
-                .map(|f| f.name()),
-            None => store
-                .select(&self.selection)
-                .get(self.selected)
-                .map(|f| f.name()),
+            Some(ids) => ids.get(self.selected).and_then(|id| store.function(id)),
+            None => store.select(&self.selection).get(self.selected).copied(),
         }
     }
 
     /// How many functions the selection shows.
     pub fn rows(&mut self, store: &Store) -> usize {
-        self.order.names(store, &self.selection).len()
+        self.order.ids(store, &self.selection).len()
     }
 
     /// Applies an action; returns what the loop must do.
@@ -167,9 +170,9 @@ impl ViewState {
             }
             Action::Open => match &self.detail {
                 None => {
-                    if let Some(name) = self.selected_name(store) {
+                    if let Some(f) = self.selected_function(store) {
                         self.detail = Some(Detail {
-                            function: name.to_string(),
+                            function: f.id.clone(),
                             selected: 0,
                         });
                     }
@@ -248,7 +251,7 @@ impl ViewState {
     /// The function the log pane is limited to: the detail view's, unless all are asked for.
     pub fn log_scope(&self) -> Option<&str> {
         match (&self.detail, self.logs.all_functions) {
-            (Some(d), false) => Some(&d.function),
+            (Some(d), false) => Some(&d.function.name),
             _ => None,
         }
     }

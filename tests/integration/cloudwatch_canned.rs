@@ -477,7 +477,6 @@ async fn alarms_are_read_page_by_page_with_composites() {
     let names: Vec<(&str, Option<&str>)> = h
         .store
         .alarms()
-        .iter()
         .map(|a| (a.name.as_str(), a.function.as_deref()))
         .collect();
     assert_eq!(

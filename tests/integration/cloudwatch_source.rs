@@ -224,7 +224,7 @@ async fn discovery_and_metrics_read_exact_values() {
     assert!(polled(&u, Poller::Discovery), "{:?}", failures(&u));
     let names: Vec<&str> = h.store.functions().map(|f| f.name()).collect();
     assert_eq!(names, ["billing", "ghost", "old-cron", "orders"]);
-    let b = &h.store.function("billing").expect("billing").config;
+    let b = &h.store.function_named("billing").expect("billing").config;
     assert_eq!(b.log_format, LogFormat::Json);
     assert_eq!(b.log_group.as_deref(), Some("/shared/billing"));
     assert_eq!((b.memory_mb, b.timeout_s), (Some(1024), Some(30)));
@@ -258,18 +258,22 @@ async fn discovery_and_metrics_read_exact_values() {
         health.current_error().is_none(),
         "the note does not mark data stale"
     );
-    let orders = &h.store.function("orders").expect("orders").summary;
+    let orders = &h.store.function_named("orders").expect("orders").summary;
     assert_eq!((orders.invocations, orders.errors), (8, 1));
     assert!((orders.error_rate - 0.125).abs() < 1e-12);
     assert_eq!(orders.duration_avg_ms, Some(200.0));
     assert_eq!(orders.duration_max_ms, Some(300.0));
     assert_eq!(orders.duration_p99_ms, None);
     assert_eq!(
-        h.store.function("ghost").map(|f| f.summary.invocations),
+        h.store
+            .function_named("ghost")
+            .map(|f| f.summary.invocations),
         Some(1)
     );
     assert_eq!(
-        h.store.function("billing").map(|f| f.summary.invocations),
+        h.store
+            .function_named("billing")
+            .map(|f| f.summary.invocations),
         Some(0)
     );
     assert_eq!(h.store.totals().concurrency_peak, Some(7.0));
@@ -308,7 +312,7 @@ async fn discovery_and_metrics_read_exact_values() {
         .expect("metrics");
     // Five periods before the previous round (longest timeout 30 s < 5 minutes).
     assert_eq!(from, t0);
-    let orders = &h.store.function("orders").expect("orders").summary;
+    let orders = &h.store.function_named("orders").expect("orders").summary;
     assert_eq!(orders.invocations, 12);
 
     // A new window is read whole.
@@ -325,7 +329,9 @@ async fn discovery_and_metrics_read_exact_values() {
         .expect("metrics");
     assert_eq!(from, hour.start(h.clock.now()));
     assert_eq!(
-        h.store.function("orders").map(|f| f.summary.invocations),
+        h.store
+            .function_named("orders")
+            .map(|f| f.summary.invocations),
         Some(12)
     );
 }
@@ -356,7 +362,7 @@ async fn reserved_concurrency_is_read_for_the_function_in_view() {
     .await;
     let reserved = |h: &Harness, name: &str| {
         h.store
-            .function(name)
+            .function_named(name)
             .map(|f| f.config.reserved_concurrency)
     };
     h.discovery().await;
@@ -495,7 +501,9 @@ async fn a_hundred_and_twenty_functions_cost_two_calls_a_refresh() {
     assert_eq!(api(&u, "GetMetricData"), (2, 961));
     assert!(failures(&u).is_empty(), "{:?}", failures(&u));
     assert_eq!(
-        h.store.function("fn-077").map(|f| f.summary.invocations),
+        h.store
+            .function_named("fn-077")
+            .map(|f| f.summary.invocations),
         Some(77)
     );
     assert_eq!(h.store.totals().invocations, (0..120).sum::<u64>());
@@ -504,7 +512,9 @@ async fn a_hundred_and_twenty_functions_cost_two_calls_a_refresh() {
     let u = h.metrics().await;
     assert_eq!(api(&u, "GetMetricData"), (2, 961));
     assert_eq!(
-        h.store.function("fn-119").map(|f| f.summary.invocations),
+        h.store
+            .function_named("fn-119")
+            .map(|f| f.summary.invocations),
         Some(119)
     );
 }
@@ -552,14 +562,13 @@ async fn alarms_in_every_state_are_counted_per_function() {
     assert_eq!(api(&u, "DescribeAlarms"), (1, 1));
     let c = h.store.alarm_counts();
     assert_eq!((c.alarm, c.insufficient_data, c.ok), (1, 1, 1));
-    let orders = h.store.function("orders").expect("orders");
+    let orders = h.store.function_named("orders").expect("orders");
     assert_eq!(orders.summary.alarm_state, Some(AlarmState::Alarm));
-    let billing = h.store.function("billing").expect("billing");
+    let billing = h.store.function_named("billing").expect("billing");
     assert_eq!(billing.summary.alarm_state, Some(AlarmState::Ok));
     let a = h
         .store
         .alarms()
-        .iter()
         .find(|a| a.name == "orders-throttles")
         .expect("alarm");
     assert_eq!(
@@ -575,7 +584,7 @@ async fn alarms_in_every_state_are_counted_per_function() {
     let mut h = Harness::new(&aws, opts, TimeWindow::minutes(60), Utc::now(), false).await;
     h.discovery().await;
     h.alarms().await;
-    let names: Vec<&str> = h.store.alarms().iter().map(|a| a.name.as_str()).collect();
+    let names: Vec<&str> = h.store.alarms().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["billing-errors"]);
     assert_eq!(h.store.functions().len(), 1);
 }

@@ -153,17 +153,21 @@ fn order(store: &Store, sort: SortKey, reverse: bool) -> Vec<String> {
         .collect()
 }
 
+fn names(ids: &[lambdatop::model::FunctionId]) -> Vec<&str> {
+    ids.iter().map(|id| &*id.name).collect()
+}
+
 #[test]
 fn the_fixture_reads_as_designed() {
     let s = store();
-    let alpha = s.function("alpha").unwrap();
+    let alpha = s.function_named("alpha").unwrap();
     assert_eq!(alpha.summary.invocations, 100);
     assert_eq!(alpha.cold_start_rate(), Some(0.5));
     assert_eq!(alpha.memory_used_ratio(), Some(0.25));
-    let bravo = s.function("bravo").unwrap();
+    let bravo = s.function_named("bravo").unwrap();
     assert_eq!(bravo.memory_used_ratio(), Some(1000.0 / 1024.0));
     assert!(bravo.cost_usd().unwrap() > alpha.cost_usd().unwrap());
-    let delta = s.function("delta").unwrap();
+    let delta = s.function_named("delta").unwrap();
     assert_eq!(delta.summary.duration_avg_ms, None);
     assert_eq!(delta.cost_usd(), None);
 }
@@ -214,24 +218,98 @@ fn the_order_is_cached_until_the_store_or_the_selection_changes() {
     let mut cache = SelectionOrder::default();
     assert_eq!(cache.cached(&s, &sel), None);
     assert_eq!(
-        cache.names(&s, &sel),
+        names(cache.ids(&s, &sel)),
         ["charlie", "alpha", "bravo", "delta"]
     );
     assert!(cache.cached(&s, &sel).is_some());
     sel.sort = SortKey::Name;
     assert_eq!(cache.cached(&s, &sel), None, "a new sort key");
     assert_eq!(
-        cache.names(&s, &sel),
+        names(cache.ids(&s, &sel)),
         ["alpha", "bravo", "charlie", "delta"]
     );
     sel.filter = "a".into();
     assert_eq!(cache.cached(&s, &sel), None, "a new filter");
     assert_eq!(
-        cache.names(&s, &sel),
+        names(cache.ids(&s, &sel)),
         ["alpha", "bravo", "charlie", "delta"]
     );
     sel.filter = "ar".into();
-    assert_eq!(cache.names(&s, &sel), ["charlie"]);
+    assert_eq!(names(cache.ids(&s, &sel)), ["charlie"]);
     s.tick();
     assert_eq!(cache.cached(&s, &sel), None, "new data");
+}
+
+/// A function is keyed by its Region as well as its name: two Regions' `orders` are two rows,
+/// each with its own figures and alarms, and ties order by name, then Region.
+#[test]
+fn same_name_in_two_regions_is_two_functions() {
+    use lambdatop::model::{Alarm, AlarmState, Origin};
+    let clock: SharedClock = common::fixed_clock();
+    let now = clock.now();
+    let window = TimeWindow::default();
+    let mut s = Store::new(
+        SourceKind::Cloudwatch,
+        Some("us-east-1".into()),
+        window,
+        StoreLimits::default(),
+        clock,
+    );
+    let east = Origin::region(Some("us-east-1"));
+    let west = Origin::region(Some("eu-west-1"));
+    let at = window.start(now);
+    for (origin, invocations, state) in [
+        (&east, 7.0, AlarmState::Ok),
+        (&west, 3.0, AlarmState::Alarm),
+    ] {
+        s.apply_from(
+            origin,
+            Update::Functions(vec![FunctionConfig::named("orders")]),
+        );
+        s.apply_from(
+            origin,
+            Update::Metrics(vec![MetricPoints {
+                function: Some("orders".into()),
+                metric: MetricKind::Invocations,
+                from: at,
+                to: now,
+                period_s: window.period_s(),
+                points: vec![Datapoint {
+                    at,
+                    value: invocations,
+                }],
+            }]),
+        );
+        s.apply_from(
+            origin,
+            Update::Alarms(vec![Alarm {
+                name: "orders-errors".into(),
+                state,
+                function: Some("orders".into()),
+                metric: Some("Errors".into()),
+                reason: None,
+            }]),
+        );
+    }
+    assert_eq!(s.functions().len(), 2);
+    let east_fn = s.function(&east.function("orders")).unwrap();
+    let west_fn = s.function(&west.function("orders")).unwrap();
+    assert_eq!(east_fn.summary.invocations, 7);
+    assert_eq!(west_fn.summary.invocations, 3);
+    // Each Region's alarms replace only that Region's: both alarms are kept, each on its own
+    // Region's function.
+    assert_eq!(west_fn.summary.alarm_state, Some(AlarmState::Alarm));
+    assert_eq!(east_fn.summary.alarm_state, Some(AlarmState::Ok));
+    assert_eq!(s.alarms().count(), 2);
+    // Sorted by name, the tie is broken by Region (eu-west-1 before us-east-1).
+    let sel = Selection {
+        sort: SortKey::Name,
+        ..Selection::default()
+    };
+    let regions: Vec<_> = s
+        .select(&sel)
+        .iter()
+        .map(|f| f.id.region.as_deref().unwrap_or("-").to_string())
+        .collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
 }

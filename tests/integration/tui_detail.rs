@@ -83,7 +83,7 @@ fn detail_view_without_data_says_so() {
     store.apply(Update::Functions(vec![FunctionConfig::named("quiet-fn")]));
     let mut view = ViewState::new(Selection::default());
     view.detail = Some(Detail {
-        function: "quiet-fn".into(),
+        function: store.id_of("quiet-fn"),
         selected: 0,
     });
     for (w, h) in [(160, 45), (80, 24)] {
@@ -102,7 +102,10 @@ fn detail_view_without_data_says_so() {
 #[test]
 fn open_and_close_the_detail_view() {
     let (store, mut view) = orders_detail();
-    assert_eq!(view.detail.as_ref().unwrap().function, "orders-prod-api");
+    assert_eq!(
+        &*view.detail.as_ref().unwrap().function.name,
+        "orders-prod-api"
+    );
     // The source is asked for the function's logs.
     assert_eq!(view.log_focus(), ["orders-prod-api"]);
     // The log pane follows the function.
@@ -146,7 +149,7 @@ fn enter_on_an_invocation_shows_its_log_lines() {
     let (store, mut view) = orders_detail();
     handle_key(&mut view, &store, key('j'));
     let id = store
-        .function("orders-prod-api")
+        .function_named("orders-prod-api")
         .and_then(|f| f.analytics())
         .and_then(|a| a.recent().rev().nth(1))
         .map(|i| i.request_id.clone())

@@ -44,7 +44,10 @@ const NO_METRICS: &str = "no metrics yet";
 pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, theme: &Theme) {
     let Some(detail) = &view.detail else { return };
     let title = Line::from(vec![
-        Span::styled(format!(" {} ", sanitize(&detail.function)), theme.accent),
+        Span::styled(
+            format!(" {} ", sanitize(&detail.function.name)),
+            theme.accent,
+        ),
         Span::styled(format!("· last {} ", store.window()), theme.muted),
     ]);
     let block = Block::new()

@@ -291,7 +291,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     view.page = visible.saturating_sub(1).max(1);
     let functions: Vec<&FunctionState> = view
         .order
-        .names(store, &view.selection)
+        .ids(store, &view.selection)
         .iter()
         .skip(offset)
         .take(visible)
