@@ -13,12 +13,13 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use lambdatop::clock::ManualClock;
+use lambdatop::figures::Selection;
 use lambdatop::message::SourceKind;
 use lambdatop::message::Update;
 use lambdatop::model::{
     Alarm, AlarmState, Datapoint, FunctionConfig, LogEvent, MetricKind, MetricPoints,
 };
-use lambdatop::store::{Selection, Store, StoreLimits};
+use lambdatop::store::{Store, StoreLimits};
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::ViewState;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
-pub use crate::store::SortKey;
+pub use crate::figures::SortKey;
 use crate::window::TimeWindow;
 
 const AFTER_HELP: &str = "\
@@ -101,10 +101,7 @@ pub struct Cli {
 
     /// Exit with 3 when RULE holds for any listed function; repeatable. RULE is METRIC OP
     /// THRESHOLD with OP one of > >= < <= == !=, or just `alarm` (a function in ALARM).
-    /// Metrics: invocations, errors, throttles, concurrency, cold_starts, timeouts (plain numbers);
-    /// error_rate, cold_start_rate, memory_used (percentages: 1%); avg, p99, max (durations: 500ms,
-    /// 2s, 1m). E.g. 'error_rate>1%', 'throttles>0', 'p99>2s'. Functions without logs skip the
-    /// cold_starts, cold_start_rate, timeouts and memory_used rules.
+    // The metrics are listed from the figures registry by `Cli::command_with_figures`.
     #[arg(
         long,
         value_name = "RULE",
@@ -142,4 +139,23 @@ pub enum OutputFormat {
     Json,
     Csv,
     Markdown,
+}
+
+impl Cli {
+    /// The command line, its `--fail-on` help listing the registry's rule names by unit.
+    pub fn command_with_figures() -> clap::Command {
+        use clap::CommandFactory;
+        <Cli as CommandFactory>::command().mut_arg("fail_on", |arg| {
+            let about = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            let about = about.trim_end_matches('.');
+            arg.help(format!("{about}. {}", crate::figures::rule_help()))
+        })
+    }
+
+    /// Parses the process's arguments (exits with a usage message when they are wrong).
+    pub fn parse_args() -> Cli {
+        use clap::FromArgMatches;
+        let matches = Self::command_with_figures().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
 }

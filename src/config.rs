@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::analytics::Pricing;
 use crate::cli::Cli;
-use crate::store::{SortKey, StoreLimits};
+use crate::figures::SortKey;
+use crate::store::StoreLimits;
 use crate::window::TimeWindow;
 
 /// The file as written. Every field is optional; unknown keys are errors (typos should not pass
@@ -211,7 +212,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.window.as_deref(), Some("3h"));
-        assert_eq!(f.sort, Some(SortKey::ErrorRate));
+        assert_eq!(f.sort, Some(SortKey::By(crate::figures::Figure::ErrorRate)));
         assert_eq!(f.aws.logs_requests_per_second, Some(2.5));
         let p = f.pricing.unwrap();
         assert_eq!(p.gb_second_usd_arm64, 0.00001);
@@ -243,12 +244,12 @@ mod tests {
         let cli = Cli::parse_from(["lambdatop", "--window", "15m"]);
         let s = Settings::merge(&cli, file.clone());
         assert_eq!(s.window.to_string(), "15m");
-        assert_eq!(s.sort, SortKey::Errors);
+        assert_eq!(s.sort, SortKey::By(crate::figures::Figure::Errors));
         assert_eq!(s.region.as_deref(), Some("eu-west-1"));
         assert_eq!(s.logs_requests_per_second, DEFAULT_LOGS_REQUESTS_PER_SECOND);
         let s = Settings::merge(&Cli::parse_from(["lambdatop"]), ConfigFile::default());
         assert_eq!(s.window, TimeWindow::default());
-        assert_eq!(s.sort, SortKey::Invocations);
+        assert_eq!(s.sort, SortKey::By(crate::figures::Figure::Invocations));
     }
 
     #[test]

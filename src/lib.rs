@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod diag;
+pub mod figures;
 pub mod format;
 pub mod lambda_log;
 pub mod message;

@@ -3,15 +3,19 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
 use lambdatop::cli::Cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     if let Some(shell) = cli.completions {
         // Generated into memory first: clap_complete panics when its writer fails.
         let mut script = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "lambdatop", &mut script);
+        clap_complete::generate(
+            shell,
+            &mut Cli::command_with_figures(),
+            "lambdatop",
+            &mut script,
+        );
         return match std::io::stdout().write_all(&script) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

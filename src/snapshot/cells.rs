@@ -1,7 +1,7 @@
 //! The human-readable columns shared by the table and Markdown formats.
 
+use crate::figures::{self, FIGURES, Figure, Health, Origin};
 use crate::format;
-use crate::model::AlarmState;
 
 use super::document::{FunctionRow, Snapshot};
 
@@ -49,31 +49,25 @@ pub struct Grid {
     pub rows: Vec<Vec<Cell>>,
 }
 
-const METRIC_HEADINGS: [&str; 10] = [
-    "FUNCTION",
-    "INVOCATIONS",
-    "ERRORS",
-    "ERR%",
-    "THROTTLES",
-    "AVG",
-    "P99",
-    "MAX",
-    "CONC",
-    "ALARM",
-];
-
-/// Shown when at least one listed function has REPORT-line analytics.
-const REPORT_HEADINGS: [&str; 5] = ["COLD%", "LOG P50", "LOG P99", "MEM USED", "COST"];
-
 const DASH: &str = "-";
+
+/// The registry's figures with a table heading, from `origin`, in its order.
+fn columns(origin: Origin) -> impl Iterator<Item = Figure> {
+    FIGURES
+        .iter()
+        .filter(move |d| d.heading.is_some() && d.origin == origin)
+        .map(|d| d.figure)
+}
 
 /// Formats `snap`'s functions; the REPORT columns appear only when some function has logs.
 pub fn grid(snap: &Snapshot) -> Grid {
-    let with_reports = snap.has_reports();
-    let mut headings = METRIC_HEADINGS.to_vec();
-    if with_reports {
-        headings.extend(REPORT_HEADINGS);
+    let mut figures: Vec<Figure> = columns(Origin::Metrics).collect();
+    if snap.has_reports() {
+        figures.extend(columns(Origin::Reports));
     }
+    let headings = std::iter::once("FUNCTION")
+        .chain(figures.iter().map(|f| f.def().heading.unwrap_or("")))
+        .collect::<Vec<_>>();
     let align = headings
         .iter()
         .enumerate()
@@ -83,11 +77,9 @@ pub fn grid(snap: &Snapshot) -> Grid {
         .functions
         .iter()
         .map(|f| {
-            let mut row = metric_cells(f);
-            if with_reports {
-                row.extend(report_cells(f));
-            }
-            row
+            std::iter::once(Cell::plain(f.name.clone()))
+                .chain(figures.iter().map(|&fig| cell(f, fig)))
+                .collect()
         })
         .collect();
     Grid {
@@ -97,67 +89,28 @@ pub fn grid(snap: &Snapshot) -> Grid {
     }
 }
 
-fn metric_cells(f: &FunctionRow) -> Vec<Cell> {
-    let error_tone = match f.error_rate {
-        r if r >= 0.05 => Tone::Error,
-        r if r > 0.0 => Tone::Warn,
-        _ => Tone::Plain,
+/// One figure of one function, toned by the registry's thresholds.
+fn cell(f: &FunctionRow, figure: Figure) -> Cell {
+    let Some(value) = f.figure(figure) else {
+        return Cell::plain(DASH.to_string());
     };
-    let throttle_tone = if f.throttles > 0 {
-        Tone::Warn
-    } else {
-        Tone::Plain
+    let tone = match figures::judged(figure, |g| f.figure(g)) {
+        Health::Bad => Tone::Error,
+        Health::Warn => Tone::Warn,
+        Health::Good if figure == Figure::Alarm => Tone::Ok,
+        Health::Good => Tone::Plain,
     };
-    let alarm = match f.alarm_state {
-        Some(s @ AlarmState::Alarm) => Cell::toned(s.as_str().to_string(), Tone::Error),
-        Some(s @ AlarmState::InsufficientData) => Cell::toned(s.as_str().to_string(), Tone::Warn),
-        Some(s @ AlarmState::Ok) => Cell::toned(s.as_str().to_string(), Tone::Ok),
-        None => Cell::plain(DASH.to_string()),
+    let text = match figure {
+        // Memory reads as what was used of what is configured.
+        Figure::MemoryUsed => {
+            match (f.figure(Figure::MemoryUsedMb), f.figure(Figure::MemorySize)) {
+                (Some(used), Some(size)) => format!("{used}/{size} MB"),
+                _ => format::percent(value),
+            }
+        }
+        _ => figure.unit().show(value),
     };
-    vec![
-        Cell::plain(f.name.clone()),
-        Cell::plain(format::count(f.invocations)),
-        Cell::toned(format::count(f.errors), error_tone),
-        Cell::toned(format::percent(f.error_rate), error_tone),
-        Cell::toned(format::count(f.throttles), throttle_tone),
-        Cell::plain(format::opt_millis(f.duration_ms.avg)),
-        Cell::plain(format::opt_millis(f.duration_ms.p99)),
-        Cell::plain(format::opt_millis(f.duration_ms.max)),
-        Cell::plain(f.concurrency_max.map_or(DASH.to_string(), format::count)),
-        alarm,
-    ]
-}
-
-fn report_cells(f: &FunctionRow) -> Vec<Cell> {
-    let Some(r) = &f.report else {
-        return vec![Cell::plain(DASH.to_string()); REPORT_HEADINGS.len()];
-    };
-    let cold = match r.cold_start_rate() {
-        Some(rate) => Cell::toned(
-            format::percent(rate),
-            if rate >= 0.1 { Tone::Warn } else { Tone::Plain },
-        ),
-        None => Cell::plain(DASH.to_string()),
-    };
-    let memory = match (r.max_memory_used_mb, r.memory_size_mb) {
-        (Some(used), Some(size)) => Cell::toned(
-            format!("{used}/{size} MB"),
-            match r.memory_used_ratio() {
-                Some(m) if m >= 0.9 => Tone::Error,
-                Some(m) if m >= 0.8 => Tone::Warn,
-                _ => Tone::Plain,
-            },
-        ),
-        (Some(used), None) => Cell::plain(format!("{used} MB")),
-        _ => Cell::plain(DASH.to_string()),
-    };
-    vec![
-        cold,
-        Cell::plain(format::opt_millis(r.duration_ms_p50)),
-        Cell::plain(format::opt_millis(r.duration_ms_p99)),
-        memory,
-        Cell::plain(format::usd(r.cost_usd)),
-    ]
+    Cell::toned(text, tone)
 }
 
 /// The first header line: source, Region and time span.

@@ -4,77 +4,34 @@
 
 use std::io::{self, Write};
 
-use super::document::decimals::{self, round};
 use super::document::{FunctionRow, Snapshot};
+use crate::figures::{Definition, FIGURES};
 
-/// The header row. Names follow the JSON keys; nested keys are joined with `_`.
-pub const COLUMNS: [&str; 21] = [
-    "name",
-    "invocations",
-    "errors",
-    "throttles",
-    "error_rate",
-    "duration_ms_avg",
-    "duration_ms_p99",
-    "duration_ms_max",
-    "concurrency_max",
-    "alarm_state",
-    "report_invocations",
-    "report_cold_starts",
-    "report_timeouts",
-    "report_errors",
-    "report_duration_ms_p50",
-    "report_duration_ms_p99",
-    "report_init_ms_p50",
-    "report_billed_ms_total",
-    "report_memory_size_mb",
-    "report_max_memory_used_mb",
-    "report_cost_usd",
-];
+/// The registry's figures with a JSON key, in its order: the CSV's columns after `name`.
+fn figures() -> impl Iterator<Item = &'static Definition> {
+    FIGURES.iter().filter(|d| d.key.is_some())
+}
+
+/// The header row: `name`, then each figure's JSON key with nested keys joined by `_`.
+pub fn columns() -> Vec<String> {
+    std::iter::once("name".to_string())
+        .chain(figures().map(|d| d.key.unwrap_or("").replace('.', "_")))
+        .collect()
+}
 
 pub fn write(out: &mut dyn Write, snap: &Snapshot) -> io::Result<()> {
-    record(out, COLUMNS.iter().map(|c| c.to_string()))?;
+    record(out, columns().into_iter())?;
     for f in &snap.functions {
         record(out, fields(f))?;
     }
     Ok(())
 }
 
-fn fields(f: &FunctionRow) -> impl Iterator<Item = String> {
-    let r = f.report.as_ref();
-    [
-        f.name.clone(),
-        f.invocations.to_string(),
-        f.errors.to_string(),
-        f.throttles.to_string(),
-        round(f.error_rate, decimals::RATIO).to_string(),
-        opt(ms(f.duration_ms.avg)),
-        opt(ms(f.duration_ms.p99)),
-        opt(ms(f.duration_ms.max)),
-        opt(f.concurrency_max),
-        opt(f.alarm_state.map(|s| s.as_str())),
-        opt(r.map(|r| r.invocations)),
-        opt(r.map(|r| r.cold_starts)),
-        opt(r.map(|r| r.timeouts)),
-        opt(r.map(|r| r.errors)),
-        opt(ms(r.and_then(|r| r.duration_ms_p50))),
-        opt(ms(r.and_then(|r| r.duration_ms_p99))),
-        opt(ms(r.and_then(|r| r.init_ms_p50))),
-        opt(r.map(|r| r.billed_ms_total)),
-        opt(r.and_then(|r| r.memory_size_mb)),
-        opt(r.and_then(|r| r.max_memory_used_mb)),
-        opt(r.map(|r| round(r.cost_usd, decimals::USD))),
-    ]
-    .into_iter()
-}
-
-/// Milliseconds as the JSON prints them.
-fn ms(v: Option<f64>) -> Option<f64> {
-    v.map(|v| round(v, decimals::MS))
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(String::new, |v| v.to_string())
+fn fields(f: &FunctionRow) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(f.name.clone()).chain(figures().map(|d| {
+        f.figure(d.figure)
+            .map_or_else(String::new, |v| d.unit.plain(v))
+    }))
 }
 
 /// Writes one record, CRLF-terminated as RFC 4180 says.

@@ -5,12 +5,16 @@
 //! format agrees with the JSON.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use std::collections::BTreeMap;
+
 use serde::{Serialize, Serializer};
 
 use crate::analytics::ReportSummary;
+use crate::figures::Selection;
+use crate::figures::{FIGURES, Figure};
 use crate::message::SourceKind;
 use crate::model::AlarmState;
-use crate::store::{AlarmCounts, FunctionState, Selection, Store};
+use crate::store::{AlarmCounts, FunctionState, Store};
 use crate::window::TimeWindow;
 
 /// The `schema` value of the JSON document. Bumped only for changes that break readers
@@ -95,6 +99,17 @@ pub struct FunctionRow {
     pub alarm_state: Option<AlarmState>,
     /// REPORT-line analytics; `None` when the function has no logs in the store.
     pub report: Option<LogReport>,
+    /// Every figure of the registry the function has, unrounded: what the rules, the table
+    /// and the CSV read.
+    #[serde(skip)]
+    pub figures: BTreeMap<Figure, f64>,
+}
+
+impl FunctionRow {
+    /// The function's `figure`, unrounded; `None` when it does not have it.
+    pub fn figure(&self, figure: Figure) -> Option<f64> {
+        self.figures.get(&figure).copied()
+    }
 }
 
 /// Duration metric of the window, milliseconds; `None` without datapoints.
@@ -236,6 +251,10 @@ impl FunctionRow {
                 .map(|c| c.round() as u64),
             alarm_state: s.alarm_state,
             report: log_report(f),
+            figures: FIGURES
+                .iter()
+                .filter_map(|d| Some((d.figure, (d.value)(f)?)))
+                .collect(),
         }
     }
 }

@@ -28,7 +28,7 @@ use crate::message::{SourceError, Update};
 use crate::source::Source;
 use crate::store::Store;
 
-pub use csv::COLUMNS as CSV_COLUMNS;
+pub use csv::columns as csv_columns;
 pub use document::{SCHEMA, Snapshot, log_report};
 pub use markdown::escape as markdown_escape;
 pub use rules::{Breach, Rule, RuleError};
@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn rules_report_breaches_and_unchecked_rules() {
         let s = store();
-        let snap = Snapshot::build(&s, &crate::store::Selection::default());
+        let snap = Snapshot::build(&s, &crate::figures::Selection::default());
         let rules = rules::parse_all(&["errors>0", "timeouts>0"]).expect("valid rules");
         let verdict = Verdict::check(&rules, &snap);
         assert!(verdict.breaches.is_empty());

@@ -6,37 +6,13 @@
 
 use std::fmt;
 
-use crate::format;
+use crate::figures::{Figure, Unit as FigureUnit};
 use crate::model::AlarmState;
 
 use super::document::FunctionRow;
 
-/// What a rule looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Metric {
-    Invocations,
-    Errors,
-    ErrorRate,
-    Throttles,
-    /// Average duration.
-    Avg,
-    /// p99 duration (CloudWatch).
-    P99,
-    /// Maximum duration.
-    Max,
-    /// Largest `ConcurrentExecutions`.
-    Concurrency,
-    /// From REPORT lines.
-    ColdStarts,
-    /// From REPORT lines: cold starts / invocations.
-    ColdStartRate,
-    /// From REPORT lines.
-    Timeouts,
-    /// From REPORT lines: largest `Max Memory Used` / `Memory Size`.
-    MemoryUsed,
-    /// The function's worst alarm is in ALARM.
-    Alarm,
-}
+/// What a rule looks at: a figure of the registry with a `--fail-on` name.
+pub type Metric = Figure;
 
 /// The kind of figure a metric is, which decides the units it takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,107 +23,33 @@ enum Kind {
     Flag,
 }
 
-impl Metric {
-    pub const ALL: [Metric; 13] = [
-        Metric::Invocations,
-        Metric::Errors,
-        Metric::ErrorRate,
-        Metric::Throttles,
-        Metric::Avg,
-        Metric::P99,
-        Metric::Max,
-        Metric::Concurrency,
-        Metric::ColdStarts,
-        Metric::ColdStartRate,
-        Metric::Timeouts,
-        Metric::MemoryUsed,
-        Metric::Alarm,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Invocations => "invocations",
-            Metric::Errors => "errors",
-            Metric::ErrorRate => "error_rate",
-            Metric::Throttles => "throttles",
-            Metric::Avg => "avg",
-            Metric::P99 => "p99",
-            Metric::Max => "max",
-            Metric::Concurrency => "concurrency",
-            Metric::ColdStarts => "cold_starts",
-            Metric::ColdStartRate => "cold_start_rate",
-            Metric::Timeouts => "timeouts",
-            Metric::MemoryUsed => "memory_used",
-            Metric::Alarm => "alarm",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        let s = s.to_ascii_lowercase().replace('-', "_");
-        Self::ALL.into_iter().find(|m| m.name() == s)
-    }
-
-    fn kind(self) -> Kind {
-        match self {
-            Metric::Invocations
-            | Metric::Errors
-            | Metric::Throttles
-            | Metric::Concurrency
-            | Metric::ColdStarts
-            | Metric::Timeouts => Kind::Count,
-            Metric::ErrorRate | Metric::ColdStartRate | Metric::MemoryUsed => Kind::Ratio,
-            Metric::Avg | Metric::P99 | Metric::Max => Kind::Duration,
-            Metric::Alarm => Kind::Flag,
-        }
-    }
-
-    /// Whether the figure comes from REPORT lines (absent for functions without logs).
-    pub fn needs_logs(self) -> bool {
-        matches!(
-            self,
-            Metric::ColdStarts | Metric::ColdStartRate | Metric::Timeouts | Metric::MemoryUsed
-        )
-    }
-
-    /// The function's figure in base units (a count, a ratio, milliseconds; 1 or 0 for a flag);
-    /// `None` when the function does not have it.
-    pub fn value(self, f: &FunctionRow) -> Option<f64> {
-        let report = f.report.as_ref();
-        match self {
-            Metric::Invocations => Some(f.invocations as f64),
-            Metric::Errors => Some(f.errors as f64),
-            Metric::ErrorRate => Some(f.error_rate),
-            Metric::Throttles => Some(f.throttles as f64),
-            Metric::Avg => f.duration_ms.avg,
-            Metric::P99 => f.duration_ms.p99,
-            Metric::Max => f.duration_ms.max,
-            Metric::Concurrency => f.concurrency_max.map(|c| c as f64),
-            Metric::ColdStarts => report.map(|r| r.cold_starts as f64),
-            Metric::ColdStartRate => report.and_then(|r| r.cold_start_rate()),
-            Metric::Timeouts => report.map(|r| r.timeouts as f64),
-            Metric::MemoryUsed => report.and_then(|r| r.memory_used_ratio()),
-            Metric::Alarm => Some(if f.alarm_state == Some(AlarmState::Alarm) {
-                1.0
-            } else {
-                0.0
-            }),
-        }
-    }
-
-    /// A figure as a person reads it: `1.88%`, `3.00 s`, `1,320`.
-    fn show(self, value: f64) -> String {
-        match self.kind() {
-            Kind::Count => format::count(value.max(0.0).round() as u64),
-            Kind::Ratio => format::percent(value),
-            Kind::Duration => format::millis(value),
-            Kind::Flag => if value > 0.0 { "ALARM" } else { "not ALARM" }.to_string(),
-        }
+fn kind(metric: Metric) -> Kind {
+    match metric.unit() {
+        FigureUnit::Count | FigureUnit::Megabytes | FigureUnit::Usd => Kind::Count,
+        FigureUnit::Ratio => Kind::Ratio,
+        FigureUnit::Millis => Kind::Duration,
+        FigureUnit::AlarmState => Kind::Flag,
     }
 }
 
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+/// The function's figure in base units (a count, a ratio, milliseconds; for `alarm`, 1 when
+/// the function's worst alarm is in ALARM, else 0); `None` when the function does not have it.
+fn value(metric: Metric, f: &FunctionRow) -> Option<f64> {
+    if metric == Figure::Alarm {
+        return Some(if f.alarm_state == Some(AlarmState::Alarm) {
+            1.0
+        } else {
+            0.0
+        });
+    }
+    f.figure(metric)
+}
+
+/// A figure as a person reads it: `1.88%`, `3.00 s`, `1,320`.
+fn show(metric: Metric, value: f64) -> String {
+    match kind(metric) {
+        Kind::Flag => if value > 0.0 { "ALARM" } else { "not ALARM" }.to_string(),
+        _ => metric.unit().show(value),
     }
 }
 
@@ -303,15 +205,14 @@ pub struct RuleError {
 }
 
 fn valid_metrics() -> String {
-    let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
-    names.join(", ")
+    crate::figures::rule_names().collect::<Vec<_>>().join(", ")
 }
 
 /// What thresholds `metric` takes, with an example in its own name.
 fn example(metric: Metric) -> String {
-    match metric.kind() {
+    match kind(metric) {
         Kind::Count => format!("a plain number, e.g. '{metric}>0'"),
-        Kind::Ratio if metric == Metric::MemoryUsed => {
+        Kind::Ratio if metric == Figure::MemoryUsed => {
             format!("a percentage of the configured memory, e.g. '{metric}>90%'")
         }
         Kind::Ratio => format!("a percentage, e.g. '{metric}>1%'"),
@@ -339,7 +240,7 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
     }
     let op_at = s.find(['<', '>', '=', '!']);
     let name = op_at.map_or(s, |i| &s[..i]).trim();
-    let Some(metric) = Metric::parse(name) else {
+    let Some(metric) = Figure::by_rule(name) else {
         let what = if name.is_empty() {
             "no metric before the comparison".to_string()
         } else {
@@ -420,7 +321,7 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
             example(metric)
         ))
     })?;
-    if !unit.fits(metric.kind()) {
+    if !unit.fits(kind(metric)) {
         let problem = if unit == Unit::None {
             format!("{metric} needs a unit: it takes {}", example(metric))
         } else {
@@ -464,7 +365,7 @@ impl fmt::Display for Breach {
             "{}: {} {} {} {}",
             self.function,
             r.metric,
-            r.metric.show(self.value),
+            show(r.metric, self.value),
             r.op,
             r.threshold
         )
@@ -474,7 +375,7 @@ impl fmt::Display for Breach {
 impl Rule {
     /// The breach, when the rule holds for `f`; a figure `f` does not have never breaks a rule.
     pub fn check(&self, f: &FunctionRow) -> Option<Breach> {
-        let value = self.metric.value(f)?;
+        let value = value(self.metric, f)?;
         self.op.holds(value, self.threshold.base()).then(|| Breach {
             function: f.name.clone(),
             rule: *self,

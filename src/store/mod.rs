@@ -6,7 +6,6 @@
 
 mod derived;
 mod log_ring;
-mod select;
 mod series;
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,7 +15,6 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use derived::ReportMetrics;
 pub use log_ring::LogRing;
-pub use select::{Selection, SelectionOrder, SortKey, function_glob};
 pub use series::MetricSeries;
 
 use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};

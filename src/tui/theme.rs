@@ -55,6 +55,15 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 impl Theme {
+    /// The style of a figure's health: `ok`, `warn` or `error`.
+    pub fn health(&self, health: crate::figures::Health) -> Style {
+        match health {
+            crate::figures::Health::Good => self.ok,
+            crate::figures::Health::Warn => self.warn,
+            crate::figures::Health::Bad => self.error,
+        }
+    }
+
     /// The default dark theme, in the 16 ANSI colours so it reads in any terminal.
     pub fn dark() -> Self {
         Self {

@@ -2,8 +2,9 @@
 
 use ratatui::layout::Rect;
 
+use crate::figures::{Selection, SelectionOrder, SortKey};
 use crate::model::FunctionId;
-use crate::store::{FunctionState, Selection, SelectionOrder, SortKey, Store};
+use crate::store::{FunctionState, Store};
 use crate::window::TimeWindow;
 
 use super::keys::Action;

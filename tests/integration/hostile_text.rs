@@ -8,10 +8,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
+use lambdatop::figures::Selection;
 use lambdatop::message::{Poller, SourceKind};
 use lambdatop::message::{SourceError, Update};
 use lambdatop::model::{FunctionConfig, LogEvent};
-use lambdatop::store::{Selection, Store, StoreLimits};
+use lambdatop::store::{Store, StoreLimits};
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
 use lambdatop::tui::view::{Pane, ViewState};

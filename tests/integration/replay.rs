@@ -41,7 +41,7 @@ fn aws_logs_tail_output_with_a_timeout() {
     let (code, out, err) = lambdatop(&["--replay", "tests/data/replay/tail.log", "--once"], None);
     assert_eq!(code, 0, "{err}");
     let r = row(&out, "tail");
-    assert_eq!(r[1..4], ["2", "1", "50.0%"], "{out}");
+    assert_eq!(r[1..5], ["2", "1", "0", "50.0%"], "{out}");
     assert_eq!(r[5..11], ["1.55", "s", "3.00", "s", "3.00", "s"], "{out}");
     assert!(
         out.contains("last 15m (from 2024-03-05 09:51 UTC to 2024-03-05 10:05 UTC)"),
@@ -64,7 +64,7 @@ fn filter_log_events_json_named_by_function_flag() {
     );
     assert_eq!(code, 0, "{err}");
     let r = row(&out, "checkout");
-    assert_eq!(r[1..4], ["2", "1", "50.0%"], "{out}");
+    assert_eq!(r[1..5], ["2", "1", "0", "50.0%"], "{out}");
     assert_eq!(r[5..7], ["24.9", "ms"], "{out}");
 }
 
@@ -75,7 +75,7 @@ fn piped_plain_messages_from_stdin() {
     let (code, out, err) = lambdatop(&["--replay", "-", "--once"], Some(input));
     assert_eq!(code, 0, "{err}");
     let r = row(&out, "stdin");
-    assert_eq!(r[1..4], ["1", "0", "0%"], "{out}");
+    assert_eq!(r[1..5], ["1", "0", "0", "0%"], "{out}");
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn a_log_without_invocations_still_lists_its_function() {
     );
     assert_eq!(code, 0, "{err}");
     let r = row(&out, "stdin");
-    assert_eq!(r[1..4], ["0", "0", "0%"], "{out}");
+    assert_eq!(r[1..5], ["0", "0", "0", "0%"], "{out}");
 }
 
 #[test]

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use lambdatop::cli::OutputFormat;
 use lambdatop::clock::ManualClock;
+use lambdatop::figures::Selection;
 use lambdatop::message::SourceKind;
 use lambdatop::snapshot::{self, Snapshot, Style};
 use lambdatop::source::replay::{ReplayInput, ReplaySource};
-use lambdatop::store::{Selection, Store, StoreLimits};
+use lambdatop::store::{Store, StoreLimits};
 use lambdatop::window::TimeWindow;
 
 /// A small deterministic generator.

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use crate::support::svg::{Palette, buffer_to_svg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lambdatop::store::{Selection, Store};
+use lambdatop::figures::Selection;
+use lambdatop::store::Store;
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;

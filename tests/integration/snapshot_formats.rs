@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
 use lambdatop::cli::OutputFormat;
-use lambdatop::snapshot::{self, CSV_COLUMNS, SCHEMA, Snapshot, Style};
-use lambdatop::store::Selection;
+use lambdatop::figures::Selection;
+use lambdatop::snapshot::{self, SCHEMA, Snapshot, Style, csv_columns};
 use lambdatop::window::TimeWindow;
 use serde_json::Value;
 
@@ -248,11 +248,11 @@ fn csv_has_the_documented_columns_and_raw_numbers() {
     let text = stdout_of(&["--demo", "--once", CLOCK, "-o", "csv"]);
     let mut lines = text.split_terminator("\r\n");
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    assert_eq!(header, CSV_COLUMNS);
+    assert_eq!(header, csv_columns());
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 12);
     for r in &rows {
-        assert_eq!(r.len(), CSV_COLUMNS.len());
+        assert_eq!(r.len(), csv_columns().len());
         r[1].parse::<u64>().expect("invocations unformatted");
         r[4].parse::<f64>().expect("error_rate unformatted");
     }

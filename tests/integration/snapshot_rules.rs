@@ -6,9 +6,9 @@ use crate::common::{CLOCK, lambdatop};
 
 use std::fmt::Write as _;
 
+use lambdatop::figures::Selection;
 use lambdatop::snapshot::Snapshot;
 use lambdatop::snapshot::rules::{self, Metric, Op, Rule, Threshold, Unit};
-use lambdatop::store::Selection;
 use lambdatop::window::TimeWindow;
 
 fn rule(metric: Metric, op: Op, value: f64, unit: Unit) -> Rule {
@@ -34,10 +34,22 @@ fn parses_units() {
             "throttles>0",
             rule(Metric::Throttles, Op::Gt, 0.0, Unit::None),
         ),
-        ("p99>2s", rule(Metric::P99, Op::Gt, 2.0, Unit::Seconds)),
-        ("p99>=500ms", rule(Metric::P99, Op::Ge, 500.0, Unit::Millis)),
-        ("max>1m", rule(Metric::Max, Op::Gt, 1.0, Unit::Minutes)),
-        ("avg>1.5s", rule(Metric::Avg, Op::Gt, 1.5, Unit::Seconds)),
+        (
+            "p99>2s",
+            rule(Metric::DurationP99, Op::Gt, 2.0, Unit::Seconds),
+        ),
+        (
+            "p99>=500ms",
+            rule(Metric::DurationP99, Op::Ge, 500.0, Unit::Millis),
+        ),
+        (
+            "max>1m",
+            rule(Metric::DurationMax, Op::Gt, 1.0, Unit::Minutes),
+        ),
+        (
+            "avg>1.5s",
+            rule(Metric::DurationAvg, Op::Gt, 1.5, Unit::Seconds),
+        ),
         ("errors>10", rule(Metric::Errors, Op::Gt, 10.0, Unit::None)),
         (
             "invocations<1",
@@ -108,7 +120,7 @@ fn parses_every_operator() {
 
 #[test]
 fn blanks_and_case_do_not_matter() {
-    let want = Ok(rule(Metric::P99, Op::Ge, 500.0, Unit::Millis));
+    let want = Ok(rule(Metric::DurationP99, Op::Ge, 500.0, Unit::Millis));
     for text in [
         "p99>=500ms",
         " p99 >= 500 ms ",
@@ -234,6 +246,7 @@ fn report_rules_read_the_logs_and_skip_functions_without() {
     // as unchecked.
     for f in &mut snap.functions {
         f.report = None;
+        f.figures.retain(|figure, _| !figure.needs_logs());
     }
     assert!(breaches("cold_start_rate>=0%", &snap).is_empty());
     assert!(breaches("memory_used>=0%", &snap).is_empty());
@@ -331,7 +344,7 @@ fn a_malformed_rule_exits_2_before_any_data_is_read() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("unknown metric \"latency\""), "{err}");
     assert!(
-        err.contains("valid metrics: invocations, errors, error_rate"),
+        err.contains("valid metrics: invocations, errors, throttles, error_rate"),
         "{err}"
     );
 }

@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use lambdatop::clock::SharedClock;
+use lambdatop::figures::Figure;
+use lambdatop::figures::{Selection, SelectionOrder, SortKey};
 use lambdatop::message::SourceKind;
 use lambdatop::message::Update;
 use lambdatop::model::{
     Datapoint, FunctionConfig, LogEvent, MetricKind, MetricPoints, WindowStats,
 };
-use lambdatop::store::{Selection, SelectionOrder, SortKey, Store, StoreLimits};
+use lambdatop::store::{Store, StoreLimits};
 use lambdatop::window::TimeWindow;
 
 /// Figures of one hand-made function.
@@ -162,14 +164,14 @@ fn the_fixture_reads_as_designed() {
     let s = store();
     let alpha = s.function_named("alpha").unwrap();
     assert_eq!(alpha.summary.invocations, 100);
-    assert_eq!(alpha.cold_start_rate(), Some(0.5));
-    assert_eq!(alpha.memory_used_ratio(), Some(0.25));
+    assert_eq!(Figure::ColdStartRate.value(alpha), Some(0.5));
+    assert_eq!(Figure::MemoryUsed.value(alpha), Some(0.25));
     let bravo = s.function_named("bravo").unwrap();
-    assert_eq!(bravo.memory_used_ratio(), Some(1000.0 / 1024.0));
-    assert!(bravo.cost_usd().unwrap() > alpha.cost_usd().unwrap());
+    assert_eq!(Figure::MemoryUsed.value(bravo), Some(1000.0 / 1024.0));
+    assert!(Figure::Cost.value(bravo).unwrap() > Figure::Cost.value(alpha).unwrap());
     let delta = s.function_named("delta").unwrap();
     assert_eq!(delta.summary.duration_avg_ms, None);
-    assert_eq!(delta.cost_usd(), None);
+    assert_eq!(Figure::Cost.value(delta), None);
 }
 
 #[test]
@@ -177,19 +179,49 @@ fn sort_by_every_column() {
     let s = store();
     let expected: [(SortKey, [&str; 4]); 11] = [
         (SortKey::Name, ["alpha", "bravo", "charlie", "delta"]),
-        (SortKey::Invocations, ["charlie", "alpha", "bravo", "delta"]),
-        (SortKey::Errors, ["bravo", "charlie", "alpha", "delta"]),
-        (SortKey::ErrorRate, ["bravo", "alpha", "charlie", "delta"]),
+        (
+            SortKey::By(Figure::Invocations),
+            ["charlie", "alpha", "bravo", "delta"],
+        ),
+        (
+            SortKey::By(Figure::Errors),
+            ["bravo", "charlie", "alpha", "delta"],
+        ),
+        (
+            SortKey::By(Figure::ErrorRate),
+            ["bravo", "alpha", "charlie", "delta"],
+        ),
         // alpha and delta both have none: by name.
-        (SortKey::Throttles, ["bravo", "charlie", "alpha", "delta"]),
-        (SortKey::Duration, ["bravo", "alpha", "charlie", "delta"]),
-        (SortKey::P99, ["bravo", "alpha", "charlie", "delta"]),
-        (SortKey::Concurrency, ["charlie", "alpha", "bravo", "delta"]),
-        (SortKey::ColdStart, ["charlie", "alpha", "bravo", "delta"]),
-        (SortKey::Memory, ["bravo", "charlie", "alpha", "delta"]),
-        (SortKey::Cost, ["bravo", "alpha", "charlie", "delta"]),
+        (
+            SortKey::By(Figure::Throttles),
+            ["bravo", "charlie", "alpha", "delta"],
+        ),
+        (
+            SortKey::By(Figure::DurationAvg),
+            ["bravo", "alpha", "charlie", "delta"],
+        ),
+        (
+            SortKey::By(Figure::DurationP99),
+            ["bravo", "alpha", "charlie", "delta"],
+        ),
+        (
+            SortKey::By(Figure::Concurrency),
+            ["charlie", "alpha", "bravo", "delta"],
+        ),
+        (
+            SortKey::By(Figure::ColdStartRate),
+            ["charlie", "alpha", "bravo", "delta"],
+        ),
+        (
+            SortKey::By(Figure::MemoryUsed),
+            ["bravo", "charlie", "alpha", "delta"],
+        ),
+        (
+            SortKey::By(Figure::Cost),
+            ["bravo", "alpha", "charlie", "delta"],
+        ),
     ];
-    assert_eq!(expected.len(), SortKey::ALL.len(), "every key is checked");
+    assert_eq!(expected.len(), SortKey::all().len(), "every key is checked");
     for (key, names) in expected {
         assert_eq!(order(&s, key, false), names, "{key:?}");
         let mut reversed = names.to_vec();

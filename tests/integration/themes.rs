@@ -6,7 +6,7 @@ use crate::common;
 use std::process::Command;
 
 use lambdatop::app::dashboard_theme;
-use lambdatop::store::Selection;
+use lambdatop::figures::Selection;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::{BUILT_IN, Theme};
 use lambdatop::tui::view::ViewState;

@@ -5,7 +5,8 @@ use crate::common;
 use crate::common::{draw, key};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lambdatop::store::{Selection, SortKey};
+use lambdatop::figures::Figure;
+use lambdatop::figures::{Selection, SortKey};
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
@@ -66,7 +67,7 @@ fn sorting_filtering_and_moving() {
     assert_eq!(view.selected, 0);
     // s cycles the sort column; from invocations the next is errors.
     handle_key(&mut view, &store, key('s'));
-    assert_eq!(view.sort(), SortKey::Errors);
+    assert_eq!(view.sort(), SortKey::By(Figure::Errors));
     let by_errors: Vec<u64> = store
         .select(&view.selection)
         .iter()

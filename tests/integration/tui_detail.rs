@@ -7,10 +7,11 @@ use crate::common::{draw, key};
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lambdatop::figures::Selection;
 use lambdatop::lambda_log::parse;
 use lambdatop::message::Update;
 use lambdatop::model::{FunctionConfig, LogEvent};
-use lambdatop::store::{Selection, Store};
+use lambdatop::store::Store;
 use lambdatop::tui::handle_key;
 use lambdatop::tui::view::{Detail, Effect, Pane, ViewState};
 use lambdatop::window::TimeWindow;

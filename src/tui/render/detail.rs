@@ -31,6 +31,7 @@ use ratatui::widgets::{
 };
 
 use crate::analytics::{ColdStart, Invocation, InvocationStatus, ReportSummary};
+use crate::figures;
 use crate::format;
 use crate::model::{MetricKind, Reserved};
 use crate::store::{FunctionState, Store};
@@ -485,13 +486,7 @@ fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec
     let mut lines = vec![Line::styled(first, theme.text)];
     if let Some(m) = max {
         let ratio = if cap > 0 { m / f64::from(cap) } else { 0.0 };
-        let style = if ratio >= 0.9 {
-            theme.error
-        } else if ratio >= 0.7 {
-            theme.warn
-        } else {
-            theme.ok
-        };
+        let style = theme.health(figures::CONCURRENCY_USED.health(ratio));
         lines.push(Line::from(vec![
             Span::styled(bar(ratio, 12), style),
             Span::styled(format!(" {}", format::percent(ratio)), theme.muted),
@@ -620,13 +615,7 @@ fn memory_summary<'a>(
 }
 
 fn memory_style(ratio: f64, theme: &Theme) -> Style {
-    if ratio >= 0.9 {
-        theme.error
-    } else if ratio >= 0.75 {
-        theme.warn
-    } else {
-        theme.ok
-    }
+    theme.health(figures::MEMORY_USED.health(ratio))
 }
 
 fn memory_panel(

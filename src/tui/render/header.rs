@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::figures;
 use crate::format;
 use crate::store::Store;
 use crate::tui::sanitize::sanitize;
@@ -38,15 +39,16 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
             theme.muted,
         ),
     ]);
-    let error_style = if t.errors > 0 { theme.error } else { theme.ok };
+    let error_style = theme.health(figures::ERROR_RATE.health(t.error_rate));
     let throttle_style = if t.throttles > 0 {
         theme.warn
     } else {
         theme.ok
     };
     let conc_style = match t.concurrency_peak {
-        Some(p) if p >= 0.9 * f64::from(t.concurrency_limit) => theme.error,
-        Some(p) if p >= 0.7 * f64::from(t.concurrency_limit) => theme.warn,
+        Some(p) if t.concurrency_limit > 0 => {
+            theme.health(figures::CONCURRENCY_USED.health(p / f64::from(t.concurrency_limit)))
+        }
         _ => theme.text,
     };
     let totals = Line::from(vec![

@@ -4,7 +4,7 @@
 //! forty or so visible ones, and the order comes from the view's cached [`SelectionOrder`]
 //! rather than a sort per frame.
 //!
-//! [`SelectionOrder`]: crate::store::SelectionOrder
+//! [`SelectionOrder`]: crate::figures::SelectionOrder
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -13,9 +13,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
+use crate::figures::{self, Figure, Health, SortKey, Unit};
 use crate::format;
 use crate::model::{AlarmState, MetricKind};
-use crate::store::{FunctionState, SortKey, Store};
+use crate::store::{FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
@@ -24,80 +25,49 @@ use crate::tui::view::{Pane, ViewState};
 /// Rows above the first function: the top border with the title, and the column headers.
 pub const ROWS_ABOVE: u16 = 2;
 
-/// A column of the table.
+/// A column of the table: the name, or a figure of the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
     Name,
-    Invocations,
-    Errors,
-    ErrorRate,
-    Throttles,
-    Avg,
-    P99,
-    Concurrency,
-    ColdStart,
-    Memory,
-    Cost,
-    Alarm,
+    Fig(Figure),
 }
 
 impl Column {
     fn title(self, narrow: bool) -> &'static str {
         match self {
             Column::Name => "Function",
-            Column::Invocations => "Invocations",
-            Column::Errors => "Errors",
-            Column::ErrorRate => "Err %",
-            Column::Throttles if narrow => "Thr",
-            Column::Throttles => "Throttles",
-            Column::Avg => "Avg",
-            Column::P99 => "p99",
-            Column::Concurrency => "Conc",
-            Column::ColdStart => "Cold %",
-            Column::Memory => "Mem %",
-            Column::Cost => "Cost",
-            Column::Alarm => "Alarm",
+            Column::Fig(Figure::Throttles) if narrow => "Thr",
+            Column::Fig(f) => f.def().title.unwrap_or(""),
         }
     }
 
     fn sort(self) -> Option<SortKey> {
-        Some(match self {
-            Column::Name => SortKey::Name,
-            Column::Invocations => SortKey::Invocations,
-            Column::Errors => SortKey::Errors,
-            Column::ErrorRate => SortKey::ErrorRate,
-            Column::Throttles => SortKey::Throttles,
-            Column::Avg => SortKey::Duration,
-            Column::P99 => SortKey::P99,
-            Column::Concurrency => SortKey::Concurrency,
-            Column::ColdStart => SortKey::ColdStart,
-            Column::Memory => SortKey::Memory,
-            Column::Cost => SortKey::Cost,
-            Column::Alarm => return None,
-        })
+        match self {
+            Column::Name => Some(SortKey::Name),
+            Column::Fig(f) => f.def().sort.map(|_| SortKey::By(f)),
+        }
     }
 
-    /// The metric drawn as a sparkline beside the figure, if any.
+    /// The series drawn as a sparkline beside the figure, if any: counts add up, the rest
+    /// keep their largest value.
     fn sparkline(self) -> Option<(MetricKind, Combine)> {
-        match self {
-            Column::Invocations => Some((MetricKind::Invocations, Combine::Sum)),
-            Column::Errors => Some((MetricKind::Errors, Combine::Sum)),
-            Column::Throttles => Some((MetricKind::Throttles, Combine::Sum)),
-            Column::P99 => Some((MetricKind::DurationP99, Combine::Max)),
-            Column::Concurrency => Some((MetricKind::ConcurrentExecutions, Combine::Max)),
-            _ => None,
-        }
+        let Column::Fig(f) = self else { return None };
+        let combine = match f.unit() {
+            Unit::Count => Combine::Sum,
+            _ => Combine::Max,
+        };
+        f.def().series.map(|m| (m, combine))
     }
 
     /// Width of the figure (for the name: the narrowest it may get).
     fn figure_width(self) -> u16 {
         match self {
             Column::Name => 16,
-            Column::Invocations => 7,
-            Column::Cost => 8,
-            Column::Errors | Column::ErrorRate | Column::Throttles | Column::ColdStart => 6,
-            Column::Avg | Column::P99 => 8,
-            Column::Concurrency | Column::Memory | Column::Alarm => 5,
+            Column::Fig(f) => match f.unit() {
+                Unit::Count | Unit::Megabytes | Unit::Ratio => 6,
+                Unit::Millis | Unit::Usd => 8,
+                Unit::AlarmState => 5,
+            },
         }
     }
 }
@@ -123,57 +93,62 @@ impl Layout {
     /// Picks the columns for `width`; `longest_name` is the widest name on screen, which gets
     /// room (up to 32 cells) before sparklines grow.
     fn for_width(width: u16, longest_name: usize, sort: SortKey) -> Self {
-        use Column::*;
+        use Figure::*;
+        let fig = |figures: &[Figure]| -> Vec<Column> {
+            std::iter::once(Column::Name)
+                .chain(figures.iter().map(|f| Column::Fig(*f)))
+                .collect()
+        };
+        let sparks = |figures: &[Figure]| -> Vec<Column> {
+            figures.iter().map(|f| Column::Fig(*f)).collect()
+        };
         let (columns, sparked, fixed_spark) = if width >= 150 {
             (
-                vec![
-                    Name,
+                fig(&[
                     Invocations,
                     Errors,
                     ErrorRate,
                     Throttles,
-                    Avg,
-                    P99,
+                    DurationAvg,
+                    DurationP99,
                     Concurrency,
-                    ColdStart,
-                    Memory,
+                    ColdStartRate,
+                    MemoryUsed,
                     Cost,
                     Alarm,
-                ],
-                vec![Invocations, Errors, Throttles, P99],
+                ]),
+                sparks(&[Invocations, Errors, Throttles, DurationP99]),
                 None,
             )
         } else if width >= 100 {
             (
-                vec![
-                    Name,
+                fig(&[
                     Invocations,
                     Errors,
                     ErrorRate,
                     Throttles,
-                    P99,
-                    ColdStart,
-                    Memory,
+                    DurationP99,
+                    ColdStartRate,
+                    MemoryUsed,
                     Cost,
                     Alarm,
-                ],
-                vec![Invocations, P99],
+                ]),
+                sparks(&[Invocations, DurationP99]),
                 None,
             )
         } else {
             // 80 columns: one sparkline, the figures that matter, names still readable.
             (
-                vec![
-                    Name,
+                fig(&[
                     Invocations,
                     Errors,
                     ErrorRate,
                     Throttles,
-                    P99,
+                    DurationP99,
                     Concurrency,
                     Alarm,
-                ],
-                vec![Invocations],
+                ]),
+                sparks(&[Invocations]),
                 Some(6),
             )
         };
@@ -191,10 +166,10 @@ impl Layout {
                 let fixed: usize = layout
                     .columns
                     .iter()
-                    .filter(|c| **c != Name)
+                    .filter(|c| **c != Column::Name)
                     .map(|c| usize::from(layout.cells(*c)) + 1)
                     .sum();
-                let name = longest_name.clamp(usize::from(Name.figure_width()), 32);
+                let name = longest_name.clamp(usize::from(Column::Name.figure_width()), 32);
                 let free = usize::from(width).saturating_sub(fixed + name);
                 // Room for the sparkline and its gap; the title ("Invocations ▼") needs 6.
                 (free / layout.sparked.len())
@@ -227,53 +202,6 @@ impl Layout {
             0
         };
         Constraint::Length(self.cells(c) + spark)
-    }
-}
-
-/// How a function is doing, worst first: the colour of its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Health {
-    Good,
-    Warn,
-    Bad,
-}
-
-/// Error rate from which a function is failing.
-const BAD_ERROR_RATE: f64 = 0.05;
-/// Error rate from which a function is worth a look.
-const WARN_ERROR_RATE: f64 = 0.01;
-/// Memory used over configured from which a function is near its limit.
-const BAD_MEMORY: f64 = 0.95;
-const WARN_MEMORY: f64 = 0.80;
-/// p99 duration over the timeout from which a function is near timing out.
-const BAD_TIMEOUT: f64 = 0.9;
-const WARN_TIMEOUT: f64 = 0.5;
-
-fn p99_over_timeout(f: &FunctionState) -> Option<f64> {
-    let timeout_ms = f64::from(f.config.timeout_s?) * 1000.0;
-    Some(f.summary.duration_p99_ms? / timeout_ms)
-}
-
-/// The function's health from its error rate, throttles, p99 against its timeout, memory against
-/// its limit and its alarms.
-pub fn health(f: &FunctionState) -> Health {
-    let s = &f.summary;
-    let timeout = p99_over_timeout(f).unwrap_or(0.0);
-    let memory = f.memory_used_ratio().unwrap_or(0.0);
-    if s.alarm_state == Some(AlarmState::Alarm)
-        || s.error_rate >= BAD_ERROR_RATE
-        || timeout >= BAD_TIMEOUT
-        || memory >= BAD_MEMORY
-    {
-        Health::Bad
-    } else if s.error_rate >= WARN_ERROR_RATE
-        || s.throttles > 0
-        || timeout >= WARN_TIMEOUT
-        || memory >= WARN_MEMORY
-    {
-        Health::Warn
-    } else {
-        Health::Good
     }
 }
 
@@ -388,71 +316,36 @@ fn row<'a>(
     scratch: &mut Vec<Option<f64>>,
     theme: &Theme,
 ) -> Row<'a> {
-    let s = &f.summary;
-    let error_style = match s.error_rate {
-        r if r >= BAD_ERROR_RATE => theme.error,
-        r if r > 0.0 => theme.warn,
-        _ => theme.text,
-    };
-    let p99_style = match p99_over_timeout(f) {
-        Some(r) if r >= BAD_TIMEOUT => theme.error,
-        Some(r) if r >= WARN_TIMEOUT => theme.warn,
-        _ => theme.text,
-    };
-    let memory = f.memory_used_ratio();
-    let memory_style = match memory {
-        Some(m) if m >= BAD_MEMORY => theme.error,
-        Some(m) if m >= WARN_MEMORY => theme.warn,
-        _ => theme.text,
-    };
-    let name_style = match health(f) {
+    let tone = |h: Health| match h {
         Health::Bad => theme.error,
         Health::Warn => theme.warn,
         Health::Good => theme.text,
     };
+    let name_style = tone(figures::health(f));
     let cells = layout.columns.iter().map(|&c| {
-        let (text, style) = match c {
+        let figure = match c {
             Column::Name => {
                 return Cell::from(Span::styled(sanitize(f.name()).into_owned(), name_style));
             }
-            Column::Alarm => {
-                return Cell::from(match s.alarm_state {
-                    Some(AlarmState::Alarm) => {
-                        Span::styled("ALARM", theme.error.add_modifier(Modifier::REVERSED))
-                    }
-                    Some(AlarmState::InsufficientData) => Span::styled("INSUF", theme.warn),
-                    Some(AlarmState::Ok) => Span::styled("OK", theme.ok),
-                    None => Span::styled("-", theme.muted),
-                });
-            }
-            Column::Invocations => (format::count_short(s.invocations), theme.text),
-            Column::Errors => (format::count_short(s.errors), error_style),
-            Column::ErrorRate => (format::percent(s.error_rate), error_style),
-            Column::Throttles => (
-                format::count_short(s.throttles),
-                if s.throttles > 0 {
-                    theme.warn
-                } else {
-                    theme.text
-                },
-            ),
-            Column::Avg => (format::opt_millis(s.duration_avg_ms), theme.text),
-            Column::P99 => (format::opt_millis(s.duration_p99_ms), p99_style),
-            Column::Concurrency => (
-                s.concurrency_max
-                    .map_or("-".to_string(), |c| format!("{c:.0}")),
-                theme.text,
-            ),
-            Column::ColdStart => (
-                f.cold_start_rate().map_or("-".to_string(), format::percent),
-                theme.text,
-            ),
-            Column::Memory => (
-                memory.map_or("-".to_string(), |m| format!("{:.0}%", m * 100.0)),
-                memory_style,
-            ),
-            Column::Cost => (f.cost_usd().map_or("-".to_string(), cost), theme.text),
+            Column::Fig(figure) => figure,
         };
+        if figure == Figure::Alarm {
+            return Cell::from(match f.summary.alarm_state {
+                Some(AlarmState::Alarm) => {
+                    Span::styled("ALARM", theme.error.add_modifier(Modifier::REVERSED))
+                }
+                Some(AlarmState::InsufficientData) => Span::styled("INSUF", theme.warn),
+                Some(AlarmState::Ok) => Span::styled("OK", theme.ok),
+                None => Span::styled("-", theme.muted),
+            });
+        }
+        let text = match (figure.value(f), figure.unit()) {
+            (None, _) => "-".to_string(),
+            (Some(v), Unit::Count) => format::count_short(v.max(0.0).round() as u64),
+            (Some(v), Unit::Usd) => cost(v),
+            (Some(v), unit) => unit.show(v),
+        };
+        let style = tone(figures::judged_health(figure, f));
         let width = usize::from(layout.cells(c));
         let mut spans = vec![Span::styled(format!("{text:>width$}"), style)];
         if let (true, Some((metric, combine))) = (layout.sparked.contains(&c), c.sparkline()) {
@@ -508,7 +401,7 @@ mod tests {
         for width in [80, 99, 100, 120, 149, 150, 160, 200, 300] {
             for (name, sort) in [8, 20, 29, 60]
                 .into_iter()
-                .zip(SortKey::ALL.into_iter().cycle())
+                .zip(SortKey::all().iter().copied().cycle())
             {
                 let layout = Layout::for_width(width, name, sort);
                 // The name column may shrink to its minimum; everything else must fit.
@@ -519,19 +412,19 @@ mod tests {
 
     #[test]
     fn wide_terminals_show_every_column_and_longer_sparklines() {
-        let wide = Layout::for_width(220, 29, SortKey::Invocations);
+        let wide = Layout::for_width(220, 29, SortKey::By(Figure::Invocations));
         assert_eq!(wide.columns.len(), 12);
         assert_eq!(wide.spark, MAX_SPARK);
-        let at_160 = Layout::for_width(160, 29, SortKey::Invocations);
+        let at_160 = Layout::for_width(160, 29, SortKey::By(Figure::Invocations));
         assert!(at_160.spark >= 10, "{at_160:?}");
-        let narrow = Layout::for_width(80, 29, SortKey::Invocations);
-        assert!(!narrow.columns.contains(&Column::Cost));
+        let narrow = Layout::for_width(80, 29, SortKey::By(Figure::Invocations));
+        assert!(!narrow.columns.contains(&Column::Fig(Figure::Cost)));
     }
 
     #[test]
     fn the_sorted_title_fits_with_its_arrow() {
         for width in [80, 100, 160] {
-            for sort in SortKey::ALL {
+            for &sort in SortKey::all() {
                 let layout = Layout::for_width(width, 20, sort);
                 if let Some(c) = layout.sorted {
                     let room = match layout.width(c) {

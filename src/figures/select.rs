@@ -2,93 +2,110 @@
 
 use std::cmp::Ordering;
 
-use super::{FunctionState, Store};
-use crate::model::FunctionId;
+use std::sync::OnceLock;
 
-/// Columns functions can be sorted by. Figures sort largest first, names A to Z.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+use super::{FIGURES, Figure};
+use crate::model::FunctionId;
+use crate::store::{FunctionState, Store};
+
+/// What functions can be sorted by: the name, or any figure with a `--sort` name in the
+/// registry. Figures sort largest first (missing last), names A to Z; ties by name, then Region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     Name,
-    #[default]
-    Invocations,
-    Errors,
-    ErrorRate,
-    Throttles,
-    Duration,
-    P99,
-    Concurrency,
-    /// Share of invocations that were cold starts (REPORT lines).
-    ColdStart,
-    /// Largest memory used over the memory configured (REPORT lines).
-    Memory,
-    /// Estimated cost of the invocations read from the logs (REPORT lines).
-    Cost,
+    By(Figure),
+}
+
+impl Default for SortKey {
+    fn default() -> Self {
+        SortKey::By(Figure::Invocations)
+    }
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 11] = [
-        SortKey::Name,
-        SortKey::Invocations,
-        SortKey::Errors,
-        SortKey::ErrorRate,
-        SortKey::Throttles,
-        SortKey::Duration,
-        SortKey::P99,
-        SortKey::Concurrency,
-        SortKey::ColdStart,
-        SortKey::Memory,
-        SortKey::Cost,
-    ];
+    /// Every sort key, in the order `s` steps through them: the name, then the registry's order.
+    pub fn all() -> &'static [SortKey] {
+        static ALL: OnceLock<Vec<SortKey>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            std::iter::once(SortKey::Name)
+                .chain(
+                    FIGURES
+                        .iter()
+                        .filter(|d| d.sort.is_some())
+                        .map(|d| SortKey::By(d.figure)),
+                )
+                .collect()
+        })
+    }
 
+    /// The `--sort` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::By(f) => f.def().sort.map_or("", |s| s.0),
+        }
+    }
+
+    /// What the status line calls it.
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Name => "name",
-            SortKey::Invocations => "invocations",
-            SortKey::Errors => "errors",
-            SortKey::ErrorRate => "error rate",
-            SortKey::Throttles => "throttles",
-            SortKey::Duration => "avg duration",
-            SortKey::P99 => "p99 duration",
-            SortKey::Concurrency => "concurrency",
-            SortKey::ColdStart => "cold starts",
-            SortKey::Memory => "memory used",
-            SortKey::Cost => "cost",
+            SortKey::By(f) => f.def().sort.map_or("", |s| s.1),
         }
     }
 
-    /// The next key in [`SortKey::ALL`], wrapping.
+    /// The next key in [`SortKey::all`], wrapping.
     pub fn next(self) -> Self {
-        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
+        let all = Self::all();
+        let i = all.iter().position(|k| *k == self).unwrap_or(0);
+        all[(i + 1) % all.len()]
     }
 
-    fn figure(self, f: &FunctionState) -> Option<f64> {
-        let s = &f.summary;
-        match self {
-            SortKey::Name => None,
-            SortKey::Invocations => Some(s.invocations as f64),
-            SortKey::Errors => Some(s.errors as f64),
-            SortKey::ErrorRate => Some(s.error_rate),
-            SortKey::Throttles => Some(s.throttles as f64),
-            SortKey::Duration => s.duration_avg_ms,
-            SortKey::P99 => s.duration_p99_ms,
-            SortKey::Concurrency => s.concurrency_max,
-            SortKey::ColdStart => f.cold_start_rate(),
-            SortKey::Memory => f.memory_used_ratio(),
-            SortKey::Cost => f.cost_usd(),
-        }
-    }
-
-    /// Orders two functions: by the figure (largest first, missing last), then by name.
+    /// Orders two functions: by the figure (largest first, missing last), then by id (name,
+    /// then Region).
     pub fn compare(self, a: &FunctionState, b: &FunctionState) -> Ordering {
-        let by_figure = match (self.figure(a), self.figure(b)) {
-            (Some(x), Some(y)) => y.total_cmp(&x),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
+        let by_figure = match self {
+            SortKey::Name => Ordering::Equal,
+            SortKey::By(fig) => match (fig.value(a), fig.value(b)) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
         };
         by_figure.then_with(|| a.id.cmp(&b.id))
+    }
+}
+
+impl std::str::FromStr for SortKey {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SortKey::all()
+            .iter()
+            .find(|k| k.name() == s)
+            .copied()
+            .ok_or_else(|| {
+                let names: Vec<&str> = SortKey::all().iter().map(|k| k.name()).collect();
+                format!("unknown sort key {s:?}; one of: {}", names.join(", "))
+            })
+    }
+}
+
+impl clap::ValueEnum for SortKey {
+    fn value_variants<'a>() -> &'a [Self] {
+        SortKey::all()
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -130,28 +147,6 @@ impl Store {
             v.truncate(n);
         }
         v
-    }
-}
-
-/// Figures from the REPORT-line analytics, read from the summary the store caches.
-impl FunctionState {
-    /// Cold starts over invocations with a REPORT; `None` before any REPORT line.
-    pub fn cold_start_rate(&self) -> Option<f64> {
-        self.report().and_then(|r| r.cold_start_rate)
-    }
-
-    /// Largest `Max Memory Used` over the memory configured (from the REPORT, else the function's
-    /// configuration); `None` when either is unknown.
-    pub fn memory_used_ratio(&self) -> Option<f64> {
-        let r = self.report()?;
-        let used = r.max_memory_used_mb?;
-        let size = r.memory_size_mb.or(self.config.memory_mb)?;
-        (size > 0).then(|| f64::from(used) / f64::from(size))
-    }
-
-    /// Estimated cost of the invocations read from the logs; `None` before any REPORT line.
-    pub fn cost_usd(&self) -> Option<f64> {
-        self.report().map(|r| r.cost_usd)
     }
 }
 
