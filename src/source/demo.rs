@@ -16,12 +16,13 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::Source;
 use crate::clock::floor_minute;
-use crate::message::Update;
-use crate::message::{Poller, Provides, SourceContext, SourceKind};
+use crate::message::{DEFAULT_REFRESH, Poller, Provides, Request, SourceContext, SourceKind};
+use crate::message::{SourceError, Update};
 use crate::model::{
     Alarm, AlarmState, Architecture, Datapoint, FunctionConfig, LogEvent, LogFormat, MetricKind,
     MetricPoints, Reserved, WindowStats,
 };
+use crate::poll::{Round, RoundOutcome, drive};
 use crate::window::TimeWindow;
 
 /// Default seed of the demo account.
@@ -881,59 +882,138 @@ impl Source for DemoSource {
             ],
             metrics: true,
             finite: false,
+            // The simulated metrics change by the minute, like CloudWatch's: rounds more frequent
+            // than that keep the dashboard lively, and staleness is judged by the minute.
+            refresh: self.interval.max(DEFAULT_REFRESH),
         }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
-        tokio::spawn(run(*self, ctx));
+        let account = Arc::new(self.account);
+        let now = ctx.now();
+        let logs_from = if ctx.once {
+            ctx.requests.borrow().window.start(now)
+        } else {
+            now - LOG_BACKFILL
+        };
+        for poller in [
+            Poller::Discovery,
+            Poller::Metrics,
+            Poller::Alarms,
+            Poller::Logs,
+        ] {
+            let round = DemoPoller {
+                account: account.clone(),
+                poller,
+                interval: self.interval,
+                last_full: None,
+                logs_from,
+            };
+            tokio::spawn(drive(round, ctx.clone()));
+        }
     }
 }
 
-async fn run(source: DemoSource, mut ctx: SourceContext) {
-    let account = Arc::new(source.account);
-    let now = ctx.now();
-    let mut window = ctx.requests.borrow().window;
-    let mut last_full: Option<(TimeWindow, DateTime<Utc>)> = None;
-    let mut logs_from = if ctx.once {
-        window.start(now)
-    } else {
-        now - LOG_BACKFILL
-    };
-    let mut first = true;
-    loop {
+/// How often the simulated function list is read again.
+const DISCOVERY_INTERVAL: StdDuration = StdDuration::from_secs(600);
+
+/// One poller over the simulated account.
+struct DemoPoller {
+    account: Arc<DemoAccount>,
+    poller: Poller,
+    interval: StdDuration,
+    /// Window and minute of the last whole-window metrics read.
+    last_full: Option<(TimeWindow, DateTime<Utc>)>,
+    /// Where the next log read starts.
+    logs_from: DateTime<Utc>,
+}
+
+impl Round for DemoPoller {
+    fn poller(&self) -> Poller {
+        self.poller
+    }
+
+    fn interval(&self) -> StdDuration {
+        match self.poller {
+            Poller::Discovery => DISCOVERY_INTERVAL,
+            _ => self.interval,
+        }
+    }
+
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        self.poller == Poller::Metrics && seen.window != now.window
+    }
+
+    async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
         let now = ctx.now();
+        let window = req.window;
         // The whole window when it changed or a new minute began, else only the current periods.
         let current = floor_minute(now);
-        let full = last_full != Some((window, current));
-        let acc = account.clone();
-        let Ok(updates) =
-            tokio::task::spawn_blocking(move || acc.round(window, now, full, first, logs_from))
-                .await
-        else {
-            return;
-        };
-        last_full = Some((window, current));
-        logs_from = now;
-        first = false;
-        for u in updates {
-            if !ctx.send(u).await {
-                return;
+        let full = self.last_full != Some((window, current));
+        let logs_from = self.logs_from;
+        let (account, poller) = (self.account.clone(), self.poller);
+        let updates = tokio::task::spawn_blocking(move || {
+            account.updates(poller, window, now, full, logs_from)
+        })
+        .await;
+        let mut outcome = RoundOutcome::default();
+        match updates {
+            Ok(updates) => {
+                outcome.updates = updates;
+                match self.poller {
+                    Poller::Metrics => self.last_full = Some((window, current)),
+                    Poller::Logs => self.logs_from = now,
+                    Poller::Discovery | Poller::Alarms => {}
+                }
             }
+            Err(e) => outcome.fail(SourceError::new(
+                format!("The simulated account failed: {e}."),
+                None,
+            )),
         }
-        if ctx.once {
-            return;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(source.interval) => {}
-            changed = ctx.requests.changed() => if changed.is_err() { return },
-        }
-        window = ctx.requests.borrow().window;
+        outcome
     }
 }
 
 impl DemoAccount {
-    /// What every poller delivers in one round at `now`: metrics of the whole window (`full`) or
-    /// of the current periods only, alarms, and the log lines written since `logs_from`;
+    /// What `poller` delivers in one round at `now`: the function list, metrics of the whole
+    /// window (`full`) or of the current periods only, alarms, or the log lines written since
+    /// `logs_from`.
+    pub fn updates(
+        &self,
+        poller: Poller,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        full: bool,
+        logs_from: DateTime<Utc>,
+    ) -> Vec<Update> {
+        match poller {
+            Poller::Discovery => vec![
+                Update::Functions(self.functions()),
+                Update::AccountConcurrencyLimit(ACCOUNT_LIMIT),
+            ],
+            Poller::Metrics => {
+                let period = i64::from(window.period_s());
+                let current = crate::clock::floor_to(now, period);
+                let from = if full {
+                    window.start(now)
+                } else {
+                    current - Duration::seconds(period)
+                };
+                let to = current + Duration::seconds(period);
+                let (metrics, stats) = self.metrics(from, to, window.period_s(), now);
+                let mut updates = vec![Update::Metrics(metrics)];
+                if full {
+                    updates.push(Update::WindowStats(stats));
+                }
+                updates
+            }
+            Poller::Alarms => vec![Update::Alarms(self.alarms(now))],
+            Poller::Logs => vec![Update::logs(self.logs(logs_from, now))],
+        }
+    }
+
+    /// What every poller delivers in one round at `now`, each followed by its `Polled`:
     /// `discovery` adds the function list. The same updates the running source sends.
     pub fn round(
         &self,
@@ -943,31 +1023,20 @@ impl DemoAccount {
         discovery: bool,
         logs_from: DateTime<Utc>,
     ) -> Vec<Update> {
-        let period = i64::from(window.period_s());
-        let current = crate::clock::floor_to(now, period);
-        let from = if full {
-            window.start(now)
-        } else {
-            current - Duration::seconds(period)
-        };
-        let to = current + Duration::seconds(period);
-        let (metrics, stats) = self.metrics(from, to, window.period_s(), now);
-        let polled = |poller| Update::Polled { poller, at: now };
+        let pollers = [
+            Poller::Discovery,
+            Poller::Metrics,
+            Poller::Alarms,
+            Poller::Logs,
+        ];
         let mut updates = Vec::with_capacity(12);
-        if discovery {
-            updates.push(Update::Functions(self.functions()));
-            updates.push(Update::AccountConcurrencyLimit(ACCOUNT_LIMIT));
-            updates.push(polled(Poller::Discovery));
+        for poller in pollers
+            .into_iter()
+            .filter(|p| discovery || *p != Poller::Discovery)
+        {
+            updates.extend(self.updates(poller, window, now, full, logs_from));
+            updates.push(Update::Polled { poller, at: now });
         }
-        updates.push(Update::Metrics(metrics));
-        if full {
-            updates.push(Update::WindowStats(stats));
-        }
-        updates.push(polled(Poller::Metrics));
-        updates.push(Update::Alarms(self.alarms(now)));
-        updates.push(polled(Poller::Alarms));
-        updates.push(Update::logs(self.logs(logs_from, now)));
-        updates.push(polled(Poller::Logs));
         updates
     }
 }

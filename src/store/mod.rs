@@ -23,7 +23,7 @@ use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
 use crate::lambda_log::{LogLine, parse};
 use crate::message::{
-    ApiCalls, LOG_PANE_EVENTS, LogBlock, Poller, SourceError, SourceKind, Update,
+    ApiCalls, DEFAULT_REFRESH, LOG_PANE_EVENTS, LogBlock, Poller, SourceError, SourceKind, Update,
 };
 use crate::model::{
     Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, MetricKind, WindowStats,
@@ -234,6 +234,9 @@ impl Default for StoreLimits {
     }
 }
 
+/// Metrics rounds after which data is stale.
+const STALE_ROUNDS: f64 = 2.5;
+
 /// The state every front end reads.
 pub struct Store {
     clock: SharedClock,
@@ -252,6 +255,8 @@ pub struct Store {
     /// Fit the window to the logs when the source ends (replay without `--window`).
     fit_window_on_end: bool,
     pricing: Pricing,
+    /// How often the source reads metrics, which decides when data is stale.
+    refresh: std::time::Duration,
     pollers: BTreeMap<Poller, PollerHealth>,
     pub api: ApiUsage,
     ended: bool,
@@ -281,6 +286,7 @@ impl Store {
             derived: None,
             fit_window_on_end: false,
             pricing: Pricing::default(),
+            refresh: DEFAULT_REFRESH,
             pollers: BTreeMap::new(),
             api: ApiUsage::default(),
             ended: false,
@@ -637,6 +643,17 @@ impl Store {
         self.pollers
             .iter()
             .find_map(|(p, h)| h.notice.as_ref().map(|n| (*p, n)))
+    }
+
+    /// How often the source reads metrics ([`crate::message::Provides::refresh`]).
+    pub fn set_refresh(&mut self, refresh: std::time::Duration) {
+        self.refresh = refresh;
+    }
+
+    /// Age after which data is stale: two and a half metrics rounds, so one late or failed
+    /// round is not enough.
+    pub fn stale_after(&self) -> Duration {
+        Duration::from_std(self.refresh.mul_f64(STALE_ROUNDS)).unwrap_or(Duration::MAX)
     }
 
     /// Data is stale when the latest metrics round failed or is older than `max_age`.

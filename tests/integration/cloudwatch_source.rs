@@ -412,7 +412,7 @@ async fn opening_a_function_reads_its_reservation_at_once_and_rounds_keep_their_
         ..
     } = h;
     let started = std::time::Instant::now();
-    let task = tokio::spawn(pollers.discovery.run(ctx));
+    let task = tokio::spawn(lambdatop::poll::drive(pollers.discovery, ctx));
     // (ListFunctions calls, GetFunctionConcurrency calls, reservation of orders) so far.
     let mut seen = (0, 0, None);
     let mut next = async |rx: &mut mpsc::Receiver<Update>| {

@@ -19,14 +19,14 @@ use aws_sdk_cloudwatch::types::{
 };
 use chrono::{DateTime, Duration, Utc};
 
-use super::discovery::{MapErrOp, next_token};
+use super::call::{MapErrOp, next_token, retried};
 use super::error::{AwsError, GET_METRIC_DATA};
-use super::{AwsOptions, Clients, Shared, finish_round};
+use super::{AwsOptions, Clients, Shared};
 use crate::clock::floor_to;
 use crate::message::{ApiCalls, SourceError, Update};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Datapoint, FunctionConfig, MetricKind, MetricPoints, WindowStats};
-use crate::poll::{retry, wait_next};
+use crate::poll::{Round, RoundOutcome, round_now};
 use crate::window::TimeWindow;
 
 /// GetMetricData's hard limit of queries a call.
@@ -332,36 +332,12 @@ impl MetricsPoller {
         }
     }
 
-    /// Runs rounds until the front end goes (or after one round with `--once`). Waits for
-    /// discovery's first round before the first.
-    pub async fn run(mut self, mut ctx: SourceContext) {
-        let mut discovered = self.shared.discovered.subscribe();
-        if discovered.wait_for(Option::is_some).await.is_err() {
-            return;
-        }
-        loop {
-            let seen = ctx.requests.borrow_and_update().clone();
-            if !self.round_with(&ctx, &seen).await || ctx.once {
-                return;
-            }
-            let new_window = |a: &Request, b: &Request| a.window != b.window;
-            wait_next(
-                self.opts.metrics_interval,
-                &mut ctx.requests,
-                &seen,
-                new_window,
-            )
-            .await;
-        }
-    }
-
-    /// One round with the current request.
+    /// One round with the current request, delivered.
     pub async fn round(&mut self, ctx: &SourceContext) -> bool {
-        let req = ctx.requests.borrow().clone();
-        self.round_with(ctx, &req).await
+        round_now(self, ctx).await
     }
 
-    async fn round_with(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+    async fn read_metrics(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
         self.rounds += 1;
         if !self.percentiles && self.rounds - self.percentiles_off_since >= PERCENTILE_RETRY_ROUNDS
         {
@@ -472,26 +448,17 @@ impl MetricsPoller {
         if !stats.is_empty() {
             updates.push(Update::WindowStats(stats));
         }
-        updates.push(Update::ApiCalls(ApiCalls {
-            operation: GET_METRIC_DATA.name,
-            calls: requests,
-            billed_units: billed,
-        }));
-        if first_error.is_none()
-            && let Some(note) = percentile_note
-        {
+        RoundOutcome {
+            updates,
+            calls: vec![ApiCalls {
+                operation: GET_METRIC_DATA.name,
+                calls: requests,
+                billed_units: billed,
+            }],
             // A notice, not a failure: the round's data is good and not stale.
-            updates.push(Update::Notice {
-                poller: Poller::Metrics,
-                notice: note,
-            });
+            notice: percentile_note,
+            error: first_error,
         }
-        for u in updates {
-            if !ctx.send(u).await {
-                return false;
-            }
-        }
-        finish_round(ctx, Poller::Metrics, first_error).await
     }
 
     /// Sends one planned call, following `NextToken`, retrying throttled pages.
@@ -515,7 +482,7 @@ impl MetricsPoller {
         let mut token: Option<String> = None;
         let mut pages = 0u32;
         loop {
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+            let a = retried(&self.opts.backoff, || {
                 self.clients
                     .cloudwatch
                     .get_metric_data()
@@ -565,6 +532,31 @@ impl MetricsPoller {
                 return out;
             }
         }
+    }
+}
+
+impl Round for MetricsPoller {
+    fn poller(&self) -> Poller {
+        Poller::Metrics
+    }
+
+    fn interval(&self) -> std::time::Duration {
+        self.opts.metrics_interval
+    }
+
+    /// Another window is read whole at once.
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        seen.window != now.window
+    }
+
+    /// Waits for discovery's first round.
+    async fn ready(&mut self, _ctx: &SourceContext) -> bool {
+        let mut discovered = self.shared.discovered.subscribe();
+        discovered.wait_for(Option::is_some).await.is_ok()
+    }
+
+    async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        self.read_metrics(ctx, req).await
     }
 }
 
