@@ -153,6 +153,8 @@ pub struct Request {
     pub log_functions: Vec<String>,
     /// A server-side filter for log reads, when the user's filter can be expressed as one.
     pub log_filter_pattern: Option<String>,
+    /// The function the detail view shows: its less common metrics are read too.
+    pub detail_function: Option<String>,
 }
 
 impl Request {
@@ -162,6 +164,7 @@ impl Request {
             refresh: 0,
             log_functions: Vec::new(),
             log_filter_pattern: None,
+            detail_function: None,
         }
     }
 }

@@ -62,6 +62,43 @@ struct Profile {
     reserved: Option<u32>,
     /// Probability an invocation runs into its timeout.
     timeout_p: f64,
+    /// How the function is invoked.
+    events: Events,
+    /// Provisioned concurrency, kept warm.
+    provisioned: Option<u32>,
+}
+
+impl Profile {
+    /// The detail metrics CloudWatch reports for the function.
+    fn detail_kinds(&self) -> Vec<MetricKind> {
+        let mut kinds = match self.events {
+            Events::Sync => Vec::new(),
+            Events::Async => vec![
+                MetricKind::AsyncEventsReceived,
+                MetricKind::AsyncEventAge,
+                MetricKind::DeadLetterErrors,
+            ],
+            Events::Stream => vec![MetricKind::IteratorAge],
+        };
+        if self.provisioned.is_some() {
+            kinds.extend([
+                MetricKind::ProvisionedConcurrencyUtilization,
+                MetricKind::ProvisionedConcurrencySpilloverInvocations,
+            ]);
+        }
+        kinds
+    }
+}
+
+/// How a simulated function is invoked: what its detail metrics show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Events {
+    /// Called and answered (APIs, schedules).
+    Sync,
+    /// Events queued by Lambda (S3 notifications): async event age, dead-letter errors.
+    Async,
+    /// Batches from a stream (Kinesis, DynamoDB): iterator age.
+    Stream,
 }
 
 const fn profile(name: &'static str, runtime: &'static str, memory_mb: u32) -> Profile {
@@ -85,6 +122,8 @@ const fn profile(name: &'static str, runtime: &'static str, memory_mb: u32) -> P
         init_ms: 200.0,
         reserved: None,
         timeout_p: 0.0,
+        events: Events::Sync,
+        provisioned: None,
     }
 }
 
@@ -101,6 +140,7 @@ fn profiles() -> Vec<Profile> {
             arch: Architecture::Arm64,
             cold_p: 0.008,
             init_ms: 420.0,
+            events: Events::Stream,
             ..profile("salesPipe-prod-dispatch", "python3.12", 512)
         },
         Profile {
@@ -122,6 +162,7 @@ fn profiles() -> Vec<Profile> {
             median_ms: 210.0,
             sigma: 0.35,
             reserved: Some(3),
+            provisioned: Some(2),
             mem_used_mb: 301.0,
             cold_p: 0.004,
             init_ms: 610.0,
@@ -137,6 +178,7 @@ fn profiles() -> Vec<Profile> {
             arch: Architecture::Arm64,
             cold_p: 0.002,
             init_ms: 150.0,
+            provisioned: Some(1),
             ..profile("auth-prod-authorizer", "nodejs20.x", 512)
         },
         Profile {
@@ -161,6 +203,7 @@ fn profiles() -> Vec<Profile> {
             arch: Architecture::Arm64,
             cold_p: 0.15,
             init_ms: 900.0,
+            events: Events::Async,
             ..profile("image-resize-prod", "python3.12", 3008)
         },
         Profile {
@@ -439,8 +482,11 @@ impl DemoAccount {
         let mut out = Vec::new();
         let mut stats = Vec::new();
         let mut account_conc: Vec<f64> = vec![0.0; ((m1 - m0) / period_min + 1) as usize];
+        let mut claimed: Vec<f64> = vec![0.0; account_conc.len()];
         for (f, p) in self.profiles.iter().enumerate() {
             let mut series: Vec<Vec<Datapoint>> = vec![Vec::new(); MetricKind::ALL.len()];
+            let detail_kinds = p.detail_kinds();
+            let mut detail: Vec<Vec<Datapoint>> = vec![Vec::new(); detail_kinds.len()];
             let mut all_durations = Vec::new();
             let mut bucket = m0;
             while bucket < m1 {
@@ -469,6 +515,20 @@ impl DemoAccount {
                 if let Some(c) = account_conc.get_mut(slot) {
                     *c += conc;
                 }
+                if let Some(c) = claimed.get_mut(slot) {
+                    // Reserved concurrency is claimed whole (provisioned comes out of it); else
+                    // what runs, and at least what is provisioned.
+                    *c += match p.reserved {
+                        Some(r) => f64::from(r),
+                        None => conc.max(f64::from(p.provisioned.unwrap_or(0))),
+                    };
+                }
+                let minutes = bucket..(bucket + period_min).min(m1);
+                for (kind, value) in self.detail_values(f, minutes, now) {
+                    if let Some(i) = detail_kinds.iter().position(|k| *k == kind) {
+                        detail[i].push(Datapoint { at, value });
+                    }
+                }
                 let n = durations.len();
                 let mut push = |k: MetricKind, value: f64| {
                     series[k as usize].push(Datapoint { at, value });
@@ -496,7 +556,11 @@ impl DemoAccount {
                 all_durations.extend(durations);
                 bucket += period_min;
             }
-            for (k, points) in MetricKind::ALL.iter().zip(series) {
+            for (k, points) in MetricKind::ALL
+                .iter()
+                .zip(series)
+                .chain(detail_kinds.iter().zip(detail))
+            {
                 out.push(MetricPoints {
                     function: Some(p.name.to_string()),
                     metric: *k,
@@ -531,7 +595,99 @@ impl DemoAccount {
             period_s,
             points,
         });
+        let now_slot = (Self::minute_index(now) - m0).div_euclid(period_min);
+        out.push(MetricPoints {
+            function: None,
+            metric: MetricKind::ClaimedAccountConcurrency,
+            from,
+            to,
+            period_s,
+            points: claimed
+                .iter()
+                .enumerate()
+                .take(usize::try_from(now_slot + 1).unwrap_or(0))
+                .map(|(i, c)| Datapoint {
+                    at: from + Duration::minutes(i as i64 * period_min),
+                    value: *c,
+                })
+                .collect(),
+        });
         (out, stats)
+    }
+
+    /// The detail metrics of function `f` over `minutes` (one period), up to `now`: what its
+    /// profile's events and provisioned concurrency make CloudWatch report.
+    fn detail_values(
+        &self,
+        f: usize,
+        minutes: std::ops::Range<i64>,
+        now: DateTime<Utc>,
+    ) -> Vec<(MetricKind, f64)> {
+        let p = &self.profiles[f];
+        let ran: Vec<(i64, Minute)> = minutes
+            .filter(|&m| m <= Self::minute_index(now))
+            .map(|m| (m, self.minute(f, m)))
+            .filter(|(_, minute)| minute.requested > 0)
+            .collect();
+        let mut out = Vec::new();
+        if ran.is_empty() {
+            return out;
+        }
+        let draw = |m: i64, k: u64| Draw::new(self.seed, f, m, u64::MAX - 1).unit(k);
+        let max = |value: &dyn Fn(i64, &Minute) -> f64| {
+            ran.iter().map(|(m, x)| value(*m, x)).fold(0.0, f64::max)
+        };
+        match p.events {
+            Events::Sync => {}
+            Events::Async => {
+                let received: u64 = ran.iter().map(|(_, x)| x.requested).sum();
+                out.push((MetricKind::AsyncEventsReceived, received as f64));
+                // Events wait for a free environment; during an error burst, for their retries.
+                out.push((
+                    MetricKind::AsyncEventAge,
+                    max(&|m, _| {
+                        if self.in_burst(f, m) {
+                            60_000.0 + 120_000.0 * draw(m, 1)
+                        } else {
+                            40.0 + 400.0 * draw(m, 1)
+                        }
+                    }),
+                ));
+                let dead: usize = ran.iter().filter(|(m, _)| draw(*m, 2) < 0.04).count();
+                if dead > 0 {
+                    out.push((MetricKind::DeadLetterErrors, dead as f64));
+                }
+            }
+            Events::Stream => out.push((
+                MetricKind::IteratorAge,
+                // A failing batch is retried and holds its shard back.
+                max(&|m, _| {
+                    if self.in_burst(f, m) {
+                        5_000.0 + 40_000.0 * draw(m, 3)
+                    } else {
+                        150.0 + 700.0 * draw(m, 3)
+                    }
+                }),
+            )),
+        }
+        if let Some(provisioned) = p.provisioned.map(f64::from) {
+            out.push((
+                MetricKind::ProvisionedConcurrencyUtilization,
+                max(&|_, x| x.concurrency.min(provisioned) / provisioned),
+            ));
+            let spilled: f64 = ran
+                .iter()
+                .map(|(_, x)| {
+                    let ran = (x.requested - x.throttled) as f64;
+                    (ran * (1.0 - provisioned / x.concurrency.max(provisioned))).round()
+                })
+                .sum();
+            out.push((
+                MetricKind::ProvisionedConcurrencySpilloverInvocations,
+                spilled,
+            ));
+        }
+        out
     }
 
     /// The account's alarms as they stand at `now`.

@@ -208,6 +208,9 @@ pub struct AccountTotals {
     pub error_rate: f64,
     pub concurrency_peak: Option<f64>,
     pub concurrency_limit: u32,
+    /// Peak of the Region's `ClaimedAccountConcurrency` in the window: concurrency in use plus
+    /// what reservations and provisioned concurrency hold back.
+    pub claimed_concurrency_peak: Option<f64>,
 }
 
 /// Alarm counts per state.
@@ -245,6 +248,7 @@ pub struct Store {
     pub region: Option<String>,
     functions: BTreeMap<String, FunctionState>,
     account_concurrency: MetricSeries,
+    claimed_concurrency: MetricSeries,
     concurrency_limit: u32,
     alarms: Vec<Alarm>,
     logs: LogRing,
@@ -279,6 +283,7 @@ impl Store {
             region,
             functions: BTreeMap::new(),
             account_concurrency: Self::new_series(window),
+            claimed_concurrency: Self::new_series(window),
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
             alarms: Vec::new(),
             logs: LogRing::new(limits.log_events, limits.log_bytes),
@@ -361,6 +366,7 @@ impl Store {
         self.window = window;
         self.generation += 1;
         self.account_concurrency = Self::new_series(window);
+        self.claimed_concurrency = Self::new_series(window);
         for f in self.functions.values_mut() {
             f.series.clear();
             f.window_stats = WindowStats::default();
@@ -401,6 +407,9 @@ impl Store {
                     let series = match &b.function {
                         None if b.metric == MetricKind::ConcurrentExecutions => {
                             &mut self.account_concurrency
+                        }
+                        None if b.metric == MetricKind::ClaimedAccountConcurrency => {
+                            &mut self.claimed_concurrency
                         }
                         None => continue,
                         Some(name) => {
@@ -548,6 +557,7 @@ impl Store {
         self.generation += 1;
         let keep_from = self.window_start();
         self.account_concurrency.prune(keep_from);
+        self.claimed_concurrency.prune(keep_from);
         for f in self.functions.values_mut() {
             for s in f.series.values_mut() {
                 s.prune(keep_from);
@@ -611,6 +621,7 @@ impl Store {
             t.error_rate = t.errors as f64 / t.invocations as f64;
         }
         t.concurrency_peak = self.account_concurrency.max(self.window_start());
+        t.claimed_concurrency_peak = self.claimed_concurrency.max(self.window_start());
         t
     }
 

@@ -79,6 +79,11 @@ impl ViewState {
         self.detail.iter().map(|d| d.function.clone()).collect()
     }
 
+    /// The function of the detail view, whose less common metrics the source reads too.
+    pub fn detail_focus(&self) -> Option<String> {
+        self.detail.as_ref().map(|d| d.function.clone())
+    }
+
     /// Name of the selected function, if any.
     pub fn selected_name<'a>(&self, store: &'a Store) -> Option<&'a str> {
         match self.order.cached(store, &self.selection) {

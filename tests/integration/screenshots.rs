@@ -18,7 +18,7 @@ use lambdatop::store::{Selection, Store};
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
-use lambdatop::tui::view::{Pane, ViewState};
+use lambdatop::tui::view::{Detail, Pane, ViewState};
 use lambdatop::window::TimeWindow;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -55,6 +55,20 @@ const SCREENS: &[Screen] = &[
         setup: |store, view| {
             let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
             handle_key(view, store, enter);
+        },
+    },
+    Screen {
+        name: "detail-async",
+        width: 160,
+        height: 45,
+        theme: Theme::dark,
+        setup: |store, view| {
+            // An S3-triggered function: asynchronous events, their age, a dead-letter error.
+            view.detail = Some(Detail {
+                function: "image-resize-prod".into(),
+                selected: 0,
+            });
+            view.clamp(store);
         },
     },
     Screen {
