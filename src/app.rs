@@ -115,6 +115,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     );
     store.set_pricing(settings.pricing);
     let provides = source.provides();
+    store.set_refresh(provides.refresh);
     if !provides.metrics {
         store.derive_metrics_from_reports();
     }

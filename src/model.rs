@@ -175,6 +175,27 @@ pub enum MetricKind {
     DurationMax,
     /// `ConcurrentExecutions`, Maximum.
     ConcurrentExecutions,
+    /// `AsyncEventsReceived`, Sum: events queued for an asynchronous invocation.
+    AsyncEventsReceived,
+    /// `AsyncEventAge`, Maximum (milliseconds): how long an event waited in the queue.
+    AsyncEventAge,
+    /// `AsyncEventsDropped`, Sum: events dropped without running the function.
+    AsyncEventsDropped,
+    /// `DeadLetterErrors`, Sum: events not sent to the dead-letter queue.
+    DeadLetterErrors,
+    /// `DestinationDeliveryFailures`, Sum: events not sent to a destination.
+    DestinationDeliveryFailures,
+    /// `IteratorAge`, Maximum (milliseconds): age of the last record of a stream batch.
+    IteratorAge,
+    /// `ProvisionedConcurrencyUtilization`, Maximum (a ratio).
+    ProvisionedConcurrencyUtilization,
+    /// `ProvisionedConcurrencySpilloverInvocations`, Sum: invocations beyond the provisioned.
+    ProvisionedConcurrencySpilloverInvocations,
+    /// `RecursiveInvocationsDropped`, Sum: invocations stopped as a recursive loop.
+    RecursiveInvocationsDropped,
+    /// `ClaimedAccountConcurrency`, Maximum, Region level only: unreserved concurrency in use
+    /// plus reserved and provisioned allocations, the part of the account limit taken.
+    ClaimedAccountConcurrency,
 }
 
 impl MetricKind {
@@ -188,6 +209,20 @@ impl MetricKind {
         MetricKind::ConcurrentExecutions,
     ];
 
+    /// The metrics the console shows besides [`MetricKind::ALL`], read for the function of the
+    /// detail view only.
+    pub const DETAIL: [MetricKind; 9] = [
+        MetricKind::AsyncEventsReceived,
+        MetricKind::AsyncEventAge,
+        MetricKind::AsyncEventsDropped,
+        MetricKind::DeadLetterErrors,
+        MetricKind::DestinationDeliveryFailures,
+        MetricKind::IteratorAge,
+        MetricKind::ProvisionedConcurrencyUtilization,
+        MetricKind::ProvisionedConcurrencySpilloverInvocations,
+        MetricKind::RecursiveInvocationsDropped,
+    ];
+
     /// CloudWatch metric name.
     pub fn metric_name(self) -> &'static str {
         match self {
@@ -198,16 +233,28 @@ impl MetricKind {
                 "Duration"
             }
             MetricKind::ConcurrentExecutions => "ConcurrentExecutions",
+            MetricKind::AsyncEventsReceived => "AsyncEventsReceived",
+            MetricKind::AsyncEventAge => "AsyncEventAge",
+            MetricKind::AsyncEventsDropped => "AsyncEventsDropped",
+            MetricKind::DeadLetterErrors => "DeadLetterErrors",
+            MetricKind::DestinationDeliveryFailures => "DestinationDeliveryFailures",
+            MetricKind::IteratorAge => "IteratorAge",
+            MetricKind::ProvisionedConcurrencyUtilization => "ProvisionedConcurrencyUtilization",
+            MetricKind::ProvisionedConcurrencySpilloverInvocations => {
+                "ProvisionedConcurrencySpilloverInvocations"
+            }
+            MetricKind::RecursiveInvocationsDropped => "RecursiveInvocationsDropped",
+            MetricKind::ClaimedAccountConcurrency => "ClaimedAccountConcurrency",
         }
     }
 
     /// CloudWatch statistic.
     pub fn statistic(self) -> &'static str {
         match self {
-            MetricKind::Invocations | MetricKind::Errors | MetricKind::Throttles => "Sum",
             MetricKind::DurationAvg => "Average",
             MetricKind::DurationP99 => "p99",
-            MetricKind::DurationMax | MetricKind::ConcurrentExecutions => "Maximum",
+            _ if self.missing_is_zero() => "Sum",
+            _ => "Maximum",
         }
     }
 
@@ -215,8 +262,29 @@ impl MetricKind {
     pub fn missing_is_zero(self) -> bool {
         matches!(
             self,
-            MetricKind::Invocations | MetricKind::Errors | MetricKind::Throttles
+            MetricKind::Invocations
+                | MetricKind::Errors
+                | MetricKind::Throttles
+                | MetricKind::AsyncEventsReceived
+                | MetricKind::AsyncEventsDropped
+                | MetricKind::DeadLetterErrors
+                | MetricKind::DestinationDeliveryFailures
+                | MetricKind::ProvisionedConcurrencySpilloverInvocations
+                | MetricKind::RecursiveInvocationsDropped
         )
+    }
+
+    /// What a value of the metric measures.
+    pub fn unit(self) -> MetricUnit {
+        match self {
+            MetricKind::DurationAvg
+            | MetricKind::DurationP99
+            | MetricKind::DurationMax
+            | MetricKind::AsyncEventAge
+            | MetricKind::IteratorAge => MetricUnit::Millis,
+            MetricKind::ProvisionedConcurrencyUtilization => MetricUnit::Ratio,
+            _ => MetricUnit::Count,
+        }
     }
 
     /// Short column label.
@@ -229,8 +297,27 @@ impl MetricKind {
             MetricKind::DurationP99 => "Duration p99",
             MetricKind::DurationMax => "Duration max",
             MetricKind::ConcurrentExecutions => "Concurrency",
+            MetricKind::AsyncEventsReceived => "Async events",
+            MetricKind::AsyncEventAge => "Async event age",
+            MetricKind::AsyncEventsDropped => "Async dropped",
+            MetricKind::DeadLetterErrors => "DLQ errors",
+            MetricKind::DestinationDeliveryFailures => "Destination failures",
+            MetricKind::IteratorAge => "Iterator age",
+            MetricKind::ProvisionedConcurrencyUtilization => "Provisioned use",
+            MetricKind::ProvisionedConcurrencySpilloverInvocations => "Provisioned spillover",
+            MetricKind::RecursiveInvocationsDropped => "Recursive loops dropped",
+            MetricKind::ClaimedAccountConcurrency => "Claimed concurrency",
         }
     }
+}
+
+/// What a metric's values measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricUnit {
+    Count,
+    Millis,
+    /// A fraction, 1.0 being all.
+    Ratio,
 }
 
 /// One datapoint: the start of its period and the value.

@@ -3,6 +3,7 @@
 //!
 //! The pieces that decide anything are pure (time and randomness are passed in), so they are
 //! tested without sleeping; the async wrappers only sleep for what the pure parts computed.
+//! [`driver`] runs every poller's rounds in one loop.
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -11,6 +12,10 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::message::Request;
+
+pub mod driver;
+
+pub use driver::{Round, RoundOutcome, drive, round_now};
 
 /// Exponential backoff with full jitter: the wait before retry `n` is uniform in
 /// `[0, min(cap, base · 2ⁿ⁻¹)]`, and at most `max_attempts` calls are made in all.

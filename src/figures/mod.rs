@@ -45,6 +45,15 @@ pub enum Figure {
     MemoryUsed,
     /// p99 duration over the configured timeout.
     TimeoutUsed,
+    AsyncEventsReceived,
+    AsyncEventAge,
+    AsyncEventsDropped,
+    DeadLetterErrors,
+    DestinationDeliveryFailures,
+    IteratorAge,
+    ProvisionedConcurrencyUtilization,
+    ProvisionedConcurrencySpilloverInvocations,
+    RecursiveInvocationsDropped,
 }
 
 /// What a figure counts or measures, which decides how it is written and rounded.
@@ -142,6 +151,9 @@ pub enum Origin {
     Reports,
     /// The function's configuration and metrics together.
     Config,
+    /// Metrics read only while the detail view shows the function (async events, streams,
+    /// provisioned concurrency, recursion).
+    Detail,
 }
 
 /// Everything about one figure.
@@ -210,6 +222,17 @@ pub const TIMEOUT_USED: Thresholds = Thresholds {
 pub const CONCURRENCY_USED: Thresholds = Thresholds {
     warn: 0.7,
     bad: 0.9,
+};
+/// Events lost or failed (dropped async events, dead-letter and destination failures, recursive
+/// loops stopped): one is bad.
+const FAILED: Thresholds = Thresholds {
+    warn: 1.0,
+    bad: 1.0,
+};
+/// Provisioned concurrency in use: near all of it, the next requests spill over.
+const PROVISIONED_USED: Thresholds = Thresholds {
+    warn: 0.8,
+    bad: 0.95,
 };
 /// Any at all is worth a look.
 const ANY: Thresholds = Thresholds {
@@ -437,6 +460,123 @@ pub static FIGURES: &[Definition] = &[
         ..def(Figure::Cost, Unit::Usd, Origin::Reports, |f| {
             report(f).map(|r| r.cost_usd).filter(|v| v.is_finite())
         })
+    },
+    Definition {
+        title: Some("Async events"),
+        series: Some(MetricKind::AsyncEventsReceived),
+        ..def(
+            Figure::AsyncEventsReceived,
+            Unit::Count,
+            Origin::Detail,
+            |f| {
+                f.summary
+                    .detail
+                    .get(&MetricKind::AsyncEventsReceived)
+                    .copied()
+            },
+        )
+    },
+    Definition {
+        title: Some("Async event age"),
+        series: Some(MetricKind::AsyncEventAge),
+        ..def(Figure::AsyncEventAge, Unit::Millis, Origin::Detail, |f| {
+            f.summary.detail.get(&MetricKind::AsyncEventAge).copied()
+        })
+    },
+    Definition {
+        title: Some("Async dropped"),
+        series: Some(MetricKind::AsyncEventsDropped),
+        thresholds: Some(FAILED),
+        ..def(
+            Figure::AsyncEventsDropped,
+            Unit::Count,
+            Origin::Detail,
+            |f| {
+                f.summary
+                    .detail
+                    .get(&MetricKind::AsyncEventsDropped)
+                    .copied()
+            },
+        )
+    },
+    Definition {
+        title: Some("DLQ errors"),
+        series: Some(MetricKind::DeadLetterErrors),
+        thresholds: Some(FAILED),
+        ..def(Figure::DeadLetterErrors, Unit::Count, Origin::Detail, |f| {
+            f.summary.detail.get(&MetricKind::DeadLetterErrors).copied()
+        })
+    },
+    Definition {
+        title: Some("Destination failures"),
+        series: Some(MetricKind::DestinationDeliveryFailures),
+        thresholds: Some(FAILED),
+        ..def(
+            Figure::DestinationDeliveryFailures,
+            Unit::Count,
+            Origin::Detail,
+            |f| {
+                f.summary
+                    .detail
+                    .get(&MetricKind::DestinationDeliveryFailures)
+                    .copied()
+            },
+        )
+    },
+    Definition {
+        title: Some("Iterator age"),
+        series: Some(MetricKind::IteratorAge),
+        ..def(Figure::IteratorAge, Unit::Millis, Origin::Detail, |f| {
+            f.summary.detail.get(&MetricKind::IteratorAge).copied()
+        })
+    },
+    Definition {
+        title: Some("Provisioned use"),
+        series: Some(MetricKind::ProvisionedConcurrencyUtilization),
+        thresholds: Some(PROVISIONED_USED),
+        ..def(
+            Figure::ProvisionedConcurrencyUtilization,
+            Unit::Ratio,
+            Origin::Detail,
+            |f| {
+                f.summary
+                    .detail
+                    .get(&MetricKind::ProvisionedConcurrencyUtilization)
+                    .copied()
+            },
+        )
+    },
+    Definition {
+        title: Some("Provisioned spillover"),
+        series: Some(MetricKind::ProvisionedConcurrencySpilloverInvocations),
+        thresholds: Some(ANY),
+        ..def(
+            Figure::ProvisionedConcurrencySpilloverInvocations,
+            Unit::Count,
+            Origin::Detail,
+            |f| {
+                f.summary
+                    .detail
+                    .get(&MetricKind::ProvisionedConcurrencySpilloverInvocations)
+                    .copied()
+            },
+        )
+    },
+    Definition {
+        title: Some("Recursive loops dropped"),
+        series: Some(MetricKind::RecursiveInvocationsDropped),
+        thresholds: Some(FAILED),
+        ..def(
+            Figure::RecursiveInvocationsDropped,
+            Unit::Count,
+            Origin::Detail,
+            |f| {
+                f.summary
+                    .detail
+                    .get(&MetricKind::RecursiveInvocationsDropped)
+                    .copied()
+            },
+        )
     },
     Definition {
         thresholds: Some(TIMEOUT_USED),

@@ -9,6 +9,7 @@ mod log_block;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
@@ -18,6 +19,9 @@ use crate::model::{Alarm, FunctionConfig, LogEvent, MetricPoints, WindowStats};
 use crate::window::TimeWindow;
 
 pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
+
+/// How often metrics are read unless the source says otherwise (CloudWatch's finest period).
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(60);
 
 /// How many log events the log pane keeps unless configured otherwise.
 pub const LOG_PANE_EVENTS: usize = 20_000;
@@ -149,6 +153,8 @@ pub struct Request {
     pub log_functions: Vec<String>,
     /// A server-side filter for log reads, when the user's filter can be expressed as one.
     pub log_filter_pattern: Option<String>,
+    /// The function the detail view shows: its less common metrics are read too.
+    pub detail_function: Option<String>,
 }
 
 impl Request {
@@ -158,6 +164,7 @@ impl Request {
             refresh: 0,
             log_functions: Vec::new(),
             log_filter_pattern: None,
+            detail_function: None,
         }
     }
 }
@@ -194,4 +201,6 @@ pub struct Provides {
     /// The source ends (a file read to its end) with [`Update::Ended`], which `--once` waits for.
     /// Its time is the log's own, so the window may fit the logs read.
     pub finite: bool,
+    /// How often the metrics are read: data is stale after a few of these.
+    pub refresh: Duration,
 }

@@ -145,16 +145,22 @@ pub fn totals_line(snap: &Snapshot) -> String {
     )
 }
 
-/// The account line: alarms and concurrency of the whole account.
+/// The account line: alarms and concurrency of the whole account, with what is claimed of the
+/// limit when the source tells.
 pub fn account_line(snap: &Snapshot) -> String {
     let a = &snap.alarms;
+    let c = &snap.account;
+    let claimed = c.claimed_concurrency_max.map_or(String::new(), |claimed| {
+        format!(
+            " · claimed {} ({})",
+            format::count(claimed),
+            format::percent(claimed as f64 / f64::from(c.concurrency_limit.max(1)))
+        )
+    });
     format!(
-        "Account  Peak concurrency {} / {}  Alarms: ALARM {}  INSUFFICIENT_DATA {}  OK {}",
-        snap.context
-            .account_concurrency_peak
-            .filter(|c| c.is_finite() && *c >= 0.0)
-            .map_or(DASH.to_string(), |c| format::count(c.round() as u64)),
-        format::count(u64::from(snap.context.account_concurrency_limit)),
+        "Account  Peak concurrency {} / {}{claimed}  Alarms: ALARM {}  INSUFFICIENT_DATA {}  OK {}",
+        c.concurrency_max.map_or(DASH.to_string(), format::count),
+        format::count(u64::from(c.concurrency_limit)),
         a.alarm,
         a.insufficient_data,
         a.ok,

@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub alarms: AlarmCounts,
     /// Sums over `functions`, the listed functions.
     pub totals: Totals,
+    /// The Region's concurrency: every function's, not only the listed ones'.
+    pub account: Account,
     pub functions: Vec<FunctionRow>,
     /// Figures for the table's header that are not part of the JSON contract.
     #[serde(skip)]
@@ -72,14 +74,23 @@ impl Totals {
     }
 }
 
+/// The Region's concurrency over the window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Largest Region-wide `ConcurrentExecutions` of any period.
+    pub concurrency_max: Option<u64>,
+    /// The account's concurrency limit.
+    pub concurrency_limit: u32,
+    /// Largest `ClaimedAccountConcurrency` of any period: concurrency in use plus what
+    /// reservations and provisioned concurrency hold back, against `concurrency_limit`.
+    pub claimed_concurrency_max: Option<u64>,
+}
+
 /// What the table header shows besides the JSON figures.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Context {
     /// Functions the store knows, before `--functions` and `--limit`.
     pub functions_known: usize,
-    /// Peak of the Region's `ConcurrentExecutions` in the window.
-    pub account_concurrency_peak: Option<f64>,
-    pub account_concurrency_limit: u32,
 }
 
 /// One function's figures: CloudWatch metrics over the window, and what its REPORT lines say.
@@ -216,11 +227,14 @@ impl Snapshot {
             },
             alarms: store.alarm_counts(),
             totals,
+            account: Account {
+                concurrency_max: whole(account.concurrency_peak),
+                concurrency_limit: account.concurrency_limit,
+                claimed_concurrency_max: whole(account.claimed_concurrency_peak),
+            },
             functions,
             context: Context {
                 functions_known: store.functions().len(),
-                account_concurrency_peak: account.concurrency_peak,
-                account_concurrency_limit: account.concurrency_limit,
             },
         }
     }
@@ -245,10 +259,7 @@ impl FunctionRow {
                 p99: s.duration_p99_ms.filter(|v| v.is_finite()),
                 max: s.duration_max_ms.filter(|v| v.is_finite()),
             },
-            concurrency_max: s
-                .concurrency_max
-                .filter(|c| c.is_finite() && *c >= 0.0)
-                .map(|c| c.round() as u64),
+            concurrency_max: whole(s.concurrency_max),
             alarm_state: s.alarm_state,
             report: log_report(f),
             figures: FIGURES
@@ -257,6 +268,12 @@ impl FunctionRow {
                 .collect(),
         }
     }
+}
+
+/// A count read as a gauge (a maximum of concurrency), as a whole number; `None` without data.
+fn whole(v: Option<f64>) -> Option<u64> {
+    v.filter(|c| c.is_finite() && *c >= 0.0)
+        .map(|c| c.round() as u64)
 }
 
 /// The decimals printed numbers keep (JSON and CSV): milliseconds as REPORT lines give them,

@@ -16,12 +16,13 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::Source;
 use crate::clock::floor_minute;
-use crate::message::Update;
-use crate::message::{Poller, Provides, SourceContext, SourceKind};
+use crate::message::{DEFAULT_REFRESH, Poller, Provides, Request, SourceContext, SourceKind};
+use crate::message::{SourceError, Update};
 use crate::model::{
     Alarm, AlarmState, Architecture, Datapoint, FunctionConfig, LogEvent, LogFormat, MetricKind,
     MetricPoints, Reserved, WindowStats,
 };
+use crate::poll::{Round, RoundOutcome, drive};
 use crate::window::TimeWindow;
 
 /// Default seed of the demo account.
@@ -61,6 +62,43 @@ struct Profile {
     reserved: Option<u32>,
     /// Probability an invocation runs into its timeout.
     timeout_p: f64,
+    /// How the function is invoked.
+    events: Events,
+    /// Provisioned concurrency, kept warm.
+    provisioned: Option<u32>,
+}
+
+impl Profile {
+    /// The detail metrics CloudWatch reports for the function.
+    fn detail_kinds(&self) -> Vec<MetricKind> {
+        let mut kinds = match self.events {
+            Events::Sync => Vec::new(),
+            Events::Async => vec![
+                MetricKind::AsyncEventsReceived,
+                MetricKind::AsyncEventAge,
+                MetricKind::DeadLetterErrors,
+            ],
+            Events::Stream => vec![MetricKind::IteratorAge],
+        };
+        if self.provisioned.is_some() {
+            kinds.extend([
+                MetricKind::ProvisionedConcurrencyUtilization,
+                MetricKind::ProvisionedConcurrencySpilloverInvocations,
+            ]);
+        }
+        kinds
+    }
+}
+
+/// How a simulated function is invoked: what its detail metrics show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Events {
+    /// Called and answered (APIs, schedules).
+    Sync,
+    /// Events queued by Lambda (S3 notifications): async event age, dead-letter errors.
+    Async,
+    /// Batches from a stream (Kinesis, DynamoDB): iterator age.
+    Stream,
 }
 
 const fn profile(name: &'static str, runtime: &'static str, memory_mb: u32) -> Profile {
@@ -84,6 +122,8 @@ const fn profile(name: &'static str, runtime: &'static str, memory_mb: u32) -> P
         init_ms: 200.0,
         reserved: None,
         timeout_p: 0.0,
+        events: Events::Sync,
+        provisioned: None,
     }
 }
 
@@ -100,6 +140,7 @@ fn profiles() -> Vec<Profile> {
             arch: Architecture::Arm64,
             cold_p: 0.008,
             init_ms: 420.0,
+            events: Events::Stream,
             ..profile("salesPipe-prod-dispatch", "python3.12", 512)
         },
         Profile {
@@ -121,6 +162,7 @@ fn profiles() -> Vec<Profile> {
             median_ms: 210.0,
             sigma: 0.35,
             reserved: Some(3),
+            provisioned: Some(2),
             mem_used_mb: 301.0,
             cold_p: 0.004,
             init_ms: 610.0,
@@ -136,6 +178,7 @@ fn profiles() -> Vec<Profile> {
             arch: Architecture::Arm64,
             cold_p: 0.002,
             init_ms: 150.0,
+            provisioned: Some(1),
             ..profile("auth-prod-authorizer", "nodejs20.x", 512)
         },
         Profile {
@@ -160,6 +203,7 @@ fn profiles() -> Vec<Profile> {
             arch: Architecture::Arm64,
             cold_p: 0.15,
             init_ms: 900.0,
+            events: Events::Async,
             ..profile("image-resize-prod", "python3.12", 3008)
         },
         Profile {
@@ -438,8 +482,11 @@ impl DemoAccount {
         let mut out = Vec::new();
         let mut stats = Vec::new();
         let mut account_conc: Vec<f64> = vec![0.0; ((m1 - m0) / period_min + 1) as usize];
+        let mut claimed: Vec<f64> = vec![0.0; account_conc.len()];
         for (f, p) in self.profiles.iter().enumerate() {
             let mut series: Vec<Vec<Datapoint>> = vec![Vec::new(); MetricKind::ALL.len()];
+            let detail_kinds = p.detail_kinds();
+            let mut detail: Vec<Vec<Datapoint>> = vec![Vec::new(); detail_kinds.len()];
             let mut all_durations = Vec::new();
             let mut bucket = m0;
             while bucket < m1 {
@@ -468,6 +515,20 @@ impl DemoAccount {
                 if let Some(c) = account_conc.get_mut(slot) {
                     *c += conc;
                 }
+                if let Some(c) = claimed.get_mut(slot) {
+                    // Reserved concurrency is claimed whole (provisioned comes out of it); else
+                    // what runs, and at least what is provisioned.
+                    *c += match p.reserved {
+                        Some(r) => f64::from(r),
+                        None => conc.max(f64::from(p.provisioned.unwrap_or(0))),
+                    };
+                }
+                let minutes = bucket..(bucket + period_min).min(m1);
+                for (kind, value) in self.detail_values(f, minutes, now) {
+                    if let Some(i) = detail_kinds.iter().position(|k| *k == kind) {
+                        detail[i].push(Datapoint { at, value });
+                    }
+                }
                 let n = durations.len();
                 let mut push = |k: MetricKind, value: f64| {
                     series[k as usize].push(Datapoint { at, value });
@@ -495,7 +556,11 @@ impl DemoAccount {
                 all_durations.extend(durations);
                 bucket += period_min;
             }
-            for (k, points) in MetricKind::ALL.iter().zip(series) {
+            for (k, points) in MetricKind::ALL
+                .iter()
+                .zip(series)
+                .chain(detail_kinds.iter().zip(detail))
+            {
                 out.push(MetricPoints {
                     function: Some(p.name.to_string()),
                     metric: *k,
@@ -530,7 +595,99 @@ impl DemoAccount {
             period_s,
             points,
         });
+        let now_slot = (Self::minute_index(now) - m0).div_euclid(period_min);
+        out.push(MetricPoints {
+            function: None,
+            metric: MetricKind::ClaimedAccountConcurrency,
+            from,
+            to,
+            period_s,
+            points: claimed
+                .iter()
+                .enumerate()
+                .take(usize::try_from(now_slot + 1).unwrap_or(0))
+                .map(|(i, c)| Datapoint {
+                    at: from + Duration::minutes(i as i64 * period_min),
+                    value: *c,
+                })
+                .collect(),
+        });
         (out, stats)
+    }
+
+    /// The detail metrics of function `f` over `minutes` (one period), up to `now`: what its
+    /// profile's events and provisioned concurrency make CloudWatch report.
+    fn detail_values(
+        &self,
+        f: usize,
+        minutes: std::ops::Range<i64>,
+        now: DateTime<Utc>,
+    ) -> Vec<(MetricKind, f64)> {
+        let p = &self.profiles[f];
+        let ran: Vec<(i64, Minute)> = minutes
+            .filter(|&m| m <= Self::minute_index(now))
+            .map(|m| (m, self.minute(f, m)))
+            .filter(|(_, minute)| minute.requested > 0)
+            .collect();
+        let mut out = Vec::new();
+        if ran.is_empty() {
+            return out;
+        }
+        let draw = |m: i64, k: u64| Draw::new(self.seed, f, m, u64::MAX - 1).unit(k);
+        let max = |value: &dyn Fn(i64, &Minute) -> f64| {
+            ran.iter().map(|(m, x)| value(*m, x)).fold(0.0, f64::max)
+        };
+        match p.events {
+            Events::Sync => {}
+            Events::Async => {
+                let received: u64 = ran.iter().map(|(_, x)| x.requested).sum();
+                out.push((MetricKind::AsyncEventsReceived, received as f64));
+                // Events wait for a free environment; during an error burst, for their retries.
+                out.push((
+                    MetricKind::AsyncEventAge,
+                    max(&|m, _| {
+                        if self.in_burst(f, m) {
+                            60_000.0 + 120_000.0 * draw(m, 1)
+                        } else {
+                            40.0 + 400.0 * draw(m, 1)
+                        }
+                    }),
+                ));
+                let dead: usize = ran.iter().filter(|(m, _)| draw(*m, 2) < 0.04).count();
+                if dead > 0 {
+                    out.push((MetricKind::DeadLetterErrors, dead as f64));
+                }
+            }
+            Events::Stream => out.push((
+                MetricKind::IteratorAge,
+                // A failing batch is retried and holds its shard back.
+                max(&|m, _| {
+                    if self.in_burst(f, m) {
+                        5_000.0 + 40_000.0 * draw(m, 3)
+                    } else {
+                        150.0 + 700.0 * draw(m, 3)
+                    }
+                }),
+            )),
+        }
+        if let Some(provisioned) = p.provisioned.map(f64::from) {
+            out.push((
+                MetricKind::ProvisionedConcurrencyUtilization,
+                max(&|_, x| x.concurrency.min(provisioned) / provisioned),
+            ));
+            let spilled: f64 = ran
+                .iter()
+                .map(|(_, x)| {
+                    let ran = (x.requested - x.throttled) as f64;
+                    (ran * (1.0 - provisioned / x.concurrency.max(provisioned))).round()
+                })
+                .sum();
+            out.push((
+                MetricKind::ProvisionedConcurrencySpilloverInvocations,
+                spilled,
+            ));
+        }
+        out
     }
 
     /// The account's alarms as they stand at `now`.
@@ -881,59 +1038,138 @@ impl Source for DemoSource {
             ],
             metrics: true,
             finite: false,
+            // The simulated metrics change by the minute, like CloudWatch's: rounds more frequent
+            // than that keep the dashboard lively, and staleness is judged by the minute.
+            refresh: self.interval.max(DEFAULT_REFRESH),
         }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
-        tokio::spawn(run(*self, ctx));
+        let account = Arc::new(self.account);
+        let now = ctx.now();
+        let logs_from = if ctx.once {
+            ctx.requests.borrow().window.start(now)
+        } else {
+            now - LOG_BACKFILL
+        };
+        for poller in [
+            Poller::Discovery,
+            Poller::Metrics,
+            Poller::Alarms,
+            Poller::Logs,
+        ] {
+            let round = DemoPoller {
+                account: account.clone(),
+                poller,
+                interval: self.interval,
+                last_full: None,
+                logs_from,
+            };
+            tokio::spawn(drive(round, ctx.clone()));
+        }
     }
 }
 
-async fn run(source: DemoSource, mut ctx: SourceContext) {
-    let account = Arc::new(source.account);
-    let now = ctx.now();
-    let mut window = ctx.requests.borrow().window;
-    let mut last_full: Option<(TimeWindow, DateTime<Utc>)> = None;
-    let mut logs_from = if ctx.once {
-        window.start(now)
-    } else {
-        now - LOG_BACKFILL
-    };
-    let mut first = true;
-    loop {
+/// How often the simulated function list is read again.
+const DISCOVERY_INTERVAL: StdDuration = StdDuration::from_secs(600);
+
+/// One poller over the simulated account.
+struct DemoPoller {
+    account: Arc<DemoAccount>,
+    poller: Poller,
+    interval: StdDuration,
+    /// Window and minute of the last whole-window metrics read.
+    last_full: Option<(TimeWindow, DateTime<Utc>)>,
+    /// Where the next log read starts.
+    logs_from: DateTime<Utc>,
+}
+
+impl Round for DemoPoller {
+    fn poller(&self) -> Poller {
+        self.poller
+    }
+
+    fn interval(&self) -> StdDuration {
+        match self.poller {
+            Poller::Discovery => DISCOVERY_INTERVAL,
+            _ => self.interval,
+        }
+    }
+
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        self.poller == Poller::Metrics && seen.window != now.window
+    }
+
+    async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
         let now = ctx.now();
+        let window = req.window;
         // The whole window when it changed or a new minute began, else only the current periods.
         let current = floor_minute(now);
-        let full = last_full != Some((window, current));
-        let acc = account.clone();
-        let Ok(updates) =
-            tokio::task::spawn_blocking(move || acc.round(window, now, full, first, logs_from))
-                .await
-        else {
-            return;
-        };
-        last_full = Some((window, current));
-        logs_from = now;
-        first = false;
-        for u in updates {
-            if !ctx.send(u).await {
-                return;
+        let full = self.last_full != Some((window, current));
+        let logs_from = self.logs_from;
+        let (account, poller) = (self.account.clone(), self.poller);
+        let updates = tokio::task::spawn_blocking(move || {
+            account.updates(poller, window, now, full, logs_from)
+        })
+        .await;
+        let mut outcome = RoundOutcome::default();
+        match updates {
+            Ok(updates) => {
+                outcome.updates = updates;
+                match self.poller {
+                    Poller::Metrics => self.last_full = Some((window, current)),
+                    Poller::Logs => self.logs_from = now,
+                    Poller::Discovery | Poller::Alarms => {}
+                }
             }
+            Err(e) => outcome.fail(SourceError::new(
+                format!("The simulated account failed: {e}."),
+                None,
+            )),
         }
-        if ctx.once {
-            return;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(source.interval) => {}
-            changed = ctx.requests.changed() => if changed.is_err() { return },
-        }
-        window = ctx.requests.borrow().window;
+        outcome
     }
 }
 
 impl DemoAccount {
-    /// What every poller delivers in one round at `now`: metrics of the whole window (`full`) or
-    /// of the current periods only, alarms, and the log lines written since `logs_from`;
+    /// What `poller` delivers in one round at `now`: the function list, metrics of the whole
+    /// window (`full`) or of the current periods only, alarms, or the log lines written since
+    /// `logs_from`.
+    pub fn updates(
+        &self,
+        poller: Poller,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        full: bool,
+        logs_from: DateTime<Utc>,
+    ) -> Vec<Update> {
+        match poller {
+            Poller::Discovery => vec![
+                Update::Functions(self.functions()),
+                Update::AccountConcurrencyLimit(ACCOUNT_LIMIT),
+            ],
+            Poller::Metrics => {
+                let period = i64::from(window.period_s());
+                let current = crate::clock::floor_to(now, period);
+                let from = if full {
+                    window.start(now)
+                } else {
+                    current - Duration::seconds(period)
+                };
+                let to = current + Duration::seconds(period);
+                let (metrics, stats) = self.metrics(from, to, window.period_s(), now);
+                let mut updates = vec![Update::Metrics(metrics)];
+                if full {
+                    updates.push(Update::WindowStats(stats));
+                }
+                updates
+            }
+            Poller::Alarms => vec![Update::Alarms(self.alarms(now))],
+            Poller::Logs => vec![Update::logs(self.logs(logs_from, now))],
+        }
+    }
+
+    /// What every poller delivers in one round at `now`, each followed by its `Polled`:
     /// `discovery` adds the function list. The same updates the running source sends.
     pub fn round(
         &self,
@@ -943,31 +1179,20 @@ impl DemoAccount {
         discovery: bool,
         logs_from: DateTime<Utc>,
     ) -> Vec<Update> {
-        let period = i64::from(window.period_s());
-        let current = crate::clock::floor_to(now, period);
-        let from = if full {
-            window.start(now)
-        } else {
-            current - Duration::seconds(period)
-        };
-        let to = current + Duration::seconds(period);
-        let (metrics, stats) = self.metrics(from, to, window.period_s(), now);
-        let polled = |poller| Update::Polled { poller, at: now };
+        let pollers = [
+            Poller::Discovery,
+            Poller::Metrics,
+            Poller::Alarms,
+            Poller::Logs,
+        ];
         let mut updates = Vec::with_capacity(12);
-        if discovery {
-            updates.push(Update::Functions(self.functions()));
-            updates.push(Update::AccountConcurrencyLimit(ACCOUNT_LIMIT));
-            updates.push(polled(Poller::Discovery));
+        for poller in pollers
+            .into_iter()
+            .filter(|p| discovery || *p != Poller::Discovery)
+        {
+            updates.extend(self.updates(poller, window, now, full, logs_from));
+            updates.push(Update::Polled { poller, at: now });
         }
-        updates.push(Update::Metrics(metrics));
-        if full {
-            updates.push(Update::WindowStats(stats));
-        }
-        updates.push(polled(Poller::Metrics));
-        updates.push(Update::Alarms(self.alarms(now)));
-        updates.push(polled(Poller::Alarms));
-        updates.push(Update::logs(self.logs(logs_from, now)));
-        updates.push(polled(Poller::Logs));
         updates
     }
 }

@@ -21,7 +21,7 @@ use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
 use crate::lambda_log::{LogLine, parse};
 use crate::message::{
-    ApiCalls, LOG_PANE_EVENTS, LogBlock, Poller, SourceError, SourceKind, Update,
+    ApiCalls, DEFAULT_REFRESH, LOG_PANE_EVENTS, LogBlock, Poller, SourceError, SourceKind, Update,
 };
 use crate::model::{
     Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, FunctionId, MetricKind, Origin,
@@ -117,6 +117,9 @@ pub struct FunctionSummary {
     pub concurrency_max: Option<f64>,
     /// Worst state of the alarms on this function's `FunctionName` dimension.
     pub alarm_state: Option<AlarmState>,
+    /// The detail view's metrics ([`MetricKind::DETAIL`]) with a datapoint in the window: the
+    /// sum of a count, the largest value of a gauge.
+    pub detail: BTreeMap<MetricKind, f64>,
 }
 
 /// Everything known about one function.
@@ -197,6 +200,22 @@ impl FunctionState {
             duration_max_ms: max(MetricKind::DurationMax),
             concurrency_max: max(MetricKind::ConcurrentExecutions),
             alarm_state,
+            detail: MetricKind::DETAIL
+                .into_iter()
+                .filter_map(|k| {
+                    let s = self.series.get(&k)?;
+                    // A datapoint in the window, or the metric is not shown at all.
+                    let top = s.max(from)?;
+                    Some((
+                        k,
+                        if k.missing_is_zero() {
+                            s.sum(from)
+                        } else {
+                            top
+                        },
+                    ))
+                })
+                .collect(),
         };
     }
 }
@@ -210,6 +229,9 @@ pub struct AccountTotals {
     pub error_rate: f64,
     pub concurrency_peak: Option<f64>,
     pub concurrency_limit: u32,
+    /// Peak of the Region's `ClaimedAccountConcurrency` in the window: concurrency in use plus
+    /// what reservations and provisioned concurrency hold back.
+    pub claimed_concurrency_peak: Option<f64>,
 }
 
 /// Alarm counts per state.
@@ -236,6 +258,9 @@ impl Default for StoreLimits {
     }
 }
 
+/// Metrics rounds after which data is stale.
+const STALE_ROUNDS: f64 = 2.5;
+
 /// The state every front end reads.
 pub struct Store {
     clock: SharedClock,
@@ -246,6 +271,7 @@ pub struct Store {
     origin: Origin,
     functions: BTreeMap<FunctionId, FunctionState>,
     account_concurrency: MetricSeries,
+    claimed_concurrency: MetricSeries,
     concurrency_limit: u32,
     /// Every alarm, per origin: each source's set replaces only its own.
     alarms: BTreeMap<Origin, Vec<Alarm>>,
@@ -259,6 +285,8 @@ pub struct Store {
     /// Fit the window to the logs when the source ends (replay without `--window`).
     fit_window_on_end: bool,
     pricing: Pricing,
+    /// How often the source reads metrics, which decides when data is stale.
+    refresh: std::time::Duration,
     pollers: BTreeMap<Poller, PollerHealth>,
     pub api: ApiUsage,
     ended: bool,
@@ -282,6 +310,7 @@ impl Store {
             region,
             functions: BTreeMap::new(),
             account_concurrency: Self::new_series(window),
+            claimed_concurrency: Self::new_series(window),
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
             alarms: BTreeMap::new(),
             alarm_states: HashMap::new(),
@@ -290,6 +319,7 @@ impl Store {
             derived: None,
             fit_window_on_end: false,
             pricing: Pricing::default(),
+            refresh: DEFAULT_REFRESH,
             pollers: BTreeMap::new(),
             api: ApiUsage::default(),
             ended: false,
@@ -364,6 +394,7 @@ impl Store {
         self.window = window;
         self.generation += 1;
         self.account_concurrency = Self::new_series(window);
+        self.claimed_concurrency = Self::new_series(window);
         for f in self.functions.values_mut() {
             f.series.clear();
             f.window_stats = WindowStats::default();
@@ -411,6 +442,9 @@ impl Store {
                     let series = match &b.function {
                         None if b.metric == MetricKind::ConcurrentExecutions => {
                             &mut self.account_concurrency
+                        }
+                        None if b.metric == MetricKind::ClaimedAccountConcurrency => {
+                            &mut self.claimed_concurrency
                         }
                         None => continue,
                         Some(name) => {
@@ -575,6 +609,7 @@ impl Store {
         self.generation += 1;
         let keep_from = self.window_start();
         self.account_concurrency.prune(keep_from);
+        self.claimed_concurrency.prune(keep_from);
         for f in self.functions.values_mut() {
             for s in f.series.values_mut() {
                 s.prune(keep_from);
@@ -643,6 +678,7 @@ impl Store {
             t.error_rate = t.errors as f64 / t.invocations as f64;
         }
         t.concurrency_peak = self.account_concurrency.max(self.window_start());
+        t.claimed_concurrency_peak = self.claimed_concurrency.max(self.window_start());
         t
     }
 
@@ -675,6 +711,17 @@ impl Store {
         self.pollers
             .iter()
             .find_map(|(p, h)| h.notice.as_ref().map(|n| (*p, n)))
+    }
+
+    /// How often the source reads metrics ([`crate::message::Provides::refresh`]).
+    pub fn set_refresh(&mut self, refresh: std::time::Duration) {
+        self.refresh = refresh;
+    }
+
+    /// Age after which data is stale: two and a half metrics rounds, so one late or failed
+    /// round is not enough.
+    pub fn stale_after(&self) -> Duration {
+        Duration::from_std(self.refresh.mul_f64(STALE_ROUNDS)).unwrap_or(Duration::MAX)
     }
 
     /// Data is stale when the latest metrics round failed or is older than `max_age`.

@@ -141,11 +141,12 @@ pub async fn run(
                     Ok(_) => {}
                     Err(e) => break Err(e).context("cannot read from the terminal"),
                 }
-                let focus = view.log_focus();
+                let (focus, detail) = (view.log_focus(), view.detail_focus());
                 requests_tx.send_if_modified(|r| {
-                    let changed = r.log_functions != focus;
+                    let changed = r.log_functions != focus || r.detail_function != detail;
                     if changed {
                         r.log_functions = focus;
+                        r.detail_function = detail;
                     }
                     changed
                 });

@@ -84,6 +84,11 @@ impl ViewState {
             .collect()
     }
 
+    /// The function of the detail view, whose less common metrics the source reads too.
+    pub fn detail_focus(&self) -> Option<String> {
+        self.detail.as_ref().map(|d| d.function.name.to_string())
+    }
+
     /// Name of the selected function, if any.
     pub fn selected_name<'a>(&self, store: &'a Store) -> Option<&'a str> {
         self.selected_function(store).map(|f| f.name())

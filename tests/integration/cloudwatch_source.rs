@@ -127,6 +127,16 @@ impl Harness {
         self.drain()
     }
 
+    /// The detail view opens on `function` (or closes): the read of its detail metrics that
+    /// follows.
+    async fn detail(&mut self, function: Option<&str>) -> Vec<Update> {
+        self.requests
+            .send_modify(|r| r.detail_function = function.map(str::to_string));
+        let req = self.requests.borrow().clone();
+        assert!(self.pollers.metrics.detail_round(&self.ctx, &req).await);
+        self.drain()
+    }
+
     async fn logs(&mut self) -> Vec<Update> {
         assert!(self.pollers.logs.round(&self.ctx).await);
         self.drain()
@@ -199,21 +209,7 @@ async fn discovery_and_metrics_read_exact_values() {
     )
     .await;
     // Region-wide concurrency: no dimensions.
-    aws.cloudwatch()
-        .await
-        .put_metric_data()
-        .namespace("AWS/Lambda")
-        .metric_data(
-            MetricDatum::builder()
-                .metric_name("ConcurrentExecutions")
-                .timestamp(smithy_time(t0))
-                .value(7.0)
-                .unit(StandardUnit::Count)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("seed concurrency");
+    put_region_metric(&aws, "ConcurrentExecutions", &[(t0, 7.0)]).await;
 
     let now = t0 + Duration::seconds(5 * 60 + 10);
     let window = TimeWindow::minutes(15);
@@ -245,7 +241,7 @@ async fn discovery_and_metrics_read_exact_values() {
     // call with them is tried `max_attempts` times, then the round goes on without them.
     let u = h.metrics().await;
     assert!(polled(&u, Poller::Metrics));
-    let per_round = 4 * 6 + 1; // 4 functions × 6 series without p99, + Region concurrency
+    let per_round = 4 * 6 + 2; // 4 functions × 6 series without p99, + the Region's two
     assert_eq!(api(&u, "GetMetricData"), (2 + 1, per_round));
     assert!(failures(&u).is_empty(), "{:?}", failures(&u));
     let notice = h.store.notice().map(|(_, n)| n.message.clone());
@@ -336,6 +332,145 @@ async fn discovery_and_metrics_read_exact_values() {
     );
 }
 
+/// Seeds a Region-level `AWS/Lambda` metric (no dimensions).
+async fn put_region_metric(aws: &LocalAws, metric: &str, points: &[(DateTime<Utc>, f64)]) {
+    let data = points
+        .iter()
+        .map(|(at, value)| {
+            MetricDatum::builder()
+                .metric_name(metric)
+                .timestamp(smithy_time(*at))
+                .value(*value)
+                .unit(StandardUnit::Count)
+                .build()
+        })
+        .collect();
+    put_data(aws, data).await;
+}
+
+/// Seeds `AWS/Lambda` datapoints in one call.
+async fn put_data(aws: &LocalAws, data: Vec<MetricDatum>) {
+    aws.cloudwatch()
+        .await
+        .put_metric_data()
+        .namespace("AWS/Lambda")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .expect("seed");
+}
+
+#[tokio::test]
+async fn detail_metrics_are_read_only_for_the_detail_function() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    let t0 = base_minute();
+    let t1 = t0 + Duration::minutes(1);
+    for name in ["orders", "billing"] {
+        aws.create_function(&FunctionSeed::new(name)).await;
+    }
+    let ms = StandardUnit::Milliseconds;
+    let count = StandardUnit::Count;
+    aws.put_metric("orders", "Invocations", count.clone(), &[(t0, 4.0)])
+        .await;
+    // Ages and utilisation are read as maxima, the rest as sums.
+    aws.put_metric(
+        "orders",
+        "AsyncEventAge",
+        ms.clone(),
+        &[(t0, 100.0), (t1, 3000.0), (t1, 5000.0)],
+    )
+    .await;
+    aws.put_metric(
+        "orders",
+        "DeadLetterErrors",
+        count.clone(),
+        &[(t0, 1.0), (t1, 1.0), (t1, 1.0)],
+    )
+    .await;
+    aws.put_metric("orders", "IteratorAge", ms.clone(), &[(t1, 750.0)])
+        .await;
+    aws.put_metric(
+        "orders",
+        "ProvisionedConcurrencyUtilization",
+        StandardUnit::None,
+        &[(t0, 0.25), (t1, 0.75)],
+    )
+    .await;
+    aws.put_metric("billing", "AsyncEventAge", ms, &[(t0, 9000.0)])
+        .await;
+    put_region_metric(&aws, "ConcurrentExecutions", &[(t0, 412.0), (t1, 300.0)]).await;
+    put_region_metric(
+        &aws,
+        "ClaimedAccountConcurrency",
+        &[(t0, 640.0), (t1, 500.0)],
+    )
+    .await;
+
+    let now = t0 + Duration::seconds(5 * 60 + 10);
+    let window = TimeWindow::minutes(15);
+    let mut h = Harness::new(&aws, test_options(), window, now, false).await;
+    h.discovery().await;
+    let from = window.start(now);
+    let max = |h: &Harness, f: &str, k: MetricKind| {
+        h.store
+            .function_named(f)
+            .and_then(|f| f.series(k))
+            .and_then(|s| s.max(from))
+    };
+
+    // The overview: 2 functions × 8 (moto answers p99 for functions without Duration data)
+    // and the Region's two.
+    let per_round = 2 * 8 + 2;
+    let u = h.metrics().await;
+    assert!(failures(&u).is_empty(), "{:?}", failures(&u));
+    assert_eq!(api(&u, "GetMetricData"), (1, per_round));
+    let t = h.store.totals();
+    assert_eq!(
+        (
+            t.concurrency_peak,
+            t.claimed_concurrency_peak,
+            t.concurrency_limit
+        ),
+        (Some(412.0), Some(640.0), 1000)
+    );
+    assert_eq!(max(&h, "orders", MetricKind::AsyncEventAge), None);
+
+    // The detail view opens on orders: its nine detail metrics, in one call, at once.
+    let u = h.detail(Some("orders")).await;
+    assert_eq!(api(&u, "GetMetricData"), (1, 9));
+    assert!(!polled(&u, Poller::Metrics), "a read between rounds");
+    assert_eq!(max(&h, "orders", MetricKind::AsyncEventAge), Some(5000.0));
+    assert_eq!(max(&h, "orders", MetricKind::IteratorAge), Some(750.0));
+    assert_eq!(
+        max(&h, "orders", MetricKind::ProvisionedConcurrencyUtilization),
+        Some(0.75)
+    );
+    let dlq = h
+        .store
+        .function_named("orders")
+        .and_then(|f| f.series(MetricKind::DeadLetterErrors))
+        .map(|s| s.sum(from));
+    assert_eq!(dlq, Some(3.0));
+    assert_eq!(max(&h, "billing", MetricKind::AsyncEventAge), None);
+    // Asked again: nothing more is read.
+    assert_eq!(
+        api(&h.detail(Some("orders")).await, "GetMetricData"),
+        (0, 0)
+    );
+
+    // Each refresh reads them while the view is open, and no longer once it is closed.
+    h.clock.advance(Duration::seconds(60));
+    let u = h.metrics().await;
+    assert_eq!(api(&u, "GetMetricData"), (1, per_round + 9));
+    assert_eq!(max(&h, "orders", MetricKind::AsyncEventAge), Some(5000.0));
+    assert_eq!(api(&h.detail(None).await, "GetMetricData"), (0, 0));
+    h.clock.advance(Duration::seconds(60));
+    let u = h.metrics().await;
+    assert_eq!(api(&u, "GetMetricData"), (1, per_round));
+}
+
 #[tokio::test]
 async fn reserved_concurrency_is_read_for_the_function_in_view() {
     let Some(aws) = LocalAws::start_or_skip() else {
@@ -418,7 +553,7 @@ async fn opening_a_function_reads_its_reservation_at_once_and_rounds_keep_their_
         ..
     } = h;
     let started = std::time::Instant::now();
-    let task = tokio::spawn(pollers.discovery.run(ctx));
+    let task = tokio::spawn(lambdatop::poll::drive(pollers.discovery, ctx));
     // (ListFunctions calls, GetFunctionConcurrency calls, reservation of orders) so far.
     let mut seen = (0, 0, None);
     let mut next = async |rx: &mut mpsc::Receiver<Update>| {
@@ -481,24 +616,17 @@ async fn a_hundred_and_twenty_functions_cost_two_calls_a_refresh() {
                 .build()
         })
         .collect();
-    aws.cloudwatch()
-        .await
-        .put_metric_data()
-        .namespace("AWS/Lambda")
-        .set_metric_data(Some(data))
-        .send()
-        .await
-        .expect("seed");
+    put_data(&aws, data).await;
 
     let now = t0 + Duration::seconds(130);
     let mut h = Harness::new(&aws, test_options(), TimeWindow::minutes(15), now, false).await;
     h.discovery().await;
     assert_eq!(h.store.functions().len(), 120);
 
-    // 120 × 8 + 1 = 961 queries in 2 calls of at most 500, every refresh. (moto answers p99
+    // 120 × 8 + 2 = 962 queries in 2 calls of at most 500, every refresh. (moto answers p99
     // queries of functions without Duration data, so percentiles stay on here.)
     let u = h.metrics().await;
-    assert_eq!(api(&u, "GetMetricData"), (2, 961));
+    assert_eq!(api(&u, "GetMetricData"), (2, 962));
     assert!(failures(&u).is_empty(), "{:?}", failures(&u));
     assert_eq!(
         h.store
@@ -510,7 +638,7 @@ async fn a_hundred_and_twenty_functions_cost_two_calls_a_refresh() {
 
     h.clock.advance(Duration::seconds(60));
     let u = h.metrics().await;
-    assert_eq!(api(&u, "GetMetricData"), (2, 961));
+    assert_eq!(api(&u, "GetMetricData"), (2, 962));
     assert_eq!(
         h.store
             .function_named("fn-119")

@@ -19,7 +19,7 @@ use lambdatop::store::Store;
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
 use lambdatop::tui::theme::Theme;
-use lambdatop::tui::view::{Pane, ViewState};
+use lambdatop::tui::view::{Detail, Pane, ViewState};
 use lambdatop::window::TimeWindow;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -56,6 +56,20 @@ const SCREENS: &[Screen] = &[
         setup: |store, view| {
             let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
             handle_key(view, store, enter);
+        },
+    },
+    Screen {
+        name: "detail-async",
+        width: 160,
+        height: 45,
+        theme: Theme::dark,
+        setup: |store, view| {
+            // An S3-triggered function: asynchronous events, their age, a dead-letter error.
+            view.detail = Some(Detail {
+                function: store.id_of("image-resize-prod"),
+                selected: 0,
+            });
+            view.clamp(store);
         },
     },
     Screen {

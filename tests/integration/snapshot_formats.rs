@@ -75,6 +75,7 @@ fn json_follows_the_v1_contract() {
             "window",
             "alarms",
             "totals",
+            "account",
             "functions"
         ])
     );
@@ -107,6 +108,20 @@ fn json_follows_the_v1_contract() {
 
     let totals = &doc["totals"];
     assert_eq!(keys(totals), set(&["invocations", "errors", "throttles"]));
+
+    // The Region's concurrency: the peak, the limit and what is claimed of it.
+    let account = &doc["account"];
+    assert_eq!(
+        keys(account),
+        set(&[
+            "concurrency_max",
+            "concurrency_limit",
+            "claimed_concurrency_max"
+        ])
+    );
+    assert_eq!(account["concurrency_max"], 13);
+    assert_eq!(account["concurrency_limit"], 1000);
+    assert_eq!(account["claimed_concurrency_max"], 14);
 
     let functions = doc["functions"].as_array().expect("functions array");
     assert_eq!(functions.len(), 12);

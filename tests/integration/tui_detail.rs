@@ -6,11 +6,12 @@ use crate::common::{draw, key};
 
 use std::sync::Arc;
 
+use chrono::Timelike;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lambdatop::figures::Selection;
 use lambdatop::lambda_log::parse;
 use lambdatop::message::Update;
-use lambdatop::model::{FunctionConfig, LogEvent};
+use lambdatop::model::{Datapoint, FunctionConfig, LogEvent, MetricKind, MetricPoints};
 use lambdatop::store::Store;
 use lambdatop::tui::handle_key;
 use lambdatop::tui::view::{Detail, Effect, Pane, ViewState};
@@ -107,8 +108,9 @@ fn open_and_close_the_detail_view() {
         &*view.detail.as_ref().unwrap().function.name,
         "orders-prod-api"
     );
-    // The source is asked for the function's logs.
+    // The source is asked for the function's logs, and for its detail metrics.
     assert_eq!(view.log_focus(), ["orders-prod-api"]);
+    assert_eq!(view.detail_focus().as_deref(), Some("orders-prod-api"));
     // The log pane follows the function.
     assert_eq!(view.log_scope(), Some("orders-prod-api"));
     view.refresh_logs(&store);
@@ -130,8 +132,9 @@ fn open_and_close_the_detail_view() {
     // Backspace goes back; so does Esc, which does not quit from the detail view.
     handle_key(&mut view, &store, code(KeyCode::Backspace));
     assert!(view.detail.is_none());
-    // The overview leaves the choice of logs to the source.
+    // The overview leaves the choice of logs to the source, and needs no detail metrics.
     assert!(view.log_focus().is_empty());
+    assert_eq!(view.detail_focus(), None);
     handle_key(&mut view, &store, code(KeyCode::Enter));
     assert!(view.detail.is_some());
     assert_eq!(
@@ -488,4 +491,81 @@ fn hostile_lines_and_filters_never_reach_the_terminal() {
     let terminal = draw(&mut view, &store, 160, 45);
     let text = screen(terminal.backend().buffer());
     assert!(text.contains("␛[2J␛[Hpwned"), "{text}");
+}
+
+/// `function`'s points of `metric` at the given minutes past 15:00 of the fixed day.
+fn points(function: &str, metric: MetricKind, values: &[(i64, f64)]) -> MetricPoints {
+    let at = |minute: i64| {
+        common::fixed_now()
+            .with_minute(0)
+            .and_then(|t| t.with_second(0))
+            .unwrap()
+            + chrono::Duration::minutes(minute)
+    };
+    MetricPoints {
+        function: Some(function.to_string()),
+        metric,
+        from: at(-120),
+        to: at(30),
+        period_s: 60,
+        points: values
+            .iter()
+            .map(|&(m, value)| Datapoint { at: at(m), value })
+            .collect(),
+    }
+}
+
+#[test]
+fn the_detail_panel_shows_only_the_metrics_with_data() {
+    let mut store = common::demo_store(TimeWindow::default());
+    store.apply(Update::Functions(vec![FunctionConfig::named("stream-fn")]));
+    let mut view = ViewState::new(Selection::default());
+    view.detail = Some(Detail {
+        function: store.id_of("stream-fn"),
+        selected: 0,
+    });
+    let title = "Async · streams · provisioned";
+    for (w, h) in [(160, 45), (80, 24)] {
+        let text = screen(draw(&mut view, &store, w, h).backend().buffer());
+        assert!(!text.contains(title), "no data, no panel: {w}x{h}\n{text}");
+    }
+    store.apply(Update::Metrics(vec![
+        points(
+            "stream-fn",
+            MetricKind::IteratorAge,
+            &[(20, 1200.0), (25, 4200.0)],
+        ),
+        points(
+            "stream-fn",
+            MetricKind::DeadLetterErrors,
+            &[(20, 1.0), (25, 2.0)],
+        ),
+        // Asked for, answered with nothing: no row.
+        points("stream-fn", MetricKind::AsyncEventAge, &[]),
+        // Only before the window: no row either.
+        points(
+            "stream-fn",
+            MetricKind::ProvisionedConcurrencyUtilization,
+            &[(-70, 0.5)],
+        ),
+    ]));
+    for (w, h) in [(160, 45), (80, 24)] {
+        let text = screen(draw(&mut view, &store, w, h).backend().buffer());
+        assert!(text.contains(title), "{w}x{h}\n{text}");
+        let row = |label: &str| text.lines().find(|l| l.contains(label)).map(str::to_string);
+        let age = row("Iterator age").unwrap_or_else(|| panic!("{w}x{h}\n{text}"));
+        assert!(age.contains("max 4.20 s"), "{age}");
+        let dlq = row("DLQ errors").unwrap_or_else(|| panic!("{w}x{h}\n{text}"));
+        assert!(dlq.contains("sum 3"), "{dlq}");
+        for absent in ["Async event age", "Provisioned use", "Async events"] {
+            assert!(row(absent).is_none(), "{absent} shown at {w}x{h}\n{text}");
+        }
+    }
+    // Side by side when wide: both on one line.
+    let text = screen(draw(&mut view, &store, 160, 45).backend().buffer());
+    assert!(
+        text.lines()
+            .any(|l| l.contains("DLQ errors") && l.contains("Iterator age")),
+        "{text}"
+    );
 }

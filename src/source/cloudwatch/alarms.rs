@@ -5,13 +5,13 @@ use std::sync::Arc;
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm};
 use globset::GlobMatcher;
 
-use super::discovery::{MapErrOp, next_token};
-use super::error::{AwsError, DESCRIBE_ALARMS};
-use super::{AwsOptions, Clients, finish_round};
+use super::call::{MapErrOp, read_pages};
+use super::error::DESCRIBE_ALARMS;
+use super::{AwsOptions, Clients};
 use crate::message::{ApiCalls, Update};
-use crate::message::{Poller, SourceContext};
+use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Alarm, AlarmState};
-use crate::poll::{retry, wait_next};
+use crate::poll::{Round, RoundOutcome, round_now};
 
 fn function_dimension(dims: &[aws_sdk_cloudwatch::types::Dimension]) -> Option<String> {
     dims.iter()
@@ -80,79 +80,73 @@ impl AlarmsPoller {
         }
     }
 
-    pub async fn run(mut self, mut ctx: SourceContext) {
-        loop {
-            let seen = ctx.requests.borrow_and_update().clone();
-            if !self.round(&ctx).await || ctx.once {
-                return;
-            }
-            wait_next(
-                self.opts.alarms_interval,
-                &mut ctx.requests,
-                &seen,
-                |_, _| false,
-            )
-            .await;
-        }
+    /// One round, delivered: `Alarms` (replacing the set), the calls made and `Polled` — or
+    /// `Failed`, keeping the previous set.
+    pub async fn round(&mut self, ctx: &SourceContext) -> bool {
+        round_now(self, ctx).await
     }
 
-    /// One round: every page of DescribeAlarms, then `Alarms` (replacing the set), the calls made
-    /// and `Polled` — or `Failed`, keeping the previous set.
-    pub async fn round(&mut self, ctx: &SourceContext) -> bool {
-        let mut alarms = Vec::new();
-        let mut token: Option<String> = None;
-        let mut calls = 0;
-        let mut error = None;
-        loop {
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+    /// Every page of DescribeAlarms.
+    async fn read_alarms(&self) -> RoundOutcome {
+        let listed = read_pages(
+            &self.opts.backoff,
+            |token| {
                 self.clients
                     .cloudwatch
                     .describe_alarms()
                     .alarm_types(AlarmType::MetricAlarm)
                     .alarm_types(AlarmType::CompositeAlarm)
                     .max_records(100)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
                     .map_err_op(DESCRIBE_ALARMS)
-            })
-            .await;
-            calls += a.calls;
-            match a.result {
-                Ok(page) => {
-                    alarms.extend(page.metric_alarms().iter().filter_map(alarm_from_metric));
-                    alarms.extend(
-                        page.composite_alarms()
-                            .iter()
-                            .filter_map(alarm_from_composite),
-                    );
-                    token = next_token(page.next_token(), token.as_deref());
-                    if token.is_none() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    error = Some(self.clients.source_error(&e));
-                    break;
-                }
+            },
+            |page, out| {
+                out.extend(page.metric_alarms().iter().filter_map(alarm_from_metric));
+                out.extend(
+                    page.composite_alarms()
+                        .iter()
+                        .filter_map(alarm_from_composite),
+                );
+                page.next_token().map(str::to_string)
+            },
+        )
+        .await;
+        let mut outcome = RoundOutcome {
+            calls: vec![ApiCalls {
+                operation: DESCRIBE_ALARMS.name,
+                calls: listed.calls,
+                billed_units: listed.calls,
+            }],
+            ..RoundOutcome::default()
+        };
+        match listed.items {
+            Ok(mut alarms) => {
+                alarms.retain(|a| {
+                    a.function
+                        .as_deref()
+                        .is_none_or(|f| self.filter.as_ref().is_none_or(|m| m.is_match(f)))
+                });
+                alarms.sort_by(|a, b| a.name.cmp(&b.name));
+                outcome.updates.push(Update::Alarms(alarms));
             }
+            Err(e) => outcome.fail(self.clients.source_error(&e)),
         }
-        if error.is_none() {
-            alarms.retain(|a| {
-                a.function
-                    .as_deref()
-                    .is_none_or(|f| self.filter.as_ref().is_none_or(|m| m.is_match(f)))
-            });
-            alarms.sort_by(|a, b| a.name.cmp(&b.name));
-            if !ctx.send(Update::Alarms(alarms)).await {
-                return false;
-            }
-        }
-        let api = Update::ApiCalls(ApiCalls {
-            operation: DESCRIBE_ALARMS.name,
-            calls,
-            billed_units: calls,
-        });
-        ctx.send(api).await && finish_round(ctx, Poller::Alarms, error).await
+        outcome
+    }
+}
+
+impl Round for AlarmsPoller {
+    fn poller(&self) -> Poller {
+        Poller::Alarms
+    }
+
+    fn interval(&self) -> std::time::Duration {
+        self.opts.alarms_interval
+    }
+
+    async fn read(&mut self, _ctx: &SourceContext, _req: &Request) -> RoundOutcome {
+        self.read_alarms().await
     }
 }
 

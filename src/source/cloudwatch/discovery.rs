@@ -11,15 +11,16 @@ use std::sync::Arc;
 use aws_sdk_cloudwatch::types::{DimensionFilter, RecentlyActive};
 use globset::GlobMatcher;
 
+use super::call::{Listed, MapErrOp, read_pages, retried};
 use super::error::{
     AwsError, DESCRIBE_LOG_GROUPS, GET_ACCOUNT_SETTINGS, GET_FUNCTION_CONCURRENCY, LIST_FUNCTIONS,
     LIST_METRICS,
 };
-use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
-use crate::message::{ApiCalls, SourceError, Update};
+use super::{AwsOptions, Clients, Discovered, Shared};
+use crate::message::{ApiCalls, Update};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Architecture, FunctionConfig, LogFormat, Reserved};
-use crate::poll::{Wake, retry, wait_next};
+use crate::poll::{Round, RoundOutcome, round_now};
 
 /// Prefix of Lambda's default log groups.
 pub const LAMBDA_LOG_GROUP_PREFIX: &str = "/aws/lambda/";
@@ -114,12 +115,6 @@ pub struct DiscoveryPoller {
     unreadable: HashSet<String>,
 }
 
-/// One operation's pages in a round.
-struct Listed<T> {
-    items: Result<T, AwsError>,
-    calls: u32,
-}
-
 impl DiscoveryPoller {
     pub(crate) fn new(
         clients: Clients,
@@ -138,40 +133,6 @@ impl DiscoveryPoller {
         }
     }
 
-    /// Runs rounds until the front end goes (or after one round with `--once`).
-    pub async fn run(mut self, mut ctx: SourceContext) {
-        let mut seen = ctx.requests.borrow_and_update().clone();
-        loop {
-            if !self.round_with(&ctx, &seen).await || ctx.once {
-                return;
-            }
-            // A longer window may need the 14-day metric list rather than the 3-hour one; a
-            // function newly in view needs only its reserved concurrency, and does not put off
-            // the next whole round.
-            let wider = |a: &Request, b: &Request| b.window.length() > a.window.length();
-            let next_round = tokio::time::Instant::now() + self.opts.discovery_interval;
-            loop {
-                let wake = wait_next(
-                    next_round.saturating_duration_since(tokio::time::Instant::now()),
-                    &mut ctx.requests,
-                    &seen,
-                    |a, b| wider(a, b) || self.unread_in_view(b),
-                )
-                .await;
-                let now = ctx.requests.borrow_and_update().clone();
-                let whole =
-                    wake == Wake::Timer || now.refresh != seen.refresh || wider(&seen, &now);
-                seen = now;
-                if whole {
-                    break;
-                }
-                if !self.reserved_round(&ctx, &seen).await {
-                    return;
-                }
-            }
-        }
-    }
-
     /// Whether a function in view has a reserved concurrency not read yet.
     fn unread_in_view(&self, req: &Request) -> bool {
         req.log_functions.iter().any(|f| {
@@ -184,6 +145,11 @@ impl DiscoveryPoller {
     /// Reads the reserved concurrency of the functions in view not read yet, and sends their
     /// configuration with it.
     pub async fn reserved_round(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+        self.interim(ctx, req).await.deliver_interim(ctx).await
+    }
+
+    /// The reserved concurrency of the functions in view not read yet, with their configuration.
+    async fn read_unread_reserved(&mut self, req: &Request) -> RoundOutcome {
         let unread: Vec<String> = req
             .log_functions
             .iter()
@@ -201,14 +167,19 @@ impl DiscoveryPoller {
                 ..f.clone()
             })
             .collect();
-        (configs.is_empty() || ctx.send(Update::Functions(configs)).await)
-            && ctx
-                .send(Update::ApiCalls(ApiCalls {
-                    operation: GET_FUNCTION_CONCURRENCY.name,
-                    calls,
-                    billed_units: 0,
-                }))
-                .await
+        RoundOutcome {
+            updates: if configs.is_empty() {
+                Vec::new()
+            } else {
+                vec![Update::Functions(configs)]
+            },
+            calls: vec![ApiCalls {
+                operation: GET_FUNCTION_CONCURRENCY.name,
+                calls,
+                billed_units: 0,
+            }],
+            ..RoundOutcome::default()
+        }
     }
 
     /// Reads the reserved concurrency of `names` (those `ListFunctions` gave), one call each.
@@ -218,7 +189,7 @@ impl DiscoveryPoller {
     async fn read_reserved(&mut self, names: &[String]) -> u32 {
         let mut calls = 0;
         for name in names.iter().filter(|n| self.listed.contains(*n)) {
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+            let a = retried(&self.opts.backoff, || {
                 self.clients
                     .lambda
                     .get_function_concurrency()
@@ -246,14 +217,15 @@ impl DiscoveryPoller {
         calls
     }
 
-    /// One round: lists functions, metrics and log groups, sends `Functions`, the concurrency
-    /// limit, API calls and `Polled` (or `Failed` with the first error; what was found is sent).
+    /// One round with the current request, delivered: `Functions`, the concurrency limit, API
+    /// calls and `Polled` (or `Failed` with the first error; what was found is sent).
     pub async fn round(&mut self, ctx: &SourceContext) -> bool {
-        let req = ctx.requests.borrow().clone();
-        self.round_with(ctx, &req).await
+        round_now(self, ctx).await
     }
 
-    async fn round_with(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+    /// Lists functions, metrics and log groups, and reads the reserved concurrency of the
+    /// functions in view.
+    async fn read_all(&mut self, req: &Request) -> RoundOutcome {
         let functions = self.list_functions().await;
         let metrics = self
             .list_metric_functions(req.window.length() <= chrono::Duration::hours(3))
@@ -261,12 +233,8 @@ impl DiscoveryPoller {
         let groups = self.list_log_groups().await;
         let settings = self.account_concurrency().await;
 
-        let mut first_error: Option<SourceError> = None;
-        let mut note = |e: &AwsError| {
-            if first_error.is_none() {
-                first_error = Some(self.clients.source_error(e));
-            }
-        };
+        let mut outcome = RoundOutcome::default();
+        let mut note = |e: &AwsError| outcome.fail(self.clients.source_error(e));
         let lambda = functions
             .items
             .as_ref()
@@ -315,9 +283,9 @@ impl DiscoveryPoller {
             .discovered
             .send_replace(Some(Arc::new(discovered)));
 
-        let mut updates = vec![Update::Functions(all)];
+        outcome.updates.push(Update::Functions(all));
         if let Some(limit) = limit {
-            updates.push(Update::AccountConcurrencyLimit(limit));
+            outcome.updates.push(Update::AccountConcurrencyLimit(limit));
         }
         for (operation, calls, billed) in [
             (LIST_FUNCTIONS.name, functions.calls, 0),
@@ -326,22 +294,18 @@ impl DiscoveryPoller {
             (GET_ACCOUNT_SETTINGS.name, settings.calls, 0),
             (GET_FUNCTION_CONCURRENCY.name, reserved_calls, 0),
         ] {
-            updates.push(Update::ApiCalls(ApiCalls {
+            outcome.calls.push(ApiCalls {
                 operation,
                 calls,
                 billed_units: billed,
-            }));
+            });
         }
-        for u in updates {
-            if !ctx.send(u).await {
-                return false;
-            }
-        }
-        finish_round(ctx, Poller::Discovery, first_error).await
+        outcome
     }
 
     async fn list_functions(&self) -> Listed<Vec<FunctionConfig>> {
-        self.read_pages(
+        read_pages(
+            &self.opts.backoff,
             |marker| {
                 self.clients
                     .lambda
@@ -360,7 +324,8 @@ impl DiscoveryPoller {
     }
 
     async fn list_metric_functions(&self, recent: bool) -> Listed<Vec<String>> {
-        self.read_pages(
+        read_pages(
+            &self.opts.backoff,
             |token| {
                 let mut call = self
                     .clients
@@ -394,7 +359,8 @@ impl DiscoveryPoller {
     }
 
     async fn list_log_groups(&self) -> Listed<Vec<String>> {
-        self.read_pages(
+        read_pages(
+            &self.opts.backoff,
             |token| {
                 self.clients
                     .logs
@@ -417,49 +383,8 @@ impl DiscoveryPoller {
         .await
     }
 
-    /// Reads every page of a paginated list: `fetch(token)` asks for one page (retried as the
-    /// options say); `take(page, items)` keeps the page's items and returns its next token.
-    /// Stops at the last page, at a repeated token, or at the first error.
-    async fn read_pages<T, P, Fut>(
-        &self,
-        fetch: impl Fn(Option<String>) -> Fut,
-        take: impl Fn(P, &mut Vec<T>) -> Option<String>,
-    ) -> Listed<Vec<T>>
-    where
-        Fut: Future<Output = Result<P, AwsError>>,
-    {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        let mut calls = 0;
-        loop {
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
-                fetch(token.clone())
-            })
-            .await;
-            calls += a.calls;
-            match a.result {
-                Ok(page) => {
-                    let next = take(page, &mut out);
-                    token = next_token(next.as_deref(), token.as_deref());
-                    if token.is_none() {
-                        return Listed {
-                            items: Ok(out),
-                            calls,
-                        };
-                    }
-                }
-                Err(e) => {
-                    return Listed {
-                        items: Err(e),
-                        calls,
-                    };
-                }
-            }
-        }
-    }
-
     async fn account_concurrency(&self) -> Listed<Option<u32>> {
-        let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+        let a = retried(&self.opts.backoff, || {
             self.clients
                 .lambda
                 .get_account_settings()
@@ -478,30 +403,32 @@ impl DiscoveryPoller {
     }
 }
 
-/// The token for the next page: `None` at the end, or when a service repeats the token it was
-/// given (which would loop forever).
-pub(crate) fn next_token(new: Option<&str>, previous: Option<&str>) -> Option<String> {
-    new.filter(|t| !t.is_empty() && Some(*t) != previous)
-        .map(str::to_string)
-}
+impl Round for DiscoveryPoller {
+    fn poller(&self) -> Poller {
+        Poller::Discovery
+    }
 
-/// Maps an SDK future's error to an [`AwsError`] for the operation.
-pub(crate) trait MapErrOp<T> {
-    fn map_err_op(self, op: super::Operation) -> impl Future<Output = Result<T, AwsError>>;
-}
+    fn interval(&self) -> std::time::Duration {
+        self.opts.discovery_interval
+    }
 
-impl<T, E, F> MapErrOp<T> for F
-where
-    F: Future<
-        Output = Result<
-            T,
-            aws_sdk_cloudwatch::error::SdkError<E, aws_sdk_cloudwatch::config::http::HttpResponse>,
-        >,
-    >,
-    E: aws_sdk_cloudwatch::error::ProvideErrorMetadata + std::error::Error + 'static,
-{
-    async fn map_err_op(self, op: super::Operation) -> Result<T, AwsError> {
-        self.await.map_err(|e| AwsError::from_sdk(op, &e))
+    /// A longer window may need the 14-day metric list rather than the 3-hour one.
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        now.window.length() > seen.window.length()
+    }
+
+    async fn read(&mut self, _ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        self.read_all(req).await
+    }
+
+    /// A function newly in view needs only its reserved concurrency, which does not put off the
+    /// next whole round.
+    fn wants_interim(&self, now: &Request) -> bool {
+        self.unread_in_view(now)
+    }
+
+    async fn interim(&mut self, _ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        self.read_unread_reserved(req).await
     }
 }
 
@@ -586,13 +513,5 @@ mod tests {
         );
         let names: Vec<&str> = merged.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["old-cron", "orders"]);
-    }
-
-    #[test]
-    fn paging_stops_at_the_end_or_a_repeated_token() {
-        assert_eq!(next_token(Some("b"), Some("a")).as_deref(), Some("b"));
-        assert_eq!(next_token(Some("a"), Some("a")), None);
-        assert_eq!(next_token(Some(""), None), None);
-        assert_eq!(next_token(None, Some("a")), None);
     }
 }

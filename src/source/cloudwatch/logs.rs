@@ -18,13 +18,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::discovery::MapErrOp;
+use super::call::{MapErrOp, retried};
 use super::error::{AwsError, FILTER_LOG_EVENTS};
-use super::{AwsOptions, Clients, Discovered, Shared, finish_round};
-use crate::message::{ApiCalls, SourceError, Update};
+use super::{AwsOptions, Clients, Discovered, Shared};
+use crate::message::{ApiCalls, Update};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{FunctionConfig, LogEvent, LogFormat};
-use crate::poll::{retry, wait_next};
+use crate::poll::{Round, RoundOutcome, round_now};
 
 /// The server-side pattern that selects REPORT lines in a log of this format.
 pub fn report_filter_pattern(format: LogFormat) -> &'static str {
@@ -226,35 +226,9 @@ impl LogsPoller {
         }
     }
 
-    /// Runs rounds until the front end goes (or after one round with `--once`). Waits for
-    /// discovery, and for the first metrics round when it must pick the busiest functions.
-    pub async fn run(mut self, mut ctx: SourceContext) {
-        let mut discovered = self.shared.discovered.subscribe();
-        if discovered.wait_for(Option::is_some).await.is_err() {
-            return;
-        }
-        let needs_ranking = !ctx.once && ctx.requests.borrow().log_functions.is_empty();
-        if needs_ranking {
-            let mut ranked = self.shared.recent_invocations.subscribe();
-            let wait = ranked.wait_for(Option::is_some);
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(60), wait).await;
-        }
-        loop {
-            let seen = ctx.requests.borrow_and_update().clone();
-            if !self.round_with(&ctx, &seen).await || ctx.once {
-                return;
-            }
-            let refocus = |a: &Request, b: &Request| {
-                a.log_functions != b.log_functions || a.log_filter_pattern != b.log_filter_pattern
-            };
-            wait_next(self.opts.logs_interval, &mut ctx.requests, &seen, refocus).await;
-        }
-    }
-
-    /// One round with the current request.
+    /// One round with the current request, delivered.
     pub async fn round(&mut self, ctx: &SourceContext) -> bool {
-        let req = ctx.requests.borrow().clone();
-        self.round_with(ctx, &req).await
+        round_now(self, ctx).await
     }
 
     /// The functions to follow: those in view, or the busiest of the latest metrics round.
@@ -295,7 +269,7 @@ impl LogsPoller {
             .collect()
     }
 
-    async fn round_with(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+    async fn read_logs(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
         self.rounds += 1;
         let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
         let now = ctx.now();
@@ -347,7 +321,7 @@ impl LogsPoller {
 
         let mut events = Vec::new();
         let mut calls = 0;
-        let mut first_error: Option<SourceError> = None;
+        let mut outcome = RoundOutcome::default();
         for (key, functions) in reads {
             let r = if ctx.once {
                 let start_ms = req.window.start(now).timestamp_millis();
@@ -379,24 +353,22 @@ impl LogsPoller {
             };
             calls += r.calls;
             events.extend(r.events);
-            if let Some(e) = r.error
-                && first_error.is_none()
-            {
-                first_error = Some(self.clients.source_error(&e));
+            if let Some(e) = r.error {
+                outcome.fail(self.clients.source_error(&e));
             }
         }
         self.evict_cursors();
 
         events.sort_by_key(|e| e.timestamp);
-        if !events.is_empty() && !ctx.send(Update::logs(events)).await {
-            return false;
+        if !events.is_empty() {
+            outcome.updates.push(Update::logs(events));
         }
-        let api = Update::ApiCalls(ApiCalls {
+        outcome.calls.push(ApiCalls {
             operation: FILTER_LOG_EVENTS.name,
             calls,
             billed_units: 0,
         });
-        ctx.send(api).await && finish_round(ctx, Poller::Logs, first_error).await
+        outcome
     }
 
     /// Keeps the cursors of the groups read most recently.
@@ -436,7 +408,7 @@ impl LogsPoller {
         loop {
             let this = self;
             let page_token = token.clone();
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, move || {
+            let a = retried(&self.opts.backoff, move || {
                 let page_token = page_token.clone();
                 async move {
                     this.shared.log_limiter.acquire().await;
@@ -518,6 +490,41 @@ impl LogsPoller {
                 Some(t) => token = Some(t.to_string()),
             }
         }
+    }
+}
+
+impl Round for LogsPoller {
+    fn poller(&self) -> Poller {
+        Poller::Logs
+    }
+
+    fn interval(&self) -> std::time::Duration {
+        self.opts.logs_interval
+    }
+
+    /// Other functions in view, or another filter, are read at once.
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        seen.log_functions != now.log_functions || seen.log_filter_pattern != now.log_filter_pattern
+    }
+
+    /// Waits for discovery, and for the first metrics round (a minute at most) when it must
+    /// pick the busiest functions.
+    async fn ready(&mut self, ctx: &SourceContext) -> bool {
+        let mut discovered = self.shared.discovered.subscribe();
+        if discovered.wait_for(Option::is_some).await.is_err() {
+            return false;
+        }
+        let needs_ranking = !ctx.once && ctx.requests.borrow().log_functions.is_empty();
+        if needs_ranking {
+            let mut ranked = self.shared.recent_invocations.subscribe();
+            let wait = ranked.wait_for(Option::is_some);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(60), wait).await;
+        }
+        true
+    }
+
+    async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        self.read_logs(ctx, req).await
     }
 }
 

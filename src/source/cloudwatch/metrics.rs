@@ -1,6 +1,11 @@
-//! Metrics through CloudWatch `GetMetricData`: every function × [`MetricKind`], one Duration p99
-//! over the whole window per function, and the Region-wide `ConcurrentExecutions` — batched at
-//! most [`MAX_QUERIES_PER_CALL`] queries a call, so a refresh costs `ceil(queries / 500)` calls.
+//! Metrics through CloudWatch `GetMetricData`: every function × [`MetricKind::ALL`], one Duration
+//! p99 over the whole window per function, the Region-wide `ConcurrentExecutions` and
+//! `ClaimedAccountConcurrency`, and [`MetricKind::DETAIL`] of the detail view's function alone —
+//! batched at most [`MAX_QUERIES_PER_CALL`] queries a call, so a refresh costs
+//! `ceil(queries / 500)` calls.
+//!
+//! When the detail view opens on a function, its detail metrics are read at once over the whole
+//! window (one call, nine metrics), between rounds; the rounds after carry them while it is open.
 //!
 //! The first round reads the whole window; later rounds re-read only the trailing minutes Lambda
 //! may still fill in (5 periods or the longest function timeout, whichever is longer, counted
@@ -19,14 +24,14 @@ use aws_sdk_cloudwatch::types::{
 };
 use chrono::{DateTime, Duration, Utc};
 
-use super::discovery::{MapErrOp, next_token};
+use super::call::{MapErrOp, next_token, retried};
 use super::error::{AwsError, GET_METRIC_DATA};
-use super::{AwsOptions, Clients, Shared, finish_round};
+use super::{AwsOptions, Clients, Shared};
 use crate::clock::floor_to;
 use crate::message::{ApiCalls, SourceError, Update};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Datapoint, FunctionConfig, MetricKind, MetricPoints, WindowStats};
-use crate::poll::{retry, wait_next};
+use crate::poll::{Round, RoundOutcome, round_now};
 use crate::window::TimeWindow;
 
 /// GetMetricData's hard limit of queries a call.
@@ -94,6 +99,14 @@ pub struct MetricsPlan {
     pub window_period_s: u32,
 }
 
+/// The detail metrics of function `index`.
+fn detail_specs(index: usize) -> impl Iterator<Item = QuerySpec> {
+    MetricKind::DETAIL.into_iter().map(move |kind| QuerySpec {
+        target: QueryTarget::Function(index),
+        kind: QueryKind::Series(kind),
+    })
+}
+
 /// The id of query `index`: ids must start with a lower-case letter.
 pub fn query_id(index: usize) -> String {
     format!("q{index}")
@@ -134,31 +147,37 @@ impl MetricsPlan {
         reread_from: Option<DateTime<Utc>>,
         percentiles: bool,
     ) -> Self {
-        let period_s = window.period_s();
-        let period = i64::from(period_s);
-        let start = window.start(now);
-        let end = floor_to(now, period) + Duration::seconds(period);
-        let full = TimeRange {
-            from: start,
-            to: end,
-        };
-        let window_period_s = u32::try_from((end - start).num_seconds())
-            .unwrap_or(period_s)
-            .max(period_s);
+        Self::with_detail(functions, None, window, now, reread_from, percentiles)
+    }
 
+    /// [`MetricsPlan::new`], and the detail metrics of function `detail` when it is one of the
+    /// `functions`.
+    pub fn with_detail(
+        functions: usize,
+        detail: Option<usize>,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        reread_from: Option<DateTime<Utc>>,
+        percentiles: bool,
+    ) -> Self {
         // Window-long queries first: they need the whole window, and the calls that carry them
         // read it whole; the series fill the rest of those calls, then calls of their own.
-        let mut specs = Vec::with_capacity(functions * (MetricKind::ALL.len() + 1) + 1);
+        let mut specs = Vec::with_capacity(functions * (MetricKind::ALL.len() + 1) + 2);
         if percentiles {
             specs.extend((0..functions).map(|i| QuerySpec {
                 target: QueryTarget::Function(i),
                 kind: QueryKind::WindowP99,
             }));
         }
-        specs.push(QuerySpec {
-            target: QueryTarget::Region,
-            kind: QueryKind::Series(MetricKind::ConcurrentExecutions),
-        });
+        for kind in [
+            MetricKind::ConcurrentExecutions,
+            MetricKind::ClaimedAccountConcurrency,
+        ] {
+            specs.push(QuerySpec {
+                target: QueryTarget::Region,
+                kind: QueryKind::Series(kind),
+            });
+        }
         for i in 0..functions {
             for kind in MetricKind::ALL {
                 if kind == MetricKind::DurationP99 && !percentiles {
@@ -170,7 +189,35 @@ impl MetricsPlan {
                 });
             }
         }
+        if let Some(d) = detail.filter(|&d| d < functions) {
+            specs.extend(detail_specs(d));
+        }
+        Self::batched(specs, window, now, reread_from)
+    }
 
+    /// The detail metrics of function `function` alone, over the whole window.
+    pub fn detail(function: usize, window: TimeWindow, now: DateTime<Utc>) -> Self {
+        Self::batched(detail_specs(function).collect(), window, now, None)
+    }
+
+    /// Puts `specs` into calls of at most [`MAX_QUERIES_PER_CALL`] queries.
+    fn batched(
+        specs: Vec<QuerySpec>,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        reread_from: Option<DateTime<Utc>>,
+    ) -> Self {
+        let period_s = window.period_s();
+        let period = i64::from(period_s);
+        let start = window.start(now);
+        let end = floor_to(now, period) + Duration::seconds(period);
+        let full = TimeRange {
+            from: start,
+            to: end,
+        };
+        let window_period_s = u32::try_from((end - start).num_seconds())
+            .unwrap_or(period_s)
+            .max(period_s);
         let trailing = reread_from.map(|from| TimeRange {
             from: floor_to(from, period).clamp(start, end),
             to: end,
@@ -316,6 +363,17 @@ pub struct MetricsPoller {
     percentiles: bool,
     rounds: u64,
     percentiles_off_since: u64,
+    /// The detail view's function (and window) whose detail metrics were read over the whole
+    /// window: later rounds may re-read only their trailing minutes.
+    detail_read: Option<(TimeWindow, String)>,
+    /// The detail view's function (and window) whose detail metrics were last asked for, read
+    /// or not: a failed read between rounds is not tried again before the next round.
+    detail_tried: Option<(TimeWindow, String)>,
+}
+
+/// The detail view's function of `req`, with the window.
+fn detail_key(req: &Request) -> Option<(TimeWindow, String)> {
+    req.detail_function.clone().map(|f| (req.window, f))
 }
 
 impl MetricsPoller {
@@ -329,55 +387,92 @@ impl MetricsPoller {
             percentiles: true,
             rounds: 0,
             percentiles_off_since: 0,
+            detail_read: None,
+            detail_tried: None,
         }
     }
 
-    /// Runs rounds until the front end goes (or after one round with `--once`). Waits for
-    /// discovery's first round before the first.
-    pub async fn run(mut self, mut ctx: SourceContext) {
-        let mut discovered = self.shared.discovered.subscribe();
-        if discovered.wait_for(Option::is_some).await.is_err() {
-            return;
-        }
-        loop {
-            let seen = ctx.requests.borrow_and_update().clone();
-            if !self.round_with(&ctx, &seen).await || ctx.once {
-                return;
-            }
-            let new_window = |a: &Request, b: &Request| a.window != b.window;
-            wait_next(
-                self.opts.metrics_interval,
-                &mut ctx.requests,
-                &seen,
-                new_window,
-            )
-            .await;
-        }
-    }
-
-    /// One round with the current request.
+    /// One round with the current request, delivered.
     pub async fn round(&mut self, ctx: &SourceContext) -> bool {
-        let req = ctx.requests.borrow().clone();
-        self.round_with(ctx, &req).await
+        round_now(self, ctx).await
     }
 
-    async fn round_with(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+    /// The detail metrics of the detail view's function over the whole window, when they were
+    /// not asked for yet: what the dashboard reads as the detail view opens. Delivered without
+    /// `Polled`, as between rounds.
+    pub async fn detail_round(&mut self, ctx: &SourceContext, req: &Request) -> bool {
+        self.interim(ctx, req).await.deliver_interim(ctx).await
+    }
+
+    fn discovered_functions(&self) -> Vec<FunctionConfig> {
+        self.shared
+            .discovered
+            .borrow()
+            .as_ref()
+            .map(|d| d.functions.clone())
+            .unwrap_or_default()
+    }
+
+    /// Reads the detail metrics of the detail view's function, one call.
+    async fn read_detail(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        let key = detail_key(req);
+        let mut outcome = RoundOutcome::default();
+        if key.is_none() || key == self.detail_tried {
+            return outcome;
+        }
+        self.detail_tried = key.clone();
+        let functions = self.discovered_functions();
+        let Some(index) = req
+            .detail_function
+            .as_ref()
+            .and_then(|name| functions.iter().position(|f| &f.name == name))
+        else {
+            return outcome;
+        };
+        let plan = MetricsPlan::detail(index, req.window, ctx.now());
+        let (mut requests, mut billed) = (0, 0);
+        for call in &plan.calls {
+            let r = self.call(&plan, call, &functions).await;
+            requests += r.requests;
+            billed += r.answered * call.queries.len() as u32;
+            if let Some(e) = &r.error {
+                outcome.fail(self.clients.source_error(e));
+            }
+            let (series, _) = plan.updates(call, &r.points, &functions);
+            if !series.is_empty() {
+                outcome.updates.push(Update::Metrics(series));
+            }
+        }
+        match &outcome.error {
+            None => self.detail_read = key,
+            // Not the poller's health: the next round reads them again.
+            Some(e) => crate::diag::log(&format!("detail metrics not read: {e}")),
+        }
+        outcome.calls.push(ApiCalls {
+            operation: GET_METRIC_DATA.name,
+            calls: requests,
+            billed_units: billed,
+        });
+        outcome
+    }
+
+    async fn read_metrics(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
         self.rounds += 1;
         if !self.percentiles && self.rounds - self.percentiles_off_since >= PERCENTILE_RETRY_ROUNDS
         {
             self.percentiles = true;
         }
-        let functions: Vec<FunctionConfig> = self
-            .shared
-            .discovered
-            .borrow()
-            .as_ref()
-            .map(|d| d.functions.clone())
-            .unwrap_or_default();
+        let functions = self.discovered_functions();
         let now = ctx.now();
         let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+        let detail = req
+            .detail_function
+            .as_ref()
+            .and_then(|name| names.iter().position(|n| n == name));
+        // Detail metrics not read over the whole window yet need a whole read too.
+        let detail_known = detail.is_none() || detail_key(req) == self.detail_read;
         let reread = match self.last_ok {
-            Some((w, prev)) if w == req.window && names == self.last_functions => {
+            Some((w, prev)) if w == req.window && names == self.last_functions && detail_known => {
                 let longest = functions
                     .iter()
                     .filter_map(|f| f.timeout_s)
@@ -387,7 +482,17 @@ impl MetricsPoller {
             }
             _ => None,
         };
-        let mut plan = MetricsPlan::new(functions.len(), req.window, now, reread, self.percentiles);
+        let plan_for = |percentiles| {
+            MetricsPlan::with_detail(
+                functions.len(),
+                detail,
+                req.window,
+                now,
+                reread,
+                percentiles,
+            )
+        };
+        let mut plan = plan_for(self.percentiles);
 
         let mut requests = 0;
         let mut billed = 0;
@@ -423,7 +528,7 @@ impl MetricsPoller {
                     ));
                     // The window p99 queries come first, so this is the first call: starting
                     // over costs nothing already answered.
-                    plan = MetricsPlan::new(functions.len(), req.window, now, reread, false);
+                    plan = plan_for(false);
                     series.clear();
                     stats.clear();
                     invocations.clear();
@@ -455,9 +560,11 @@ impl MetricsPoller {
                 .map(|f| (f.name.clone(), WindowStats::default()))
                 .collect();
         }
+        self.detail_tried = detail_key(req);
         if first_error.is_none() {
             self.last_ok = Some((req.window, now));
             self.last_functions = names;
+            self.detail_read = detail.and(detail_key(req));
         }
         if !invocations.is_empty() || first_error.is_none() {
             self.shared
@@ -472,26 +579,17 @@ impl MetricsPoller {
         if !stats.is_empty() {
             updates.push(Update::WindowStats(stats));
         }
-        updates.push(Update::ApiCalls(ApiCalls {
-            operation: GET_METRIC_DATA.name,
-            calls: requests,
-            billed_units: billed,
-        }));
-        if first_error.is_none()
-            && let Some(note) = percentile_note
-        {
+        RoundOutcome {
+            updates,
+            calls: vec![ApiCalls {
+                operation: GET_METRIC_DATA.name,
+                calls: requests,
+                billed_units: billed,
+            }],
             // A notice, not a failure: the round's data is good and not stale.
-            updates.push(Update::Notice {
-                poller: Poller::Metrics,
-                notice: note,
-            });
+            notice: percentile_note,
+            error: first_error,
         }
-        for u in updates {
-            if !ctx.send(u).await {
-                return false;
-            }
-        }
-        finish_round(ctx, Poller::Metrics, first_error).await
     }
 
     /// Sends one planned call, following `NextToken`, retrying throttled pages.
@@ -515,7 +613,7 @@ impl MetricsPoller {
         let mut token: Option<String> = None;
         let mut pages = 0u32;
         loop {
-            let a = retry(&self.opts.backoff, AwsError::is_retryable, || {
+            let a = retried(&self.opts.backoff, || {
                 self.clients
                     .cloudwatch
                     .get_metric_data()
@@ -568,6 +666,41 @@ impl MetricsPoller {
     }
 }
 
+impl Round for MetricsPoller {
+    fn poller(&self) -> Poller {
+        Poller::Metrics
+    }
+
+    fn interval(&self) -> std::time::Duration {
+        self.opts.metrics_interval
+    }
+
+    /// Another window is read whole at once.
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        seen.window != now.window
+    }
+
+    /// Waits for discovery's first round.
+    async fn ready(&mut self, _ctx: &SourceContext) -> bool {
+        let mut discovered = self.shared.discovered.subscribe();
+        discovered.wait_for(Option::is_some).await.is_ok()
+    }
+
+    async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        self.read_metrics(ctx, req).await
+    }
+
+    /// The detail view opens on a function: its detail metrics are read at once.
+    fn wants_interim(&self, now: &Request) -> bool {
+        let key = detail_key(now);
+        key.is_some() && key != self.detail_tried
+    }
+
+    async fn interim(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        self.read_detail(ctx, req).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,8 +713,8 @@ mod tests {
     #[test]
     fn a_hundred_and_twenty_functions_take_two_calls() {
         let plan = MetricsPlan::new(120, TimeWindow::minutes(60), now(), None, true);
-        // 120 × 7 series + 120 window p99 + 1 Region-wide concurrency.
-        assert_eq!(plan.query_count(), 120 * 7 + 120 + 1);
+        // 120 × 7 series + 120 window p99 + the Region's concurrency and claimed concurrency.
+        assert_eq!(plan.query_count(), 120 * 7 + 120 + 2);
         assert_eq!(plan.calls.len(), 2);
         assert!(
             plan.calls
@@ -589,7 +722,7 @@ mod tests {
                 .all(|c| c.queries.len() <= MAX_QUERIES_PER_CALL)
         );
         assert_eq!(plan.calls[0].queries.len(), 500);
-        assert_eq!(plan.calls[1].queries.len(), 461);
+        assert_eq!(plan.calls[1].queries.len(), 462);
         // Every query exactly once.
         let mut all: Vec<usize> = plan.calls.iter().flat_map(|c| c.queries.clone()).collect();
         all.sort_unstable();
@@ -610,7 +743,7 @@ mod tests {
             let plan =
                 MetricsPlan::new(functions, TimeWindow::minutes(60), now(), None, percentiles);
             let per_function = if percentiles { 8 } else { 6 };
-            let queries = functions * per_function + 1;
+            let queries = functions * per_function + 2;
             assert_eq!(plan.query_count(), queries);
             assert_eq!(
                 plan.calls.len(),
@@ -619,6 +752,88 @@ mod tests {
             );
             assert!(plan.calls.iter().all(|c| c.queries.len() <= 500));
         }
+    }
+
+    #[test]
+    fn detail_metrics_are_read_for_the_detail_function_alone() {
+        let functions: Vec<FunctionConfig> = ["a", "b", "c"]
+            .into_iter()
+            .map(FunctionConfig::named)
+            .collect();
+        let w = TimeWindow::minutes(60);
+        let plain = MetricsPlan::new(3, w, now(), None, true);
+        let plan = MetricsPlan::with_detail(3, Some(1), w, now(), None, true);
+        assert_eq!(plain.query_count(), 3 * 8 + 2);
+        assert_eq!(plan.query_count(), 3 * 8 + 2 + 9);
+        let detail: Vec<&QuerySpec> = plan
+            .specs
+            .iter()
+            .filter(|s| matches!(s.kind, QueryKind::Series(k) if MetricKind::DETAIL.contains(&k)))
+            .collect();
+        assert_eq!(detail.len(), 9);
+        assert!(detail.iter().all(|s| s.target == QueryTarget::Function(1)));
+        // A function that is not in the list: nothing more.
+        let gone = MetricsPlan::with_detail(3, Some(3), w, now(), None, true);
+        assert_eq!(gone.query_count(), plain.query_count());
+        // Read between rounds: one call over the whole window.
+        let alone = MetricsPlan::detail(2, w, now());
+        assert_eq!(alone.query_count(), 9);
+        assert_eq!(alone.calls.len(), 1);
+        assert_eq!(alone.calls[0].range, alone.window);
+        // Names and statistics: counts are summed, ages and utilisation are maxima.
+        let stat = |plan: &MetricsPlan, kind: MetricKind, target: QueryTarget| {
+            let i = plan
+                .specs
+                .iter()
+                .position(|s| s.kind == QueryKind::Series(kind) && s.target == target)
+                .expect("planned");
+            let q = plan.query(i, &functions).expect("query");
+            let stat = q.metric_stat().expect("stat").clone();
+            let metric = stat.metric().expect("metric");
+            (
+                metric.metric_name().map(str::to_string),
+                stat.stat().map(str::to_string),
+                metric
+                    .dimensions()
+                    .first()
+                    .and_then(|d| d.value())
+                    .map(str::to_string),
+            )
+        };
+        let c = QueryTarget::Function(2);
+        let s = |n: &str| Some(n.to_string());
+        assert_eq!(
+            stat(&alone, MetricKind::AsyncEventAge, c),
+            (s("AsyncEventAge"), s("Maximum"), s("c"))
+        );
+        assert_eq!(
+            stat(&alone, MetricKind::DeadLetterErrors, c),
+            (s("DeadLetterErrors"), s("Sum"), s("c"))
+        );
+        assert_eq!(
+            stat(&alone, MetricKind::ProvisionedConcurrencyUtilization, c),
+            (s("ProvisionedConcurrencyUtilization"), s("Maximum"), s("c"))
+        );
+        assert_eq!(
+            stat(
+                &alone,
+                MetricKind::ProvisionedConcurrencySpilloverInvocations,
+                c
+            ),
+            (
+                s("ProvisionedConcurrencySpilloverInvocations"),
+                s("Sum"),
+                s("c")
+            )
+        );
+        assert_eq!(
+            stat(
+                &plan,
+                MetricKind::ClaimedAccountConcurrency,
+                QueryTarget::Region
+            ),
+            (s("ClaimedAccountConcurrency"), s("Maximum"), None)
+        );
     }
 
     #[test]

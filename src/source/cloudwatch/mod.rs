@@ -9,15 +9,18 @@
 //!   DescribeAlarms
 //! ```
 //!
-//! Each poller is a tokio task sending [`Update`]s; the pollers share what discovery found through
-//! a `watch` channel, never a lock held across an await. Configuration follows the AWS CLI:
+//! Each poller is a [`crate::poll::Round`], run as a tokio task by [`crate::poll::drive`] that
+//! sends [`crate::message::Update`]s; the pollers share what discovery found through a `watch`
+//! channel, never a lock held across an await. Configuration follows the AWS CLI:
 //! the default credential chain, `--profile`, `--region`, `--endpoint-url`, and the
 //! `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` variables.
 //!
 //! Retries: the SDK's own retries are switched off (one HTTP request per SDK call, so call counts
-//! are exact) and [`crate::poll::retry`] backs off with full jitter on throttling and server errors.
+//! are exact) and [`crate::poll::retry`] backs off with full jitter on throttling and server errors
+//! (`call.rs`: retries, error mapping and paging shared by the pollers).
 
 mod alarms;
+mod call;
 mod discovery;
 pub mod error;
 mod logs;
@@ -44,10 +47,10 @@ pub use metrics::{
     TimeRange, parse_query_id, query_id, reread_from,
 };
 
+use crate::message::SourceError;
 use crate::message::{Poller, Provides, SourceContext, SourceKind};
-use crate::message::{SourceError, Update};
 use crate::model::FunctionConfig;
-use crate::poll::{Backoff, RateLimiter};
+use crate::poll::{Backoff, RateLimiter, drive};
 use crate::source::Source;
 
 /// Every AWS action lambdatop calls: all reads. The README's IAM policy lists exactly these.
@@ -366,31 +369,17 @@ impl Source for CloudWatchSource {
             ],
             metrics: true,
             finite: false,
+            refresh: self.opts.metrics_interval,
         }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
         let p = self.into_pollers();
-        tokio::spawn(p.discovery.run(ctx.clone()));
-        tokio::spawn(p.metrics.run(ctx.clone()));
-        tokio::spawn(p.alarms.run(ctx.clone()));
-        tokio::spawn(p.logs.run(ctx));
+        tokio::spawn(drive(p.discovery, ctx.clone()));
+        tokio::spawn(drive(p.metrics, ctx.clone()));
+        tokio::spawn(drive(p.alarms, ctx.clone()));
+        tokio::spawn(drive(p.logs, ctx));
     }
-}
-
-/// Sends the end of a round: `Polled`, or `Failed` with the first error. `false` when the front
-/// end has gone.
-pub(crate) async fn finish_round(
-    ctx: &SourceContext,
-    poller: Poller,
-    error: Option<SourceError>,
-) -> bool {
-    let at = ctx.now();
-    let update = match error {
-        None => Update::Polled { poller, at },
-        Some(error) => Update::Failed { poller, at, error },
-    };
-    ctx.send(update).await
 }
 
 #[cfg(test)]
@@ -405,6 +394,7 @@ mod tests {
         // operation is called somewhere: the list is complete and the code is read-only.
         let sources = [
             include_str!("mod.rs"),
+            include_str!("call.rs"),
             include_str!("discovery.rs"),
             include_str!("metrics.rs"),
             include_str!("alarms.rs"),

@@ -35,7 +35,7 @@ use self::lines::{ExportedDocument, on_date_of};
 use super::Source;
 use crate::clock::{Clock, ManualClock};
 use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
-use crate::message::{Poller, Provides, SourceContext, SourceKind};
+use crate::message::{DEFAULT_REFRESH, Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
 use crate::store::StoreLimits;
 
@@ -137,6 +137,8 @@ impl Source for ReplaySource {
             pollers: vec![Poller::Logs],
             metrics: false,
             finite: true,
+            // No metrics are read on a schedule.
+            refresh: DEFAULT_REFRESH,
         }
     }
 

@@ -19,6 +19,9 @@
 //!
 //! Compact (80×24): a configuration line, two charts side by side (counts; duration), three
 //! summary lines and the invocations.
+//!
+//! Both show, above the invocations, the less common metrics the function has data for
+//! ([`detail_metrics`]); without any, nothing.
 
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
@@ -38,6 +41,8 @@ use crate::store::{FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Detail, ViewState};
+
+use super::detail_metrics;
 
 const NO_REPORTS: &str = "no REPORT lines yet";
 const NO_METRICS: &str = "no metrics yet";
@@ -83,9 +88,11 @@ fn wide(
     store: &Store,
     theme: &Theme,
 ) {
-    let [charts, panels, recent] = Layout::vertical([
-        Constraint::Length(area.height.saturating_sub(7 + 6).clamp(8, 12)),
+    let more = detail_metrics::height(f, area.width, 5);
+    let [charts, panels, more_area, recent] = Layout::vertical([
+        Constraint::Length(area.height.saturating_sub(7 + 6 + more).clamp(8, 12)),
         Constraint::Length(7),
+        Constraint::Length(more),
         Constraint::Min(4),
     ])
     .areas(area);
@@ -159,6 +166,7 @@ fn wide(
         cost_lines(report, theme),
         theme,
     );
+    detail_metrics::render(frame, more_area, f, store, theme);
     invocations(frame, recent, detail, f, true, theme);
 }
 
@@ -170,11 +178,13 @@ fn compact(
     store: &Store,
     theme: &Theme,
 ) {
-    let chart_height = area.height.saturating_sub(1 + 3 + 4).clamp(5, 12);
-    let [conf, charts, stats, recent] = Layout::vertical([
+    let more = detail_metrics::height(f, area.width, 3);
+    let chart_height = area.height.saturating_sub(1 + 3 + 4 + more).clamp(5, 12);
+    let [conf, charts, stats, more_area, recent] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(chart_height),
         Constraint::Length(3),
+        Constraint::Length(more),
         Constraint::Min(3),
     ])
     .areas(area);
@@ -242,6 +252,7 @@ fn compact(
         Paragraph::new(vec![Line::from(cold), Line::from(mem), Line::from(conc)]),
         stats,
     );
+    detail_metrics::render(frame, more_area, f, store, theme);
     invocations(frame, recent, detail, f, false, theme);
 }
 

@@ -16,7 +16,7 @@ pub const HEIGHT: u16 = 3;
 pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
     let t = store.totals();
     let alarms = store.alarm_counts();
-    let label = |s: &'static str| Span::styled(s, theme.muted);
+    let label = |s: &str| Span::styled(s.to_string(), theme.muted);
     let title = Line::from(vec![
         Span::styled(" lambdatop ", theme.accent),
         label("· "),
@@ -47,11 +47,15 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
     };
     let conc_style = match t.concurrency_peak {
         Some(p) if t.concurrency_limit > 0 => {
-            theme.health(figures::CONCURRENCY_USED.health(p / f64::from(t.concurrency_limit)))
+            headroom_style(p / f64::from(t.concurrency_limit), theme)
         }
         _ => theme.text,
     };
-    let totals = Line::from(vec![
+    let limit = format::count(u64::from(t.concurrency_limit));
+    let peak = t
+        .concurrency_peak
+        .map_or("-".to_string(), |p| format!("{p:.0}"));
+    let mut totals = Line::from(vec![
         label(" Invocations "),
         Span::styled(format::count(t.invocations), theme.accent),
         label("  Errors "),
@@ -60,17 +64,37 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         Span::styled(format::percent(t.error_rate), error_style),
         label(")  Throttles "),
         Span::styled(format::count(t.throttles), throttle_style),
-        label("  Concurrency "),
-        Span::styled(
-            t.concurrency_peak
-                .map_or("-".to_string(), |p| format!("{p:.0}")),
-            conc_style,
-        ),
-        Span::styled(
-            format!("/{}", format::count(u64::from(t.concurrency_limit))),
-            theme.muted,
-        ),
     ]);
+    // The Region's headroom: what is claimed of the limit (in use, reserved or provisioned).
+    let claimed = t.claimed_concurrency_peak.map(|c| {
+        let ratio = c / f64::from(t.concurrency_limit.max(1));
+        vec![
+            label(" · claimed "),
+            Span::styled(format!("{c:.0}"), headroom_style(ratio, theme)),
+            label(&format!(" ({})", format::percent(ratio))),
+        ]
+    });
+    let full: Vec<Span> = [
+        label("  Concurrency peak "),
+        Span::styled(peak.clone(), conc_style),
+        label(&format!(" / {limit}")),
+    ]
+    .into_iter()
+    .chain(claimed.iter().flatten().cloned())
+    .collect();
+    let mut claimed_on_alarms = None;
+    if totals.width() + Line::from(full.clone()).width() <= usize::from(area.width) {
+        totals.spans.extend(full);
+    } else {
+        // Narrow: the concurrency as before, and what is claimed on the alarms' line.
+        totals.spans.push(label("  Concurrency "));
+        totals.spans.push(Span::styled(peak, conc_style));
+        totals.spans.push(label(&format!("/{limit}")));
+        claimed_on_alarms = claimed.map(|mut spans| {
+            spans[0] = label("  Claimed concurrency ");
+            spans
+        });
+    }
     let count_style = |n: usize, hot| if n > 0 { hot } else { theme.muted };
     let alarm_line = Line::from(vec![
         label(" Alarms  "),
@@ -89,5 +113,18 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
             count_style(alarms.ok, theme.ok),
         ),
     ]);
+    let mut alarm_line = alarm_line;
+    alarm_line
+        .spans
+        .extend(claimed_on_alarms.into_iter().flatten());
     frame.render_widget(Paragraph::new(vec![title, totals, alarm_line]), area);
+}
+
+/// How close to the account limit a share of it is.
+/// Concurrency in use over its limit, coloured by the registry's thresholds (plain when fine).
+fn headroom_style(ratio: f64, theme: &Theme) -> ratatui::style::Style {
+    match figures::CONCURRENCY_USED.health(ratio) {
+        figures::Health::Good => theme.text,
+        h => theme.health(h),
+    }
 }

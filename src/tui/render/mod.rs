@@ -20,6 +20,7 @@
 //! place; the log pane then shows that function's lines.
 
 mod detail;
+mod detail_metrics;
 mod header;
 mod help;
 mod logs;

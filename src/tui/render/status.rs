@@ -1,6 +1,5 @@
 //! The status line: freshness, errors, API use, key hints.
 
-use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -11,9 +10,6 @@ use crate::store::Store;
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
-
-/// Data older than this is marked stale.
-pub const STALE_AFTER: Duration = Duration::seconds(150);
 
 pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, theme: &Theme) {
     let now = store.now();
@@ -30,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
     match store.last_refresh() {
         Some(at) => {
             let age = (now - at).num_seconds().max(0);
-            let stale = store.is_stale(STALE_AFTER);
+            let stale = store.is_stale(store.stale_after());
             spans.push(Span::styled(
                 format!("refreshed {} ({age}s ago)", at.format("%H:%M:%S")),
                 if stale { theme.warn } else { theme.muted },
@@ -68,4 +64,56 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         theme.muted,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use chrono::TimeZone;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::message::{Poller, SourceKind, Update};
+    use crate::store::StoreLimits;
+    use crate::window::TimeWindow;
+
+    /// The status line `age_s` seconds after a metrics round, with rounds `refresh_s` apart.
+    fn status(refresh_s: u64, age_s: i64) -> String {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap();
+        let clock = Arc::new(ManualClock::new(at));
+        let mut store = Store::new(
+            SourceKind::Cloudwatch,
+            None,
+            TimeWindow::default(),
+            StoreLimits::default(),
+            clock.clone(),
+        );
+        store.set_refresh(Duration::from_secs(refresh_s));
+        store.apply(Update::Polled {
+            poller: Poller::Metrics,
+            at,
+        });
+        clock.advance(chrono::Duration::seconds(age_s));
+        let mut terminal = Terminal::new(TestBackend::new(120, 1)).unwrap();
+        terminal
+            .draw(|f| render(f, f.area(), &ViewState::default(), &store, &Theme::dark()))
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        buf.content().iter().map(|c| c.symbol()).collect()
+    }
+
+    #[test]
+    fn data_is_stale_after_two_and_a_half_rounds() {
+        // Every minute: stale after 150 s.
+        assert!(!status(60, 150).contains("STALE"), "{}", status(60, 150));
+        assert!(status(60, 151).contains("(151s ago) STALE"));
+        // Every five minutes: fresh data is not stale half of each cycle; stale after 750 s.
+        assert!(!status(300, 299).contains("STALE"));
+        assert!(!status(300, 750).contains("STALE"));
+        assert!(status(300, 751).contains("(751s ago) STALE"));
+    }
 }
