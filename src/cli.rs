@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 
 pub use crate::figures::SortKey;
+pub use crate::snapshot::OutputFormat;
 use crate::window::TimeWindow;
 
 const AFTER_HELP: &str = "\
@@ -129,16 +130,6 @@ pub struct Cli {
     /// Print a shell completion script and exit.
     #[arg(long, value_enum, value_name = "SHELL")]
     pub completions: Option<clap_complete::Shell>,
-}
-
-/// `--output` formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum OutputFormat {
-    #[default]
-    Table,
-    Json,
-    Csv,
-    Markdown,
 }
 
 impl Cli {

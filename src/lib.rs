@@ -3,6 +3,18 @@
 //! Data flows one way: a **source** (CloudWatch, the demo account or a replayed log) runs pollers
 //! that send [`message::Update`]s over a channel; one owner applies them to the [`store::Store`];
 //! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
+//!
+//! Module map, bottom up (each imports only modules above it in this list; no cycles):
+//! - [`model`], [`clock`], [`window`], [`format`], [`lambda_log`]: domain types, time, text and
+//!   the pure log parser;
+//! - [`message`], [`diag`]: what sources and the store share (updates, requests, log blocks),
+//!   and diagnostics;
+//! - [`analytics`], [`store`]: invocation analytics and the one store;
+//! - [`figures`]: every per-function figure, defined once, and selecting/sorting functions;
+//! - [`poll`], [`source`]: the round driver, backoff and rate limits; CloudWatch, demo, replay;
+//! - [`tui`], [`snapshot`]: the front ends; [`cli`], [`config`], [`app`]: wiring.
+//!
+//! `tests/integration/architecture.rs` keeps the map true.
 
 #![forbid(unsafe_code)]
 

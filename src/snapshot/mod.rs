@@ -7,7 +7,7 @@
 //!                                         └──▶ rules::check_all ──▶ breaches ──▶ stderr, exit 3
 //! ```
 
-mod cells;
+pub mod cells;
 mod csv;
 pub mod document;
 mod json;
@@ -21,7 +21,6 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::{mpsc, watch};
 
-use crate::cli::OutputFormat;
 use crate::clock::SharedClock;
 use crate::message::{Poller, Provides, Request, SourceContext};
 use crate::message::{SourceError, Update};
@@ -32,6 +31,16 @@ pub use csv::columns as csv_columns;
 pub use document::{SCHEMA, Snapshot, log_report};
 pub use markdown::escape as markdown_escape;
 pub use rules::{Breach, Rule, RuleError};
+
+/// `--output` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
 
 /// How long a snapshot waits for its data before giving up.
 pub const DEADLINE: Duration = Duration::from_secs(300);

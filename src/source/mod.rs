@@ -1,6 +1,6 @@
 //! Sources of data. One source runs per invocation of lambdatop: the real AWS account
 //! ([`cloudwatch`]), the simulated [`demo`] account, or a [`replay`]ed log. A source spawns pollers
-//! (tokio tasks) that send owned [`Update`]s over a channel; it never touches the store.
+//! (tokio tasks) that send owned [`Update`](crate::message::Update)s over a channel; it never touches the store.
 
 use crate::message::{Provides, SourceContext, SourceKind};
 

@@ -8,10 +8,12 @@
 mod common;
 mod support;
 
+mod architecture;
 mod aws_peer;
 mod cli;
 mod cloudwatch_canned;
 mod cloudwatch_source;
+mod figures;
 mod hostile_text;
 mod lambda_log_fixtures;
 mod read_only;

@@ -37,7 +37,6 @@ use crate::clock::{Clock, ManualClock};
 use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
 use crate::message::{DEFAULT_REFRESH, Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
-use crate::store::StoreLimits;
 
 /// Blocks queued per worker thread.
 const QUEUE: usize = 2;
@@ -95,7 +94,7 @@ impl ReplaySource {
             input,
             function,
             clock,
-            pane_events: StoreLimits::default().log_events,
+            pane_events: crate::message::LOG_PANE_EVENTS,
             workers: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(MAX_WORKERS),
