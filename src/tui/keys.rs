@@ -5,7 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Quit at once (`Q`, Ctrl-C).
     Quit,
+    /// `q`: go back out of what is open; from the table, quit.
+    QuitOrBack,
     ToggleHelp,
     Up,
     Down,
@@ -196,11 +199,20 @@ pub const BINDINGS: &[Binding] = &[
         "suspend (fg comes back)",
     ),
     bind(
-        &[Key::ch('q'), Key::ctrl('c')],
-        Action::Quit,
-        "quit / close what is open",
+        &[Key::plain(KeyCode::Esc)],
+        Action::Back,
+        "close what is open / clear the filter (never quits)",
     ),
-    bind(&[Key::plain(KeyCode::Esc)], Action::Back, ""),
+    bind(
+        &[Key::ch('q')],
+        Action::QuitOrBack,
+        "back; from the table quit (asks when a filter is set)",
+    ),
+    bind(
+        &[Key::ch('Q'), Key::ctrl('c')],
+        Action::Quit,
+        "quit at once",
+    ),
 ];
 
 /// One line of the help overlay: the keys of one or more bindings, and their text.
@@ -271,6 +283,15 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(
+            press(KeyCode::Char('q'), KeyModifiers::NONE),
+            Some(Action::QuitOrBack)
+        );
+        assert_eq!(
+            press(KeyCode::Char('Q'), KeyModifiers::SHIFT),
+            Some(Action::Quit)
+        );
+        assert_eq!(press(KeyCode::Esc, KeyModifiers::NONE), Some(Action::Back));
+        assert_eq!(
             press(KeyCode::Char('d'), KeyModifiers::CONTROL),
             Some(Action::PageDown)
         );
@@ -288,7 +309,7 @@ mod tests {
     fn the_help_lists_every_binding() {
         let lines = help_lines();
         assert_eq!(lines[0].keys, "j ↓ / k ↑");
-        assert!(lines.iter().any(|l| l.keys == "q ^c / Esc"));
+        assert!(lines.iter().any(|l| l.keys == "Q ^c"));
         let listed = lines
             .iter()
             .map(|l| l.keys.clone())

@@ -102,6 +102,11 @@ impl ViewState {
         }
     }
 
+    /// Whether a function or log filter is set (state that quitting loses).
+    pub fn has_filters(&self) -> bool {
+        !self.selection.filter.is_empty() || !self.logs.input().is_empty()
+    }
+
     /// How many functions the selection shows.
     pub fn rows(&mut self, store: &Store) -> usize {
         self.order.ids(store, &self.selection).len()
@@ -114,13 +119,28 @@ impl ViewState {
         match action {
             Action::Quit => return Effect::Quit,
             Action::Suspend => return Effect::Suspend,
+            // `q` goes back out of what is open; from the table it quits, unless a filter is
+            // set that quitting would lose: then it says so, and `Q` quits.
+            Action::QuitOrBack if self.help || self.logs.can_go_back() || self.detail.is_some() => {
+                return self.apply(Action::Back, store);
+            }
+            Action::QuitOrBack if self.has_filters() => {
+                self.notice = Some(Notice::info(
+                    "a filter is set: Q quits anyway, Esc clears the filter",
+                ));
+            }
+            Action::QuitOrBack => return Effect::Quit,
+            // Esc closes what is open, one thing at a time, and never quits.
             Action::Back if self.help => self.help = false,
             Action::Back if self.logs.can_go_back() => {
                 self.logs.go_back();
             }
             Action::Back if self.detail.is_some() => self.detail = None,
+            Action::Back if self.pane == Pane::Logs && !self.logs.input().is_empty() => {
+                self.logs.set_input("");
+            }
             Action::Back if !self.selection.filter.is_empty() => self.selection.filter.clear(),
-            Action::Back => return Effect::Quit,
+            Action::Back => self.notice = Some(Notice::info("nothing to close · q quits")),
             Action::ToggleHelp => self.help = !self.help,
             _ if self.help => {}
             Action::SwitchPane => {

@@ -471,8 +471,36 @@ fn replay_of_a_closed_pipe_is_idle_and_keys_work() {
     // The end of the input, as when `aws logs tail` (without --follow) is done.
     drop(writer);
     idle_once_read(&mut d, "piped-fn");
-    // Standard input is the log: keys come from the terminal all the same.
+    // Standard input is the log: keys come from the terminal all the same. Esc does not quit;
+    // it says what does.
+    let before = d.output().len();
     d.send(b"\x1b");
+    d.wait_for_from(before, "q quits", Duration::from_secs(5));
+    d.send(b"q");
+    d.ends_cleanly(0);
+}
+
+/// Esc on the table never ends the dashboard (an on-call engineer presses it by reflex); `q`
+/// from the detail view goes back to the table; `q` from the table quits.
+#[test]
+fn esc_never_quits_and_q_backs_out_of_the_detail_view() {
+    let mut d = Dashboard::start(&["--demo"], &[], Controlling::Yes);
+    d.first_frame();
+    let before = d.output().len();
+    d.send(b"\x1b");
+    d.wait_for_from(before, "nothing to close", Duration::from_secs(5));
+    let before = d.output().len();
+    d.send(b"\r");
+    d.wait_for_from(before, "Recent invocations", Duration::from_secs(5));
+    // `q` in the detail view goes back (the table's behaviour is checked without a terminal
+    // in tui.rs): the dashboard is still there a second later.
+    d.send(b"q");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        d.child.try_wait().expect("wait").is_none(),
+        "q in the detail view ended lambdatop"
+    );
+    d.send(b"q");
     d.ends_cleanly(0);
 }
 

@@ -46,11 +46,79 @@ fn help_overlay_lists_the_keys() {
 fn quit_keys() {
     let store = common::demo_store(TimeWindow::default());
     let mut view = ViewState::new(Selection::default());
-    assert_eq!(handle_key(&mut view, &store, key('q')), Effect::Quit);
-    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(handle_key(&mut view, &store, ctrl_c), Effect::Quit);
     let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
-    assert_eq!(handle_key(&mut view, &store, esc), Effect::Quit);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    // Esc never quits: with nothing open it says how to quit.
+    assert_eq!(handle_key(&mut view, &store, esc), Effect::None);
+    assert!(view.notice.as_ref().unwrap().text.contains("q quits"));
+    // q in the detail view goes back to the table; from the table it quits.
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+    );
+    assert!(view.detail.is_some());
+    assert_eq!(handle_key(&mut view, &store, key('q')), Effect::None);
+    assert!(view.detail.is_none());
+    assert_eq!(handle_key(&mut view, &store, key('q')), Effect::Quit);
+    // q in the help overlay closes it.
+    handle_key(&mut view, &store, key('?'));
+    assert_eq!(handle_key(&mut view, &store, key('q')), Effect::None);
+    assert!(!view.help);
+    // With a function filter set, q does not lose it: it says how; Q quits all the same.
+    for c in "/ord".chars() {
+        handle_key(&mut view, &store, key(c));
+    }
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+    );
+    assert_eq!(handle_key(&mut view, &store, key('q')), Effect::None);
+    assert!(view.notice.as_ref().unwrap().text.contains("Q quits"));
+    assert_eq!(view.selection.filter, "ord");
+    assert_eq!(
+        handle_key(
+            &mut view,
+            &store,
+            KeyEvent::new(KeyCode::Char('Q'), KeyModifiers::SHIFT)
+        ),
+        Effect::Quit
+    );
+    // Ctrl-C quits from anywhere, a sub-view included.
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+    );
+    assert_eq!(handle_key(&mut view, &store, ctrl_c), Effect::Quit);
+}
+
+/// Tab, `l`, `level:error`, Enter, Esc: Esc clears the log filter, and a second Esc clears
+/// nothing more and does not quit.
+#[test]
+fn esc_clears_the_log_filter_and_never_quits() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+    );
+    handle_key(&mut view, &store, key('l'));
+    for c in "level:error".chars() {
+        handle_key(&mut view, &store, key(c));
+    }
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+    );
+    assert_eq!(view.logs.input(), "level:error");
+    assert_eq!(handle_key(&mut view, &store, esc), Effect::None);
+    assert_eq!(view.logs.input(), "");
+    assert_eq!(handle_key(&mut view, &store, esc), Effect::None);
 }
 
 #[test]

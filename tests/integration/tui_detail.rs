@@ -142,9 +142,10 @@ fn open_and_close_the_detail_view() {
         Effect::None
     );
     assert!(view.detail.is_none());
+    // Esc never quits.
     assert_eq!(
         handle_key(&mut view, &store, code(KeyCode::Esc)),
-        Effect::Quit
+        Effect::None
     );
 }
 
