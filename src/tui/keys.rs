@@ -36,6 +36,8 @@ pub enum Action {
     OpenInvocation,
     ToggleLogScope,
     SaveLogs,
+    /// `m`: the focused pane takes the whole body, or shares it again.
+    ToggleMaximise,
     /// Ctrl-Z: give the terminal back and stop until `fg`.
     Suspend,
 }
@@ -132,6 +134,11 @@ pub const BINDINGS: &[Binding] = &[
         &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
         Action::SwitchPane,
         "switch between functions and logs",
+    ),
+    bind(
+        &[Key::ch('m')],
+        Action::ToggleMaximise,
+        "maximise the focused pane / share the screen again",
     ),
     bind(
         &[Key::ch('s')],

@@ -35,6 +35,8 @@ pub struct ViewState {
     pub detail: Option<Detail>,
     /// A message for the status line, cleared by the next key.
     pub notice: Option<Notice>,
+    /// The focused pane takes the whole body (`m`).
+    pub maximised: bool,
     /// Rows the table showed last frame, for paging.
     pub page: usize,
     /// The selected functions in order, re-sorted only when the store or the selection changes.
@@ -142,6 +144,7 @@ impl ViewState {
             Action::Back if !self.selection.filter.is_empty() => self.selection.filter.clear(),
             Action::Back => self.notice = Some(Notice::info("nothing to close · q quits")),
             Action::ToggleHelp => self.help = !self.help,
+            Action::ToggleMaximise => self.maximised = !self.maximised,
             _ if self.help => {}
             Action::SwitchPane => {
                 self.pane = match self.pane {

@@ -350,3 +350,41 @@ fn an_idle_redraw_writes_almost_nothing() {
     let idle = counter.0.get() - first;
     assert!(idle < 64, "an idle redraw wrote {idle} bytes");
 }
+
+/// Rows the table does not need go to the log pane; `m` gives the focused pane the whole body.
+#[test]
+fn spare_rows_go_to_the_log_pane_and_m_maximises() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    let lines = |view: &mut ViewState, w, h| -> Vec<String> {
+        let t = draw(view, &store, w, h);
+        let b = t.backend().buffer().clone();
+        (0..b.area.height)
+            .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect())
+            .collect()
+    };
+    let logs_title = |lines: &[String]| lines.iter().position(|l| l.starts_with(" Logs"));
+    // 12 functions: 3 header rows, the table's title and headings, 12 rows; then the logs.
+    for (w, h) in [(160, 45), (220, 60)] {
+        let screen = lines(&mut view, w, h);
+        assert_eq!(logs_title(&screen), Some(3 + 2 + 12), "{w}x{h}");
+    }
+    // A short terminal keeps a quarter for the logs, and the table scrolls.
+    let screen = lines(&mut view, 80, 20);
+    assert_eq!(logs_title(&screen), Some(20 - 1 - 5));
+    // m: the focused table takes the body; Tab then m: the logs do.
+    handle_key(&mut view, &store, key('m'));
+    let screen = lines(&mut view, 160, 45);
+    assert_eq!(logs_title(&screen), None);
+    assert!(screen[44].contains("maximised"));
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+    );
+    let screen = lines(&mut view, 160, 45);
+    assert_eq!(logs_title(&screen), Some(3));
+    assert!(!screen.iter().any(|l| l.starts_with("Function ")));
+    handle_key(&mut view, &store, key('m'));
+    assert_eq!(logs_title(&lines(&mut view, 160, 45)), Some(17));
+}

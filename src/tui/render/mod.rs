@@ -31,35 +31,62 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::theme::Theme;
-use super::view::ViewState;
+use super::view::{Pane, ViewState};
 use crate::store::Store;
 
 /// Rows of the function table above its first function (title and column headers).
 pub const TABLE_ROWS_ABOVE: u16 = table::ROWS_ABOVE;
 
-/// Draws the whole screen.
-pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Theme) {
-    let area = frame.area();
-    let log_height = match (view.detail.is_some(), area.height >= 30) {
+/// Rows the log pane keeps at the least while it shares the screen.
+fn min_log_rows(area: Rect, detail: bool) -> u16 {
+    match (detail, area.height >= 30) {
         (false, true) => area.height / 3,
         (false, false) => (area.height / 4).max(3),
         (true, true) => area.height / 4,
         (true, false) => (area.height / 5).max(3),
+    }
+}
+
+/// Draws the whole screen.
+///
+/// The table takes the rows its functions need and the log pane every row left over (it keeps
+/// at least [`min_log_rows`]); the detail view keeps its share. With `m` the focused pane takes
+/// the whole body.
+pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Theme) {
+    let area = frame.area();
+    let body = area.height.saturating_sub(header::HEIGHT + 1);
+    let log_height = if view.maximised {
+        match view.pane {
+            Pane::Logs => body,
+            Pane::Functions => 0,
+        }
+    } else if view.detail.is_some() {
+        min_log_rows(area, true)
+    } else {
+        let wanted = u16::try_from(view.rows(store))
+            .unwrap_or(u16::MAX)
+            .saturating_add(table::ROWS_ABOVE)
+            .max(4);
+        body.saturating_sub(wanted).max(min_log_rows(area, false))
     };
     let [header_area, table_area, logs_area, status_area] = Layout::vertical([
         Constraint::Length(header::HEIGHT),
-        Constraint::Min(4),
+        Constraint::Fill(1),
         Constraint::Length(log_height),
         Constraint::Length(1),
     ])
     .areas(area);
     header::render(frame, header_area, store, theme);
-    if view.detail.is_some() {
-        detail::render(frame, table_area, view, store, theme);
-    } else {
-        table::render(frame, table_area, view, store, theme);
+    if table_area.height > 0 {
+        if view.detail.is_some() {
+            detail::render(frame, table_area, view, store, theme);
+        } else {
+            table::render(frame, table_area, view, store, theme);
+        }
     }
-    logs::render(frame, logs_area, view, store, theme);
+    if logs_area.height > 0 {
+        logs::render(frame, logs_area, view, store, theme);
+    }
     status::render(frame, status_area, view, store, theme);
     if view.help {
         help::render(frame, centered(area, 84, help::height()), theme);

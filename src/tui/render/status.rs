@@ -59,6 +59,9 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             theme.muted,
         ));
     }
+    if view.maximised {
+        spans.push(Span::styled(" · maximised (m)", theme.accent));
+    }
     spans.push(Span::styled(
         format!(" · sort: {} · ? help  q quit", view.sort().label()),
         theme.muted,
