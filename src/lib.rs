@@ -14,6 +14,7 @@ pub mod format;
 pub mod lambda_log;
 pub mod model;
 pub mod poll;
+pub mod sanitize;
 pub mod snapshot;
 pub mod source;
 pub mod store;

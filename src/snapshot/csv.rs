@@ -4,6 +4,8 @@
 
 use std::io::{self, Write};
 
+use crate::sanitize::sanitize;
+
 use super::document::decimals::{self, round};
 use super::document::{FunctionRow, Snapshot};
 
@@ -77,13 +79,14 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(String::new, |v| v.to_string())
 }
 
-/// Writes one record, CRLF-terminated as RFC 4180 says.
+/// Writes one record, CRLF-terminated as RFC 4180 says. CSV is read by people too (`cat`, a
+/// terminal): control and bidi characters in a field are shown inert, as in the table.
 fn record(out: &mut dyn Write, fields: impl Iterator<Item = String>) -> io::Result<()> {
     for (i, f) in fields.enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
-        out.write_all(quote(&f).as_bytes())?;
+        out.write_all(quote(&sanitize(&f)).as_bytes())?;
     }
     out.write_all(b"\r\n")
 }
