@@ -34,6 +34,9 @@ fn main() -> ExitCode {
     let result = runtime.block_on(lambdatop::app::run(cli));
     // Pollers may be waiting on the network: do not wait for them.
     runtime.shutdown_background();
+    if let Some(note) = lambdatop::diag::finish().note() {
+        complain(&format!("note: {note}"));
+    }
     match result {
         Ok(code) => code,
         // The reader of our output went away (`lambdatop --once | head`): nothing to tell it.

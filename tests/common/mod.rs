@@ -1,7 +1,11 @@
 //! Shared fixtures for integration tests.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lambdatop::clock::{ManualClock, SharedClock};
@@ -35,4 +39,45 @@ pub fn demo_store(window: TimeWindow) -> Store {
     }
     store.tick();
     store
+}
+
+/// Runs the lambdatop binary with `args` (no AWS profile, no diagnostic log, no colour), killed
+/// after `limit`: `None` when it had not ended by then.
+pub fn lambdatop_within(args: &[&OsStr], limit: StdDuration) -> Option<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env_remove("LAMBDATOP_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn lambdatop");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(StdDuration::from_millis(20));
+    };
+    Some(Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    })
 }
