@@ -18,4 +18,5 @@ pub mod sanitize;
 pub mod snapshot;
 pub mod source;
 pub mod store;
+pub mod textfile;
 pub mod tui;

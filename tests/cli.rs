@@ -346,3 +346,94 @@ fn help_version_and_completions_on_a_full_device_fail() {
     // Into a pipe, they are printed as before.
     assert!(lambdatop(&["--version"]).stdout.starts_with(b"lambdatop "));
 }
+
+/// `lambdatop --demo --once --config PATH` at the fixed clock.
+fn once_with_config(path: &Path) -> Output {
+    lambdatop(&[
+        "--demo",
+        "--once",
+        CLOCK,
+        "--config",
+        path.to_str().unwrap(),
+    ])
+}
+
+/// Writes `text` as a config file and runs a snapshot with it: the exit code, and standard error
+/// with the file's path as `[FILE]`.
+fn with_config_text(dir: &Path, text: &str) -> (Option<i32>, String) {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = once_with_config(&path);
+    let err = String::from_utf8_lossy(&out.stderr).replace(&*path.to_string_lossy(), "[FILE]");
+    (out.status.code(), err)
+}
+
+#[test]
+fn refresh_0_is_refused_alike_on_the_command_line_and_in_the_config_file() {
+    let out = lambdatop(&["--demo", "--once", CLOCK, "--refresh", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: invalid value '0' for '--refresh <SECONDS>': use 1 or more\n"),
+        "{err}"
+    );
+    let dir = scratch("refresh");
+    assert_eq!(
+        with_config_text(&dir, "refresh_seconds = 0\n"),
+        (
+            Some(2),
+            "lambdatop: bad config file [FILE]: refresh_seconds = 0: use 1 or more\n".to_string()
+        )
+    );
+    // 1 is fine in both.
+    assert_eq!(
+        with_config_text(&dir, "refresh_seconds = 1\n"),
+        (Some(0), String::new())
+    );
+    let out = lambdatop(&["--demo", "--once", CLOCK, "--refresh", "1"]);
+    assert!(out.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn prices_that_are_not_a_finite_amount_of_0_or_more_are_refused() {
+    let dir = scratch("pricing");
+    for (value, shown) in [
+        ("nan", "NaN"),
+        ("inf", "inf"),
+        ("-inf", "-inf"),
+        ("-0.0001", "-0.0001"),
+    ] {
+        let text = format!("[pricing]\ngb_second_usd_x86_64 = {value}\n");
+        assert_eq!(
+            with_config_text(&dir, &text),
+            (
+                Some(2),
+                format!(
+                    "lambdatop: bad config file [FILE]: pricing.gb_second_usd_x86_64 = {shown}: use a price in US dollars, a finite number of 0 or more\n"
+                )
+            )
+        );
+    }
+    assert_eq!(
+        with_config_text(&dir, "[pricing]\nrequest_usd_per_million = 0\n"),
+        (Some(0), String::new()),
+        "a price of 0 is fine"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn config_files_are_read_only_when_small_regular_text() {
+    common::refuses_unreadable_files("--config", "config file");
+    // Text that is not TOML: where, and what the parser expected, never the text.
+    let dir = scratch("config-shadow");
+    let shadow = dir.join("shadow");
+    std::fs::write(&shadow, "root:$6$TOP-SECRET-HASH:20228:0:99999:7:::\n").unwrap();
+    let out = once_with_config(&shadow);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 1, column "), "{err}");
+    assert!(!err.contains("SECRET") && !err.contains("root"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
