@@ -199,8 +199,8 @@ pub fn account_line(snap: &Snapshot) -> String {
         "Account  Peak concurrency {} / {}  Alarms: ALARM {}  INSUFFICIENT_DATA {}  OK {}",
         snap.context
             .account_concurrency_peak
-            .filter(|c| c.is_finite() && *c >= 0.0)
-            .map_or(DASH.to_string(), |c| format::count(c.round() as u64)),
+            .and_then(format::count_figure)
+            .map_or(DASH.to_string(), format::count),
         format::count(u64::from(snap.context.account_concurrency_limit)),
         a.alarm,
         a.insufficient_data,

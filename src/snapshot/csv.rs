@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use crate::sanitize::sanitize;
 
 use super::document::decimals::{self, round};
-use super::document::{FunctionRow, Snapshot};
+use super::document::{FunctionRow, Snapshot, printed_ms, printed_usd};
 
 /// The header row. Names follow the JSON keys; nested keys are joined with `_`.
 pub const COLUMNS: [&str; 21] = [
@@ -50,29 +50,24 @@ fn fields(f: &FunctionRow) -> impl Iterator<Item = String> {
         f.errors.to_string(),
         f.throttles.to_string(),
         round(f.error_rate, decimals::RATIO).to_string(),
-        opt(ms(f.duration_ms.avg)),
-        opt(ms(f.duration_ms.p99)),
-        opt(ms(f.duration_ms.max)),
+        opt(printed_ms(f.duration_ms.avg)),
+        opt(printed_ms(f.duration_ms.p99)),
+        opt(printed_ms(f.duration_ms.max)),
         opt(f.concurrency_max),
         opt(f.alarm_state.map(|s| s.as_str())),
         opt(r.map(|r| r.invocations)),
         opt(r.map(|r| r.cold_starts)),
         opt(r.map(|r| r.timeouts)),
         opt(r.map(|r| r.errors)),
-        opt(ms(r.and_then(|r| r.duration_ms_p50))),
-        opt(ms(r.and_then(|r| r.duration_ms_p99))),
-        opt(ms(r.and_then(|r| r.init_ms_p50))),
+        opt(printed_ms(r.and_then(|r| r.duration_ms_p50))),
+        opt(printed_ms(r.and_then(|r| r.duration_ms_p99))),
+        opt(printed_ms(r.and_then(|r| r.init_ms_p50))),
         opt(r.map(|r| r.billed_ms_total)),
         opt(r.and_then(|r| r.memory_size_mb)),
         opt(r.and_then(|r| r.max_memory_used_mb)),
-        opt(r.map(|r| round(r.cost_usd, decimals::USD))),
+        opt(r.and_then(|r| printed_usd(r.cost_usd))),
     ]
     .into_iter()
-}
-
-/// Milliseconds as the JSON prints them.
-fn ms(v: Option<f64>) -> Option<f64> {
-    v.map(|v| round(v, decimals::MS))
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
