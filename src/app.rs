@@ -10,6 +10,7 @@ use crate::cli::{Cli, OutputFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ConfigFile, Settings};
 use crate::figures::{Selection, function_glob};
+use crate::sanitize::sanitize_lines;
 use crate::source::Source;
 use crate::source::cloudwatch::{AwsOptions, CloudWatchSource};
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
@@ -37,15 +38,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let file = ConfigFile::load(cli.config.as_deref()).map_err(|e| UsageError(e.to_string()))?;
     let settings = Settings::merge(&cli, file);
     if let Some(path) = &cli.log_file {
-        crate::diag::init(path)
-            .map_err(|e| UsageError(format!("cannot open --log-file {}: {e}", path.display())))?;
+        crate::diag::init(path).map_err(|e| {
+            UsageError(format!(
+                "cannot open --log-file {}: {e}",
+                crate::sanitize::path(path)
+            ))
+        })?;
     }
-    // A bad theme is a usage error, reported before the terminal is touched.
-    let theme = if cli.once {
-        None
-    } else {
-        Some(dashboard_theme(settings.theme.as_deref(), no_color())?)
-    };
+    // A bad theme is a usage error, reported before the terminal is touched; a snapshot does not
+    // use it, but a mistake in the command line is one whatever the mode.
+    let theme = dashboard_theme(settings.theme.as_deref(), no_color())?;
     // A malformed rule is a usage error, found before any data is fetched.
     let rules = snapshot::rules::parse_all(&cli.fail_on).map_err(|e| UsageError(e.to_string()))?;
     let window = settings.window;
@@ -135,7 +137,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "standard output is not a terminal. Use --once for a printable snapshot, e.g. lambdatop --demo --once"
         );
     }
-    let theme = theme.unwrap_or_default();
     tui::run(store, source, ViewState::new(selection), theme, clock).await
 }
 
@@ -154,10 +155,18 @@ fn finish_snapshot(
     let mut err = stderr.lock();
     for (poller, error) in &failures.partial {
         // Best effort: a closed stderr must not hide the snapshot or the exit code.
-        let _ = writeln!(err, "lambdatop: warning: cannot read {poller}: {error}");
+        let _ = writeln!(
+            err,
+            "lambdatop: warning: cannot read {poller}: {}",
+            sanitize_lines(&error.to_string())
+        );
     }
     if let Some((poller, notice)) = store.notice() {
-        let _ = writeln!(err, "lambdatop: note: {poller}: {notice}");
+        let _ = writeln!(
+            err,
+            "lambdatop: note: {poller}: {}",
+            sanitize_lines(&notice.to_string())
+        );
     }
     let snap = snapshot::Snapshot::build(store, selection);
     let stdout = std::io::stdout();

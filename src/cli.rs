@@ -82,7 +82,7 @@ pub struct Cli {
     pub theme: Option<String>,
 
     /// Seconds between metric refreshes (default 60 for AWS, Lambda's resolution).
-    #[arg(long, value_name = "SECONDS", help_heading = "View")]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_refresh, help_heading = "View")]
     pub refresh: Option<u64>,
 
     /// Print one snapshot and exit instead of opening the dashboard.
@@ -143,10 +143,27 @@ impl Cli {
         })
     }
 
-    /// Parses the process's arguments (exits with a usage message when they are wrong).
-    pub fn parse_args() -> Cli {
+    /// Parses the process's arguments; the error carries the usage message (and `--help`).
+    pub fn try_parse_args() -> Result<Cli, clap::Error> {
         use clap::FromArgMatches;
-        let matches = Self::command_with_figures().get_matches();
-        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+        let matches = Self::command_with_figures().try_get_matches()?;
+        Cli::from_arg_matches(&matches)
     }
+}
+
+/// Checks a refresh interval, the same for `--refresh` and the config file's `refresh_seconds`:
+/// 0 would mean polling without a pause.
+pub fn refresh_seconds(seconds: u64) -> Result<u64, &'static str> {
+    if seconds == 0 {
+        Err("use 1 or more")
+    } else {
+        Ok(seconds)
+    }
+}
+
+fn parse_refresh(s: &str) -> Result<u64, String> {
+    let seconds = s
+        .parse::<u64>()
+        .map_err(|_| "use a whole number of seconds, 1 or more".to_string())?;
+    refresh_seconds(seconds).map_err(str::to_string)
 }

@@ -12,6 +12,7 @@ use crate::analytics::Pricing;
 use crate::cli::Cli;
 use crate::figures::SortKey;
 use crate::store::StoreLimits;
+use crate::textfile::TextFileError;
 use crate::window::TimeWindow;
 
 /// The file as written. Every field is optional; unknown keys are errors (typos should not pass
@@ -51,15 +52,19 @@ pub struct LogsSection {
     pub max_lines: Option<usize>,
 }
 
-/// Why the config file could not be used.
+/// Why the config file could not be used. The path is quoted inert; the file's text never.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {}: {source}", crate::sanitize::path(path))]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: TextFileError,
     },
-    #[error("bad config file {path}: {message}")]
+    #[error(
+        "bad config file {}: {}",
+        crate::sanitize::path(path),
+        crate::sanitize::sanitize(message)
+    )]
     Parse { path: PathBuf, message: String },
 }
 
@@ -83,11 +88,9 @@ impl ConfigFile {
                 None => return Ok(Self::default()),
             },
         };
-        match std::fs::read_to_string(&path) {
+        match crate::textfile::read(&path) {
             Ok(text) => Self::parse(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-                Ok(Self::default())
-            }
+            Err(e) if e.is_not_found() && !must_exist => Ok(Self::default()),
             Err(source) => Err(ConfigError::Read { path, source }),
         }
     }
@@ -117,8 +120,12 @@ impl ConfigFile {
                 "aws.logs_requests_per_second = {r}: use a number above 0 and at most 100"
             )));
         }
-        if file.refresh_seconds == Some(0) {
-            return Err(bad("refresh_seconds = 0: use 1 or more".to_string()));
+        if let Some(r) = file.refresh_seconds {
+            crate::cli::refresh_seconds(r)
+                .map_err(|e| bad(format!("refresh_seconds = {r}: {e}")))?;
+        }
+        if let Some(p) = &file.pricing {
+            p.check().map_err(|e| bad(format!("pricing.{e}")))?;
         }
         Ok(file)
     }
@@ -235,6 +242,13 @@ mod tests {
         assert!(e.contains("line 1") && e.contains("sideways"), "{e}");
         let e = parse("window = ").unwrap_err();
         assert!(e.contains("line 1"), "{e}");
+        let e = parse("refresh_seconds = 0").unwrap_err();
+        assert!(e.ends_with(": refresh_seconds = 0: use 1 or more"), "{e}");
+        let e = parse("[pricing]\nrequest_usd_per_million = nan").unwrap_err();
+        assert!(
+            e.contains(": pricing.request_usd_per_million = NaN: use a price"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
 //!
 //! Module map, bottom up (each imports only modules above it in this list; no cycles):
-//! - [`model`], [`clock`], [`window`], [`format`], [`lambda_log`]: domain types, time, text and
-//!   the pure log parser;
+//! - [`model`], [`clock`], [`window`], [`format`], [`sanitize`], [`textfile`], [`lambda_log`]:
+//!   domain types, time, figures and text made safe for a terminal, small files read safely,
+//!   and the pure log parser;
 //! - [`message`], [`diag`]: what sources and the store share (updates, requests, log blocks),
 //!   and diagnostics;
 //! - [`analytics`], [`store`]: invocation analytics and the one store;
@@ -30,8 +31,10 @@ pub mod lambda_log;
 pub mod message;
 pub mod model;
 pub mod poll;
+pub mod sanitize;
 pub mod snapshot;
 pub mod source;
 pub mod store;
+pub mod textfile;
 pub mod tui;
 pub mod window;

@@ -1,8 +1,9 @@
-//! What the terminal is given: after `sanitize`, no control or bidi character survives, and the
-//! length is capped.
+//! What the terminal is given: after `sanitize`, no control, bidi or other invisible format
+//! character survives, and the length is capped; after `json_inert`, a JSON string holds none of
+//! them raw and still reads back whole.
 #![no_main]
 
-use lambdatop::tui::sanitize::{MAX_LINE_CHARS, sanitize};
+use lambdatop::sanitize::{MAX_LINE_CHARS, json_inert, needs_escaping, sanitize};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,11 +11,14 @@ fuzz_target!(|data: &[u8]| {
     let clean = sanitize(&text);
     assert!(clean.chars().count() <= MAX_LINE_CHARS + 1);
     for c in clean.chars() {
-        assert!(!c.is_control(), "{c:?} survived in {clean:?}");
-        assert!(
-            !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}'),
-            "{c:?} survived in {clean:?}"
-        );
+        assert!(!needs_escaping(c), "{c:?} survived in {clean:?}");
     }
+    let json = serde_json::to_string_pretty(&[text.as_ref()]).expect("a string serialises");
+    let inert = json_inert(&json);
+    assert!(
+        !inert.chars().any(|c| c != '\n' && needs_escaping(c)),
+        "{inert:?}"
+    );
+    let back: Vec<String> = serde_json::from_str(&inert).expect("still JSON");
+    assert_eq!(back, [text.as_ref()]);
 });

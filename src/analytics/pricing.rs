@@ -41,6 +41,23 @@ impl Pricing {
         }
     }
 
+    /// Checks that every price is a finite amount of 0 or more: `nan`, `inf` or a negative price
+    /// would turn every cost into nonsense. The error names the first bad key and its value.
+    pub fn check(&self) -> Result<(), String> {
+        for (key, v) in [
+            ("request_usd_per_million", self.request_usd_per_million),
+            ("gb_second_usd_x86_64", self.gb_second_usd_x86_64),
+            ("gb_second_usd_arm64", self.gb_second_usd_arm64),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!(
+                    "{key} = {v}: use a price in US dollars, a finite number of 0 or more"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Cost of `requests` invocations that used `gb_seconds` of compute in total.
     pub fn cost_usd(&self, requests: u64, gb_seconds: f64, architecture: Architecture) -> f64 {
         requests as f64 * self.request_usd_per_million / 1_000_000.0
@@ -63,6 +80,28 @@ mod tests {
         let p: Pricing = serde_json::from_str(r#"{"gb_second_usd_arm64": 0.00001}"#).unwrap();
         assert_eq!(p.gb_second_usd_arm64, 0.00001);
         assert_eq!(p.request_usd_per_million, 0.20);
+    }
+
+    #[test]
+    fn prices_must_be_finite_and_not_negative() {
+        assert_eq!(Pricing::default().check(), Ok(()));
+        let free = Pricing {
+            request_usd_per_million: 0.0,
+            ..Pricing::default()
+        };
+        assert_eq!(free.check(), Ok(()));
+        for (v, shown) in [(f64::NAN, "NaN"), (f64::INFINITY, "inf"), (-0.5, "-0.5")] {
+            let p = Pricing {
+                gb_second_usd_arm64: v,
+                ..Pricing::default()
+            };
+            assert_eq!(
+                p.check(),
+                Err(format!(
+                    "gb_second_usd_arm64 = {shown}: use a price in US dollars, a finite number of 0 or more"
+                ))
+            );
+        }
     }
 
     #[test]

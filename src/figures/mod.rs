@@ -82,8 +82,24 @@ impl Unit {
         }
     }
 
-    /// `value` as a person reads it: `1,320`, `1.88%`, `3.00 s`, `$0.0021`, `ALARM`.
+    /// `value` when every format can show it in this unit, else `None` (a duration over a year,
+    /// a negative or absurd amount or count: see [`format::millis_figure`]).
+    pub fn shown(self, value: f64) -> Option<f64> {
+        match self {
+            Unit::Millis => format::millis_figure(value),
+            Unit::Usd => format::usd_figure(value),
+            Unit::Count | Unit::Megabytes => format::count_figure(value).map(|c| c as f64),
+            Unit::Ratio => value.is_finite().then_some(value),
+            Unit::AlarmState => Some(value),
+        }
+    }
+
+    /// `value` as a person reads it: `1,320`, `1.88%`, `3.00 s`, `$0.0021`, `ALARM`; `-` when
+    /// it cannot be shown.
     pub fn show(self, value: f64) -> String {
+        let Some(value) = self.shown(value) else {
+            return "-".to_string();
+        };
         match self {
             Unit::Count => format::count(value.max(0.0).round() as u64),
             Unit::Megabytes => format!("{} MB", format::count(value.max(0.0).round() as u64)),
@@ -96,8 +112,12 @@ impl Unit {
         }
     }
 
-    /// `value` as the CSV writes it: unformatted and rounded as in the JSON.
+    /// `value` as the CSV writes it: unformatted and rounded as in the JSON; empty when it
+    /// cannot be shown.
     pub fn plain(self, value: f64) -> String {
+        let Some(value) = self.shown(value) else {
+            return String::new();
+        };
         match self {
             Unit::AlarmState => alarm_state(value)
                 .map_or("", AlarmState::as_str)
@@ -177,8 +197,9 @@ pub struct Definition {
     pub judged_by: Option<Figure>,
     /// The CloudWatch series the dashboard draws beside the figure.
     pub series: Option<MetricKind>,
-    /// The figure, from the store; `None` when the function does not have it.
-    pub value: fn(&FunctionState) -> Option<f64>,
+    /// The figure, from the store; `None` when the function does not have it. Read it with
+    /// [`Definition::of`], which also keeps it to what its unit can show.
+    value: fn(&FunctionState) -> Option<f64>,
 }
 
 const fn def(
@@ -613,6 +634,15 @@ fn alarm_state(rank: f64) -> Option<AlarmState> {
     }
 }
 
+impl Definition {
+    /// The figure of `f`, in its base unit; `None` when `f` does not have it or it is out of
+    /// what its unit can show (a duration over a year, a negative amount: see
+    /// [`format::millis_figure`]), so that every format shows it alike, as unknown.
+    pub fn of(&self, f: &FunctionState) -> Option<f64> {
+        self.unit.shown((self.value)(f)?)
+    }
+}
+
 impl Figure {
     /// The figure's definition.
     pub fn def(self) -> &'static Definition {
@@ -625,7 +655,7 @@ impl Figure {
 
     /// The figure of `f`, in its base unit; `None` when `f` does not have it.
     pub fn value(self, f: &FunctionState) -> Option<f64> {
-        (self.def().value)(f)
+        self.def().of(f)
     }
 
     /// How `value` stands; `Good` for a figure without thresholds.
@@ -709,7 +739,7 @@ pub fn health(f: &FunctionState) -> Health {
     FIGURES
         .iter()
         .filter(|d| d.thresholds.is_some())
-        .filter_map(|d| Some(d.figure.health((d.value)(f)?)))
+        .filter_map(|d| Some(d.figure.health(d.of(f)?)))
         .max()
         .unwrap_or(Health::Good)
 }

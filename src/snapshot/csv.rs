@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::document::{FunctionRow, Snapshot};
 use crate::figures::{Definition, FIGURES};
+use crate::sanitize::sanitize;
 
 /// The registry's figures with a JSON key, in its order: the CSV's columns after `name`.
 fn figures() -> impl Iterator<Item = &'static Definition> {
@@ -34,13 +35,14 @@ fn fields(f: &FunctionRow) -> impl Iterator<Item = String> + '_ {
     }))
 }
 
-/// Writes one record, CRLF-terminated as RFC 4180 says.
+/// Writes one record, CRLF-terminated as RFC 4180 says. CSV is read by people too (`cat`, a
+/// terminal): control and bidi characters in a field are shown inert, as in the table.
 fn record(out: &mut dyn Write, fields: impl Iterator<Item = String>) -> io::Result<()> {
     for (i, f) in fields.enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
-        out.write_all(quote(&f).as_bytes())?;
+        out.write_all(quote(&sanitize(&f)).as_bytes())?;
     }
     out.write_all(b"\r\n")
 }

@@ -12,6 +12,7 @@ use serde::{Serialize, Serializer};
 use crate::analytics::ReportSummary;
 use crate::figures::Selection;
 use crate::figures::{FIGURES, Figure};
+use crate::format;
 use crate::message::SourceKind;
 use crate::model::AlarmState;
 use crate::store::{AlarmCounts, FunctionState, Store};
@@ -185,11 +186,7 @@ impl From<&ReportSummary> for LogReport {
             billed_ms_total: r.billed_ms_total,
             memory_size_mb: r.memory_size_mb,
             max_memory_used_mb: r.max_memory_used_mb,
-            cost_usd: if r.cost_usd.is_finite() {
-                r.cost_usd
-            } else {
-                0.0
-            },
+            cost_usd: r.cost_usd,
         }
     }
 }
@@ -228,9 +225,11 @@ impl Snapshot {
             alarms: store.alarm_counts(),
             totals,
             account: Account {
-                concurrency_max: whole(account.concurrency_peak),
+                concurrency_max: account.concurrency_peak.and_then(format::count_figure),
                 concurrency_limit: account.concurrency_limit,
-                claimed_concurrency_max: whole(account.claimed_concurrency_peak),
+                claimed_concurrency_max: account
+                    .claimed_concurrency_peak
+                    .and_then(format::count_figure),
             },
             functions,
             context: Context {
@@ -259,26 +258,21 @@ impl FunctionRow {
                 p99: s.duration_p99_ms.filter(|v| v.is_finite()),
                 max: s.duration_max_ms.filter(|v| v.is_finite()),
             },
-            concurrency_max: whole(s.concurrency_max),
+            concurrency_max: s.concurrency_max.and_then(format::count_figure),
             alarm_state: s.alarm_state,
             report: log_report(f),
             figures: FIGURES
                 .iter()
-                .filter_map(|d| Some((d.figure, (d.value)(f)?)))
+                .filter_map(|d| Some((d.figure, d.of(f)?)))
                 .collect(),
         }
     }
 }
 
-/// A count read as a gauge (a maximum of concurrency), as a whole number; `None` without data.
-fn whole(v: Option<f64>) -> Option<u64> {
-    v.filter(|c| c.is_finite() && *c >= 0.0)
-        .map(|c| c.round() as u64)
-}
-
 /// The decimals printed numbers keep (JSON and CSV): milliseconds as REPORT lines give them,
 /// ratios to 0.0001 %, dollars to 12 places (the price list's 10 places times a duration).
-/// Rules and the table read the figures unrounded.
+/// Rules and the table read the figures unrounded. A duration or an amount out of range
+/// ([`format::millis_figure`], [`format::usd_figure`]) is printed as unknown, as in the table.
 pub mod decimals {
     pub const MS: i32 = 2;
     pub const RATIO: i32 = 6;
@@ -292,8 +286,19 @@ pub mod decimals {
     }
 }
 
+/// Milliseconds as JSON and CSV print them: rounded, `None` out of range.
+pub fn printed_ms(v: Option<f64>) -> Option<f64> {
+    v.and_then(format::millis_figure)
+        .map(|v| decimals::round(v, decimals::MS))
+}
+
+/// Dollars as JSON and CSV print them: rounded, `None` out of range.
+pub fn printed_usd(v: f64) -> Option<f64> {
+    format::usd_figure(v).map(|v| decimals::round(v, decimals::USD))
+}
+
 fn ms<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    v.map(|v| decimals::round(v, decimals::MS)).serialize(s)
+    printed_ms(*v).serialize(s)
 }
 
 fn ratio<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
@@ -301,7 +306,7 @@ fn ratio<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 fn usd<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(decimals::round(*v, decimals::USD))
+    printed_usd(*v).serialize(s)
 }
 
 /// RFC 3339 in UTC to the second: `2026-03-14T15:26:30Z`.

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::tui::sanitize::sanitize;
+use crate::sanitize::sanitize;
 
 use super::cells::{self, Align};
 use super::document::Snapshot;

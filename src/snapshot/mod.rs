@@ -159,7 +159,12 @@ impl Verdict {
     /// One line per breach, then a note per rule that could not be checked.
     pub fn report(&self, err: &mut dyn Write) -> io::Result<()> {
         for b in &self.breaches {
-            writeln!(err, "lambdatop: {b}")?;
+            // A breach names its function: made inert for the terminal.
+            writeln!(
+                err,
+                "lambdatop: {}",
+                crate::sanitize::sanitize(&b.to_string())
+            )?;
         }
         for r in &self.unchecked {
             writeln!(

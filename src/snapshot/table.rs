@@ -1,9 +1,11 @@
 //! The table: aligned columns for people. Escape codes only when asked for (a terminal, no
-//! `NO_COLOR`); names are made inert so a function name cannot drive the terminal.
+//! `NO_COLOR`); every text is made inert so a function name or Region cannot drive the
+//! terminal.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::tui::sanitize::sanitize;
+use crate::sanitize::sanitize;
 
 use super::cells::{self, Align, Tone};
 use super::document::Snapshot;
@@ -15,14 +17,18 @@ const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 
 pub fn write(out: &mut dyn Write, snap: &Snapshot, colour: bool) -> io::Result<()> {
-    writeln!(out, "{}", cells::title(snap))?;
-    writeln!(out, "{}", cells::totals_line(snap))?;
-    writeln!(out, "{}", cells::account_line(snap))?;
+    for header in [
+        cells::title(snap),
+        cells::totals_line(snap),
+        cells::account_line(snap),
+    ] {
+        writeln!(out, "{}", sanitize(&header))?;
+    }
     writeln!(out)?;
     let mut grid = cells::grid(snap);
-    for row in &mut grid.rows {
-        if let Some(name) = row.first_mut() {
-            name.text = sanitize(&name.text).into_owned();
+    for cell in grid.rows.iter_mut().flatten() {
+        if let Cow::Owned(clean) = sanitize(&cell.text) {
+            cell.text = clean;
         }
     }
     let mut widths: Vec<usize> = grid.headings.iter().map(|h| width(h)).collect();

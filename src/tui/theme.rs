@@ -146,9 +146,9 @@ impl Theme {
         Ok(theme)
     }
 
-    /// Reads a theme file.
+    /// Reads a theme file (a regular file of at most 1 MiB of UTF-8 text).
     pub fn from_file(path: &Path) -> Result<Theme, ThemeError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+        let text = crate::textfile::read(path).map_err(|source| ThemeError::Read {
             path: path.to_path_buf(),
             source,
         })?;
@@ -156,7 +156,7 @@ impl Theme {
             || "custom".to_string(),
             |s| s.to_string_lossy().into_owned(),
         );
-        Theme::from_toml(&text, &path.display().to_string(), &stem)
+        Theme::from_toml(&text, &crate::sanitize::path(path), &stem)
     }
 
     /// The theme `--theme` asks for: a path (with a `/` or ending in `.toml`), else a name looked
@@ -196,22 +196,25 @@ impl Default for Theme {
     }
 }
 
-/// Why a theme could not be loaded. Each names the file and, for a bad file, the line.
+/// Why a theme could not be loaded. Each names the file and, for a bad file, the line. Paths and
+/// excerpts are quoted inert.
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
-    #[error("cannot read theme file {}: {source}", path.display())]
+    #[error("cannot read theme file {}: {source}", crate::sanitize::path(path))]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::textfile::TextFileError,
     },
-    #[error("theme file {origin}, line {line}, column {column}: {message}\n{excerpt}")]
+    #[error("theme file {origin}, line {line}, column {column}: {message}{}", excerpt.as_deref().map(|e| format!("\n{e}")).unwrap_or_default())]
     Parse {
         origin: String,
         line: usize,
         column: usize,
         message: String,
-        /// The offending line with a caret under the problem.
-        excerpt: String,
+        /// The offending line with a caret under the problem; only for a file that is TOML (a
+        /// value or key a theme does not take), never for one that is not (`--theme /etc/shadow`
+        /// must not print the file's first line).
+        excerpt: Option<String>,
     },
     #[error("unknown theme {name:?}: the built-in themes are {}{}", built_in_names(), user_hint(user_dir.as_deref(), name))]
     Unknown {
@@ -230,7 +233,10 @@ fn built_in_names() -> String {
 
 fn user_hint(dir: Option<&Path>, name: &str) -> String {
     match dir {
-        Some(d) => format!("; or create {}", d.join(format!("{name}.toml")).display()),
+        Some(d) => format!(
+            "; or create {}",
+            crate::sanitize::path(&d.join(format!("{name}.toml")))
+        ),
         None => String::new(),
     }
 }
@@ -239,12 +245,13 @@ impl ThemeError {
     fn parse(origin: &str, text: &str, e: &toml::de::Error) -> Self {
         let span = e.span().unwrap_or(0..0);
         let (line, column, excerpt) = locate(text, span);
+        let is_toml = text.parse::<toml::Table>().is_ok();
         ThemeError::Parse {
-            origin: origin.to_string(),
+            origin: crate::sanitize::sanitize(origin).into_owned(),
             line,
             column,
-            message: e.message().trim().to_string(),
-            excerpt,
+            message: crate::sanitize::sanitize_lines(e.message().trim()),
+            excerpt: is_toml.then(|| crate::sanitize::sanitize_lines(&excerpt)),
         }
     }
 }

@@ -10,6 +10,8 @@ const LAYERS: &[&str] = &[
     "clock",
     "window",
     "format",
+    "sanitize",
+    "textfile",
     "lambda_log",
     "message",
     "diag",

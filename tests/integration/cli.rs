@@ -1,7 +1,9 @@
 //! The binary as a user runs it: snapshots, usage errors, exit codes.
 
-use crate::common::{CLOCK, lambdatop};
-use std::process::Command;
+use crate::common::{self, CLOCK, lambdatop};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 #[test]
 fn demo_once_prints_a_clean_table() {
@@ -200,4 +202,226 @@ fn without_credentials_one_sentence_suggests_demo() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// A scratch directory of this test process.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lambdatop-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
+#[test]
+fn a_log_file_fifo_without_a_reader_is_refused_at_once() {
+    let dir = scratch("fifo-no-reader");
+    let fifo = dir.join("log");
+    mkfifo(&fifo);
+    let out = common::lambdatop_within(
+        &[
+            "--demo".as_ref(),
+            "--once".as_ref(),
+            "--log-file".as_ref(),
+            fifo.as_os_str(),
+        ],
+        Duration::from_secs(20),
+    )
+    .expect("lambdatop hung opening a FIFO nobody reads");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "lambdatop: cannot open --log-file {}: it is a FIFO that no process reads\n",
+            fifo.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_log_file_whose_reader_never_reads_does_not_stall_a_replay() {
+    use nix::fcntl::{FcntlArg, OFlag, fcntl};
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let dir = scratch("fifo-stuck-reader");
+    let fifo = dir.join("log");
+    mkfifo(&fifo);
+    // A reader that never reads, with the smallest pipe Linux has: one page.
+    let reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(OFlag::O_NONBLOCK.bits())
+        .open(&fifo)
+        .expect("reader");
+    let size = fcntl(&reader, FcntlArg::F_SETPIPE_SZ(4096)).expect("F_SETPIPE_SZ");
+    assert_eq!(size, 4096);
+    // 24 MB of REPORT lines: a diagnostic line per 256 KB block read, about 7 KB in all.
+    let input = dir.join("big.log");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    for i in 0..160_000 {
+        writeln!(
+            w,
+            "2024/03/05/[$LATEST]abc 2024-03-05T10:{:02}:{:02}.000Z REPORT RequestId: {i:08}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB",
+            i / 60 % 60,
+            i % 60
+        )
+        .unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let started = Instant::now();
+    let out = common::lambdatop_within(
+        &[
+            "--replay".as_ref(),
+            input.as_os_str(),
+            "--function".as_ref(),
+            "f".as_ref(),
+            "--once".as_ref(),
+            "-o".as_ref(),
+            "csv".as_ref(),
+            "--log-file".as_ref(),
+            fifo.as_os_str(),
+        ],
+        Duration::from_secs(120),
+    )
+    .expect("lambdatop stalled on a log file nobody reads");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\r\nf,160000,"),
+        "the snapshot is whole"
+    );
+    assert!(
+        err.contains("note: --log-file was not read in time"),
+        "the end says the log is incomplete: {err}"
+    );
+    eprintln!(
+        "replay with a stuck --log-file reader: {:?}",
+        started.elapsed()
+    );
+    drop(reader);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn help_version_and_completions_on_a_full_device_fail() {
+    for (args, what) in [
+        (&["--help"][..], "the help"),
+        (&["--version"], "the version"),
+        (&["--completions", "bash"], "the completions"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+            .args(args)
+            .stdout(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("lambdatop: cannot write {what}: No space left on device (os error 28)\n"),
+        );
+    }
+    // Into a pipe, they are printed as before.
+    assert!(lambdatop(&["--version"]).stdout.starts_with(b"lambdatop "));
+}
+
+/// `lambdatop --demo --once --config PATH` at the fixed clock.
+fn once_with_config(path: &Path) -> Output {
+    lambdatop(&[
+        "--demo",
+        "--once",
+        CLOCK,
+        "--config",
+        path.to_str().unwrap(),
+    ])
+}
+
+/// Writes `text` as a config file and runs a snapshot with it: the exit code, and standard error
+/// with the file's path as `[FILE]`.
+fn with_config_text(dir: &Path, text: &str) -> (Option<i32>, String) {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = once_with_config(&path);
+    let err = String::from_utf8_lossy(&out.stderr).replace(&*path.to_string_lossy(), "[FILE]");
+    (out.status.code(), err)
+}
+
+#[test]
+fn refresh_0_is_refused_alike_on_the_command_line_and_in_the_config_file() {
+    let out = lambdatop(&["--demo", "--once", CLOCK, "--refresh", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: invalid value '0' for '--refresh <SECONDS>': use 1 or more\n"),
+        "{err}"
+    );
+    let dir = scratch("refresh");
+    assert_eq!(
+        with_config_text(&dir, "refresh_seconds = 0\n"),
+        (
+            Some(2),
+            "lambdatop: bad config file [FILE]: refresh_seconds = 0: use 1 or more\n".to_string()
+        )
+    );
+    // 1 is fine in both.
+    assert_eq!(
+        with_config_text(&dir, "refresh_seconds = 1\n"),
+        (Some(0), String::new())
+    );
+    let out = lambdatop(&["--demo", "--once", CLOCK, "--refresh", "1"]);
+    assert!(out.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn prices_that_are_not_a_finite_amount_of_0_or_more_are_refused() {
+    let dir = scratch("pricing");
+    for (value, shown) in [
+        ("nan", "NaN"),
+        ("inf", "inf"),
+        ("-inf", "-inf"),
+        ("-0.0001", "-0.0001"),
+    ] {
+        let text = format!("[pricing]\ngb_second_usd_x86_64 = {value}\n");
+        assert_eq!(
+            with_config_text(&dir, &text),
+            (
+                Some(2),
+                format!(
+                    "lambdatop: bad config file [FILE]: pricing.gb_second_usd_x86_64 = {shown}: use a price in US dollars, a finite number of 0 or more\n"
+                )
+            )
+        );
+    }
+    assert_eq!(
+        with_config_text(&dir, "[pricing]\nrequest_usd_per_million = 0\n"),
+        (Some(0), String::new()),
+        "a price of 0 is fine"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn config_files_are_read_only_when_small_regular_text() {
+    common::refuses_unreadable_files("--config", "config file");
+    // Text that is not TOML: where, and what the parser expected, never the text.
+    let dir = scratch("config-shadow");
+    let shadow = dir.join("shadow");
+    std::fs::write(&shadow, "root:$6$TOP-SECRET-HASH:20228:0:99999:7:::\n").unwrap();
+    let out = once_with_config(&shadow);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 1, column "), "{err}");
+    assert!(!err.contains("SECRET") && !err.contains("root"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -316,6 +316,213 @@ fn odd_names_are_quoted_escaped_and_made_inert() {
     assert_eq!(doc["functions"][0]["name"], "pipe|name \"quoted\", comma");
 }
 
+#[test]
+fn csv_and_json_carry_no_control_or_bidi_character_raw() {
+    let mut snap = demo_snapshot();
+    let evil = "evil\u{1b}]52;c;aGk=\u{7}\u{9b}31m\u{202e}\u{2066}\u{7f}";
+    snap.functions[1].name = evil.to_string();
+    snap.region = Some("us-east-1\u{85}\u{1b}[2J".to_string());
+
+    let csv = render(&snap, OutputFormat::Csv, false);
+    let row = csv
+        .split("\r\n")
+        .find(|l| l.starts_with("evil"))
+        .expect("row");
+    assert!(
+        row.starts_with("evil␛]52;c;aGk=␇\u{fffd}31m\u{fffd}\u{fffd}␡,"),
+        "{row:?}"
+    );
+
+    let table = render(&snap, OutputFormat::Table, false);
+    assert!(
+        table.starts_with("lambdatop demo · us-east-1\u{fffd}␛[2J · "),
+        "{table}"
+    );
+
+    let json = render(&snap, OutputFormat::Json, false);
+    assert!(
+        json.contains(r#""name": "evil\u001b]52;c;aGk=\u0007\u009b31m\u202e\u2066\u007f","#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""region": "us-east-1\u0085\u001b[2J","#),
+        "{json}"
+    );
+    // The data is whole: the escapes read back as the name.
+    let doc: Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(doc["functions"][1]["name"], evil);
+    for format in [
+        OutputFormat::Csv,
+        OutputFormat::Json,
+        OutputFormat::Markdown,
+        OutputFormat::Table,
+    ] {
+        let text = render(&snap, format, false);
+        let raw = text.chars().find(|&c| {
+            (c.is_control() && c != '\n' && c != '\r')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        });
+        assert_eq!(raw, None, "{format:?}");
+    }
+}
+
+#[test]
+fn absurd_figures_print_as_unknown_in_every_format() {
+    use lambdatop::figures::Figure;
+    use lambdatop::message::Update;
+    use lambdatop::model::{Datapoint, MetricKind, MetricPoints};
+
+    let mut store = common::demo_store(TimeWindow::default());
+    let now = common::fixed_now();
+    let minute = now - chrono::Duration::seconds(90);
+    for function in [Some("orders-prod-api".to_string()), None] {
+        store.apply(Update::Metrics(vec![MetricPoints {
+            function,
+            metric: MetricKind::ConcurrentExecutions,
+            from: now - chrono::Duration::minutes(3),
+            to: now,
+            period_s: 60,
+            points: vec![Datapoint {
+                at: minute - chrono::Duration::seconds(i64::from(minute.timestamp() as i32 % 60)),
+                value: 1e300,
+            }],
+        }]));
+    }
+    store.tick();
+    let mut snap = Snapshot::build(&store, &Selection::default());
+    let i = snap
+        .functions
+        .iter()
+        .position(|f| f.name == "orders-prod-api")
+        .expect("orders");
+    let f = &mut snap.functions[i];
+    assert_eq!(
+        f.concurrency_max, None,
+        "1e300 concurrent executions is no count"
+    );
+    f.duration_ms.avg = Some(1e300);
+    f.duration_ms.p99 = Some(-5.0);
+    // 1 day, 1 hour, 1 minute and 1 second: long, but a duration.
+    f.duration_ms.max = Some(90_061_000.0);
+    let r = f.report.as_mut().expect("report");
+    r.duration_ms_p50 = Some(400.0 * 86_400_000.0);
+    r.cost_usd = 9.75e306;
+    // The registry's figures, which the table, Markdown and CSV read, get the same values.
+    for (figure, value) in [
+        (Figure::DurationAvg, 1e300),
+        (Figure::DurationP99, -5.0),
+        (Figure::DurationMax, 90_061_000.0),
+        (Figure::LogP50, 400.0 * 86_400_000.0),
+        (Figure::Cost, 9.75e306),
+    ] {
+        f.figures.insert(figure, value);
+    }
+    assert_eq!(snap.account.concurrency_max, None);
+
+    let table = render(&snap, OutputFormat::Table, false);
+    assert!(table.contains("Peak concurrency - / 1,000"), "{table}");
+    let row: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("orders-prod-api"))
+        .expect("row")
+        .split_whitespace()
+        .collect();
+    // FUNCTION INVOCATIONS ERRORS ERR% THROTTLES AVG P99 MAX CONC ALARM COLD% LOG-P50 LOG-P99
+    // MEM-USED (two words) COST
+    assert_eq!(&row[5..10], ["-", "-", "1d01h", "-", "ALARM"], "{row:?}");
+    assert_eq!(row[11], "-", "LOG P50: {row:?}");
+    assert_eq!(row.last(), Some(&"-"), "COST: {row:?}");
+    let markdown = render(&snap, OutputFormat::Markdown, false);
+    let md_row = markdown
+        .lines()
+        .find(|l| l.starts_with("| orders-prod-api"))
+        .expect("row");
+    assert!(md_row.contains("| - | - | 1d01h | - | ALARM |"), "{md_row}");
+    assert!(md_row.ends_with("| - |"), "{md_row}");
+    assert!(
+        !table.contains("18,446") && !markdown.contains("18,446"),
+        "never saturated"
+    );
+
+    let doc: Value = serde_json::from_str(&render(&snap, OutputFormat::Json, false)).expect("JSON");
+    let j = &doc["functions"][i];
+    assert_eq!(j["concurrency_max"], Value::Null);
+    assert_eq!(j["duration_ms"]["avg"], Value::Null);
+    assert_eq!(j["duration_ms"]["p99"], Value::Null);
+    assert_eq!(j["duration_ms"]["max"], 90_061_000.0);
+    assert_eq!(j["report"]["duration_ms_p50"], Value::Null);
+    assert_eq!(j["report"]["cost_usd"], Value::Null);
+
+    let csv = render(&snap, OutputFormat::Csv, false);
+    let fields: Vec<&str> = csv
+        .split("\r\n")
+        .find(|l| l.starts_with("orders-prod-api"))
+        .expect("row")
+        .split(',')
+        .collect();
+    let columns = csv_columns();
+    let column = |name: &str| fields[columns.iter().position(|c| *c == name).expect(name)];
+    for empty in [
+        "duration_ms_avg",
+        "duration_ms_p99",
+        "concurrency_max",
+        "report_duration_ms_p50",
+        "report_cost_usd",
+    ] {
+        assert_eq!(column(empty), "", "{empty}");
+    }
+    assert_eq!(column("duration_ms_max"), "90061000");
+}
+
+#[test]
+fn a_replay_of_absurd_durations_and_prices_prints_them_as_unknown() {
+    let dir = std::env::temp_dir().join(format!("lambdatop-absurd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("absurd.log");
+    std::fs::write(
+        &log,
+        "2024/03/05/[$LATEST]abc 2024-03-05T10:00:00.000Z REPORT RequestId: a\tDuration: 1e300 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\n",
+    )
+    .unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "[pricing]\ngb_second_usd_x86_64 = 1e300\n").unwrap();
+    let run = |format: &str| {
+        stdout_of(&[
+            "--replay",
+            log.to_str().unwrap(),
+            "--function",
+            "f",
+            "--once",
+            "-o",
+            format,
+            "--config",
+            config.to_str().unwrap(),
+        ])
+    };
+    let table = run("table");
+    let row: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("f "))
+        .expect("row")
+        .split_whitespace()
+        .collect();
+    // LOG P50, LOG P99, MEM USED (two words), COST.
+    assert_eq!(
+        &row[row.len() - 5..],
+        ["-", "-", "40/128", "MB", "-"],
+        "{table}"
+    );
+    let doc: Value = serde_json::from_str(&run("json")).expect("JSON");
+    let report = &doc["functions"][0]["report"];
+    assert_eq!(report["duration_ms_p50"], Value::Null);
+    assert_eq!(report["duration_ms_p99"], Value::Null);
+    assert_eq!(report["cost_usd"], Value::Null);
+    let csv = run("csv");
+    let row = csv.split("\r\n").nth(1).expect("row");
+    assert_eq!(row, "f,1,0,0,0,,,,,,1,0,0,0,,,,2,128,40,");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Removes SGR escape sequences.
 fn strip_ansi(s: &str) -> String {
     let mut out = String::new();

@@ -3,7 +3,9 @@
 
 use crate::common;
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
 
 use lambdatop::app::dashboard_theme;
 use lambdatop::figures::Selection;
@@ -205,4 +207,129 @@ fn a_bad_theme_file_exits_2_before_the_terminal() {
         String::from_utf8_lossy(&unknown.stderr).replace(&*dir.to_string_lossy(), "[CONFIG]");
     insta::assert_snapshot!("unknown_theme_name", stderr);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `lambdatop --demo --once --theme THEME`, killed after 20 s: `None` when it did not end.
+fn once_with_theme(theme: &Path) -> Option<Output> {
+    let args = [
+        "--demo".as_ref(),
+        "--once".as_ref(),
+        "--theme".as_ref(),
+        theme.as_os_str(),
+    ];
+    common::lambdatop_within(&args, Duration::from_secs(20))
+}
+
+#[test]
+fn a_bad_theme_is_a_usage_error_in_a_snapshot_too() {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--demo", "--once", "--theme", "solarised"])
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no snapshot");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("lambdatop: unknown theme \"solarised\""),
+        "{err}"
+    );
+    // A good one changes nothing in the snapshot.
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--demo", "--once", "--theme", "nord"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn theme_files_are_read_only_when_small_regular_text() {
+    common::refuses_unreadable_files("--theme", "theme file");
+}
+
+#[test]
+fn the_theme_loader_refuses_big_files_and_fifos_at_once() {
+    let dir = std::env::temp_dir().join(format!("lambdatop-theme-loader-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A valid theme, 2 MiB long.
+    let big = dir.join("big.toml");
+    let text = format!("# {}\n[roles]\nok = \"green\"\n", "x".repeat(2 << 20));
+    std::fs::write(&big, text).unwrap();
+    assert_eq!(
+        Theme::from_file(&big)
+            .map(|t| t.name)
+            .map_err(|e| e.to_string()),
+        Err(format!(
+            "cannot read theme file {}: it is larger than 1 MiB",
+            big.display()
+        ))
+    );
+    // A FIFO nothing writes to: opening it for reading would wait for a writer.
+    let fifo = dir.join("fifo.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(
+            Theme::from_file(&path)
+                .map(|t| t.name)
+                .map_err(|e| e.to_string()),
+        );
+    });
+    let result = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("reading a FIFO theme hung");
+    assert_eq!(
+        result,
+        Err(format!(
+            "cannot read theme file {}: it is a FIFO, not a regular file",
+            fifo.display()
+        ))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_file_that_is_not_toml_is_never_quoted() {
+    let dir = std::env::temp_dir().join(format!("lambdatop-theme-shadow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in [
+        ("shadow", "root:$6$TOP-SECRET-HASH:20228:0:99999:7:::\n"),
+        (
+            "credentials",
+            "[default]\naws_access_key_id = TOP-SECRET-KEY\naws_secret_access_key = TOP-SECRET\n",
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let e = Theme::from_file(&path).unwrap_err().to_string();
+        assert!(!e.contains("SECRET") && !e.contains('\n'), "{name}: {e}");
+        let out = once_with_theme(&path).expect("ends");
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("line "), "{err}");
+        assert!(
+            !err.contains("SECRET") && !err.contains("root"),
+            "{name}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "no excerpt: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_excerpt_of_a_theme_shows_control_characters_inert() {
+    let e = Theme::from_toml(
+        // TOML takes C1 controls and bidi characters in comments and strings.
+        "[roles]\nerror = \"\u{202e}red\" # \u{9b}31m\u{2066}\n",
+        "my\u{1b}[31m-theme.toml",
+        "x",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "theme file my␛[31m-theme.toml, line 2, column 9: unknown colour \"\\u{202e}red\"; use a name (red, lightred, darkgray, reset…), \"#rrggbb\" or an ANSI index 0-255\n  |\n2 | error = \"\u{fffd}red\" # \u{fffd}31m\u{fffd}\n  |         ^^^^^^"
+    );
 }

@@ -30,7 +30,7 @@ pub fn with_data(f: &FunctionState) -> Vec<(&'static Definition, f64)> {
     FIGURES
         .iter()
         .filter(|d| d.origin == Origin::Detail)
-        .filter_map(|d| Some((d, (d.value)(f)?)))
+        .filter_map(|d| Some((d, d.of(f)?)))
         .collect()
 }
 

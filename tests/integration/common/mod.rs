@@ -1,8 +1,12 @@
 //! Shared fixtures for integration tests.
 #![allow(dead_code)]
 
-use std::process::{Command, Output};
+use std::ffi::OsStr;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lambdatop::clock::{ManualClock, SharedClock};
@@ -74,4 +78,92 @@ pub fn key(c: char) -> crossterm::event::KeyEvent {
         crossterm::event::KeyCode::Char(c),
         crossterm::event::KeyModifiers::NONE,
     )
+}
+
+/// Runs the lambdatop binary with `args` (no AWS profile, no diagnostic log, no colour), killed
+/// after `limit`: `None` when it had not ended by then.
+pub fn lambdatop_within(args: &[&OsStr], limit: StdDuration) -> Option<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env_remove("LAMBDATOP_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn lambdatop");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(StdDuration::from_millis(20));
+    };
+    Some(Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    })
+}
+
+/// Checks that `--demo --once FLAG PATH` refuses, at once and without quoting them, the files no
+/// config or theme can be: devices that never end, a directory, a file over 1 MiB, one that is
+/// not text. `what` is how the message names the file (`config file`, `theme file`).
+pub fn refuses_unreadable_files(flag: &str, what: &str) {
+    let dir = std::env::temp_dir().join(format!(
+        "lambdatop-unreadable-{}-{}",
+        std::process::id(),
+        flag.trim_start_matches('-')
+    ));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    // A 2 MiB array: valid TOML, but no config or theme is half that.
+    let big = dir.join("big.toml");
+    std::fs::write(&big, format!("x = [{}]\n", "1,".repeat(1 << 20))).expect("write");
+    let binary = dir.join("binary.toml");
+    std::fs::write(&binary, b"\xff\xfeTOP-SECRET\x00\x1b]52;c;aGk=\x07").expect("write");
+    let device = "it is a character device, not a regular file";
+    let cases: [(&Path, &str); 5] = [
+        (Path::new("/dev/zero"), device),
+        (Path::new("/dev/urandom"), device),
+        (&dir, "it is a directory, not a regular file"),
+        (&big, "it is larger than 1 MiB"),
+        (&binary, "it is not text (not UTF-8)"),
+    ];
+    for (path, says) in cases {
+        let started = Instant::now();
+        let args = [
+            "--demo".as_ref(),
+            "--once".as_ref(),
+            flag.as_ref(),
+            path.as_os_str(),
+        ];
+        let out = lambdatop_within(&args, StdDuration::from_secs(20))
+            .unwrap_or_else(|| panic!("{flag} {} did not end", path.display()));
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("lambdatop: cannot read {what} {}: {says}\n", path.display())
+        );
+        assert!(
+            started.elapsed() < StdDuration::from_secs(5),
+            "{}",
+            path.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
