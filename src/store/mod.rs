@@ -290,6 +290,10 @@ pub struct Store {
     pollers: BTreeMap<Poller, PollerHealth>,
     pub api: ApiUsage,
     ended: bool,
+    /// After a window change, until the metrics poller has delivered the new window: the totals
+    /// of the window before. Summaries keep their old figures meanwhile, so that nothing reads 0
+    /// while it is only loading.
+    loading: Option<AccountTotals>,
     /// Bumped on every change, so views can tell when to rebuild what they cache.
     generation: u64,
 }
@@ -323,6 +327,7 @@ impl Store {
             pollers: BTreeMap::new(),
             api: ApiUsage::default(),
             ended: false,
+            loading: None,
             generation: 0,
         }
     }
@@ -390,6 +395,11 @@ impl Store {
     pub fn set_window(&mut self, window: TimeWindow) {
         if window == self.window {
             return;
+        }
+        // A source with metrics refills the series: the old figures stay, marked as loading,
+        // until it has. Derived series are made here at once.
+        if self.derived.is_none() && self.pollers.contains_key(&Poller::Metrics) {
+            self.loading = Some(self.loading.take().unwrap_or_else(|| self.totals()));
         }
         self.window = window;
         self.generation += 1;
@@ -489,9 +499,15 @@ impl Store {
                 let h = self.pollers.entry(poller).or_default();
                 h.last_ok = Some(at);
                 h.rounds += 1;
+                if poller == Poller::Metrics {
+                    self.loaded();
+                }
             }
             Update::Failed { poller, at, error } => {
                 self.pollers.entry(poller).or_default().last_error = Some((at, error));
+                if poller == Poller::Metrics {
+                    self.loaded();
+                }
             }
             Update::Notice { poller, notice } => {
                 self.pollers.entry(poller).or_default().notice = Some(notice);
@@ -618,7 +634,23 @@ impl Store {
         self.resummarise();
     }
 
+    /// The metrics of a new window have arrived (or could not be read): figures are the new
+    /// window's from now on.
+    fn loaded(&mut self) {
+        if self.loading.take().is_some() {
+            self.resummarise();
+        }
+    }
+
+    /// Whether the figures shown are still those of the window before a window change.
+    pub fn loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
     fn resummarise(&mut self) {
+        if self.loading.is_some() {
+            return; // the old window's figures stay until the new ones are in
+        }
         let from = self.window_start();
         for (id, f) in &mut self.functions {
             f.summarise(from, self.alarm_states.get(id).copied());
@@ -665,6 +697,9 @@ impl Store {
     }
 
     pub fn totals(&self) -> AccountTotals {
+        if let Some(t) = &self.loading {
+            return t.clone();
+        }
         let mut t = AccountTotals {
             concurrency_limit: self.concurrency_limit,
             ..AccountTotals::default()

@@ -388,3 +388,52 @@ fn spare_rows_go_to_the_log_pane_and_m_maximises() {
     handle_key(&mut view, &store, key('m'));
     assert_eq!(logs_title(&lines(&mut view, 160, 45)), Some(17));
 }
+
+/// After a window change the figures of the window before stay, muted and marked as loading,
+/// until the metrics poller delivers the new window: nothing reads 0 while it is only loading.
+#[test]
+fn a_window_change_keeps_the_old_figures_marked_as_loading() {
+    use lambdatop::message::{Poller, Update};
+    let mut store = common::demo_store(TimeWindow::default());
+    let before = store.totals();
+    let orders = |s: &lambdatop::store::Store| {
+        s.function_named("orders-prod-api")
+            .unwrap()
+            .summary
+            .invocations
+    };
+    let orders_before = orders(&store);
+    assert!(before.invocations > 0 && orders_before > 0);
+    store.set_window("7d".parse().unwrap());
+    store.tick();
+    assert!(store.loading());
+    assert_eq!(store.totals(), before);
+    assert_eq!(orders(&store), orders_before);
+    let mut view = ViewState::new(Selection::default());
+    let t = draw(&mut view, &store, 160, 45);
+    let b = t.backend().buffer();
+    let text: Vec<String> = (0..b.area.height)
+        .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect())
+        .collect();
+    assert!(text[0].contains("last 7d (loading…)"), "{}", text[0]);
+    assert!(text[44].contains("loading the last 7d"), "{}", text[44]);
+    // The figures are muted while they are the old window's.
+    let row = text
+        .iter()
+        .position(|l| l.starts_with("orders-prod-api"))
+        .unwrap();
+    let x = text[row]
+        .find(" 15")
+        .or_else(|| text[row].find(" 1"))
+        .unwrap() as u16
+        + 1;
+    assert_eq!(b[(x, row as u16)].fg, Theme::dark().muted.fg.unwrap());
+    // The new window's metrics round is in (here: no datapoint in it): its figures show.
+    let now = common::fixed_now();
+    store.apply(Update::Polled {
+        poller: Poller::Metrics,
+        at: now,
+    });
+    assert!(!store.loading());
+    assert_eq!(store.totals().invocations, 0);
+}

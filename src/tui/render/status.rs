@@ -24,6 +24,13 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         spans.push(Span::styled("FROZEN ", theme.warn));
     }
     match store.last_refresh() {
+        _ if store.loading() => spans.push(Span::styled(
+            format!(
+                "loading the last {}… (the figures shown are the previous window's)",
+                store.window()
+            ),
+            theme.warn,
+        )),
         Some(at) => {
             let age = (now - at).num_seconds().max(0);
             let stale = store.is_stale(store.stale_after());

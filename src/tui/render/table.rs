@@ -274,7 +274,17 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let mut scratch = Vec::with_capacity(slots);
     let rows: Vec<Row> = functions
         .iter()
-        .map(|f| row(f, &layout, from, slots, &mut scratch, theme))
+        .map(|f| {
+            row(
+                f,
+                &layout,
+                from,
+                slots,
+                &mut scratch,
+                store.loading(),
+                theme,
+            )
+        })
         .collect();
     let focused = view.pane == Pane::Functions;
     let border = if focused { theme.accent } else { theme.muted };
@@ -314,9 +324,12 @@ fn row<'a>(
     from: DateTime<Utc>,
     slots: usize,
     scratch: &mut Vec<Option<f64>>,
+    loading: bool,
     theme: &Theme,
 ) -> Row<'a> {
+    // While a new window loads, the figures are the old window's: shown muted.
     let tone = |h: Health| match h {
+        _ if loading => theme.muted,
         Health::Bad => theme.error,
         Health::Warn => theme.warn,
         Health::Good => theme.text,
