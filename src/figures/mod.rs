@@ -45,15 +45,9 @@ pub enum Figure {
     MemoryUsed,
     /// p99 duration over the configured timeout.
     TimeoutUsed,
-    AsyncEventsReceived,
-    AsyncEventAge,
-    AsyncEventsDropped,
-    DeadLetterErrors,
-    DestinationDeliveryFailures,
-    IteratorAge,
-    ProvisionedConcurrencyUtilization,
-    ProvisionedConcurrencySpilloverInvocations,
-    RecursiveInvocationsDropped,
+    /// One of the metrics the detail view reads ([`MetricKind::DETAIL`]) over the window: the
+    /// sum of a count, the largest value of a gauge.
+    Detail(MetricKind),
 }
 
 /// What a figure counts or measures, which decides how it is written and rounded.
@@ -199,14 +193,14 @@ pub struct Definition {
     pub series: Option<MetricKind>,
     /// The figure, from the store; `None` when the function does not have it. Read it with
     /// [`Definition::of`], which also keeps it to what its unit can show.
-    value: fn(&FunctionState) -> Option<f64>,
+    value: fn(&Definition, &FunctionState) -> Option<f64>,
 }
 
 const fn def(
     figure: Figure,
     unit: Unit,
     origin: Origin,
-    value: fn(&FunctionState) -> Option<f64>,
+    value: fn(&Definition, &FunctionState) -> Option<f64>,
 ) -> Definition {
     Definition {
         figure,
@@ -274,7 +268,7 @@ pub static FIGURES: &[Definition] = &[
         rule: Some("invocations"),
         sort: Some(("invocations", "invocations")),
         series: Some(MetricKind::Invocations),
-        ..def(Figure::Invocations, Unit::Count, Origin::Metrics, |f| {
+        ..def(Figure::Invocations, Unit::Count, Origin::Metrics, |_, f| {
             Some(f.summary.invocations as f64)
         })
     },
@@ -286,7 +280,7 @@ pub static FIGURES: &[Definition] = &[
         sort: Some(("errors", "errors")),
         judged_by: Some(Figure::ErrorRate),
         series: Some(MetricKind::Errors),
-        ..def(Figure::Errors, Unit::Count, Origin::Metrics, |f| {
+        ..def(Figure::Errors, Unit::Count, Origin::Metrics, |_, f| {
             Some(f.summary.errors as f64)
         })
     },
@@ -298,7 +292,7 @@ pub static FIGURES: &[Definition] = &[
         sort: Some(("throttles", "throttles")),
         thresholds: Some(ANY),
         series: Some(MetricKind::Throttles),
-        ..def(Figure::Throttles, Unit::Count, Origin::Metrics, |f| {
+        ..def(Figure::Throttles, Unit::Count, Origin::Metrics, |_, f| {
             Some(f.summary.throttles as f64)
         })
     },
@@ -309,7 +303,7 @@ pub static FIGURES: &[Definition] = &[
         rule: Some("error_rate"),
         sort: Some(("error-rate", "error rate")),
         thresholds: Some(ERROR_RATE),
-        ..def(Figure::ErrorRate, Unit::Ratio, Origin::Metrics, |f| {
+        ..def(Figure::ErrorRate, Unit::Ratio, Origin::Metrics, |_, f| {
             Some(f.summary.error_rate)
         })
     },
@@ -319,9 +313,12 @@ pub static FIGURES: &[Definition] = &[
         key: Some("duration_ms.avg"),
         rule: Some("avg"),
         sort: Some(("duration", "avg duration")),
-        ..def(Figure::DurationAvg, Unit::Millis, Origin::Metrics, |f| {
-            f.summary.duration_avg_ms.filter(|v| v.is_finite())
-        })
+        ..def(
+            Figure::DurationAvg,
+            Unit::Millis,
+            Origin::Metrics,
+            |_, f| f.summary.duration_avg_ms.filter(|v| v.is_finite()),
+        )
     },
     Definition {
         title: Some("p99"),
@@ -331,17 +328,23 @@ pub static FIGURES: &[Definition] = &[
         sort: Some(("p99", "p99 duration")),
         judged_by: Some(Figure::TimeoutUsed),
         series: Some(MetricKind::DurationP99),
-        ..def(Figure::DurationP99, Unit::Millis, Origin::Metrics, |f| {
-            f.summary.duration_p99_ms.filter(|v| v.is_finite())
-        })
+        ..def(
+            Figure::DurationP99,
+            Unit::Millis,
+            Origin::Metrics,
+            |_, f| f.summary.duration_p99_ms.filter(|v| v.is_finite()),
+        )
     },
     Definition {
         heading: Some("MAX"),
         key: Some("duration_ms.max"),
         rule: Some("max"),
-        ..def(Figure::DurationMax, Unit::Millis, Origin::Metrics, |f| {
-            f.summary.duration_max_ms.filter(|v| v.is_finite())
-        })
+        ..def(
+            Figure::DurationMax,
+            Unit::Millis,
+            Origin::Metrics,
+            |_, f| f.summary.duration_max_ms.filter(|v| v.is_finite()),
+        )
     },
     Definition {
         title: Some("Conc"),
@@ -350,7 +353,7 @@ pub static FIGURES: &[Definition] = &[
         rule: Some("concurrency"),
         sort: Some(("concurrency", "concurrency")),
         series: Some(MetricKind::ConcurrentExecutions),
-        ..def(Figure::Concurrency, Unit::Count, Origin::Metrics, |f| {
+        ..def(Figure::Concurrency, Unit::Count, Origin::Metrics, |_, f| {
             f.summary
                 .concurrency_max
                 .filter(|c| c.is_finite() && *c >= 0.0)
@@ -366,7 +369,7 @@ pub static FIGURES: &[Definition] = &[
             warn: 1.0,
             bad: 2.0,
         }),
-        ..def(Figure::Alarm, Unit::AlarmState, Origin::Metrics, |f| {
+        ..def(Figure::Alarm, Unit::AlarmState, Origin::Metrics, |_, f| {
             f.summary.alarm_state.map(alarm_rank)
         })
     },
@@ -376,13 +379,13 @@ pub static FIGURES: &[Definition] = &[
             Figure::ReportInvocations,
             Unit::Count,
             Origin::Reports,
-            |f| report(f).map(|r| r.invocations as f64),
+            |_, f| report(f).map(|r| r.invocations as f64),
         )
     },
     Definition {
         key: Some("report.cold_starts"),
         rule: Some("cold_starts"),
-        ..def(Figure::ColdStarts, Unit::Count, Origin::Reports, |f| {
+        ..def(Figure::ColdStarts, Unit::Count, Origin::Reports, |_, f| {
             report(f).map(|r| r.cold_starts as f64)
         })
     },
@@ -390,15 +393,18 @@ pub static FIGURES: &[Definition] = &[
         key: Some("report.timeouts"),
         rule: Some("timeouts"),
         thresholds: Some(ANY),
-        ..def(Figure::Timeouts, Unit::Count, Origin::Reports, |f| {
+        ..def(Figure::Timeouts, Unit::Count, Origin::Reports, |_, f| {
             report(f).map(|r| r.timeouts as f64)
         })
     },
     Definition {
         key: Some("report.errors"),
-        ..def(Figure::ReportErrors, Unit::Count, Origin::Reports, |f| {
-            report(f).map(|r| r.errors as f64)
-        })
+        ..def(
+            Figure::ReportErrors,
+            Unit::Count,
+            Origin::Reports,
+            |_, f| report(f).map(|r| r.errors as f64),
+        )
     },
     Definition {
         title: Some("Cold %"),
@@ -409,14 +415,17 @@ pub static FIGURES: &[Definition] = &[
             warn: 0.1,
             bad: f64::INFINITY,
         }),
-        ..def(Figure::ColdStartRate, Unit::Ratio, Origin::Reports, |f| {
-            report(f).and_then(|r| r.cold_start_rate)
-        })
+        ..def(
+            Figure::ColdStartRate,
+            Unit::Ratio,
+            Origin::Reports,
+            |_, f| report(f).and_then(|r| r.cold_start_rate),
+        )
     },
     Definition {
         heading: Some("LOG P50"),
         key: Some("report.duration_ms_p50"),
-        ..def(Figure::LogP50, Unit::Millis, Origin::Reports, |f| {
+        ..def(Figure::LogP50, Unit::Millis, Origin::Reports, |_, f| {
             report(f)
                 .and_then(|r| r.duration_ms_p50)
                 .filter(|v| v.is_finite())
@@ -425,7 +434,7 @@ pub static FIGURES: &[Definition] = &[
     Definition {
         heading: Some("LOG P99"),
         key: Some("report.duration_ms_p99"),
-        ..def(Figure::LogP99, Unit::Millis, Origin::Reports, |f| {
+        ..def(Figure::LogP99, Unit::Millis, Origin::Reports, |_, f| {
             report(f)
                 .and_then(|r| r.duration_ms_p99)
                 .filter(|v| v.is_finite())
@@ -433,7 +442,7 @@ pub static FIGURES: &[Definition] = &[
     },
     Definition {
         key: Some("report.init_ms_p50"),
-        ..def(Figure::InitP50, Unit::Millis, Origin::Reports, |f| {
+        ..def(Figure::InitP50, Unit::Millis, Origin::Reports, |_, f| {
             report(f)
                 .and_then(|r| r.init_ms_p50)
                 .filter(|v| v.is_finite())
@@ -441,15 +450,18 @@ pub static FIGURES: &[Definition] = &[
     },
     Definition {
         key: Some("report.billed_ms_total"),
-        ..def(Figure::BilledMs, Unit::Count, Origin::Reports, |f| {
+        ..def(Figure::BilledMs, Unit::Count, Origin::Reports, |_, f| {
             report(f).map(|r| r.billed_ms_total as f64)
         })
     },
     Definition {
         key: Some("report.memory_size_mb"),
-        ..def(Figure::MemorySize, Unit::Megabytes, Origin::Reports, |f| {
-            report(f).and_then(|r| r.memory_size_mb).map(f64::from)
-        })
+        ..def(
+            Figure::MemorySize,
+            Unit::Megabytes,
+            Origin::Reports,
+            |_, f| report(f).and_then(|r| r.memory_size_mb).map(f64::from),
+        )
     },
     Definition {
         key: Some("report.max_memory_used_mb"),
@@ -457,7 +469,7 @@ pub static FIGURES: &[Definition] = &[
             Figure::MemoryUsedMb,
             Unit::Megabytes,
             Origin::Reports,
-            |f| report(f).and_then(|r| r.max_memory_used_mb).map(f64::from),
+            |_, f| report(f).and_then(|r| r.max_memory_used_mb).map(f64::from),
         )
     },
     Definition {
@@ -466,19 +478,16 @@ pub static FIGURES: &[Definition] = &[
         rule: Some("memory_used"),
         sort: Some(("memory", "memory used")),
         thresholds: Some(MEMORY_USED),
-        ..def(
-            Figure::MemoryUsed,
-            Unit::Ratio,
-            Origin::Reports,
-            memory_used_ratio,
-        )
+        ..def(Figure::MemoryUsed, Unit::Ratio, Origin::Reports, |_, f| {
+            memory_used_ratio(f)
+        })
     },
     Definition {
         title: Some("Cost"),
         heading: Some("COST"),
         key: Some("report.cost_usd"),
         sort: Some(("cost", "cost")),
-        ..def(Figure::Cost, Unit::Usd, Origin::Reports, |f| {
+        ..def(Figure::Cost, Unit::Usd, Origin::Reports, |_, f| {
             report(f).map(|r| r.cost_usd).filter(|v| v.is_finite())
         })
     },
@@ -486,10 +495,10 @@ pub static FIGURES: &[Definition] = &[
         title: Some("Async events"),
         series: Some(MetricKind::AsyncEventsReceived),
         ..def(
-            Figure::AsyncEventsReceived,
+            Figure::Detail(MetricKind::AsyncEventsReceived),
             Unit::Count,
             Origin::Detail,
-            |f| {
+            |_, f| {
                 f.summary
                     .detail
                     .get(&MetricKind::AsyncEventsReceived)
@@ -500,19 +509,22 @@ pub static FIGURES: &[Definition] = &[
     Definition {
         title: Some("Async event age"),
         series: Some(MetricKind::AsyncEventAge),
-        ..def(Figure::AsyncEventAge, Unit::Millis, Origin::Detail, |f| {
-            f.summary.detail.get(&MetricKind::AsyncEventAge).copied()
-        })
+        ..def(
+            Figure::Detail(MetricKind::AsyncEventAge),
+            Unit::Millis,
+            Origin::Detail,
+            detail,
+        )
     },
     Definition {
         title: Some("Async dropped"),
         series: Some(MetricKind::AsyncEventsDropped),
         thresholds: Some(FAILED),
         ..def(
-            Figure::AsyncEventsDropped,
+            Figure::Detail(MetricKind::AsyncEventsDropped),
             Unit::Count,
             Origin::Detail,
-            |f| {
+            |_, f| {
                 f.summary
                     .detail
                     .get(&MetricKind::AsyncEventsDropped)
@@ -524,19 +536,22 @@ pub static FIGURES: &[Definition] = &[
         title: Some("DLQ errors"),
         series: Some(MetricKind::DeadLetterErrors),
         thresholds: Some(FAILED),
-        ..def(Figure::DeadLetterErrors, Unit::Count, Origin::Detail, |f| {
-            f.summary.detail.get(&MetricKind::DeadLetterErrors).copied()
-        })
+        ..def(
+            Figure::Detail(MetricKind::DeadLetterErrors),
+            Unit::Count,
+            Origin::Detail,
+            detail,
+        )
     },
     Definition {
         title: Some("Destination failures"),
         series: Some(MetricKind::DestinationDeliveryFailures),
         thresholds: Some(FAILED),
         ..def(
-            Figure::DestinationDeliveryFailures,
+            Figure::Detail(MetricKind::DestinationDeliveryFailures),
             Unit::Count,
             Origin::Detail,
-            |f| {
+            |_, f| {
                 f.summary
                     .detail
                     .get(&MetricKind::DestinationDeliveryFailures)
@@ -547,19 +562,22 @@ pub static FIGURES: &[Definition] = &[
     Definition {
         title: Some("Iterator age"),
         series: Some(MetricKind::IteratorAge),
-        ..def(Figure::IteratorAge, Unit::Millis, Origin::Detail, |f| {
-            f.summary.detail.get(&MetricKind::IteratorAge).copied()
-        })
+        ..def(
+            Figure::Detail(MetricKind::IteratorAge),
+            Unit::Millis,
+            Origin::Detail,
+            detail,
+        )
     },
     Definition {
         title: Some("Provisioned use"),
         series: Some(MetricKind::ProvisionedConcurrencyUtilization),
         thresholds: Some(PROVISIONED_USED),
         ..def(
-            Figure::ProvisionedConcurrencyUtilization,
+            Figure::Detail(MetricKind::ProvisionedConcurrencyUtilization),
             Unit::Ratio,
             Origin::Detail,
-            |f| {
+            |_, f| {
                 f.summary
                     .detail
                     .get(&MetricKind::ProvisionedConcurrencyUtilization)
@@ -572,10 +590,10 @@ pub static FIGURES: &[Definition] = &[
         series: Some(MetricKind::ProvisionedConcurrencySpilloverInvocations),
         thresholds: Some(ANY),
         ..def(
-            Figure::ProvisionedConcurrencySpilloverInvocations,
+            Figure::Detail(MetricKind::ProvisionedConcurrencySpilloverInvocations),
             Unit::Count,
             Origin::Detail,
-            |f| {
+            |_, f| {
                 f.summary
                     .detail
                     .get(&MetricKind::ProvisionedConcurrencySpilloverInvocations)
@@ -588,10 +606,10 @@ pub static FIGURES: &[Definition] = &[
         series: Some(MetricKind::RecursiveInvocationsDropped),
         thresholds: Some(FAILED),
         ..def(
-            Figure::RecursiveInvocationsDropped,
+            Figure::Detail(MetricKind::RecursiveInvocationsDropped),
             Unit::Count,
             Origin::Detail,
-            |f| {
+            |_, f| {
                 f.summary
                     .detail
                     .get(&MetricKind::RecursiveInvocationsDropped)
@@ -601,12 +619,17 @@ pub static FIGURES: &[Definition] = &[
     },
     Definition {
         thresholds: Some(TIMEOUT_USED),
-        ..def(Figure::TimeoutUsed, Unit::Ratio, Origin::Config, |f| {
+        ..def(Figure::TimeoutUsed, Unit::Ratio, Origin::Config, |_, f| {
             let timeout_ms = f64::from(f.config.timeout_s.filter(|t| *t > 0)?) * 1000.0;
             Some(f.summary.duration_p99_ms.filter(|v| v.is_finite())? / timeout_ms)
         })
     },
 ];
+
+/// A detail metric's figure: what the store summed or took the largest of over the window.
+fn detail(d: &Definition, f: &FunctionState) -> Option<f64> {
+    f.summary.detail.get(&d.series?).copied()
+}
 
 /// Largest `Max Memory Used` over the memory configured: the REPORT lines' `Memory Size`, else
 /// the function's configuration. `None` when either is unknown.
@@ -639,7 +662,7 @@ impl Definition {
     /// what its unit can show (a duration over a year, a negative amount: see
     /// [`format::millis_figure`]), so that every format shows it alike, as unknown.
     pub fn of(&self, f: &FunctionState) -> Option<f64> {
-        self.unit.shown((self.value)(f)?)
+        self.unit.shown((self.value)(self, f)?)
     }
 }
 
@@ -705,7 +728,7 @@ pub fn judged(figure: Figure, value_of: impl Fn(Figure) -> Option<f64>) -> Healt
 impl std::fmt::Display for Figure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let d = self.def();
-        f.write_str(d.rule.or(d.key).unwrap_or("figure"))
+        f.write_str(d.rule.or(d.key).or(d.title).unwrap_or("figure"))
     }
 }
 

@@ -132,6 +132,16 @@ pub enum Poller {
     Logs,
 }
 
+impl Poller {
+    /// Every poller, for a source that runs them all (CloudWatch, the demo).
+    pub const ALL: [Poller; 4] = [
+        Poller::Discovery,
+        Poller::Metrics,
+        Poller::Alarms,
+        Poller::Logs,
+    ];
+}
+
 impl fmt::Display for Poller {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -1030,12 +1030,7 @@ impl Source for DemoSource {
 
     fn provides(&self) -> Provides {
         Provides {
-            pollers: vec![
-                Poller::Discovery,
-                Poller::Metrics,
-                Poller::Alarms,
-                Poller::Logs,
-            ],
+            pollers: Poller::ALL.to_vec(),
             metrics: true,
             finite: false,
             // The simulated metrics change by the minute, like CloudWatch's: rounds more frequent

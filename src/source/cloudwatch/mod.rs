@@ -361,12 +361,7 @@ impl Source for CloudWatchSource {
 
     fn provides(&self) -> Provides {
         Provides {
-            pollers: vec![
-                Poller::Discovery,
-                Poller::Metrics,
-                Poller::Alarms,
-                Poller::Logs,
-            ],
+            pollers: Poller::ALL.to_vec(),
             metrics: true,
             finite: false,
             refresh: self.opts.metrics_interval,
