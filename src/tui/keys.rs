@@ -18,6 +18,9 @@ pub enum Action {
     Bottom,
     SortNext,
     SortReverse,
+    /// `<` / `>`: sort by the column to the left / right of the sorted one.
+    SortLeft,
+    SortRight,
     StartFilter,
     WindowLonger,
     WindowShorter,
@@ -146,6 +149,12 @@ pub const BINDINGS: &[Binding] = &[
         "sort by next column / reverse order",
     ),
     bind(&[Key::ch('S')], Action::SortReverse, ""),
+    bind(
+        &[Key::ch('<')],
+        Action::SortLeft,
+        "sort by the column to the left / right",
+    ),
+    bind(&[Key::ch('>')], Action::SortRight, ""),
     bind(
         &[Key::ch('/')],
         Action::StartFilter,

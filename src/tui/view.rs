@@ -37,6 +37,8 @@ pub struct ViewState {
     pub notice: Option<Notice>,
     /// The focused pane takes the whole body (`m`).
     pub maximised: bool,
+    /// The sort keys of the table's columns as last drawn, left to right (for `<` and `>`).
+    pub sort_columns: Vec<SortKey>,
     /// Rows the table showed last frame, for paging.
     pub page: usize,
     /// The selected functions in order, re-sorted only when the store or the selection changes.
@@ -257,6 +259,19 @@ impl ViewState {
                 self.selection.reverse = false;
             }
             Action::SortReverse => self.selection.reverse = !self.selection.reverse,
+            Action::SortLeft | Action::SortRight => {
+                let keys = &self.sort_columns;
+                if !keys.is_empty() {
+                    let at = keys.iter().position(|k| *k == self.selection.sort);
+                    let next = match (at, action) {
+                        (None, _) => 0,
+                        (Some(i), Action::SortLeft) => (i + keys.len() - 1) % keys.len(),
+                        (Some(i), _) => (i + 1) % keys.len(),
+                    };
+                    self.selection.sort = keys[next];
+                    self.selection.reverse = false;
+                }
+            }
             Action::StartFilter if self.pane == Pane::Logs => self.logs.editing = true,
             Action::StartFilter => self.editing_filter = true,
             Action::WindowLonger => return Effect::Window(store.window().step(true)),

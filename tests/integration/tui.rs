@@ -437,3 +437,53 @@ fn a_window_change_keeps_the_old_figures_marked_as_loading() {
     assert!(!store.loading());
     assert_eq!(store.totals().invocations, 0);
 }
+
+/// `<` and `>` move the sort between the columns shown, and sorting never moves a column.
+#[test]
+fn angle_brackets_pick_the_sort_column_and_the_table_stays_put() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    let header = |view: &mut ViewState| -> String {
+        let t = draw(view, &store, 160, 45);
+        let b = t.backend().buffer();
+        let y = (0..b.area.height)
+            .find(|&y| b[(0, y)].symbol() == "F" && b[(1, y)].symbol() == "u")
+            .unwrap();
+        (0..b.area.width).map(|x| b[(x, y)].symbol()).collect()
+    };
+    let positions = |h: &str| -> Vec<usize> {
+        [
+            "Errors",
+            "Err %",
+            "Throttles",
+            "Avg",
+            "p99",
+            "Conc",
+            "Cost",
+            "Alarm",
+        ]
+        .iter()
+        .map(|t| h[..h.find(t).unwrap()].chars().count())
+        .collect()
+    };
+    let first = header(&mut view);
+    assert_eq!(view.selection.sort, SortKey::By(Figure::Invocations));
+    handle_key(&mut view, &store, key('>'));
+    assert_eq!(view.selection.sort, SortKey::By(Figure::Errors));
+    handle_key(&mut view, &store, key('>'));
+    assert_eq!(view.selection.sort, SortKey::By(Figure::ErrorRate));
+    let by_rate = header(&mut view);
+    assert!(by_rate.contains("Err % ▼"), "{by_rate}");
+    assert_eq!(
+        positions(&first),
+        positions(&by_rate),
+        "sorting moved a column:\n{first}\n{by_rate}"
+    );
+    handle_key(&mut view, &store, key('<'));
+    handle_key(&mut view, &store, key('<'));
+    handle_key(&mut view, &store, key('<'));
+    assert_eq!(view.selection.sort, SortKey::Name);
+    handle_key(&mut view, &store, key('<'));
+    // Wraps to the rightmost sortable column.
+    assert_eq!(view.selection.sort, SortKey::By(Figure::Cost));
+}

@@ -37,6 +37,8 @@ impl Column {
         match self {
             Column::Name => "Function",
             Column::Fig(Figure::Throttles) if narrow => "Thr",
+            Column::Fig(Figure::Errors) if narrow => "Errs",
+            Column::Fig(Figure::ErrorRate) if narrow => "Err%",
             Column::Fig(f) => f.def().title.unwrap_or(""),
         }
     }
@@ -82,8 +84,6 @@ struct Layout {
     sparked: Vec<Column>,
     /// Short column titles.
     narrow: bool,
-    /// The sorted column, whose title carries an arrow.
-    sorted: Option<Column>,
 }
 
 /// Sparklines grow with the terminal up to this many cells.
@@ -92,7 +92,7 @@ const MAX_SPARK: usize = 16;
 impl Layout {
     /// Picks the columns for `width`; `longest_name` is the widest name on screen, which gets
     /// room (up to 32 cells) before sparklines grow.
-    fn for_width(width: u16, longest_name: usize, sort: SortKey) -> Self {
+    fn for_width(width: u16, longest_name: usize) -> Self {
         use Figure::*;
         let fig = |figures: &[Figure]| -> Vec<Column> {
             std::iter::once(Column::Name)
@@ -152,13 +152,11 @@ impl Layout {
                 Some(6),
             )
         };
-        let sorted = columns.iter().copied().find(|c| c.sort() == Some(sort));
         let mut layout = Self {
             columns,
             spark: 0,
             sparked,
             narrow: width < 150,
-            sorted,
         };
         layout.spark = match fixed_spark {
             Some(n) => n,
@@ -180,9 +178,10 @@ impl Layout {
         layout
     }
 
-    /// Cells a column needs without its sparkline: the figure, or the title if wider.
+    /// Cells a column needs without its sparkline: the figure, or the title if wider. Every
+    /// sortable title has room for the sort arrow, so that sorting never shifts the table.
     fn cells(&self, c: Column) -> u16 {
-        let arrow = if self.sorted == Some(c) { 2 } else { 0 };
+        let arrow = if c.sort().is_some() { 2 } else { 0 };
         let title = c.title(self.narrow).len() as u16 + arrow;
         if self.sparked.contains(&c) {
             c.figure_width()
@@ -229,7 +228,9 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
 
     let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0);
     let sort = view.selection.sort;
-    let layout = Layout::for_width(area.width, longest, sort);
+    let layout = Layout::for_width(area.width, longest);
+    // `<` and `>` move the sort between the columns shown.
+    view.sort_columns = layout.columns.iter().filter_map(|c| c.sort()).collect();
     let headers: Vec<Cell> = layout
         .columns
         .iter()
@@ -412,11 +413,8 @@ mod tests {
     #[test]
     fn layouts_fit_their_width() {
         for width in [80, 99, 100, 120, 149, 150, 160, 200, 300] {
-            for (name, sort) in [8, 20, 29, 60]
-                .into_iter()
-                .zip(SortKey::all().iter().copied().cycle())
-            {
-                let layout = Layout::for_width(width, name, sort);
+            for name in [8, 20, 29, 60] {
+                let layout = Layout::for_width(width, name);
                 // The name column may shrink to its minimum; everything else must fit.
                 assert!(total(&layout, 16) <= width, "{width} {name} {layout:?}");
             }
@@ -425,30 +423,30 @@ mod tests {
 
     #[test]
     fn wide_terminals_show_every_column_and_longer_sparklines() {
-        let wide = Layout::for_width(220, 29, SortKey::By(Figure::Invocations));
+        let wide = Layout::for_width(220, 29);
         assert_eq!(wide.columns.len(), 12);
         assert_eq!(wide.spark, MAX_SPARK);
-        let at_160 = Layout::for_width(160, 29, SortKey::By(Figure::Invocations));
+        let at_160 = Layout::for_width(160, 29);
         assert!(at_160.spark >= 10, "{at_160:?}");
-        let narrow = Layout::for_width(80, 29, SortKey::By(Figure::Invocations));
+        let narrow = Layout::for_width(80, 29);
         assert!(!narrow.columns.contains(&Column::Fig(Figure::Cost)));
     }
 
+    /// Every sortable title has room for its arrow in every layout, so sorting never shifts
+    /// the table.
     #[test]
-    fn the_sorted_title_fits_with_its_arrow() {
+    fn every_sortable_title_fits_with_its_arrow() {
         for width in [80, 100, 160] {
-            for &sort in SortKey::all() {
-                let layout = Layout::for_width(width, 20, sort);
-                if let Some(c) = layout.sorted {
-                    let room = match layout.width(c) {
-                        Constraint::Length(n) => n,
-                        _ => u16::MAX,
-                    };
-                    assert!(
-                        c.title(layout.narrow).len() as u16 + 2 <= room,
-                        "{width} {sort:?}"
-                    );
-                }
+            let layout = Layout::for_width(width, 20);
+            for &c in layout.columns.iter().filter(|c| c.sort().is_some()) {
+                let room = match layout.width(c) {
+                    Constraint::Length(n) => n,
+                    _ => u16::MAX,
+                };
+                assert!(
+                    c.title(layout.narrow).len() as u16 + 2 <= room,
+                    "{width} {c:?}"
+                );
             }
         }
     }
