@@ -346,6 +346,24 @@ fn follow_and_pause() {
     assert!(!view.logs.following());
     let (paused_at, _) = view.logs.selected(&store).unwrap();
     assert_eq!(paused_at, store.logs().next_seq() - 1);
+    // The pane's title says so in words, and says which key follows again; p (freeze) is told
+    // apart from it.
+    let title = |view: &mut ViewState| {
+        let t = draw(view, &store, 160, 45);
+        let b = t.backend().buffer();
+        (0..b.area.height)
+            .map(|y| {
+                (0..b.area.width)
+                    .map(|x| b[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .find(|l| l.starts_with(" Logs"))
+            .unwrap()
+    };
+    assert!(title(&mut view).contains("staying put: f follows"));
+    handle_key(&mut view, &store, key('p'));
+    assert!(title(&mut view).contains("frozen: p resumes"));
+    handle_key(&mut view, &store, key('p'));
     handle_key(&mut view, &store, key('k'));
     assert_eq!(
         view.logs.selected(&store).unwrap().0,

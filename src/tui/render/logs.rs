@@ -87,7 +87,15 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     }
     lines.truncate(height + usize::from(show_bar));
 
-    let state = if following { "following" } else { "paused" };
+    // In words: frozen (p: nothing changes on screen), following the newest lines, or staying
+    // where the cursor is (f).
+    let state = if view.frozen {
+        "frozen: p resumes"
+    } else if following {
+        "following"
+    } else {
+        "staying put: f follows"
+    };
     let mut title = vec![Span::styled(" Logs ", border)];
     if let Some(f) = &scope {
         title.push(Span::styled(format!("· {} ", sanitize(f)), theme.accent));

@@ -21,7 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         ));
     }
     if view.frozen {
-        spans.push(Span::styled("FROZEN ", theme.warn));
+        spans.push(Span::styled("FROZEN (p resumes) ", theme.warn));
     }
     match store.last_refresh() {
         _ if store.loading() => spans.push(Span::styled(
