@@ -169,3 +169,35 @@ fn lines_before_the_first_timestamp_take_its_time() {
     assert_eq!(json["totals"]["invocations"], 1, "{out}");
     assert_eq!(json["functions"][0]["report"]["invocations"], 1, "{out}");
 }
+
+fn report(id: &str, ms: &str) -> String {
+    format!(
+        "REPORT RequestId: {id}\tDuration: {ms} ms\tBilled Duration: 13 ms\t\
+         Memory Size: 128 MB\tMax Memory Used: 50 MB\t"
+    )
+}
+
+fn json_of(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn times_beyond_the_year_9999_are_no_time() {
+    // The REPORT's timestamp is in the year 82269: it is no time, and the line takes the START's.
+    let input = format!(
+        r#"{{"events": [
+            {{"timestamp": 1709632800000, "message": "START RequestId: t-1 Version: $LATEST"}},
+            {{"timestamp": 2534023007999999, "message": "{}"}}
+        ]}}"#,
+        report("t-1", "12.00").replace('\t', "\\t")
+    );
+    let (code, out, err) = lambdatop(
+        &["--replay", "-", "--once", "--output", "json"],
+        Some(&input),
+    );
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let json = json_of(&out);
+    assert_eq!(json["window"]["end"], "2024-03-05T10:00:00Z", "{out}");
+    assert_eq!(json["window"]["start"], "2024-03-05T09:46:00Z", "{out}");
+    assert_eq!(json["totals"]["invocations"], 1, "{out}");
+}
