@@ -25,33 +25,8 @@ pub(super) struct ExportedEvent {
     pub event_id: Option<String>,
 }
 
-/// `aws logs filter-log-events` output, or a subscription payload.
-#[derive(Debug, Deserialize)]
-pub(super) struct ExportedDocument {
-    #[serde(default)]
-    pub events: Vec<ExportedEvent>,
-    #[serde(default, rename = "logEvents")]
-    pub log_events: Vec<ExportedEvent>,
-    #[serde(default, rename = "logGroup")]
-    pub log_group: Option<String>,
-    #[serde(default, rename = "logStream")]
-    pub log_stream: Option<String>,
-}
-
-impl ExportedDocument {
-    /// The document's events as block lines (owned: the store parses their messages).
-    pub fn into_lines(self) -> BlockLines<'static> {
-        let (group, stream) = (self.log_group, self.log_stream);
-        self.events
-            .into_iter()
-            .chain(self.log_events)
-            .map(|e| exported_line(e, group.as_deref(), stream.as_deref(), 0))
-            .collect()
-    }
-}
-
 /// A block line for an exported event; the event's own group and stream win over the document's.
-fn exported_line(
+pub(super) fn exported_line(
     e: ExportedEvent,
     group: Option<&str>,
     stream: Option<&str>,
