@@ -367,6 +367,60 @@ fn a_stalled_pipe_is_said_once() {
 }
 
 #[test]
+fn an_invocation_read_twice_is_counted_once() {
+    // Three invocations (the second timed out), saved twice and concatenated, then a retry of
+    // the first a minute later: four invocations, one timeout. Durations 10, 3000, 20 and the
+    // retry's 40 ms: average (10 + 3000 + 20 + 40) / 4 = 767.5 ms.
+    let id = |n: u32| format!("{n:08x}-1b2c-4d5e-9f00-aabbccddeeff");
+    let log = format!(
+        "2024-03-05T10:00:00.000Z START RequestId: {} Version: $LATEST\n\
+         2024-03-05T10:00:00.010Z {}\n\
+         2024-03-05T10:00:01.000Z START RequestId: {} Version: $LATEST\n\
+         2024-03-05T10:00:04.000Z {} Task timed out after 3.00 seconds\n\
+         2024-03-05T10:00:04.000Z {}\n\
+         2024-03-05T10:00:05.000Z START RequestId: {} Version: $LATEST\n\
+         2024-03-05T10:00:05.020Z {}\n",
+        id(1),
+        report(&id(1), "10.00"),
+        id(2),
+        id(2),
+        report(&id(2), "3000.00"),
+        id(3),
+        report(&id(3), "20.00"),
+    );
+    let retry = format!(
+        "2024-03-05T10:01:00.000Z START RequestId: {} Version: $LATEST\n\
+         2024-03-05T10:01:00.040Z {}\n",
+        id(1),
+        report(&id(1), "40.00")
+    );
+    let input = format!("{log}{log}{retry}");
+    let (code, out, err) = lambdatop(
+        &[
+            "--replay",
+            "-",
+            "--function",
+            "f",
+            "--once",
+            "--output",
+            "json",
+        ],
+        Some(&input),
+    );
+    assert_eq!(code, 0, "{err}");
+    let json = json_of(&out);
+    let f = &json["functions"][0];
+    assert_eq!(f["report"]["invocations"], 4, "{out}");
+    assert_eq!(f["report"]["timeouts"], 1, "{out}");
+    assert_eq!(f["duration_ms"]["avg"], 767.5, "{out}");
+    assert_eq!(
+        err,
+        "lambdatop: warning: 3 REPORT lines repeating an invocation already read \
+         (the same request id, time and figures) were not counted again\n"
+    );
+}
+
+#[test]
 fn times_beyond_the_year_9999_are_no_time() {
     // The REPORT's timestamp is in the year 82269: it is no time, and the line takes the START's.
     let input = format!(

@@ -22,11 +22,13 @@
 //!
 //! Hostile or broken input is bounded and said: a line longer than 1 MiB is cut, JSON that breaks
 //! off or is invalid stops the read with where and how much was read (a failure unless
-//! `--accept-partial`), and a time outside the years 1970–9999 is no time.
+//! `--accept-partial`), lines that repeat an invocation already read are dropped ([`repeats`]),
+//! and a time outside the years 1970–9999 is no time.
 
 mod blocks;
 pub mod json;
 mod lines;
+mod repeats;
 
 use std::collections::VecDeque;
 use std::io::{self, Cursor, Read, Write};
@@ -40,6 +42,7 @@ use chrono::{DateTime, Utc};
 use self::blocks::{BlockReader, MAX_LINE};
 use self::json::{DocumentsError, Sniffed};
 use self::lines::on_date_of;
+use self::repeats::Repeats;
 use super::{Poller, Source, SourceContext, SourceKind};
 use crate::clock::{Clock, ManualClock};
 use crate::format;
@@ -271,6 +274,7 @@ struct Replay {
     input_name: String,
     /// Lines cut so far, counted by the reader.
     lines_cut: Arc<AtomicU64>,
+    repeats: Repeats,
     /// Where and how JSON input broke off.
     broken: Option<String>,
     /// The findings last told the dashboard, and when.
@@ -304,6 +308,7 @@ impl Replay {
             max_line: source.max_line,
             input_name: source.input.name(),
             lines_cut: Arc::default(),
+            repeats: Repeats::default(),
             broken: None,
             told: (String::new(), None),
         }
@@ -519,13 +524,16 @@ impl Replay {
         self.resolve_and_send(offset, block);
     }
 
-    /// Gives every line its time and function, copies the lines the pane keeps, and sends the
-    /// block.
+    /// Gives every line its time and function, drops the lines that repeat an invocation
+    /// already read, copies the lines the pane keeps, and sends the block.
     fn resolve_and_send(&mut self, offset: u64, mut block: LogBlock) {
         let keep_from = block.len().saturating_sub(self.pane_events);
         let mut out = std::mem::take(&mut block.pane);
         block.with_lines_mut(|lines| {
-            for (i, line) in lines.iter_mut().enumerate() {
+            let mut i = 0;
+            lines.retain_mut(|line| {
+                let shown = i >= keep_from && offset + u64::from(line.offset) >= self.pane_from;
+                i += 1;
                 let at = match line.time {
                     LineTime::At(t) => t,
                     LineTime::Clock(c) => on_date_of(self.last_time, c),
@@ -540,7 +548,19 @@ impl Replay {
                 {
                     self.last_stream = Arc::from(&**s);
                 }
-                if i >= keep_from && offset + u64::from(line.offset) >= self.pane_from {
+                let repeat = match &line.parsed {
+                    Some(parsed) => self.repeats.repeats(line.function, at, parsed),
+                    // Decoded from JSON: the store parses it; only its request id is needed here.
+                    None => self.repeats.repeats(
+                        line.function,
+                        at,
+                        &crate::lambda_log::parse(&line.message),
+                    ),
+                };
+                if repeat {
+                    return false;
+                }
+                if shown {
                     out.push(LogEvent {
                         function: self.functions[line.function as usize].clone(),
                         timestamp: at,
@@ -549,7 +569,8 @@ impl Replay {
                         event_id: line.event_id.clone(),
                     });
                 }
-            }
+                true
+            });
         });
         block.pane = out;
         if block.is_empty() {
@@ -665,6 +686,23 @@ impl Replay {
                 lines(cut, "line"),
                 were(cut),
                 if cut == 1 { "its" } else { "their" },
+            ));
+        }
+        let r = &self.repeats;
+        if r.repeated > 0 {
+            found.push(format!(
+                "{} repeating an invocation already read (the same request id, time and figures) \
+                 {} not counted again",
+                lines(r.repeated, "REPORT line"),
+                were(r.repeated),
+            ));
+        }
+        if r.unchecked > 0 {
+            found.push(format!(
+                "{} older than every REPORT still remembered ({} invocation lines are) could not \
+                 be checked for repeats",
+                lines(r.unchecked, "REPORT line"),
+                format::count(repeats::REMEMBERED as u64),
             ));
         }
         if let Some(broken) = &self.broken {
