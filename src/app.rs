@@ -84,6 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         clock = replay_clock.clone();
         Box::new(
             ReplaySource::new(input, cli.function.clone(), replay_clock)
+                .with_accept_partial(cli.accept_partial)
                 // A snapshot shows no log pane: no line needs copying for one.
                 .with_pane_events(if cli.once {
                     0

@@ -48,6 +48,12 @@ pub struct Cli {
     )]
     pub function: Option<String>,
 
+    /// With --replay: when JSON input (`aws logs filter-log-events` output, subscription
+    /// payloads) breaks off or is invalid, analyse the events read before the break, with a
+    /// warning, instead of failing (exit code 1 with --once).
+    #[arg(long, requires = "replay", help_heading = "Source")]
+    pub accept_partial: bool,
+
     /// Seed of the simulated account.
     #[arg(long, value_name = "N", requires = "demo", help_heading = "Source")]
     pub seed: Option<u64>,

@@ -123,15 +123,28 @@ fn replay(
     block_bytes: Option<usize>,
     pane_events: usize,
 ) -> Store {
+    replay_with(path, |source| {
+        let source = source.with_workers(workers).with_pane_events(pane_events);
+        match block_bytes {
+            Some(bytes) => source.with_block_bytes(bytes),
+            None => source,
+        }
+    })
+}
+
+/// The store after replaying `path` with the source `configure` makes.
+fn replay_with(
+    path: &std::path::Path,
+    configure: impl FnOnce(ReplaySource) -> ReplaySource,
+) -> Store {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap(),
     ));
-    let mut source = ReplaySource::new(ReplayInput::File(path.to_path_buf()), None, clock.clone())
-        .with_workers(workers)
-        .with_pane_events(pane_events);
-    if let Some(bytes) = block_bytes {
-        source = source.with_block_bytes(bytes);
-    }
+    let source = configure(ReplaySource::new(
+        ReplayInput::File(path.to_path_buf()),
+        None,
+        clock.clone(),
+    ));
     let mut store = Store::new(
         SourceKind::Replay,
         None,
@@ -215,4 +228,136 @@ fn blocks_and_threads_change_nothing() {
         assert!(none.1.is_empty(), "seed {seed}: {:?}", none.1);
         std::fs::remove_file(&path).unwrap();
     }
+}
+
+#[test]
+fn over_long_lines_are_cut_alike_however_the_input_is_cut() {
+    // Lines cut at 400 bytes: a log with over-long lines gives what the same log with those
+    // lines cut by hand gives, however it is read. Their two-byte characters straddle the cut.
+    let dir = std::env::temp_dir().join(format!("lambdatop-cut-{}", std::process::id()));
+    for seed in 0..4 {
+        let mut rng = Lcg(seed + 100);
+        let (mut long, mut cut) = (String::new(), String::new());
+        for line in messy_log(seed, 200).split_inclusive('\n') {
+            long.push_str(line);
+            cut.push_str(line);
+            if rng.below(8) == 0 {
+                let over = format!(
+                    "2024-02-09T08:00:00.000Z\tid-1\tERROR\t{}",
+                    "é".repeat(rng.below(400) as usize + 200)
+                );
+                let mut at = 400;
+                while !over.is_char_boundary(at) {
+                    at -= 1;
+                }
+                long.push_str(&over);
+                long.push('\n');
+                cut.push_str(&over[..at]);
+                cut.push('\n');
+            }
+        }
+        // The same name: the function is named after it.
+        let (long_path, cut_path) = (
+            dir.join("long").join(format!("{seed}.log")),
+            dir.join("cut").join(format!("{seed}.log")),
+        );
+        std::fs::create_dir_all(dir.join("long")).unwrap();
+        std::fs::create_dir_all(dir.join("cut")).unwrap();
+        std::fs::write(&long_path, &long).unwrap();
+        std::fs::write(&cut_path, &cut).unwrap();
+        let expected = shown(&replay(&cut_path, 1, None, 50));
+        for (workers, bytes) in [(1, None), (2, Some(1)), (2, Some(64)), (3, Some(700))] {
+            let got = shown(&replay_with(&long_path, |s| {
+                let s = s
+                    .with_workers(workers)
+                    .with_pane_events(50)
+                    .with_max_line(400);
+                match bytes {
+                    Some(b) => s.with_block_bytes(b),
+                    None => s,
+                }
+            }));
+            assert_eq!(
+                expected, got,
+                "seed {seed}, {workers} threads, {bytes:?}-byte blocks"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn documents_streamed_give_what_json_lines_give() {
+    // The same events as JSON lines, as subscription payloads (the group before the events, as
+    // CloudWatch writes them, and after, as `jq -S` sorts them) and as filter-log-events pages.
+    let dir = std::env::temp_dir();
+    let log = messy_log(7, 2_000);
+    let events: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, message)| {
+            serde_json::json!({
+                "logStreamName": "2024/02/09/[$LATEST]0a1b2c",
+                "timestamp": 1_707_468_000_000_u64 + i as u64 * 10,
+                "message": message,
+                "eventId": i.to_string(),
+            })
+        })
+        .collect();
+    assert!(events.len() > 7_000, "{}", events.len());
+    let with_group = |e: &serde_json::Value| {
+        let mut e = e.clone();
+        e["logGroupName"] = "/aws/lambda/orders".into();
+        e
+    };
+    let lines: String = events
+        .iter()
+        .map(|e| format!("{}\n", with_group(e)))
+        .collect();
+    let payload = |chunk: &[serde_json::Value], group_first: bool| {
+        let events = serde_json::Value::from(chunk.to_vec());
+        if group_first {
+            format!(
+                r#"{{"messageType": "DATA_MESSAGE", "logGroup": "/aws/lambda/orders", "logStream": "s", "logEvents": {events}}}"#
+            )
+        } else {
+            format!(
+                r#"{{"logEvents": {events}, "logGroup": "/aws/lambda/orders", "logStream": "s"}}"#
+            )
+        }
+    };
+    let payloads = |group_first| -> String {
+        events
+            .chunks(3_000)
+            .map(|c| payload(c, group_first) + "\n")
+            .collect()
+    };
+    let pages: String = events
+        .chunks(2_500)
+        .map(|c| {
+            let page: Vec<_> = c.iter().map(with_group).collect();
+            serde_json::to_string_pretty(&serde_json::json!({"events": page, "nextToken": "t"}))
+                .unwrap()
+        })
+        .collect();
+    let read = |name: &str, text: &str| {
+        let path = dir.join(format!("lambdatop-{name}-{}.json", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        let got = shown(&replay(&path, 2, None, 50));
+        std::fs::remove_file(&path).unwrap();
+        got
+    };
+    let expected = read("lines", &lines);
+    let json: serde_json::Value = serde_json::from_str(&expected.0).unwrap();
+    assert_eq!(json["functions"][0]["name"], "orders", "{}", expected.0);
+    assert_eq!(
+        json["functions"][0]["report"]["invocations"], 2_000,
+        "{}",
+        expected.0
+    );
+    assert_eq!(expected.1.len(), 50);
+    assert_eq!(read("payloads", &payloads(true)), expected);
+    assert_eq!(read("sorted-payloads", &payloads(false)), expected);
+    assert_eq!(read("pages", &pages), expected);
 }

@@ -4,7 +4,9 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use crate::message::BlockPool;
 
@@ -12,10 +14,16 @@ use crate::message::BlockPool;
 /// threads, small enough to stay in the caches between the threads that handle it.
 const BLOCK_BYTES: usize = 256 << 10;
 
-/// Reads blocks of whole lines. A line longer than a block makes a longer block.
+/// The longest line kept, in bytes: CloudWatch Logs' largest event is 1 MB. The rest of a longer
+/// line is skipped as it is read, never held.
+pub(super) const MAX_LINE: usize = 1 << 20;
+
+/// Reads blocks of whole lines. A line longer than [`MAX_LINE`] is cut: its first `MAX_LINE`
+/// bytes make a block of their own and the rest is skipped.
 pub(super) struct BlockReader<R> {
     input: R,
-    /// The start of a line whose end has not been read yet.
+    /// The input read but not yet cut into a block: the start of a line whose end has not been
+    /// read yet, or (after a cut line) the lines that followed it.
     carry: Vec<u8>,
     /// Offset of `carry` in the input.
     offset: u64,
@@ -25,6 +33,12 @@ pub(super) struct BlockReader<R> {
     /// Read whole blocks (a file) rather than what is available (a pipe).
     fill: bool,
     block_bytes: usize,
+    max_line: usize,
+    /// The rest of a cut line is still to be skipped.
+    skipping: bool,
+    /// Lines cut so far (shared with whoever reports it: the reader may run on a thread of its
+    /// own).
+    lines_cut: Arc<AtomicU64>,
 }
 
 impl<R: Read> BlockReader<R> {
@@ -37,12 +51,21 @@ impl<R: Read> BlockReader<R> {
             pool: None,
             fill: false,
             block_bytes: BLOCK_BYTES,
+            max_line: MAX_LINE,
+            skipping: false,
+            lines_cut: Arc::default(),
         }
     }
 
     /// Reads `bytes` at a time (at least one).
     pub fn with_block_bytes(mut self, bytes: usize) -> Self {
         self.block_bytes = bytes.max(1);
+        self
+    }
+
+    /// Cuts lines longer than `bytes` (at least one) instead of [`MAX_LINE`].
+    pub fn with_max_line(mut self, bytes: usize) -> Self {
+        self.max_line = bytes.max(1);
         self
     }
 
@@ -54,15 +77,15 @@ impl<R: Read> BlockReader<R> {
         }
     }
 
-    /// Whether blocks are read whole (a file) rather than as they come (a pipe).
-    pub fn reads_whole_blocks(&self) -> bool {
-        self.fill
-    }
-
     /// Takes its buffers from `pool`.
     pub fn with_pool(mut self, pool: Arc<BlockPool>) -> Self {
         self.pool = Some(pool);
         self
+    }
+
+    /// The count of lines cut so far, kept up to date as blocks are read.
+    pub fn lines_cut(&self) -> Arc<AtomicU64> {
+        self.lines_cut.clone()
     }
 
     /// The next block and its offset in the input; `None` at the end. A pipe's block holds the
@@ -73,44 +96,107 @@ impl<R: Read> BlockReader<R> {
             None => Vec::with_capacity(self.block_bytes + self.carry.len()),
         };
         buf.append(&mut self.carry);
-        let mut searched = buf.len();
+        if self.skipping {
+            self.skip_rest_of_line(&mut buf)?;
+        }
+        // Nothing before `searched` holds a newline: it is the start of the block's first line.
+        let mut searched = 0;
         loop {
-            if let Some(pos) = memchr::memrchr(b'\n', &buf[searched..]) {
-                let end = searched + pos + 1;
+            if let Some(first) = memchr::memchr(b'\n', &buf[searched..]) {
+                let first = searched + first;
+                if first > self.max_line {
+                    return Ok(Some(self.cut_line(buf, Some(first))));
+                }
+                // Every later line is no longer than one read: at most `max_line`.
+                let end = searched + memchr::memrchr(b'\n', &buf[searched..]).unwrap_or(0) + 1;
                 self.carry.extend_from_slice(&buf[end..]);
                 buf.truncate(end);
                 return Ok(Some(self.cut(buf)));
+            }
+            if buf.len() > self.max_line {
+                return Ok(Some(self.cut_line(buf, None)));
             }
             if self.eof {
                 return Ok((!buf.is_empty()).then(|| self.cut(buf)));
             }
             searched = buf.len();
-            let n = if self.fill {
-                // Reads into the spare capacity without clearing it first.
-                buf.reserve(self.block_bytes);
-                (&mut self.input)
-                    .take(self.block_bytes as u64)
-                    .read_to_end(&mut buf)?
-            } else {
-                buf.resize(searched + self.block_bytes, 0);
-                let n = loop {
-                    match self.input.read(&mut buf[searched..]) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e),
-                    }
-                };
-                buf.truncate(searched + n);
-                n
-            };
-            self.eof = n == 0;
+            self.read_more(&mut buf)?;
         }
     }
 
-    /// Reads everything left after the blocks taken so far.
-    pub fn read_rest(mut self, into: &mut Vec<u8>) -> io::Result<()> {
-        into.append(&mut self.carry);
-        self.input.read_to_end(into).map(|_| ())
+    /// Appends what the input has next to `buf`: a block's worth for a file, what is available
+    /// for a pipe (never more than a line may hold).
+    fn read_more(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
+        let want = self.block_bytes.min(self.max_line);
+        let start = buf.len();
+        let n = if self.fill {
+            // Reads into the spare capacity without clearing it first.
+            buf.reserve(want);
+            (&mut self.input).take(want as u64).read_to_end(buf)?
+        } else {
+            buf.resize(start + want, 0);
+            let n = loop {
+                match self.input.read(&mut buf[start..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        buf.truncate(start);
+                        return Err(e);
+                    }
+                }
+            };
+            buf.truncate(start + n);
+            n
+        };
+        self.eof = n == 0;
+        Ok(())
+    }
+
+    /// Cuts the over-long line that starts `buf` (and ends at `end`, when its end has been
+    /// read) to its first `max_line` bytes, on a character boundary, as a block of its own. The
+    /// rest of it is skipped; what follows it is kept for the next block.
+    fn cut_line(&mut self, mut buf: Vec<u8>, end: Option<usize>) -> (u64, String) {
+        self.lines_cut.fetch_add(1, Ordering::Relaxed);
+        let mut keep = self.max_line;
+        // A UTF-8 continuation byte is not where a character starts (a character has at most
+        // four bytes).
+        while keep + 3 > self.max_line && keep > 0 && buf[keep] & 0xC0 == 0x80 {
+            keep -= 1;
+        }
+        let skipped = match end {
+            Some(end) => {
+                self.carry.extend_from_slice(&buf[end + 1..]);
+                end + 1 - keep
+            }
+            None => {
+                self.skipping = true;
+                buf.len() - keep
+            }
+        };
+        buf.truncate(keep);
+        let block = self.cut(buf);
+        self.offset += skipped as u64;
+        block
+    }
+
+    /// Reads on past the rest of a cut line, holding at most one read of it at a time; leaves in
+    /// `buf` what follows the line.
+    fn skip_rest_of_line(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
+        loop {
+            if let Some(end) = memchr::memchr(b'\n', buf) {
+                self.offset += end as u64 + 1;
+                buf.drain(..=end);
+                break;
+            }
+            self.offset += buf.len() as u64;
+            buf.clear();
+            if self.eof {
+                break;
+            }
+            self.read_more(buf)?;
+        }
+        self.skipping = false;
+        Ok(())
     }
 
     fn cut(&mut self, block: Vec<u8>) -> (u64, String) {
@@ -118,6 +204,86 @@ impl<R: Read> BlockReader<R> {
         self.offset += block.len() as u64;
         (offset, text(block))
     }
+}
+
+/// A reader that tells, once, when it has waited `after` for its input: a pipe that gives
+/// nothing yet.
+pub(super) struct Stalls<R> {
+    input: R,
+    state: Arc<StallState>,
+}
+
+#[derive(Debug, Default)]
+struct StallState {
+    /// When the read under way started, while one is.
+    waiting_since: Mutex<(Option<Instant>, bool)>,
+    changed: Condvar,
+}
+
+impl StallState {
+    fn set(&self, waiting: Option<Instant>, done: bool) {
+        *lock(&self.waiting_since) = (waiting, done);
+        self.changed.notify_all();
+    }
+}
+
+/// `input`, with `tell` called (on a thread of its own) when one read of it has waited
+/// `after`. Never called after the reader is dropped.
+pub(super) fn tell_stalls<R: Read>(
+    input: R,
+    after: Duration,
+    tell: impl FnOnce() + Send + 'static,
+) -> Stalls<R> {
+    let state = Arc::new(StallState::default());
+    let watched = state.clone();
+    // Without the thread, nothing is told: the input is read all the same.
+    let _ = std::thread::Builder::new()
+        .name("replay-stalls".to_string())
+        .spawn(move || {
+            let mut s = lock(&watched.waiting_since);
+            loop {
+                s = match *s {
+                    (_, true) => return,
+                    (None, false) => watched
+                        .changed
+                        .wait(s)
+                        .unwrap_or_else(PoisonError::into_inner),
+                    (Some(since), false) => {
+                        let waited = since.elapsed();
+                        if waited >= after {
+                            drop(s);
+                            tell();
+                            return;
+                        }
+                        watched
+                            .changed
+                            .wait_timeout(s, after - waited)
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .0
+                    }
+                };
+            }
+        });
+    Stalls { input, state }
+}
+
+impl<R: Read> Read for Stalls<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.state.set(Some(Instant::now()), false);
+        let n = self.input.read(buf);
+        self.state.set(None, false);
+        n
+    }
+}
+
+impl<R> Drop for Stalls<R> {
+    fn drop(&mut self) {
+        self.state.set(None, true);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Bytes as text; invalid UTF-8 is replaced (as it would be line by line: a newline ends any
@@ -203,6 +369,85 @@ mod tests {
             }
         }
         assert!(blocks(b"", 4).is_empty());
+    }
+
+    /// Every block of `input` read `step` bytes at a time, `block` at most, lines cut at `max`;
+    /// and the lines cut.
+    fn cut_blocks(input: &str, step: usize, block: usize, max: usize) -> (Vec<(u64, String)>, u64) {
+        let mut all = Vec::new();
+        let mut cut = 0;
+        for fill in [false, true] {
+            let trickle = Trickle(input.as_bytes(), step);
+            let r = if fill {
+                BlockReader::whole_blocks(trickle)
+            } else {
+                BlockReader::new(trickle)
+            };
+            let mut r = r.with_block_bytes(block).with_max_line(max);
+            let blocks: Vec<_> = std::iter::from_fn(|| r.next_block().unwrap()).collect();
+            for (offset, text) in &blocks {
+                assert_eq!(
+                    &input[*offset as usize..][..text.len()],
+                    text,
+                    "step {step}"
+                );
+                assert!(text.lines().all(|l| l.len() <= max), "{text:?}");
+            }
+            cut = r.lines_cut().load(Ordering::Relaxed);
+            all = blocks;
+        }
+        (all, cut)
+    }
+
+    #[test]
+    fn over_long_lines_are_cut_and_the_rest_skipped() {
+        // Lines of 3, 12 (cut to 8), 8 (not cut) and 11 bytes (cut, no newline at the end).
+        let input = "abc\nABCDEFGHIJKL\nxyzxyzxy\n0123456789a";
+        for step in [1, 2, 3, 5, 100] {
+            for block in [1, 4, 100] {
+                let (blocks, cut) = cut_blocks(input, step, block, 8);
+                let joined: String = blocks.iter().map(|(_, t)| t.as_str()).collect();
+                assert_eq!(
+                    joined, "abc\nABCDEFGHxyzxyzxy\n01234567",
+                    "step {step}, block {block}"
+                );
+                assert_eq!(cut, 2, "step {step}, block {block}");
+            }
+        }
+        // A line is cut where a character starts.
+        let (blocks, cut) = cut_blocks("a\u{e9}\u{e9}\nb\n", 2, 100, 4);
+        assert_eq!(blocks, [(0, "a\u{e9}".to_string()), (6, "b\n".to_string())]);
+        assert_eq!(cut, 1);
+    }
+
+    #[test]
+    fn a_stalled_read_is_told_once() {
+        struct Slow(u32);
+        impl Read for Slow {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                std::thread::sleep(Duration::from_millis(300));
+                self.0 += 1;
+                Ok(0)
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut slow = tell_stalls(Slow(0), Duration::from_millis(100), move || {
+            tx.send(()).unwrap()
+        });
+        for _ in 0..3 {
+            assert_eq!(slow.read(&mut [0; 4]).unwrap(), 0);
+        }
+        assert_eq!(rx.try_recv(), Ok(()));
+        // Told once: the teller is gone.
+        assert!(rx.try_recv().is_err());
+
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut quick = tell_stalls(&b"abc"[..], Duration::from_millis(100), move || {
+            tx.send(()).unwrap()
+        });
+        std::io::copy(&mut quick, &mut std::io::sink()).unwrap();
+        drop(quick);
+        assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
 use crate::analytics::FunctionAnalytics;
@@ -25,33 +25,8 @@ pub(super) struct ExportedEvent {
     pub event_id: Option<String>,
 }
 
-/// `aws logs filter-log-events` output, or a subscription payload.
-#[derive(Debug, Deserialize)]
-pub(super) struct ExportedDocument {
-    #[serde(default)]
-    pub events: Vec<ExportedEvent>,
-    #[serde(default, rename = "logEvents")]
-    pub log_events: Vec<ExportedEvent>,
-    #[serde(default, rename = "logGroup")]
-    pub log_group: Option<String>,
-    #[serde(default, rename = "logStream")]
-    pub log_stream: Option<String>,
-}
-
-impl ExportedDocument {
-    /// The document's events as block lines (owned: the store parses their messages).
-    pub fn into_lines(self) -> BlockLines<'static> {
-        let (group, stream) = (self.log_group, self.log_stream);
-        self.events
-            .into_iter()
-            .chain(self.log_events)
-            .map(|e| exported_line(e, group.as_deref(), stream.as_deref(), 0))
-            .collect()
-    }
-}
-
 /// A block line for an exported event; the event's own group and stream win over the document's.
-fn exported_line(
+pub(super) fn exported_line(
     e: ExportedEvent,
     group: Option<&str>,
     stream: Option<&str>,
@@ -69,6 +44,7 @@ fn exported_line(
     let time = e
         .timestamp
         .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+        .and_then(plausible)
         .map_or(LineTime::Inherited, LineTime::At);
     BlockLine {
         offset,
@@ -280,13 +256,14 @@ fn message_time(message: &str) -> Option<&str> {
 
 /// Reads the timestamps viewers and runtimes write: RFC 3339, ISO without zone (UTC), with a
 /// space instead of `T`, or a bare time of day. Anything else is no time at all.
+/// A date outside [`PLAUSIBLE_YEARS`] is no time either.
 pub(super) fn line_time(s: &str) -> LineTime {
     let s = s.trim();
     if let Some(t) = parse_lambda_time(s) {
-        return LineTime::At(t);
+        return plausible(t).map_or(LineTime::Inherited, LineTime::At);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return LineTime::At(t.with_timezone(&Utc));
+        return plausible(t.with_timezone(&Utc)).map_or(LineTime::Inherited, LineTime::At);
     }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -294,13 +271,23 @@ pub(super) fn line_time(s: &str) -> LineTime {
         "%Y/%m/%d %H:%M:%S%.f",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s.trim_end_matches('Z'), fmt) {
-            return LineTime::At(Utc.from_utc_datetime(&t));
+            return plausible(Utc.from_utc_datetime(&t)).map_or(LineTime::Inherited, LineTime::At);
         }
     }
     match NaiveTime::parse_from_str(s, "%H:%M:%S%.f") {
         Ok(t) => LineTime::Clock(t),
         Err(_) => LineTime::Inherited,
     }
+}
+
+/// Years a log line's time may have: from the Unix epoch to the last year RFC 3339 can write.
+/// A replay has no "now" to compare with; a time outside these is a misread number, not a
+/// time (and would make the window unprintable).
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// `t`, when its year is [`PLAUSIBLE_YEARS`].
+fn plausible(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    PLAUSIBLE_YEARS.contains(&t.year()).then_some(t)
 }
 
 /// A bare time of day on the date of `previous` (1970-01-01 when there is none).
@@ -349,6 +336,24 @@ mod tests {
     }
 
     #[test]
+    fn exported_times_outside_the_plausible_years_are_no_time() {
+        let time = |ms: i64| {
+            let e: ExportedEvent =
+                serde_json::from_str(&format!(r#"{{"message": "m", "timestamp": {ms}}}"#)).unwrap();
+            exported_line(e, None, None, 0).time
+        };
+        // Milliseconds of the year 82269, before the epoch, and at the edges.
+        assert_eq!(time(2_534_023_007_999_999), LineTime::Inherited);
+        assert_eq!(time(253_402_300_800_000), LineTime::Inherited); // 10000-01-01
+        assert_eq!(time(-1), LineTime::Inherited);
+        assert_eq!(time(0), LineTime::At(DateTime::UNIX_EPOCH));
+        assert_eq!(
+            time(253_402_300_799_999),
+            LineTime::At(at("9999-12-31T23:59:59.999Z"))
+        );
+    }
+
+    #[test]
     fn stream_names_of_custom_groups_name_the_function() {
         assert_eq!(
             function_from_stream("2024/03/05/orders-api[$LATEST]6e67a1"),
@@ -371,6 +376,18 @@ mod tests {
             LineTime::At(parse_lambda_time("2023-07-05T10:16:34.686Z").unwrap())
         );
         assert_eq!(parse_lambda_time("2023-13-05T10:16:34.686Z"), None);
+        // Years a log cannot have are no time at all.
+        assert_eq!(line_time("0001-01-01T00:00:00.000Z"), LineTime::Inherited);
+        assert_eq!(line_time("1969-12-31T23:59:59Z"), LineTime::Inherited);
+        assert_eq!(line_time("0200-07-05 10:16:34.686"), LineTime::Inherited);
+        assert_eq!(
+            line_time("1970-01-01T00:00:00.000Z"),
+            LineTime::At(DateTime::UNIX_EPOCH)
+        );
+        assert_eq!(
+            line_time("9999-12-31T23:59:59Z"),
+            LineTime::At(at("9999-12-31T23:59:59Z"))
+        );
 
         let LineTime::Clock(clock) = line_time("10:16:34.686") else {
             panic!("a bare time of day");

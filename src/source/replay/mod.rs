@@ -18,22 +18,34 @@
 //! ([`lines`]) while this thread puts them back in order, resolves what depends on earlier lines
 //! (times, streams, function names) and sends each block to the store, which folds the parsed
 //! lines into its analytics. Only the lines the log pane can still show are copied into events.
+//! JSON documents are streamed ([`json`]), an event at a time.
+//!
+//! Hostile or broken input is bounded and said: a line longer than 1 MiB is cut, JSON that breaks
+//! off or is invalid stops the read with where and how much was read (a failure unless
+//! `--accept-partial`), lines that repeat an invocation already read are dropped ([`repeats`]),
+//! and a time outside the years 1970–9999 is no time.
 
 mod blocks;
+pub mod json;
 mod lines;
+mod repeats;
 
 use std::collections::VecDeque;
-use std::io::{Cursor, Read};
+use std::io::{self, Cursor, Read, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use self::blocks::BlockReader;
-use self::lines::{ExportedDocument, on_date_of};
+use self::blocks::{BlockReader, MAX_LINE};
+use self::json::{DocumentsError, Sniffed};
+use self::lines::on_date_of;
+use self::repeats::Repeats;
 use super::Source;
 use crate::clock::{Clock, ManualClock};
+use crate::format;
 use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
 use crate::message::{DEFAULT_REFRESH, Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
@@ -48,6 +60,14 @@ const AHEAD: u64 = 8;
 /// Blocks without any time kept back while waiting for the first line with one (then the clock's
 /// time is used).
 const MAX_HELD: usize = 64;
+/// With `--once`, how long standard input may give nothing before lambdatop says it waits.
+const STALL: Duration = Duration::from_secs(2);
+/// Bytes read at a time while finding out what the input is.
+const SNIFF_READ: usize = 64 << 10;
+/// The dashboard is told what the reading found so far at most this often.
+const NOTICE_EVERY: Duration = Duration::from_secs(1);
+const FORMATS_HINT: &str =
+    "--replay reads Lambda log lines, `aws logs tail` output or `aws logs filter-log-events` JSON.";
 
 /// Where the replayed log comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +83,14 @@ impl ReplayInput {
             ReplayInput::Stdin
         } else {
             ReplayInput::File(path)
+        }
+    }
+
+    /// The input, as messages name it.
+    fn name(&self) -> String {
+        match self {
+            ReplayInput::Stdin => "standard input".to_string(),
+            ReplayInput::File(p) => p.display().to_string(),
         }
     }
 
@@ -86,6 +114,8 @@ pub struct ReplaySource {
     pane_events: usize,
     workers: usize,
     block_bytes: Option<usize>,
+    max_line: Option<usize>,
+    accept_partial: bool,
 }
 
 impl ReplaySource {
@@ -99,6 +129,8 @@ impl ReplaySource {
                 .map_or(1, |n| n.get())
                 .min(MAX_WORKERS),
             block_bytes: None,
+            max_line: None,
+            accept_partial: false,
         }
     }
 
@@ -118,6 +150,19 @@ impl ReplaySource {
     /// Reads `bytes` at a time instead of the default block size.
     pub fn with_block_bytes(mut self, bytes: usize) -> Self {
         self.block_bytes = Some(bytes);
+        self
+    }
+
+    /// Cuts lines longer than `bytes` instead of 1 MiB.
+    pub fn with_max_line(mut self, bytes: usize) -> Self {
+        self.max_line = Some(bytes);
+        self
+    }
+
+    /// `--accept-partial`: JSON that breaks off or is invalid is a notice, and the events read
+    /// before it are the replay, instead of a failure.
+    pub fn with_accept_partial(mut self, accept: bool) -> Self {
+        self.accept_partial = accept;
         self
     }
 }
@@ -150,18 +195,7 @@ impl Source for ReplaySource {
                 .unwrap_or_else(|| source.input.fallback_name());
             let mut replay = Replay::new(ctx, &source, fallback);
             let result = replay.run(&source.input);
-            let failed = result.is_err();
-            if let Err(message) = result {
-                replay.send(Update::Failed {
-                    poller: Poller::Logs,
-                    at: source.clock.now(),
-                    error: SourceError::new(
-                        message,
-                        Some("--replay reads Lambda log lines, `aws logs tail` output or `aws logs filter-log-events` JSON."),
-                    ),
-                });
-            }
-            replay.finish(failed);
+            replay.finish(result);
         });
     }
 }
@@ -236,11 +270,24 @@ struct Replay {
     /// Pooled blocks sent to the store.
     pooled_sent: u64,
     open: bool,
+    /// `--once`: findings are warnings on standard error, not notices.
+    once: bool,
+    accept_partial: bool,
+    max_line: Option<usize>,
+    input_name: String,
+    /// Lines cut so far, counted by the reader.
+    lines_cut: Arc<AtomicU64>,
+    repeats: Repeats,
+    /// Where and how JSON input broke off.
+    broken: Option<String>,
+    /// The findings last told the dashboard, and when.
+    told: (String, Option<Instant>),
 }
 
 impl Replay {
     fn new(ctx: SourceContext, source: &ReplaySource, fallback: String) -> Self {
         Self {
+            once: ctx.once,
             ctx,
             clock: source.clock.clone(),
             pane_events: source.pane_events,
@@ -260,6 +307,13 @@ impl Replay {
             pool: Arc::default(),
             pooled_sent: 0,
             open: true,
+            accept_partial: source.accept_partial,
+            max_line: source.max_line,
+            input_name: source.input.name(),
+            lines_cut: Arc::default(),
+            repeats: Repeats::default(),
+            broken: None,
+            told: (String::new(), None),
         }
     }
 
@@ -271,69 +325,112 @@ impl Replay {
 
     fn run(&mut self, input: &ReplayInput) -> Result<(), String> {
         match input {
-            ReplayInput::Stdin => self.read(BlockReader::new(std::io::stdin())),
+            ReplayInput::Stdin if self.once => {
+                let stdin = blocks::tell_stalls(std::io::stdin(), STALL, || {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "lambdatop: waiting for log lines on standard input \
+                         (end it with Ctrl-D, or pipe a finished file)"
+                    );
+                });
+                self.read(stdin, false)
+            }
+            ReplayInput::Stdin => self.read(std::io::stdin(), false),
             ReplayInput::File(path) => {
                 let file = std::fs::File::open(path)
                     .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
                 self.pane_from = blocks::tail_start(&file, self.pane_events)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                self.read(BlockReader::whole_blocks(file))
+                self.read(file, true)
             }
         }
     }
 
-    fn read(&mut self, reader: BlockReader<impl Read + Send + 'static>) -> Result<(), String> {
-        let mut reader = self.configure(reader);
-        let Some(first) = reader.next_block().map_err(read_error)? else {
-            return Ok(());
+    /// Reads `input`, a `file` or a pipe, as JSON documents or as lines, by what it starts with.
+    fn read(&mut self, mut input: impl Read + Send + 'static, file: bool) -> Result<(), String> {
+        let (head, documents) = sniff_input(&mut input).map_err(read_error)?;
+        if head.starts_with(&[0x1f, 0x8b]) {
+            // What a subscription's delivery (Kinesis, Firehose, S3) stores: not text.
+            return Err(format!(
+                "{} is compressed with gzip: decompress it first (gunzip -c FILE | lambdatop --replay -)",
+                self.input_name
+            ));
+        }
+        let input = Cursor::new(head).chain(input);
+        if documents {
+            return self.read_documents(input);
+        }
+        let reader = if file {
+            BlockReader::whole_blocks(input)
+        } else {
+            BlockReader::new(input)
         };
-        let starts_json = first.1.bytes().find(|b| !b.is_ascii_whitespace()) == Some(b'{');
-        if !starts_json {
-            let mut first = Some(first);
-            if reader.reads_whole_blocks() {
-                return self.parse_in_order(|_| match first.take() {
-                    Some((offset, text)) => Ok(Next::Block(offset, text)),
-                    None => Next::of(reader.next_block()),
-                });
+        let mut reader = self.configure(reader);
+        self.lines_cut = reader.lines_cut();
+        if file {
+            return self.parse_in_order(|_| Next::of(reader.next_block()));
+        }
+        // A pipe may be a live stream: a thread reads it, so that what has come is shown while
+        // the next block is waited for.
+        let blocks = read_ahead(reader)?;
+        self.parse_in_order(|wait| {
+            if wait {
+                return blocks.recv().unwrap_or(Ok(Next::End));
             }
-            // A pipe may be a live stream: a thread reads it, so that what has come is shown
-            // while the next block is waited for.
-            let blocks = read_ahead(reader)?;
-            return self.parse_in_order(|wait| {
-                if let Some((offset, text)) = first.take() {
-                    return Ok(Next::Block(offset, text));
-                }
-                if wait {
-                    return blocks.recv().unwrap_or(Ok(Next::End));
-                }
-                match blocks.try_recv() {
-                    Ok(next) => next,
-                    Err(mpsc::TryRecvError::Empty) => Ok(Next::NotYet),
-                    Err(mpsc::TryRecvError::Disconnected) => Ok(Next::End),
+            match blocks.try_recv() {
+                Ok(next) => next,
+                Err(mpsc::TryRecvError::Empty) => Ok(Next::NotYet),
+                Err(mpsc::TryRecvError::Disconnected) => Ok(Next::End),
+            }
+        })
+    }
+
+    /// Streams the events of JSON documents into blocks. Where the JSON breaks off, the events
+    /// read before are kept and the break is noted.
+    fn read_documents(&mut self, input: impl Read) -> Result<(), String> {
+        // Lines have no place in the input to compare with the pane's: each block keeps its
+        // last lines for the pane, and the pane the last of them.
+        if self.pane_events > 0 {
+            self.pane_from = 0;
+        }
+        let pool = self.pool.clone();
+        let result = json::read_documents(input, json::MAX_EVENT_JSON, |lines| {
+            self.wait_for_store();
+            let block = LogBlock::parse_pooled(String::new(), &pool, move |_, out| {
+                for line in lines {
+                    out.push(line);
                 }
             });
+            self.accept(0, block);
+        });
+        match result {
+            Ok(_) => Ok(()),
+            Err(DocumentsError::Broken(b)) => {
+                self.broken = Some(format!("{} {b}", self.input_name));
+                Ok(())
+            }
+            Err(DocumentsError::Io(e)) => Err(read_error(e)),
         }
-        // A whole JSON document (filter-log-events output) or JSON lines.
-        let mut bytes = first.1.into_bytes();
-        reader.read_rest(&mut bytes).map_err(read_error)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| format!("cannot read the input as UTF-8 text: {e}"))?;
-        if let Ok(doc) = serde_json::from_str::<ExportedDocument>(&text)
-            && !(doc.events.is_empty() && doc.log_events.is_empty())
-        {
-            let lines = doc.into_lines();
-            self.accept(0, LogBlock::parse(String::new(), move |_| lines));
-            return Ok(());
-        }
-        let mut reader = self.configure(BlockReader::whole_blocks(Cursor::new(text.into_bytes())));
-        self.parse_in_order(|_| Next::of(reader.next_block()))
     }
 
     fn configure<R: Read>(&self, reader: BlockReader<R>) -> BlockReader<R> {
-        let reader = reader.with_pool(self.pool.clone());
-        match self.block_bytes {
-            Some(bytes) => reader.with_block_bytes(bytes),
-            None => reader,
+        let mut reader = reader.with_pool(self.pool.clone());
+        if let Some(bytes) = self.block_bytes {
+            reader = reader.with_block_bytes(bytes);
+        }
+        if let Some(bytes) = self.max_line {
+            reader = reader.with_max_line(bytes);
+        }
+        reader
+    }
+
+    /// Waits (a little) for the store when it is more than [`AHEAD`] blocks behind.
+    fn wait_for_store(&self) {
+        let store_behind = self.pooled_sent.saturating_sub(AHEAD);
+        if self.pool.dropped() < store_behind {
+            // Never for long: the store drops every block it gets.
+            self.pool
+                .wait_dropped(store_behind, Duration::from_millis(100));
         }
     }
 
@@ -374,12 +471,7 @@ impl Replay {
             let mut more = true;
             loop {
                 while more && result.is_ok() && self.open && sent - received < workers * QUEUE {
-                    let store_behind = self.pooled_sent.saturating_sub(AHEAD);
-                    if self.pool.dropped() < store_behind {
-                        // Never for long: the store drops every block it gets.
-                        self.pool
-                            .wait_dropped(store_behind, Duration::from_millis(100));
-                    }
+                    self.wait_for_store();
                     match next(sent == received) {
                         Ok(Next::Block(offset, text)) => {
                             // Never blocks: a lane has at most QUEUE blocks in flight.
@@ -435,13 +527,16 @@ impl Replay {
         self.resolve_and_send(offset, block);
     }
 
-    /// Gives every line its time and function, copies the lines the pane keeps, and sends the
-    /// block.
+    /// Gives every line its time and function, drops the lines that repeat an invocation
+    /// already read, copies the lines the pane keeps, and sends the block.
     fn resolve_and_send(&mut self, offset: u64, mut block: LogBlock) {
         let keep_from = block.len().saturating_sub(self.pane_events);
         let mut out = std::mem::take(&mut block.pane);
         block.with_lines_mut(|lines| {
-            for (i, line) in lines.iter_mut().enumerate() {
+            let mut i = 0;
+            lines.retain_mut(|line| {
+                let shown = i >= keep_from && offset + u64::from(line.offset) >= self.pane_from;
+                i += 1;
                 let at = match line.time {
                     LineTime::At(t) => t,
                     LineTime::Clock(c) => on_date_of(self.last_time, c),
@@ -456,7 +551,19 @@ impl Replay {
                 {
                     self.last_stream = Arc::from(&**s);
                 }
-                if i >= keep_from && offset + u64::from(line.offset) >= self.pane_from {
+                let repeat = match &line.parsed {
+                    Some(parsed) => self.repeats.repeats(line.function, at, parsed),
+                    // Decoded from JSON: the store parses it; only its request id is needed here.
+                    None => self.repeats.repeats(
+                        line.function,
+                        at,
+                        &crate::lambda_log::parse(&line.message),
+                    ),
+                };
+                if repeat {
+                    return false;
+                }
+                if shown {
                     out.push(LogEvent {
                         function: self.functions[line.function as usize].clone(),
                         timestamp: at,
@@ -465,7 +572,8 @@ impl Replay {
                         event_id: line.event_id.clone(),
                     });
                 }
-            }
+                true
+            });
         });
         block.pane = out;
         if block.is_empty() {
@@ -490,6 +598,7 @@ impl Replay {
             poller: Poller::Logs,
             at,
         });
+        self.tell_dashboard(false);
     }
 
     /// The index of an event's function: `--function`, the one the line names, or the fallback.
@@ -519,7 +628,9 @@ impl Replay {
         index
     }
 
-    fn finish(mut self, failed: bool) {
+    /// Sends what is held back, then how the reading ended: the findings (warnings on standard
+    /// error with `--once`, a notice in the dashboard) and a failure, if any.
+    fn finish(mut self, result: Result<(), String>) {
         if !self.held.is_empty() {
             // No line had a time.
             self.last_time = Some(self.clock.now());
@@ -527,13 +638,145 @@ impl Replay {
                 self.resolve_and_send(offset, held);
             }
         }
-        if !failed {
-            let at = self.clock.now();
-            self.send(Update::Polled {
+        let error = match result {
+            Err(message) => Some(SourceError::new(message, Some(FORMATS_HINT))),
+            Ok(()) if self.accept_partial => None,
+            Ok(()) => self.broken.take().map(|broken| {
+                SourceError::new(
+                    format!("{broken}."),
+                    Some("--accept-partial analyses the events read before it."),
+                )
+            }),
+        };
+        if self.once {
+            let stderr = std::io::stderr();
+            let mut err = stderr.lock();
+            for finding in self.findings() {
+                // Best effort: a closed standard error must not stop the snapshot.
+                let _ = writeln!(err, "lambdatop: warning: {finding}");
+            }
+        } else {
+            self.tell_dashboard(true);
+        }
+        let at = self.clock.now();
+        match error {
+            // After the last block's round, which has the same time (the newest event's): the
+            // failure is the poller's latest news.
+            Some(error) => self.send(Update::Failed {
+                poller: Poller::Logs,
+                at: at + chrono::Duration::nanoseconds(1),
+                error,
+            }),
+            None => self.send(Update::Polled {
                 poller: Poller::Logs,
                 at,
-            });
+            }),
         }
         self.send(Update::Ended);
+    }
+
+    /// What the reading found that the figures do not show, one sentence each.
+    fn findings(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        let cut = self.lines_cut.load(Ordering::Relaxed);
+        if cut > 0 {
+            let max = match self.max_line.unwrap_or(MAX_LINE) {
+                max if max.is_multiple_of(1 << 20) => format!("{} MiB", max >> 20),
+                max => format!("{} bytes", format::count(max as u64)),
+            };
+            found.push(format!(
+                "{} longer than {max} {} cut to {} first {max}",
+                lines(cut, "line"),
+                were(cut),
+                if cut == 1 { "its" } else { "their" },
+            ));
+        }
+        let r = &self.repeats;
+        if r.repeated > 0 {
+            found.push(format!(
+                "{} repeating an invocation already read (the same request id, time and figures) \
+                 {} not counted again",
+                lines(r.repeated, "REPORT line"),
+                were(r.repeated),
+            ));
+        }
+        if r.unchecked > 0 {
+            found.push(format!(
+                "{} older than every REPORT still remembered ({} invocation lines are) could not \
+                 be checked for repeats",
+                lines(r.unchecked, "REPORT line"),
+                format::count(repeats::REMEMBERED as u64),
+            ));
+        }
+        if let Some(broken) = &self.broken {
+            found.push(format!(
+                "{broken}; the events read were analysed (--accept-partial)"
+            ));
+        }
+        found
+    }
+
+    /// Tells the dashboard the findings so far, when they changed: at most every
+    /// [`NOTICE_EVERY`], or `now`.
+    fn tell_dashboard(&mut self, now: bool) {
+        if self.once || !(now || self.told.1.is_none_or(|t| t.elapsed() >= NOTICE_EVERY)) {
+            return;
+        }
+        let findings = self.findings().join("; ");
+        if findings.is_empty() || findings == self.told.0 {
+            return;
+        }
+        self.told = (findings.clone(), Some(Instant::now()));
+        self.send(Update::Notice {
+            poller: Poller::Logs,
+            notice: SourceError::new(findings, None),
+        });
+    }
+}
+
+/// `3 lines`, `1 line`.
+fn lines(n: u64, what: &str) -> String {
+    format!(
+        "{} {what}{}",
+        format::count(n),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+fn were(n: u64) -> &'static str {
+    if n == 1 { "was" } else { "were" }
+}
+
+/// Reads the start of `input` until it is known whether it is JSON documents ([`json::sniff`]);
+/// returns what was read and the answer. Reads no more than it must: a live stream of lines is
+/// shown as it comes.
+fn sniff_input(input: &mut impl Read) -> io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::new();
+    // Each look reads the whole head again: looks are made when it has doubled, or (a few
+    // times) when a line has ended.
+    let (mut looked_at, mut line_looks) = (0, 0);
+    loop {
+        let start = head.len();
+        head.resize(start + SNIFF_READ, 0);
+        let n = loop {
+            match input.read(&mut head[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        head.truncate(start + n);
+        let eof = n == 0;
+        let line_ended = memchr::memchr(b'\n', &head[start..]).is_some() && line_looks < 64;
+        if eof || head.len() >= 2 * looked_at || line_ended {
+            looked_at = head.len();
+            line_looks += u32::from(line_ended);
+            match json::sniff(&head) {
+                Sniffed::Documents => return Ok((head, true)),
+                Sniffed::Lines => return Ok((head, false)),
+                Sniffed::Undecided if eof || head.len() >= MAX_LINE => return Ok((head, false)),
+                Sniffed::Undecided => {}
+            }
+        }
     }
 }
