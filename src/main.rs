@@ -16,14 +16,10 @@ fn main() -> ExitCode {
             "lambdatop",
             &mut script,
         );
-        return match std::io::stdout().write_all(&script) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(e) => {
-                complain(&format!("cannot write the completions: {e}"));
-                ExitCode::FAILURE
-            }
-        };
+        return print(&script, "the completions");
+    }
+    if cli.man {
+        return print(&Cli::man_page(), "the manual page");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -49,6 +45,19 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             complain(&format!("{e:#}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes `text` (`what`, for an error message) to standard output; a closed pipe is not an
+/// error.
+fn print(text: &[u8], what: &str) -> ExitCode {
+    match std::io::stdout().write_all(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            complain(&format!("cannot write {what}: {e}"));
             ExitCode::FAILURE
         }
     }

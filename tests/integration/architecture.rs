@@ -21,6 +21,7 @@ const LAYERS: &[&str] = &[
     "tui",
     "snapshot",
     "cli",
+    "sdk_trace",
     "config",
     "app",
 ];
