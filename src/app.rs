@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 
-use crate::cli::{Cli, OutputFormat};
+use crate::cli::{Cli, ColorWhen, OutputFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ConfigFile, Settings};
 use crate::figures::{Selection, function_glob};
 use crate::sanitize::sanitize_lines;
 use crate::source::Source;
-use crate::source::cloudwatch::{AwsOptions, CloudWatchSource};
+use crate::source::cloudwatch::{AwsOptions, CloudWatchSource, Timeouts};
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
 use crate::store::Store;
@@ -35,6 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
+    let once = cli.once();
     let file = ConfigFile::load(cli.config.as_deref()).map_err(|e| UsageError(e.to_string()))?;
     let settings = Settings::merge(&cli, file);
     if let Some(path) = &cli.log_file {
@@ -44,10 +45,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 crate::sanitize::path(path)
             ))
         })?;
+        crate::sdk_trace::install(cli.log_level());
     }
     // A bad theme is a usage error, reported before the terminal is touched; a snapshot does not
-    // use it, but a mistake in the command line is one whatever the mode.
-    let theme = dashboard_theme(settings.theme.as_deref(), no_color())?;
+    // use it, but a mistake in the command line is one whatever the mode. The dashboard's output
+    // is the terminal.
+    let theme = dashboard_theme(settings.theme.as_deref(), !colour(cli.color, true))?;
     // A malformed rule is a usage error, found before any data is fetched.
     let rules = snapshot::rules::parse_all(&cli.fail_on).map_err(|e| UsageError(e.to_string()))?;
     let window = settings.window;
@@ -71,7 +74,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } else if let Some(path) = cli.replay.clone() {
         let input = ReplayInput::from_arg(path);
         // The dashboard reads its keys from the terminal: logs cannot come from it as well.
-        if input == ReplayInput::Stdin && !cli.once && std::io::stdin().is_terminal() {
+        if input == ReplayInput::Stdin && !once && std::io::stdin().is_terminal() {
             return Err(UsageError(
                 "--replay - reads logs from standard input, which is this terminal: pipe logs in, \
                  e.g. aws logs tail /aws/lambda/my-fn --follow | lambdatop --replay -"
@@ -86,17 +89,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ReplaySource::new(input, cli.function.clone(), replay_clock)
                 .with_accept_partial(cli.accept_partial)
                 // A snapshot shows no log pane: no line needs copying for one.
-                .with_pane_events(if cli.once {
-                    0
-                } else {
-                    settings.limits.log_events
-                }),
+                .with_pane_events(if once { 0 } else { settings.limits.log_events }),
         )
     } else {
         let mut opts = AwsOptions {
             profile: settings.profile.clone(),
             region: settings.region.clone(),
             endpoint_url: settings.endpoint_url.clone(),
+            config_endpoint_url: settings.config_endpoint_url.clone(),
+            timeouts: Timeouts {
+                connect: settings.connect_timeout,
+                operation: settings.operation_timeout,
+            },
             functions: cli.functions.clone(),
             logs_rate_limit_per_s: settings.logs_requests_per_second,
             ..AwsOptions::default()
@@ -125,9 +129,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if provides.finite && cli.window.is_none() {
         store.fit_window_on_end();
     }
-    if cli.once {
+    if once {
         snapshot::collect(&mut store, source, clock).await?;
-        let code = finish_snapshot(&store, &selection, &rules, cli.output.unwrap_or_default());
+        let format = cli.output.unwrap_or_default();
+        let colour =
+            format == OutputFormat::Table && colour(cli.color, std::io::stdout().is_terminal());
+        let code = finish_snapshot(&store, &selection, &rules, format, colour);
         // The process ends now: its memory goes back to the system whole, not freed piece by
         // piece (a replay's log pane alone holds 20,000 events).
         std::mem::forget(store);
@@ -147,6 +154,7 @@ fn finish_snapshot(
     selection: &Selection,
     rules: &[snapshot::Rule],
     format: OutputFormat,
+    colour: bool,
 ) -> anyhow::Result<ExitCode> {
     let failures = snapshot::failures(store);
     if let Some((poller, error)) = failures.fatal.first() {
@@ -171,14 +179,7 @@ fn finish_snapshot(
     }
     let snap = snapshot::Snapshot::build(store, selection);
     let stdout = std::io::stdout();
-    let style = snapshot::Style {
-        format,
-        colour: format == OutputFormat::Table
-            && snapshot::colour_allowed(
-                stdout.is_terminal(),
-                std::env::var_os("NO_COLOR").as_deref(),
-            ),
-    };
+    let style = snapshot::Style { format, colour };
     match snapshot::write(&mut stdout.lock(), &snap, style) {
         // A reader that stopped early (`| head`) is not an error; the rules still decide.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -201,7 +202,13 @@ pub fn dashboard_theme(arg: Option<&str>, no_color: bool) -> Result<Theme, Usage
     Ok(if no_color { Theme::monochrome() } else { theme })
 }
 
-/// `NO_COLOR` set to anything but the empty string (<https://no-color.org>).
-pub fn no_color() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+/// Whether output to a terminal (`is_terminal`) or elsewhere is coloured: `--color`, then
+/// `NO_COLOR` and `CLICOLOR_FORCE` from the environment.
+pub fn colour(when: ColorWhen, is_terminal: bool) -> bool {
+    snapshot::colour_allowed(
+        when,
+        is_terminal,
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("CLICOLOR_FORCE").as_deref(),
+    )
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 pub use crate::figures::SortKey;
-pub use crate::snapshot::OutputFormat;
+pub use crate::snapshot::{ColorWhen, OutputFormat};
 use crate::window::TimeWindow;
 
 const AFTER_HELP: &str = "\
@@ -22,13 +22,49 @@ Exit codes: 0 ok, 1 runtime error (e.g. no credentials), 2 usage error (includin
 --fail-on rule), 3 a --fail-on rule held for a listed function.
 Keys in the dashboard: press ? for help, q to quit.";
 
+/// The manual page's ENVIRONMENT section, one variable a line.
+const MAN_ENVIRONMENT: &[&str] = &[
+    "AWS_PROFILE, AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>: as in the AWS CLI; the command line wins over them, and they win over the config file, which wins over the profile. The AWS SDK reads the other AWS_* variables (credentials, SSO, web identity) itself.",
+    "LAMBDATOP_LOG_FILE: like --log-file.",
+    "LAMBDATOP_LOG: like --log-level (error, warn, info, debug, trace).",
+    "NO_COLOR: set and not empty, no colour (unless --color always).",
+    "CLICOLOR_FORCE: set and neither empty nor 0, colour even when the output is not a terminal (unless NO_COLOR is set or --color never).",
+];
+
+/// The manual page's FILES section.
+const MAN_FILES: &[&str] = &[
+    "$XDG_CONFIG_HOME/lambdatop/config.toml (~/.config/lambdatop/config.toml): settings; another with --config.",
+    "$XDG_CONFIG_HOME/lambdatop/themes/NAME.toml: themes for --theme NAME.",
+    "~/.aws/config, ~/.aws/credentials: AWS profiles, read as the AWS CLI reads them.",
+];
+
+/// `--version`: the version, the commit built and the build date (see `build.rs`).
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LAMBDATOP_COMMIT"),
+    ", built ",
+    env!("LAMBDATOP_BUILD_DATE"),
+    ", ",
+    env!("LAMBDATOP_TARGET"),
+    ")"
+);
+
 /// A terminal dashboard for AWS Lambda: invocations, errors, throttles, duration, concurrency,
 /// alarms and logs of every function in one screen.
 ///
 /// Reads AWS credentials and Region the way the AWS CLI does (environment, profiles, SSO,
 /// instance roles). Use --demo to try it on a simulated account, or --replay to analyse saved logs.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "lambdatop", version, about, long_about, after_help = AFTER_HELP)]
+#[command(
+    name = "lambdatop",
+    version,
+    long_version = LONG_VERSION,
+    about,
+    long_about,
+    after_help = AFTER_HELP,
+    group = clap::ArgGroup::new("snapshot").args(["once", "output"]).multiple(true)
+)]
 pub struct Cli {
     /// Show a simulated account instead of AWS: no credentials, no network.
     #[arg(long, conflicts_with = "replay", help_heading = "Source")]
@@ -58,17 +94,26 @@ pub struct Cli {
     #[arg(long, value_name = "N", requires = "demo", help_heading = "Source")]
     pub seed: Option<u64>,
 
-    /// Named profile from ~/.aws/config (like AWS_PROFILE).
-    #[arg(long, value_name = "NAME", env = "AWS_PROFILE", help_heading = "AWS")]
+    /// Named profile from ~/.aws/config; wins over AWS_PROFILE, which wins over the config file.
+    #[arg(long, value_name = "NAME", help_heading = "AWS")]
     pub profile: Option<String>,
 
-    /// AWS Region (like AWS_REGION), e.g. us-east-1.
+    /// AWS Region, e.g. us-east-1; wins over AWS_REGION, the config file and the profile.
     #[arg(long, value_name = "REGION", help_heading = "AWS")]
     pub region: Option<String>,
 
-    /// Send AWS requests to this endpoint (a local emulator, a VPC endpoint).
+    /// Send AWS requests to this endpoint (a local emulator, a VPC endpoint); wins over
+    /// AWS_ENDPOINT_URL, the config file and the profile.
     #[arg(long, value_name = "URL", help_heading = "AWS")]
     pub endpoint_url: Option<String>,
+
+    /// Give up connecting to AWS after SECONDS (default 5; [aws] connect_timeout).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "AWS")]
+    pub connect_timeout: Option<std::time::Duration>,
+
+    /// Give up on an AWS call after SECONDS (default 30; [aws] operation_timeout).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "AWS")]
+    pub operation_timeout: Option<std::time::Duration>,
 
     /// Only functions whose name matches GLOB (e.g. 'orders-*').
     #[arg(long, value_name = "GLOB", help_heading = "View")]
@@ -91,17 +136,27 @@ pub struct Cli {
     #[arg(long, value_name = "SECONDS", value_parser = parse_refresh, help_heading = "View")]
     pub refresh: Option<u64>,
 
+    /// Colour: auto (when the output is a terminal and NO_COLOR is unset or empty; CLICOLOR_FORCE
+    /// forces it), always or never.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto,
+        help_heading = "View"
+    )]
+    pub color: ColorWhen,
+
     /// Print one snapshot and exit instead of opening the dashboard.
     #[arg(long, help_heading = "Snapshot")]
     pub once: bool,
 
-    /// Snapshot format.
+    /// Snapshot format (implies --once).
     #[arg(
         short,
         long,
         value_enum,
         value_name = "FORMAT",
-        requires = "once",
         help_heading = "Snapshot"
     )]
     pub output: Option<OutputFormat>,
@@ -112,7 +167,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "RULE",
-        requires = "once",
+        requires = "snapshot",
         help_heading = "Snapshot"
     )]
     pub fail_on: Vec<String>,
@@ -125,17 +180,63 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// Append diagnostics (poller rounds, failures, API calls; credentials redacted) to PATH.
-    #[arg(long, value_name = "PATH", env = "LAMBDATOP_LOG")]
+    /// Append diagnostics (poller rounds, failures, API calls, the AWS SDK's own events;
+    /// credentials redacted) to PATH.
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "LAMBDATOP_LOG_FILE",
+        help_heading = "Diagnostics"
+    )]
     pub log_file: Option<PathBuf>,
+
+    /// How much of the AWS SDK's events --log-file records: error, warn, info (default), debug
+    /// or trace.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LEVEL",
+        env = "LAMBDATOP_LOG",
+        help_heading = "Diagnostics"
+    )]
+    pub log_level: Option<LogLevel>,
+
+    /// Same as --log-level debug.
+    #[arg(long, conflicts_with = "log_level", help_heading = "Diagnostics")]
+    pub debug: bool,
 
     /// Freeze the clock at this RFC 3339 time (deterministic demo output and screenshots).
     #[arg(long, value_name = "TIME", hide = true)]
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
 
-    /// Print a shell completion script and exit.
-    #[arg(long, value_enum, value_name = "SHELL")]
+    /// Print a shell completion script and exit (see the README for where to put it).
+    #[arg(long, value_enum, value_name = "SHELL", help_heading = "Installation")]
     pub completions: Option<clap_complete::Shell>,
+
+    /// Print the manual page (roff) and exit, e.g. lambdatop --man > ~/.local/share/man/man1/lambdatop.1
+    #[arg(long, help_heading = "Installation")]
+    pub man: bool,
+}
+
+/// `--log-level`: the least severe SDK event written to the diagnostics log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, Default)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    #[default]
+    Info,
+    Debug,
+    Trace,
+}
+
+/// A number of seconds above 0 and at most an hour (fractions allowed: `0.5`).
+pub fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if n > 0.0 && n <= 3600.0 => Ok(std::time::Duration::from_secs_f64(n)),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds: use a number above 0 and at most 3600, e.g. 10"
+        )),
+    }
 }
 
 impl Cli {
@@ -147,6 +248,73 @@ impl Cli {
             let about = about.trim_end_matches('.');
             arg.help(format!("{about}. {}", crate::figures::rule_help()))
         })
+    }
+
+    /// Whether a snapshot is printed instead of opening the dashboard: `--once`, or an
+    /// `--output` format.
+    pub fn once(&self) -> bool {
+        self.once || self.output.is_some()
+    }
+
+    /// The diagnostics log's level: `--debug`, else `--log-level` / `LAMBDATOP_LOG`, else info.
+    pub fn log_level(&self) -> LogLevel {
+        if self.debug {
+            LogLevel::Debug
+        } else {
+            self.log_level.unwrap_or_default()
+        }
+    }
+
+    /// The manual page, roff, made from the command line's definition (`--man`,
+    /// `doc/lambdatop.1`). Its header names the version alone, so the page changes only with
+    /// the interface.
+    pub fn man_page() -> Vec<u8> {
+        use roff::{Roff, roman};
+        let cmd = Self::command_with_figures().long_version(None);
+        let man = clap_mangen::Man::new(cmd);
+        let mut notes = Roff::default();
+        let mut section = |title: &str, lines: &[&str], verbatim: bool| {
+            notes.control("SH", [title]);
+            if verbatim {
+                notes.control("nf", []);
+            }
+            for line in lines {
+                notes.text([roman(*line)]);
+                if !verbatim {
+                    notes.control("br", []);
+                }
+            }
+            if verbatim {
+                notes.control("fi", []);
+            }
+        };
+        section("NOTES", &AFTER_HELP.lines().collect::<Vec<_>>(), true);
+        section("ENVIRONMENT", MAN_ENVIRONMENT, false);
+        section("FILES", MAN_FILES, false);
+        // Writing into memory cannot fail. Each part repeats roff's preamble: it is kept once.
+        let mut parts: Vec<Vec<u8>> = Vec::new();
+        for render in [
+            clap_mangen::Man::render_title,
+            clap_mangen::Man::render_name_section,
+            clap_mangen::Man::render_synopsis_section,
+            clap_mangen::Man::render_description_section,
+            clap_mangen::Man::render_options_section,
+        ] {
+            let mut part = Vec::new();
+            let _ = render(&man, &mut part);
+            parts.push(part);
+        }
+        parts.push(notes.render().into_bytes());
+        let mut out = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let text = String::from_utf8_lossy(part);
+            let body = match text.split_once(".el .ds Aq '\n") {
+                Some((_, body)) if i > 0 => body,
+                _ => &text,
+            };
+            out.extend_from_slice(body.as_bytes());
+        }
+        out
     }
 
     /// Parses the process's arguments; the error carries the usage message (and `--help`).

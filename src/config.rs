@@ -5,6 +5,7 @@
 //! and the problem.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -42,6 +43,10 @@ pub struct AwsSection {
     /// FilterLogEvents calls per second this dashboard may make (the account-wide quota is
     /// shared with every other tool: 5/s in some Regions).
     pub logs_requests_per_second: Option<f64>,
+    /// Seconds to wait for a connection to AWS (like --connect-timeout).
+    pub connect_timeout: Option<f64>,
+    /// Seconds to wait for one AWS call (like --operation-timeout).
+    pub operation_timeout: Option<f64>,
 }
 
 /// `[logs]`.
@@ -120,6 +125,18 @@ impl ConfigFile {
                 "aws.logs_requests_per_second = {r}: use a number above 0 and at most 100"
             )));
         }
+        for (key, value) in [
+            ("connect_timeout", file.aws.connect_timeout),
+            ("operation_timeout", file.aws.operation_timeout),
+        ] {
+            if let Some(v) = value
+                && crate::cli::parse_seconds(&v.to_string()).is_err()
+            {
+                return Err(bad(format!(
+                    "aws.{key} = {v}: use a number of seconds above 0 and at most 3600"
+                )));
+            }
+        }
         if let Some(r) = file.refresh_seconds {
             crate::cli::refresh_seconds(r)
                 .map_err(|e| bad(format!("refresh_seconds = {r}: {e}")))?;
@@ -138,16 +155,26 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Settings after merging the command line over the file over the defaults.
+/// Settings after merging the command line over the environment over the file over the
+/// defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub window: TimeWindow,
     pub theme: Option<String>,
     pub sort: SortKey,
     pub refresh_seconds: Option<u64>,
+    /// `--profile`, else `AWS_PROFILE`, else the file's; `None` leaves it to the SDK (the
+    /// default profile).
     pub profile: Option<String>,
+    /// `--region`, else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the file's; `None` leaves it
+    /// to the SDK (the profile's).
     pub region: Option<String>,
+    /// `--endpoint-url`: every service, over any variable or file.
     pub endpoint_url: Option<String>,
+    /// The file's `endpoint_url`: below the `AWS_ENDPOINT_URL*` variables, above the profile's.
+    pub config_endpoint_url: Option<String>,
+    pub connect_timeout: Duration,
+    pub operation_timeout: Duration,
     pub logs_requests_per_second: f64,
     pub limits: StoreLimits,
     pub pricing: Pricing,
@@ -156,9 +183,29 @@ pub struct Settings {
 /// FilterLogEvents calls per second when nothing says otherwise: the lowest Regional quota.
 pub const DEFAULT_LOGS_REQUESTS_PER_SECOND: f64 = 5.0;
 
+/// Seconds to wait for a connection to AWS when nothing says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Seconds to wait for one AWS call when nothing says otherwise.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl Settings {
-    /// Command line over file over defaults.
+    /// Command line over environment over file over defaults, reading the process's
+    /// environment.
     pub fn merge(cli: &Cli, file: ConfigFile) -> Self {
+        Self::merge_with_env(cli, file, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Settings::merge`] with the environment given by `env` (a variable's value, if set).
+    /// The AWS settings follow the AWS CLI: command line, then environment, then this file,
+    /// then (left to the SDK) the profile.
+    pub fn merge_with_env(
+        cli: &Cli,
+        file: ConfigFile,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Self {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let seconds =
+            |s: Option<f64>| s.and_then(|s| crate::cli::parse_seconds(&s.to_string()).ok());
         let mut limits = StoreLimits::default();
         if let Some(n) = file.logs.max_lines {
             limits.log_events = n.max(100);
@@ -171,9 +218,27 @@ impl Settings {
             theme: cli.theme.clone().or(file.theme),
             sort: cli.sort.or(file.sort).unwrap_or_default(),
             refresh_seconds: cli.refresh.or(file.refresh_seconds),
-            profile: cli.profile.clone().or(file.aws.profile),
-            region: cli.region.clone().or(file.aws.region),
-            endpoint_url: cli.endpoint_url.clone().or(file.aws.endpoint_url),
+            profile: cli
+                .profile
+                .clone()
+                .or_else(|| var("AWS_PROFILE"))
+                .or(file.aws.profile),
+            region: cli
+                .region
+                .clone()
+                .or_else(|| var("AWS_REGION"))
+                .or_else(|| var("AWS_DEFAULT_REGION"))
+                .or(file.aws.region),
+            endpoint_url: cli.endpoint_url.clone(),
+            config_endpoint_url: file.aws.endpoint_url.filter(|e| !e.trim().is_empty()),
+            connect_timeout: cli
+                .connect_timeout
+                .or_else(|| seconds(file.aws.connect_timeout))
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            operation_timeout: cli
+                .operation_timeout
+                .or_else(|| seconds(file.aws.operation_timeout))
+                .unwrap_or(DEFAULT_OPERATION_TIMEOUT),
             logs_requests_per_second: file
                 .aws
                 .logs_requests_per_second
@@ -256,7 +321,7 @@ mod tests {
         let file =
             parse("window = \"3h\"\nsort = \"errors\"\n[aws]\nregion = \"eu-west-1\"").unwrap();
         let cli = Cli::parse_from(["lambdatop", "--window", "15m"]);
-        let s = Settings::merge(&cli, file.clone());
+        let s = Settings::merge_with_env(&cli, file.clone(), &env(&[]));
         assert_eq!(s.window.to_string(), "15m");
         assert_eq!(s.sort, SortKey::By(crate::figures::Figure::Errors));
         assert_eq!(s.region.as_deref(), Some("eu-west-1"));
@@ -264,6 +329,89 @@ mod tests {
         let s = Settings::merge(&Cli::parse_from(["lambdatop"]), ConfigFile::default());
         assert_eq!(s.window, TimeWindow::default());
         assert_eq!(s.sort, SortKey::By(crate::figures::Figure::Invocations));
+    }
+
+    /// An environment of `vars` alone.
+    fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn aws_settings_rank_command_line_then_environment_then_file() {
+        let file = parse(
+            "[aws]\nprofile = \"file-profile\"\nregion = \"eu-west-1\"\nendpoint_url = \"http://file:1\"",
+        )
+        .unwrap();
+        let bare = Cli::parse_from(["lambdatop"]);
+        let flags = Cli::parse_from([
+            "lambdatop",
+            "--profile",
+            "cli-profile",
+            "--region",
+            "ap-south-1",
+            "--endpoint-url",
+            "http://cli:1",
+        ]);
+        let vars = env(&[
+            ("AWS_PROFILE", "env-profile"),
+            ("AWS_REGION", "us-west-2"),
+            ("AWS_DEFAULT_REGION", "us-east-2"),
+            ("AWS_ENDPOINT_URL", "http://env:1"),
+        ]);
+        // The command line wins over the environment and the file.
+        let s = Settings::merge_with_env(&flags, file.clone(), &vars);
+        assert_eq!(s.profile.as_deref(), Some("cli-profile"));
+        assert_eq!(s.region.as_deref(), Some("ap-south-1"));
+        assert_eq!(s.endpoint_url.as_deref(), Some("http://cli:1"));
+        // The environment wins over the file (the endpoint variables are weighed per service,
+        // see `endpoint_override`: the file's endpoint is kept below them).
+        let s = Settings::merge_with_env(&bare, file.clone(), &vars);
+        assert_eq!(s.profile.as_deref(), Some("env-profile"));
+        assert_eq!(s.region.as_deref(), Some("us-west-2"));
+        assert_eq!(s.endpoint_url, None);
+        assert_eq!(s.config_endpoint_url.as_deref(), Some("http://file:1"));
+        let s = Settings::merge_with_env(
+            &bare,
+            file.clone(),
+            &env(&[("AWS_DEFAULT_REGION", "us-east-2")]),
+        );
+        assert_eq!(s.region.as_deref(), Some("us-east-2"));
+        // The file wins over the profile: its values are passed on; without any, the SDK reads
+        // the profile.
+        let s = Settings::merge_with_env(&bare, file, &env(&[("AWS_REGION", " ")]));
+        assert_eq!(s.profile.as_deref(), Some("file-profile"));
+        assert_eq!(s.region.as_deref(), Some("eu-west-1"));
+        let s = Settings::merge_with_env(&bare, ConfigFile::default(), &env(&[]));
+        assert_eq!((s.profile, s.region, s.endpoint_url), (None, None, None));
+    }
+
+    #[test]
+    fn timeouts_come_from_the_command_line_then_the_file() {
+        let file = parse("[aws]\nconnect_timeout = 2.5\noperation_timeout = 90").unwrap();
+        let s = Settings::merge_with_env(&Cli::parse_from(["lambdatop"]), file.clone(), &env(&[]));
+        assert_eq!(s.connect_timeout, Duration::from_millis(2500));
+        assert_eq!(s.operation_timeout, Duration::from_secs(90));
+        let cli = Cli::parse_from(["lambdatop", "--operation-timeout", "4"]);
+        let s = Settings::merge_with_env(&cli, file, &env(&[]));
+        assert_eq!(s.operation_timeout, Duration::from_secs(4));
+        let s = Settings::merge_with_env(
+            &Cli::parse_from(["lambdatop"]),
+            ConfigFile::default(),
+            &env(&[]),
+        );
+        assert_eq!(
+            (s.connect_timeout, s.operation_timeout),
+            (DEFAULT_CONNECT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT)
+        );
+        let e = parse("[aws]\noperation_timeout = 0").unwrap_err();
+        assert!(e.contains("aws.operation_timeout = 0"), "{e}");
+        let e = parse("[aws]\nconnect_timeout = \"5s\"").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(Cli::try_parse_from(["lambdatop", "--connect-timeout", "-1"]).is_err());
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! - [`analytics`], [`store`]: invocation analytics and the one store;
 //! - [`figures`]: every per-function figure, defined once, and selecting/sorting functions;
 //! - [`poll`], [`source`]: the round driver, backoff and rate limits; CloudWatch, demo, replay;
-//! - [`tui`], [`snapshot`]: the front ends; [`cli`], [`config`], [`app`]: wiring.
+//! - [`tui`], [`snapshot`]: the front ends; [`cli`], [`sdk_trace`] (the AWS SDK's events into
+//!   the diagnostics log), [`config`], [`app`]: wiring.
 //!
 //! `tests/integration/architecture.rs` keeps the map true.
 
@@ -32,6 +33,7 @@ pub mod message;
 pub mod model;
 pub mod poll;
 pub mod sanitize;
+pub mod sdk_trace;
 pub mod snapshot;
 pub mod source;
 pub mod store;

@@ -20,11 +20,10 @@ fn main() -> ExitCode {
             "lambdatop",
             &mut script,
         );
-        let mut stdout = std::io::stdout();
-        return printed(
-            stdout.write_all(&script).and_then(|()| stdout.flush()),
-            "the completions",
-        );
+        return print(&script, "the completions");
+    }
+    if cli.man {
+        return print(&Cli::man_page(), "the manual page");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -78,6 +77,12 @@ fn usage(e: &clap::Error) -> ExitCode {
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
         }
     }
+}
+
+/// Writes `text` (`what`, for an error message) to standard output.
+fn print(text: &[u8], what: &str) -> ExitCode {
+    let mut stdout = std::io::stdout();
+    printed(stdout.write_all(text).and_then(|()| stdout.flush()), what)
 }
 
 /// Exit status after printing `what` on standard output: a reader that went away is fine, any

@@ -160,7 +160,11 @@ pub fn account_line(snap: &Snapshot) -> String {
     format!(
         "Account  Peak concurrency {} / {}{claimed}  Alarms: ALARM {}  INSUFFICIENT_DATA {}  OK {}",
         c.concurrency_max.map_or(DASH.to_string(), format::count),
-        format::count(u64::from(c.concurrency_limit)),
+        if snap.context.concurrency_limit_known {
+            format::count(u64::from(c.concurrency_limit))
+        } else {
+            "?".to_string()
+        },
         a.alarm,
         a.insufficient_data,
         a.ok,

@@ -92,6 +92,8 @@ pub struct Account {
 pub struct Context {
     /// Functions the store knows, before `--functions` and `--limit`.
     pub functions_known: usize,
+    /// Whether the source told the concurrency limit (the JSON says 1,000 when it did not).
+    pub concurrency_limit_known: bool,
 }
 
 /// One function's figures: CloudWatch metrics over the window, and what its REPORT lines say.
@@ -234,6 +236,7 @@ impl Snapshot {
             functions,
             context: Context {
                 functions_known: store.functions().len(),
+                concurrency_limit_known: account.concurrency_limit_known,
             },
         }
     }

@@ -120,7 +120,7 @@ pub fn failures(store: &Store) -> Failures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub format: OutputFormat,
-    /// Colour the table (only when standard output is a terminal and `NO_COLOR` is unset).
+    /// Colour the table (see [`colour_allowed`]).
     pub colour: bool,
 }
 
@@ -135,9 +135,40 @@ pub fn write(out: &mut dyn Write, snap: &Snapshot, style: Style) -> io::Result<(
     out.flush()
 }
 
-/// Whether the table may use colour: `stdout_is_terminal` and `NO_COLOR` unset or empty.
-pub fn colour_allowed(stdout_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
-    stdout_is_terminal && no_color.is_none_or(|v| v.is_empty())
+/// `--color`: when output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorWhen {
+    /// When the output is a terminal, unless `NO_COLOR` says otherwise (or `CLICOLOR_FORCE`
+    /// forces it).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether output may use colour. `--color always` and `never` decide alone; `auto` colours a
+/// terminal unless `NO_COLOR` is set to anything but the empty string (<https://no-color.org>),
+/// and colours anything when `CLICOLOR_FORCE` is set to anything but `0` or the empty string.
+/// `NO_COLOR` wins over `CLICOLOR_FORCE`.
+pub fn colour_allowed(
+    when: ColorWhen,
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    clicolor_force: Option<&std::ffi::OsStr>,
+) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            if no_color.is_some_and(|v| !v.is_empty()) {
+                false
+            } else if clicolor_force.is_some_and(|v| !v.is_empty() && v != "0") {
+                true
+            } else {
+                is_terminal
+            }
+        }
+    }
 }
 
 /// What a finished snapshot tells the caller.

@@ -2,6 +2,12 @@
 //! error bursts, throttling under a concurrency cap, cold starts, timeouts, a SnapStart Java
 //! function and a function logging in JSON.
 //!
+//! The story is there at any hour, not only at the daily peak: within the default window of an
+//! hour there is always a throttled function (a client's retry storms against a reserved
+//! concurrency, every 15 minutes), an alarm in ALARM (on those throttles) and one in
+//! INSUFFICIENT_DATA, an error burst (every 45 minutes), a timeout and a cold start (forced every
+//! ten minutes, within the log pane's first fill).
+//!
 //! Everything is a pure function of the seed and the time: invocation `i` of minute `m` of
 //! function `f` always has the same request id, duration and outcome. Metrics are computed from
 //! those invocations and the log lines are the ones Lambda would write for them, so every figure
@@ -66,6 +72,31 @@ struct Profile {
     events: Events,
     /// Provisioned concurrency, kept warm.
     provisioned: Option<u32>,
+    /// Requests a minute at least during a retry storm (see [`in_storm`]): with a reserved
+    /// concurrency, enough to throttle at any hour.
+    storm_per_min: Option<f64>,
+    /// The first invocation of every minute `m` with `m % n == TIMEOUT_MINUTE` runs into its
+    /// timeout, so a timeout is never far back.
+    timeout_every: Option<i64>,
+    /// The first invocation of every minute `m` with `m % n == 0` starts cold.
+    cold_every: Option<i64>,
+}
+
+/// Retry storms: a client retries in bursts, three minutes out of every fifteen.
+const STORM_EVERY: i64 = 15;
+const STORM_MINUTES: i64 = 3;
+
+/// The minute (modulo `timeout_every`) of the forced timeouts.
+const TIMEOUT_MINUTE: i64 = 3;
+
+/// Error bursts: six minutes out of every 45, per function, so the default window of an hour
+/// always holds a whole one.
+const BURST_EVERY: i64 = 45;
+const BURST_MINUTES: i64 = 6;
+
+/// Whether minute `m` of function `f` is in a retry storm.
+fn in_storm(f: usize, m: i64) -> bool {
+    (m + f as i64 * 7).rem_euclid(STORM_EVERY) < STORM_MINUTES
 }
 
 impl Profile {
@@ -124,6 +155,9 @@ const fn profile(name: &'static str, runtime: &'static str, memory_mb: u32) -> P
         timeout_p: 0.0,
         events: Events::Sync,
         provisioned: None,
+        storm_per_min: None,
+        timeout_every: None,
+        cold_every: None,
     }
 }
 
@@ -151,6 +185,7 @@ fn profiles() -> Vec<Profile> {
             burst_error_p: 0.02,
             timeout_s: 3,
             timeout_p: 0.03,
+            timeout_every: Some(10),
             mem_used_mb: 71.0,
             cold_p: 0.2,
             init_ms: 380.0,
@@ -163,6 +198,7 @@ fn profiles() -> Vec<Profile> {
             sigma: 0.35,
             reserved: Some(3),
             provisioned: Some(2),
+            storm_per_min: Some(600.0),
             mem_used_mb: 301.0,
             cold_p: 0.004,
             init_ms: 610.0,
@@ -224,6 +260,7 @@ fn profiles() -> Vec<Profile> {
             arch: Architecture::Arm64,
             mem_used_mb: 96.0,
             cold_p: 0.3,
+            cold_every: Some(10),
             init_ms: 330.0,
             ..profile("monitor", "nodejs22.x", 256)
         },
@@ -387,9 +424,19 @@ impl DemoAccount {
                 let noise = 1.0 + 0.25 * d.normal(1);
                 let lambda = (p.rate * shape * noise).max(0.0);
                 // Poisson-like rounding keeps quiet functions mostly at zero.
-                (lambda + d.unit(3)).floor() as u64
+                let requested = (lambda + d.unit(3)).floor() as u64;
+                match p.storm_per_min {
+                    Some(storm) if in_storm(f, m) => requested.max(storm as u64),
+                    _ => requested,
+                }
             }
         };
+        // A minute with a forced timeout or cold start has an invocation to force.
+        let forced = p
+            .timeout_every
+            .is_some_and(|n| m.rem_euclid(n) == TIMEOUT_MINUTE)
+            || p.cold_every.is_some_and(|n| m.rem_euclid(n) == 0);
+        let requested = if forced { requested.max(1) } else { requested };
         let mean_s = p.median_ms * (p.sigma * p.sigma / 2.0).exp() / 1000.0;
         // Little's law with burstiness: arrivals cluster within the minute.
         let concurrency = requested as f64 * mean_s / 60.0 * (2.0 + d.unit(4));
@@ -409,9 +456,9 @@ impl DemoAccount {
         }
     }
 
-    /// Error bursts: six minutes out of every 97, per function.
+    /// Error bursts: [`BURST_MINUTES`] out of every [`BURST_EVERY`], per function.
     fn in_burst(&self, f: usize, m: i64) -> bool {
-        (m + f as i64 * 13).rem_euclid(97) < 6
+        (m + f as i64 * 13).rem_euclid(BURST_EVERY) < BURST_MINUTES
     }
 
     fn invocation(&self, f: usize, m: i64, i: u64, n: u64) -> SimInvocation {
@@ -423,9 +470,14 @@ impl DemoAccount {
             )
             .single()
             .unwrap_or_default();
-        let cold = d.unit(11) < p.cold_p;
+        let first = i == 0;
+        let cold =
+            (first && p.cold_every.is_some_and(|n| m.rem_euclid(n) == 0)) || d.unit(11) < p.cold_p;
         let timeout_ms = f64::from(p.timeout_s) * 1000.0;
-        let mut outcome = if d.unit(12) < p.timeout_p {
+        let forced_timeout = first
+            && p.timeout_every
+                .is_some_and(|n| m.rem_euclid(n) == TIMEOUT_MINUTE);
+        let mut outcome = if forced_timeout || d.unit(12) < p.timeout_p {
             Outcome::Timeout
         } else if d.unit(13)
             < if self.in_burst(f, m) {
@@ -701,7 +753,10 @@ impl DemoAccount {
         };
         let dispatch = idx("salesPipe-prod-dispatch");
         let orders = idx("orders-prod-api");
-        let recent_throttles: u64 = (m - 4..=m).map(|m| self.minute(orders, m).throttled).sum();
+        // Retry storms come every STORM_EVERY minutes: this alarm's period always holds one.
+        let recent_throttles: u64 = (m - (STORM_EVERY - 1)..=m)
+            .map(|m| self.minute(orders, m).throttled)
+            .sum();
         let alarm = |name: &str, function: &str, metric: &str, state, reason: &str| Alarm {
             name: name.to_string(),
             state,
@@ -729,7 +784,7 @@ impl DemoAccount {
                 "orders-prod-api",
                 "Throttles",
                 threshold_state(recent_throttles > 0),
-                "Threshold Crossed: Throttles > 0 for 1 datapoint within 5 minutes",
+                "Threshold Crossed: Throttles > 0 for 1 datapoint within 15 minutes",
             ),
             alarm(
                 "orders-prod-api-p99",
@@ -1016,8 +1071,9 @@ impl DemoSource {
     }
 }
 
-/// How far back the log pane is filled at start.
-const LOG_BACKFILL: Duration = Duration::minutes(5);
+/// How far back the log pane is filled at start: long enough to hold a forced timeout and a
+/// forced cold start (every ten minutes) that has finished.
+pub const LOG_BACKFILL: Duration = Duration::minutes(15);
 
 impl Source for DemoSource {
     fn kind(&self) -> SourceKind {

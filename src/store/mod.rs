@@ -229,6 +229,8 @@ pub struct AccountTotals {
     pub error_rate: f64,
     pub concurrency_peak: Option<f64>,
     pub concurrency_limit: u32,
+    /// Whether the source told the limit (else `concurrency_limit` is the default).
+    pub concurrency_limit_known: bool,
     /// Peak of the Region's `ClaimedAccountConcurrency` in the window: concurrency in use plus
     /// what reservations and provisioned concurrency hold back.
     pub claimed_concurrency_peak: Option<f64>,
@@ -273,6 +275,7 @@ pub struct Store {
     account_concurrency: MetricSeries,
     claimed_concurrency: MetricSeries,
     concurrency_limit: u32,
+    concurrency_limit_known: bool,
     /// Every alarm, per origin: each source's set replaces only its own.
     alarms: BTreeMap<Origin, Vec<Alarm>>,
     /// The worst state of the alarms on each function.
@@ -316,6 +319,7 @@ impl Store {
             account_concurrency: Self::new_series(window),
             claimed_concurrency: Self::new_series(window),
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
+            concurrency_limit_known: false,
             alarms: BTreeMap::new(),
             alarm_states: HashMap::new(),
             logs: LogRing::new(limits.log_events, limits.log_bytes),
@@ -441,7 +445,10 @@ impl Store {
                 }
                 self.resummarise();
             }
-            Update::AccountConcurrencyLimit(limit) => self.concurrency_limit = limit,
+            Update::AccountConcurrencyLimit(limit) => {
+                self.concurrency_limit = limit;
+                self.concurrency_limit_known = true;
+            }
             Update::Metrics(batches) => {
                 let keep_from = self.window_start();
                 let period = self.window.period_s();
@@ -702,6 +709,7 @@ impl Store {
         }
         let mut t = AccountTotals {
             concurrency_limit: self.concurrency_limit,
+            concurrency_limit_known: self.concurrency_limit_known,
             ..AccountTotals::default()
         };
         for f in self.functions.values() {

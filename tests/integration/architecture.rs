@@ -23,7 +23,9 @@ const LAYERS: &[&str] = &[
     "tui",
     "snapshot",
     "cli",
+    "sdk_trace",
     "config",
+    "sdk_trace",
     "app",
 ];
 

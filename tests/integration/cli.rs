@@ -425,3 +425,207 @@ fn config_files_are_read_only_when_small_regular_text() {
     assert!(!err.contains("SECRET") && !err.contains("root"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn version_names_the_commit_and_the_build_date() {
+    let out = lambdatop(&["--version"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let re = regex::Regex::new(
+        r"^lambdatop (\d+\.\d+\.\d+) \(commit ([0-9a-f]{7,}|unknown), built (\d{4}-\d{2}-\d{2}), [a-z0-9_]+-[a-z0-9_.-]+\)\n$",
+    )
+    .unwrap();
+    let caps = re.captures(&text).unwrap_or_else(|| panic!("{text:?}"));
+    assert_eq!(&caps[1], env!("CARGO_PKG_VERSION"));
+    assert!(chrono::NaiveDate::parse_from_str(&caps[3], "%Y-%m-%d").is_ok());
+    // Built from a clone, the commit is the one checked out (when git can tell).
+    if std::path::Path::new(".git").exists()
+        && let Ok(git) = Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .output()
+        && git.status.success()
+    {
+        let head = String::from_utf8(git.stdout).unwrap();
+        // A commit made since the build would differ: the build reruns when HEAD moves.
+        assert_eq!(&caps[2], head.trim());
+    }
+    // -V stays short, for scripts.
+    let out = lambdatop(&["-V"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("lambdatop {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// `doc/lambdatop.1`, regenerated with `UPDATE_DOCS=1 cargo test --test integration cli::`.
+#[test]
+fn the_man_page_is_made_from_the_command_line_and_kept_in_step() {
+    let page = lambdatop::cli::Cli::man_page();
+    let path = std::path::Path::new("doc/lambdatop.1");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::create_dir_all("doc").unwrap();
+        std::fs::write(path, &page).unwrap();
+    }
+    let kept = std::fs::read(path).unwrap_or_default();
+    assert!(
+        kept == page,
+        "doc/lambdatop.1 differs from the command line's definition: regenerate it with \
+         UPDATE_DOCS=1 cargo test --test integration cli::the_man_page"
+    );
+    let out = lambdatop(&["--man"]);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, page, "--man prints the same page");
+    let text = String::from_utf8(page).unwrap();
+    assert!(text.starts_with(".ie") && text.contains(".TH lambdatop 1"));
+    for arg in lambdatop::cli::Cli::command_with_figures().get_arguments() {
+        if arg.is_hide_set() {
+            continue;
+        }
+        if let Some(long) = arg.get_long() {
+            let roff = format!("\\fB\\-\\-{}\\fR", long.replace('-', "\\-"));
+            assert!(text.contains(&roff), "the man page lacks --{long}");
+        }
+    }
+    for section in ["NOTES", "ENVIRONMENT", "FILES", "Exit codes"] {
+        assert!(text.contains(section), "the man page lacks {section}");
+    }
+    // The page names the version alone: it changes with the interface, not with every commit.
+    assert!(!text.contains("commit"), "{text}");
+}
+
+#[test]
+fn an_output_format_implies_once() {
+    let out = lambdatop(&["--demo", CLOCK, "-o", "json", "--fail-on", "alarm"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["source"], "demo");
+    // --fail-on still needs a snapshot.
+    let out = lambdatop(&["--demo", CLOCK, "--fail-on", "alarm"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn color_always_never_and_the_environment() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+            .args(["--demo", "--once", CLOCK])
+            .args(args)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().contains('\u{1b}')
+    };
+    // Piped: plain unless forced.
+    assert!(!run(&[], &[]));
+    assert!(run(&["--color", "always"], &[]));
+    assert!(
+        run(&["--color=always"], &[("NO_COLOR", "1")]),
+        "the command line wins"
+    );
+    assert!(run(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!run(&[], &[("CLICOLOR_FORCE", "0")]));
+    assert!(!run(&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
+    assert!(!run(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]));
+    // Only the table is ever coloured.
+    assert!(!run(&["--color", "always", "-o", "csv"], &[]));
+}
+
+/// Runs `--once` against a port nobody listens on, with static keys from the environment and a
+/// diagnostics log; returns the log.
+fn log_of_a_failed_run(extra: &[&str], env: &[(&str, &str)]) -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "lambdatop-sdklog-{}-{}",
+        std::process::id(),
+        extra.join("").replace('-', "")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("diag.log");
+    let _ = std::fs::remove_file(&log);
+    let endpoint = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args([
+            "--once",
+            "--region",
+            "eu-west-1",
+            "--endpoint-url",
+            &endpoint,
+        ])
+        .arg("--log-file")
+        .arg(&log)
+        .args(extra)
+        .env_clear()
+        .env("HOME", &dir)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
+        .env(
+            "AWS_SESSION_TOKEN",
+            "IQoJb3JpZ2luX2VjEJrSESSIONTOKENEXAMPLE",
+        )
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    for secret in [
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "IQoJb3JpZ2luX2VjEJrSESSIONTOKENEXAMPLE",
+    ] {
+        assert!(!text.contains(secret), "{secret} reached the log:\n{text}");
+    }
+    text
+}
+
+#[test]
+fn the_sdks_own_events_reach_the_log_file_redacted_at_the_level_asked() {
+    let sdk_lines = |text: &str, level: &str| {
+        text.lines()
+            .filter(|l| l.contains(&format!(" sdk {level} aws_")))
+            .count()
+    };
+    let info = log_of_a_failed_run(&[], &[]);
+    assert!(info.contains("lambdatop started"), "{info}");
+    assert_eq!(sdk_lines(&info, "DEBUG"), 0, "{info}");
+    assert_eq!(sdk_lines(&info, "TRACE"), 0, "{info}");
+
+    for (args, env) in [
+        (&["--debug"][..], &[][..]),
+        (&[][..], &[("LAMBDATOP_LOG", "debug")][..]),
+    ] {
+        let debug = log_of_a_failed_run(args, env);
+        assert!(sdk_lines(&debug, "DEBUG") > 0, "{debug}");
+        assert_eq!(sdk_lines(&debug, "TRACE"), 0);
+        // Credential resolution is there: which provider of the chain gave them.
+        assert!(
+            debug
+                .lines()
+                .any(|l| l.contains(" sdk ") && l.to_lowercase().contains("credentials")),
+            "{debug}"
+        );
+    }
+    // Trace shows the signed requests: their key id, signature and token are redacted.
+    let trace = log_of_a_failed_run(&["--log-level", "trace"], &[]);
+    assert!(sdk_lines(&trace, "TRACE") > 0, "{trace}");
+    assert!(trace.contains("[REDACTED"), "{trace}");
+}

@@ -103,6 +103,8 @@ struct Script {
     down: bool,
     /// When each request arrived.
     times: Vec<std::time::Instant>,
+    /// Answers to these operations come only after this long.
+    slow: HashMap<&'static str, StdDuration>,
 }
 
 impl Script {
@@ -198,13 +200,19 @@ async fn serve(script: Arc<Mutex<Script>>) -> String {
                     let body: Vec<u8> = buf.drain(..header_end + len).skip(header_end).collect();
                     let path = headers.split_whitespace().nth(1).unwrap_or("/").to_string();
                     let op = operation(&path, &headers);
-                    let reply = {
+                    let (reply, delay) = {
                         let mut script = script.lock().expect("script");
                         if script.down {
                             return; // dropping the socket: the peer went away mid-request
                         }
-                        script.reply(&op, &body)
+                        (
+                            script.reply(&op, &body),
+                            script.slow.get(op.as_str()).copied(),
+                        )
                     };
+                    if let Some(delay) = delay {
+                        tokio::time::sleep(delay).await;
+                    }
                     let mut out = format!(
                         "HTTP/1.1 {} X\r\ncontent-type: {}\r\nsmithy-protocol: rpc-v2-cbor\r\ncontent-length: {}\r\n\r\n",
                         reply.status,
@@ -246,17 +254,15 @@ async fn harness(endpoint: &str, now: DateTime<Utc>) -> Harness {
     harness_with(endpoint, now, opts).await
 }
 
+fn test_credentials() -> aws_sdk_cloudwatch::config::Credentials {
+    aws_sdk_cloudwatch::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test")
+}
+
 async fn harness_with(endpoint: &str, now: DateTime<Utc>, opts: AwsOptions) -> Harness {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("eu-central-1"))
         .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_cloudwatch::config::Credentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
+        .credentials_provider(test_credentials())
         .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
         .timeout_config(
             aws_config::timeout::TimeoutConfig::builder()
@@ -684,4 +690,153 @@ async fn a_burst_of_throttling_backs_off_and_keeps_under_the_rate_limit() {
         let gap = pair[1] - pair[0];
         assert!(gap >= StdDuration::from_millis(230), "calls {gap:?} apart");
     }
+}
+
+fn notice(updates: &[Update]) -> Option<(String, Option<String>)> {
+    updates.iter().find_map(|u| match u {
+        Update::Notice { notice, .. } => Some((notice.message.clone(), notice.hint.clone())),
+        _ => None,
+    })
+}
+
+#[tokio::test]
+async fn discovery_lists_the_functions_without_get_account_settings() {
+    let denied = json(
+        403,
+        serde_json::json!({"__type": "AccessDeniedException", "message": "not authorized to perform: lambda:GetAccountSettings"}),
+    );
+    // A policy without the action, then an endpoint that does not know the operation.
+    for (settings, expected) in [
+        (
+            Some(denied),
+            "Concurrency limit unknown: AccessDenied on lambda:GetAccountSettings.",
+        ),
+        (
+            None,
+            "Concurrency limit unknown: Lambda rejected GetAccountSettings: UnknownOperationException: GetAccountSettings.",
+        ),
+    ] {
+        let script = Arc::new(Mutex::new(Script::default()));
+        {
+            let mut s = script.lock().expect("script");
+            discovery_script(&mut s);
+            s.replies.remove("GetAccountSettings");
+            if let Some(reply) = settings {
+                s.on("GetAccountSettings", vec![reply]);
+            }
+        }
+        let endpoint = serve(script.clone()).await;
+        let mut h = harness(&endpoint, Utc::now()).await;
+        assert!(h.pollers.discovery.round(&h.ctx).await);
+        let u = h.drain();
+        assert!(failure(&u).is_none(), "{:?}", failure(&u));
+        let names: Vec<String> = h.store.functions().map(|f| f.config.name.clone()).collect();
+        assert_eq!(names, ["orders"]);
+        let (message, _) = notice(&u).expect("a notice");
+        assert_eq!(message, expected);
+        let t = h.store.totals();
+        assert!(!t.concurrency_limit_known);
+        let health = h.store.poller(Poller::Discovery).expect("health");
+        assert!(health.current_error().is_none());
+        assert!(health.last_ok.is_some());
+    }
+}
+
+#[tokio::test]
+async fn optional_discovery_calls_are_notices_but_list_functions_is_not() {
+    let denied = |action: &str| {
+        json(
+            403,
+            serde_json::json!({"__type": "AccessDeniedException", "message": format!("not authorized to perform: {action}")}),
+        )
+    };
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        discovery_script(&mut s);
+        s.on("DescribeLogGroups", vec![denied("logs:DescribeLogGroups")]);
+    }
+    let endpoint = serve(script.clone()).await;
+    let mut h = harness(&endpoint, Utc::now()).await;
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    let u = h.drain();
+    assert!(failure(&u).is_none(), "{:?}", failure(&u));
+    assert_eq!(
+        notice(&u).expect("notice").0,
+        "Log groups not listed: AccessDenied on logs:DescribeLogGroups."
+    );
+    assert_eq!(h.store.totals().concurrency_limit, 50);
+
+    script
+        .lock()
+        .expect("script")
+        .on("ListFunctions", vec![denied("lambda:ListFunctions")]);
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    let u = h.drain();
+    assert_eq!(
+        failure(&u).expect("failed").0,
+        "AccessDenied on lambda:ListFunctions."
+    );
+}
+
+#[tokio::test]
+async fn an_answer_slower_than_the_operation_timeout_is_a_timeout() {
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        discovery_script(&mut s);
+        s.on(
+            "GetMetricData",
+            vec![cbor(
+                200,
+                Cbor::Map(vec![("MetricDataResults", Cbor::Array(vec![]))]),
+            )],
+        );
+        s.slow.insert("GetMetricData", StdDuration::from_secs(3));
+    }
+    let endpoint = serve(script.clone()).await;
+    let opts = AwsOptions {
+        endpoint_url: Some(endpoint.clone()),
+        timeouts: lambdatop::source::cloudwatch::Timeouts {
+            connect: StdDuration::from_secs(2),
+            operation: StdDuration::from_millis(500),
+        },
+        ..AwsOptions::default()
+    };
+    // The loader lambdatop itself uses, so the timeouts reach the SDK as they do in the program.
+    let sdk = lambdatop::source::cloudwatch::config_loader(&opts)
+        .region(aws_config::Region::new("eu-central-1"))
+        .credentials_provider(test_credentials())
+        .load()
+        .await;
+    let source = CloudWatchSource::from_sdk_config(&sdk, opts).expect("source");
+    let mut pollers = source.into_pollers();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let (_requests, requests_rx) = watch::channel(Request::new(TimeWindow::minutes(15)));
+    let ctx = SourceContext {
+        updates: tx,
+        requests: requests_rx,
+        clock: Arc::new(ManualClock::new(Utc::now())),
+        once: false,
+    };
+    assert!(pollers.discovery.round(&ctx).await);
+    let started = std::time::Instant::now();
+    assert!(pollers.metrics.round(&ctx).await);
+    let waited = started.elapsed();
+    let mut updates = Vec::new();
+    while let Ok(u) = rx.try_recv() {
+        updates.push(u);
+    }
+    let (message, hint) = failure(&updates).expect("failed");
+    assert_eq!(
+        message,
+        format!(
+            "GetMetricData timed out: CloudWatch at {endpoint} did not answer within 0.5 s; showing the last data."
+        )
+    );
+    assert!(hint.is_some_and(|h| h.contains("operation_timeout")));
+    assert!(
+        waited < StdDuration::from_secs(2),
+        "gave up after the timeout, not the answer: {waited:?}"
+    );
 }

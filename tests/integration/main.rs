@@ -13,6 +13,7 @@ mod aws_peer;
 mod cli;
 mod cloudwatch_canned;
 mod cloudwatch_source;
+mod demo;
 mod figures;
 mod hostile_text;
 mod lambda_log_fixtures;

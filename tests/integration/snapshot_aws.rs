@@ -203,3 +203,114 @@ async fn credentials_never_reach_output_or_the_diagnostic_log() {
         }
     }
 }
+
+/// Profile, Region and endpoint are each taken from the command line, else the environment, else
+/// lambdatop's config file, else the AWS profile — as the AWS CLI ranks them.
+#[tokio::test(flavor = "multi_thread")]
+async fn aws_settings_rank_command_line_environment_config_file_profile() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    seed(&aws).await;
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", l.local_addr().expect("addr"))
+    };
+    let home = std::env::temp_dir().join(format!("lambdatop-rank-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    // The credentials live in profile `good` alone; its Region is wrong for the peer.
+    std::fs::write(
+        home.join(".aws/config"),
+        "[profile good]\nregion = ap-south-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.join(".aws/credentials"),
+        format!(
+            "[good]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            support::peer::ACCESS_KEY_ID,
+            support::peer::SECRET_ACCESS_KEY
+        ),
+    )
+    .unwrap();
+    let config = home.join("lambdatop.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[aws]\nprofile = \"missing\"\nregion = \"eu-west-3\"\nendpoint_url = \"{dead}\"\n"
+        ),
+    )
+    .unwrap();
+    let endpoints: Vec<(&'static str, String)> = aws
+        .env_vars()
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("AWS_ENDPOINT_URL"))
+        .collect();
+    let run = |args: &[&str], env: &[(&str, &str)], with_endpoints: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+        cmd.args(["--once", "-o", "json", "--config"])
+            .arg(&config)
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(env.iter().copied());
+        if with_endpoints {
+            cmd.envs(endpoints.iter().cloned());
+        }
+        let out = cmd.output().expect("run lambdatop");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (
+            out.status.code(),
+            doc,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let has_checkout = |doc: &serde_json::Value| {
+        doc["functions"]
+            .as_array()
+            .is_some_and(|fs| fs.iter().any(|f| f["name"] == "checkout"))
+    };
+
+    // Environment over file: AWS_PROFILE over `missing`, AWS_REGION over eu-west-3, the peer's
+    // AWS_ENDPOINT_URL_<SERVICE> over the dead endpoint.
+    let (code, doc, err) = run(
+        &[],
+        &[("AWS_PROFILE", "good"), ("AWS_REGION", "us-east-1")],
+        true,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(doc["region"], "us-east-1");
+    assert!(has_checkout(&doc), "{doc}");
+    // Command line over environment.
+    let (code, doc, err) = run(
+        &["--profile", "good", "--region", "us-east-1"],
+        &[("AWS_PROFILE", "missing"), ("AWS_REGION", "eu-west-3")],
+        true,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(has_checkout(&doc), "{doc}");
+    let (code, _, err) = run(&["--endpoint-url", &dead], &[("AWS_PROFILE", "good")], true);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains(&dead),
+        "--endpoint-url wins over the variables: {err}"
+    );
+    // File over profile: the file's Region (not the profile's ap-south-1)...
+    let (code, doc, err) = run(&[], &[("AWS_PROFILE", "good")], true);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(doc["region"], "eu-west-3");
+    // ...the file's profile when nothing else names one...
+    let (code, _, err) = run(&[], &[("AWS_REGION", "us-east-1")], true);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("`missing`"), "{err}");
+    // ...and the file's endpoint when no variable names one.
+    let (code, _, err) = run(
+        &[],
+        &[("AWS_PROFILE", "good"), ("AWS_REGION", "us-east-1")],
+        false,
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains(&dead), "{err}");
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -572,11 +572,21 @@ fn colour_marks_alarms_and_error_rates_without_moving_columns() {
 
 #[test]
 fn colour_needs_a_terminal_and_no_no_color() {
+    use snapshot::ColorWhen::{Always, Auto, Never};
     use std::ffi::OsStr;
-    assert!(snapshot::colour_allowed(true, None));
-    assert!(snapshot::colour_allowed(true, Some(OsStr::new(""))));
-    assert!(!snapshot::colour_allowed(true, Some(OsStr::new("1"))));
-    assert!(!snapshot::colour_allowed(false, None));
+    let os = |s: &'static str| Some(OsStr::new(s));
+    assert!(snapshot::colour_allowed(Auto, true, None, None));
+    assert!(snapshot::colour_allowed(Auto, true, os(""), None));
+    assert!(!snapshot::colour_allowed(Auto, true, os("1"), None));
+    assert!(!snapshot::colour_allowed(Auto, false, None, None));
+    // CLICOLOR_FORCE colours a pipe too, unless it is 0 or empty; NO_COLOR wins over it.
+    assert!(snapshot::colour_allowed(Auto, false, None, os("1")));
+    assert!(!snapshot::colour_allowed(Auto, false, None, os("0")));
+    assert!(!snapshot::colour_allowed(Auto, false, None, os("")));
+    assert!(!snapshot::colour_allowed(Auto, true, os("1"), os("1")));
+    // --color always and never decide alone.
+    assert!(snapshot::colour_allowed(Always, false, os("1"), None));
+    assert!(!snapshot::colour_allowed(Never, true, None, os("1")));
 }
 
 #[test]

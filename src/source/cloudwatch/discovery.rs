@@ -17,7 +17,7 @@ use super::error::{
     LIST_METRICS,
 };
 use super::{AwsOptions, Clients, Discovered, Shared};
-use crate::message::{ApiCalls, Update};
+use crate::message::{ApiCalls, SourceError, Update};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Architecture, FunctionConfig, LogFormat, Reserved};
 use crate::poll::{Round, RoundOutcome, round_now};
@@ -223,44 +223,55 @@ impl DiscoveryPoller {
         round_now(self, ctx).await
     }
 
-    /// Lists functions, metrics and log groups, and reads the reserved concurrency of the
-    /// functions in view.
+    /// Lists functions, metrics and log groups, and reads the account's limit and the reserved
+    /// concurrency of the functions in view. Only `ListFunctions` failing fails the round: the
+    /// other calls are optional (a policy or an endpoint may lack them), and their failure is a
+    /// notice saying what is missing, while the functions are listed all the same.
     async fn read_all(&mut self, req: &Request) -> RoundOutcome {
-        let functions = self.list_functions().await;
-        let metrics = self
-            .list_metric_functions(req.window.length() <= chrono::Duration::hours(3))
-            .await;
-        let groups = self.list_log_groups().await;
-        let settings = self.account_concurrency().await;
+        // At once, so a slow optional call does not hold up the others.
+        let (functions, metrics, groups, settings) = tokio::join!(
+            self.list_functions(),
+            self.list_metric_functions(req.window.length() <= chrono::Duration::hours(3)),
+            self.list_log_groups(),
+            self.account_concurrency(),
+        );
 
         let mut outcome = RoundOutcome::default();
-        let mut note = |e: &AwsError| outcome.fail(self.clients.source_error(e));
-        let lambda = functions
-            .items
-            .as_ref()
-            .map_err(&mut note)
-            .ok()
-            .cloned()
-            .unwrap_or_default();
+        if let Err(e) = &functions.items {
+            outcome.fail(self.clients.source_error(e));
+        }
+        let lambda = functions.items.as_ref().ok().cloned().unwrap_or_default();
         if functions.items.is_ok() {
             self.listed = lambda.iter().map(|f| f.name.clone()).collect();
         }
-        let names = metrics
-            .items
-            .as_ref()
-            .map_err(&mut note)
-            .ok()
-            .cloned()
-            .unwrap_or_default();
-        let known_groups: Option<Vec<String>> =
-            groups.items.as_ref().map_err(&mut note).ok().cloned();
-        let limit = settings
-            .items
-            .as_ref()
-            .map_err(&mut note)
-            .ok()
-            .copied()
-            .flatten();
+        let mut missing: Vec<(&str, SourceError)> = Vec::new();
+        let mut optional = |what: &'static str, e: &AwsError| {
+            let error = self.clients.source_error(e);
+            crate::diag::log(&format!("{what}: {error}"));
+            missing.push((what, error));
+        };
+        let names = match &metrics.items {
+            Ok(names) => names.clone(),
+            Err(e) => {
+                optional("functions with metrics only may be missing", e);
+                Vec::new()
+            }
+        };
+        let known_groups: Option<Vec<String>> = match &groups.items {
+            Ok(g) => Some(g.clone()),
+            Err(e) => {
+                optional("log groups not listed", e);
+                None
+            }
+        };
+        let limit = match &settings.items {
+            Ok(limit) => *limit,
+            Err(e) => {
+                optional("concurrency limit unknown", e);
+                None
+            }
+        };
+        outcome.notice = missing_notice(&missing);
 
         // The reserved concurrency of the functions in view, read again.
         self.reserved.retain(|f, _| req.log_functions.contains(f));
@@ -401,6 +412,27 @@ impl DiscoveryPoller {
             calls: a.calls,
         }
     }
+}
+
+/// One notice for the optional calls that failed: what each leaves missing and why, with the
+/// first one's hint.
+fn missing_notice(missing: &[(&str, SourceError)]) -> Option<SourceError> {
+    let (_, first) = missing.first()?;
+    let mut message = String::new();
+    for (what, error) in missing {
+        if !message.is_empty() {
+            message.push(' ');
+        }
+        let mut what = what.to_string();
+        if let Some(c) = what.get(..1) {
+            what.replace_range(..1, &c.to_uppercase());
+        }
+        message.push_str(&format!("{what}: {}", error.message));
+    }
+    Some(SourceError {
+        message,
+        hint: first.hint.clone(),
+    })
 }
 
 impl Round for DiscoveryPoller {

@@ -6,6 +6,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 use aws_sdk_cloudwatch::config::http::HttpResponse;
 use aws_sdk_cloudwatch::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -109,8 +110,10 @@ pub const OPERATIONS: [Operation; 8] = [
 pub enum Failure {
     /// The request could not be built or signed (often: credentials could not be loaded).
     Construction,
-    /// The call timed out.
+    /// No answer came within the operation timeout.
     Timeout,
+    /// No connection could be made within the connect timeout.
+    ConnectTimeout,
     /// The request could not be sent (connection refused, DNS, TLS, …).
     Dispatch,
     /// A response came back that could not be read.
@@ -150,7 +153,7 @@ impl ErrorFacts {
         let failure = match err {
             SdkError::ConstructionFailure(_) => Failure::Construction,
             SdkError::TimeoutError(_) => Failure::Timeout,
-            SdkError::DispatchFailure(d) if d.is_timeout() => Failure::Timeout,
+            SdkError::DispatchFailure(d) if d.is_timeout() => Failure::ConnectTimeout,
             SdkError::DispatchFailure(_) => Failure::Dispatch,
             SdkError::ResponseError(_) => Failure::Response,
             SdkError::ServiceError(_) => Failure::Service,
@@ -276,10 +279,34 @@ impl AwsError {
         self.facts.is_retryable()
     }
 
-    /// The user-facing error, naming `endpoint` when the service could not be reached.
-    pub fn to_source_error(&self, endpoint: &str) -> SourceError {
-        classify(&self.facts, self.operation, endpoint)
+    /// The user-facing error, naming `endpoint` when the service could not be reached and the
+    /// time waited when it timed out.
+    pub fn to_source_error(&self, endpoint: &str, timeouts: Timeouts) -> SourceError {
+        classify(&self.facts, self.operation, endpoint, timeouts)
     }
+}
+
+/// How long lambdatop waits for AWS (`[aws] connect_timeout`, `operation_timeout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// For a connection to be made.
+    pub connect: Duration,
+    /// For one call's answer, connection included.
+    pub operation: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(5),
+            operation: Duration::from_secs(30),
+        }
+    }
+}
+
+/// `30 s`, `2.5 s`.
+fn seconds(d: Duration) -> String {
+    format!("{} s", (d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
 /// Shortens text from outside to one line of at most `max` characters.
@@ -301,10 +328,28 @@ const UNREACHABLE_HINT: &str =
     "Check the network, proxy settings or --endpoint-url; lambdatop keeps retrying.";
 
 /// Classifies a failed call into one sentence and a hint.
-pub fn classify(f: &ErrorFacts, op: Operation, endpoint: &str) -> SourceError {
+pub fn classify(f: &ErrorFacts, op: Operation, endpoint: &str, timeouts: Timeouts) -> SourceError {
     let service = op.service.name();
     match f.failure {
-        Failure::Timeout | Failure::Dispatch => SourceError::new(
+        Failure::Timeout => SourceError::new(
+            format!(
+                "{op} timed out: {service} at {endpoint} did not answer within {}; showing the last data.",
+                seconds(timeouts.operation)
+            ),
+            Some(
+                "A slow network or proxy may need a longer [aws] operation_timeout (or --operation-timeout); lambdatop keeps retrying.",
+            ),
+        ),
+        Failure::ConnectTimeout => SourceError::new(
+            format!(
+                "{op} timed out connecting to {service} at {endpoint} after {}; showing the last data.",
+                seconds(timeouts.connect)
+            ),
+            Some(
+                "Check the network, proxy settings or --endpoint-url, or set a longer [aws] connect_timeout; lambdatop keeps retrying.",
+            ),
+        ),
+        Failure::Dispatch => SourceError::new(
             format!("Cannot reach {service} at {endpoint}; showing the last data."),
             Some(UNREACHABLE_HINT),
         ),
@@ -436,7 +481,7 @@ mod tests {
     const EP: &str = "https://monitoring.eu-central-1.amazonaws.com";
 
     fn msg(f: &ErrorFacts) -> SourceError {
-        classify(f, GET_METRIC_DATA, EP)
+        classify(f, GET_METRIC_DATA, EP, Timeouts::default())
     }
 
     #[test]
@@ -452,6 +497,7 @@ mod tests {
             &ErrorFacts::service(403, "AccessDeniedException", "nope"),
             FILTER_LOG_EVENTS,
             EP,
+            Timeouts::default(),
         );
         assert_eq!(e.message, "AccessDenied on logs:FilterLogEvents.");
     }
@@ -562,23 +608,46 @@ mod tests {
             operation: GET_METRIC_DATA,
             facts: f,
         }
-        .to_source_error("http://127.0.0.1:5000");
+        .to_source_error("http://127.0.0.1:5000", Timeouts::default());
         assert_eq!(
             e.message,
             "Cannot reach CloudWatch at http://127.0.0.1:5000; showing the last data."
         );
         assert!(!e.message.contains("Connection refused"), "no dump");
 
+        let timeouts = Timeouts {
+            connect: Duration::from_millis(2500),
+            operation: Duration::from_secs(20),
+        };
         let slow: SdkError<GetMetricDataError, HttpResponse> =
             SdkError::dispatch_failure(ConnectorError::timeout("slow".into()));
-        assert_eq!(ErrorFacts::from_sdk(&slow).failure, Failure::Timeout);
+        let f = ErrorFacts::from_sdk(&slow);
+        assert_eq!(f.failure, Failure::ConnectTimeout);
+        let e = classify(&f, GET_METRIC_DATA, EP, timeouts);
+        assert_eq!(
+            e.message,
+            format!(
+                "GetMetricData timed out connecting to CloudWatch at {EP} after 2.5 s; showing the last data."
+            )
+        );
+        assert!(e.hint.is_some_and(|h| h.contains("connect_timeout")));
         let slow: SdkError<GetMetricDataError, HttpResponse> = SdkError::timeout_error("slow");
-        assert_eq!(ErrorFacts::from_sdk(&slow).failure, Failure::Timeout);
+        let f = ErrorFacts::from_sdk(&slow);
+        assert_eq!(f.failure, Failure::Timeout);
+        let e = classify(&f, GET_METRIC_DATA, EP, timeouts);
+        assert_eq!(
+            e.message,
+            format!(
+                "GetMetricData timed out: CloudWatch at {EP} did not answer within 20 s; showing the last data."
+            )
+        );
+        assert!(e.hint.is_some_and(|h| h.contains("operation_timeout")));
 
         let unsigned: SdkError<GetMetricDataError, HttpResponse> = SdkError::construction_failure(
             "failed to load credentials: the credential provider was not enabled: no providers in chain provided credentials",
         );
-        let e = AwsError::from_sdk(GET_METRIC_DATA, &unsigned).to_source_error(EP);
+        let e =
+            AwsError::from_sdk(GET_METRIC_DATA, &unsigned).to_source_error(EP, Timeouts::default());
         assert_eq!(e.message, NO_CREDENTIALS);
     }
 

@@ -40,7 +40,7 @@ use tokio::sync::watch;
 
 pub use alarms::{AlarmsPoller, alarm_from_composite, alarm_from_metric};
 pub use discovery::{DiscoveryPoller, function_from_lambda, merge_functions};
-pub use error::{AwsError, ErrorFacts, Operation, Service};
+pub use error::{AwsError, ErrorFacts, Operation, Service, Timeouts};
 pub use logs::{LogCursor, LogsPoller, SeenEvents, attribute_stream, report_filter_pattern};
 pub use metrics::{
     CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, QueryKind, QuerySpec, QueryTarget,
@@ -75,6 +75,11 @@ pub struct AwsOptions {
     /// `--endpoint-url`: one endpoint for every service (a local emulator). Wins over the
     /// `AWS_ENDPOINT_URL*` variables, as in the AWS CLI.
     pub endpoint_url: Option<String>,
+    /// The config file's `endpoint_url`: used for a service unless `AWS_ENDPOINT_URL_<SERVICE>`
+    /// or `AWS_ENDPOINT_URL` names one; wins over the profile's.
+    pub config_endpoint_url: Option<String>,
+    /// How long to wait for a connection and for a call.
+    pub timeouts: Timeouts,
     /// `--functions GLOB`: only functions whose name matches.
     pub functions: Option<String>,
     pub discovery_interval: Duration,
@@ -104,6 +109,8 @@ impl Default for AwsOptions {
             profile: None,
             region: None,
             endpoint_url: None,
+            config_endpoint_url: None,
+            timeouts: Timeouts::default(),
             functions: None,
             discovery_interval: Duration::from_secs(600),
             metrics_interval: Duration::from_secs(60),
@@ -128,15 +135,42 @@ pub struct Endpoints {
     pub logs: String,
 }
 
+/// The endpoint the `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL` variable names for
+/// `service`, as `env` reads them.
+fn env_endpoint(service: Service, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    env(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
+        .filter(|e| !e.trim().is_empty())
+        .or_else(|| env("AWS_ENDPOINT_URL").filter(|e| !e.trim().is_empty()))
+}
+
+/// The endpoint lambdatop sets on `service`'s client itself, as the AWS CLI ranks them:
+/// `--endpoint-url`; else the config file's `endpoint_url` unless an `AWS_ENDPOINT_URL*`
+/// variable names one (the SDK applies those, and the profile's, when this is `None`).
+pub fn endpoint_override(
+    service: Service,
+    opts: &AwsOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    opts.endpoint_url.clone().or_else(|| {
+        env_endpoint(service, env)
+            .is_none()
+            .then(|| opts.config_endpoint_url.clone())
+            .flatten()
+    })
+}
+
+fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 impl Endpoints {
-    /// The endpoint of `service`: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else
-    /// `AWS_ENDPOINT_URL`, else the public one of the Region.
-    pub fn resolve(endpoint_url: Option<&str>, region: &str) -> Self {
+    /// The endpoint of `service`: lambdatop's own ([`endpoint_override`]), else the variables',
+    /// else `sdk_default` (the profile's), else the public one of the Region.
+    pub fn resolve(opts: &AwsOptions, sdk_default: Option<&str>, region: &str) -> Self {
         let one = |s: Service| {
-            endpoint_url
-                .map(str::to_string)
-                .or_else(|| std::env::var(format!("AWS_ENDPOINT_URL_{}", s.env_suffix())).ok())
-                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            endpoint_override(s, opts, &process_env)
+                .or_else(|| env_endpoint(s, &process_env))
+                .or_else(|| sdk_default.map(str::to_string))
                 .filter(|e| !e.trim().is_empty())
                 .unwrap_or_else(|| {
                     let suffix = if region.starts_with("cn-") {
@@ -170,11 +204,12 @@ pub(crate) struct Clients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub endpoints: Arc<Endpoints>,
+    pub timeouts: Timeouts,
 }
 
 impl Clients {
     pub fn source_error(&self, e: &AwsError) -> SourceError {
-        e.to_source_error(self.endpoints.of(e.operation.service))
+        e.to_source_error(self.endpoints.of(e.operation.service), self.timeouts)
     }
 }
 
@@ -242,14 +277,15 @@ fn compile_filter(pattern: Option<&str>) -> Result<Option<GlobMatcher>, SourceEr
 }
 
 /// The config loader as lambdatop uses it: the options applied, SDK retries off (ours back off
-/// with jitter instead), bounded timeouts.
+/// with jitter instead), the connect and operation timeouts of the options.
 pub fn config_loader(opts: &AwsOptions) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(30))
+                .connect_timeout(opts.timeouts.connect)
+                .operation_timeout(opts.timeouts.operation)
+                .operation_attempt_timeout(opts.timeouts.operation)
                 .build(),
         );
     if let Some(p) = &opts.profile {
@@ -308,13 +344,24 @@ impl CloudWatchSource {
                     Some("Pass --region (e.g. --region eu-west-1), set AWS_REGION, or add a region to the profile."),
                 )
             })?;
-        let endpoints =
-            Endpoints::resolve(sdk.endpoint_url().or(opts.endpoint_url.as_deref()), &region);
+        let endpoints = Endpoints::resolve(&opts, sdk.endpoint_url(), &region);
+        // A client built from `sdk` already has the variables' and the profile's endpoint: it is
+        // replaced only by one of lambdatop's own.
+        macro_rules! client {
+            ($sdk:ident, $service:expr) => {{
+                let mut config = $sdk::config::Builder::from(sdk);
+                if let Some(url) = endpoint_override($service, &opts, &process_env) {
+                    config = config.endpoint_url(url);
+                }
+                $sdk::Client::from_conf(config.build())
+            }};
+        }
         let clients = Clients {
-            lambda: aws_sdk_lambda::Client::new(sdk),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
-            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            lambda: client!(aws_sdk_lambda, Service::Lambda),
+            cloudwatch: client!(aws_sdk_cloudwatch, Service::CloudWatch),
+            logs: client!(aws_sdk_cloudwatchlogs, Service::Logs),
             endpoints: Arc::new(endpoints),
+            timeouts: opts.timeouts,
         };
         Ok(Self {
             clients,
@@ -420,19 +467,75 @@ mod tests {
 
     #[test]
     fn endpoints_follow_the_override_then_the_region() {
-        let e = Endpoints::resolve(Some("http://127.0.0.1:5000"), "eu-central-1");
+        let cli = AwsOptions {
+            endpoint_url: Some("http://127.0.0.1:5000".into()),
+            ..AwsOptions::default()
+        };
+        let e = Endpoints::resolve(&cli, None, "eu-central-1");
         assert_eq!(e.cloudwatch, "http://127.0.0.1:5000");
         assert_eq!(e.of(Service::Logs), "http://127.0.0.1:5000");
         // Without an override (and unless the environment names one) the public endpoints.
         if std::env::var_os("AWS_ENDPOINT_URL").is_none()
             && std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH").is_none()
         {
-            let e = Endpoints::resolve(None, "eu-central-1");
+            let e = Endpoints::resolve(&AwsOptions::default(), None, "eu-central-1");
             assert_eq!(
                 e.cloudwatch,
                 "https://monitoring.eu-central-1.amazonaws.com"
             );
         }
+    }
+
+    #[test]
+    fn endpoints_rank_command_line_then_variables_then_config_file() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let file = AwsOptions {
+            config_endpoint_url: Some("http://file:1".into()),
+            ..AwsOptions::default()
+        };
+        let both = AwsOptions {
+            endpoint_url: Some("http://cli:1".into()),
+            ..file.clone()
+        };
+        let none = env(&[]);
+        let global = env(&[("AWS_ENDPOINT_URL", "http://env:1")]);
+        let lambda_only = env(&[("AWS_ENDPOINT_URL_LAMBDA", "http://env-lambda:1")]);
+        let blank = env(&[("AWS_ENDPOINT_URL", " ")]);
+        // The command line wins over every variable and the file.
+        assert_eq!(
+            endpoint_override(Service::CloudWatch, &both, &global).as_deref(),
+            Some("http://cli:1")
+        );
+        // The file applies when no variable names an endpoint (a blank one names none)...
+        assert_eq!(
+            endpoint_override(Service::Logs, &file, &none).as_deref(),
+            Some("http://file:1")
+        );
+        assert_eq!(
+            endpoint_override(Service::Logs, &file, &blank).as_deref(),
+            Some("http://file:1")
+        );
+        // ...and gives way to AWS_ENDPOINT_URL, or to the service's own variable for that
+        // service alone (the SDK then applies the variable).
+        assert_eq!(endpoint_override(Service::Logs, &file, &global), None);
+        assert_eq!(
+            endpoint_override(Service::Lambda, &file, &lambda_only),
+            None
+        );
+        assert_eq!(
+            endpoint_override(Service::CloudWatch, &file, &lambda_only).as_deref(),
+            Some("http://file:1")
+        );
+        assert_eq!(
+            endpoint_override(Service::Lambda, &AwsOptions::default(), &none),
+            None
+        );
     }
 
     #[test]

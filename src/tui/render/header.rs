@@ -52,7 +52,12 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         }
         _ => theme.text,
     };
-    let limit = format::count(u64::from(t.concurrency_limit));
+    // Unknown when the source could not read it (a policy without GetAccountSettings).
+    let limit = if t.concurrency_limit_known {
+        format::count(u64::from(t.concurrency_limit))
+    } else {
+        "?".to_string()
+    };
     let peak = t
         .concurrency_peak
         .map_or("-".to_string(), |p| format!("{p:.0}"));

@@ -26,8 +26,19 @@ pub fn fixed_clock() -> Arc<ManualClock> {
 
 /// A store filled with one full round of the demo account at the fixed time.
 pub fn demo_store(window: TimeWindow) -> Store {
-    let clock: SharedClock = fixed_clock();
-    let now = clock.now();
+    let now = fixed_now();
+    demo_store_at(DEFAULT_SEED, window, now, now - Duration::minutes(2))
+}
+
+/// A store filled with one full round of the demo account of `seed` at `now`, with the log lines
+/// written since `logs_from`.
+pub fn demo_store_at(
+    seed: u64,
+    window: TimeWindow,
+    now: DateTime<Utc>,
+    logs_from: DateTime<Utc>,
+) -> Store {
+    let clock: SharedClock = Arc::new(ManualClock::new(now));
     let mut store = Store::new(
         SourceKind::Demo,
         Some("us-east-1".into()),
@@ -35,8 +46,8 @@ pub fn demo_store(window: TimeWindow) -> Store {
         StoreLimits::default(),
         clock,
     );
-    let account = DemoAccount::new(DEFAULT_SEED);
-    for u in account.round(window, now, true, true, now - Duration::minutes(2)) {
+    let account = DemoAccount::new(seed);
+    for u in account.round(window, now, true, true, logs_from) {
         store.apply(u);
     }
     store.tick();
