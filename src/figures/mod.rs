@@ -757,11 +757,13 @@ pub fn rule_names() -> impl Iterator<Item = &'static str> {
     FIGURES.iter().filter_map(|d| d.rule)
 }
 
-/// The function's health: the worst of its figures' (name column colour).
+/// The function's health: the worst of its figures' (name column colour). The detail view's
+/// metrics are left out: they are read only while the detail view is open, so a row's colour
+/// would depend on which functions were opened.
 pub fn health(f: &FunctionState) -> Health {
     FIGURES
         .iter()
-        .filter(|d| d.thresholds.is_some())
+        .filter(|d| d.thresholds.is_some() && d.origin != Origin::Detail)
         .filter_map(|d| Some(d.figure.health(d.of(f)?)))
         .max()
         .unwrap_or(Health::Good)

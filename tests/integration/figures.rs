@@ -174,3 +174,18 @@ fn the_dashboard_and_the_snapshot_colour_figures_alike() {
     assert_eq!(Figure::ErrorRate.health(0.05), Health::Bad);
     assert_eq!(Figure::MemoryUsed.health(0.85), Health::Warn);
 }
+
+/// A row's colour comes from what the table can show: the detail view's metrics (read only
+/// while it is open) never colour a function's name.
+#[test]
+fn the_detail_views_metrics_do_not_colour_the_row() {
+    use lambdatop::model::MetricKind;
+    let store = common::demo_store(TimeWindow::default());
+    let f = store.function_named("image-resize-prod").unwrap();
+    let dlq = Figure::Detail(MetricKind::DeadLetterErrors);
+    let dead_letters = dlq
+        .value(f)
+        .expect("the demo's async function has DLQ errors");
+    assert_eq!(dlq.health(dead_letters), Health::Bad);
+    assert_ne!(lambdatop::figures::health(f), Health::Bad);
+}
