@@ -333,39 +333,49 @@ fn emf_metrics_and_error_lines() {
 }
 
 #[test]
-fn snapshot_has_exactly_the_contract_keys() {
+fn snapshot_report_has_exactly_the_contract_keys_and_figures() {
     use crate::snapshot::document::LogReport;
-    let mut a = FunctionAnalytics::new();
-    let empty = serde_json::to_value(LogReport::from(
-        &a.summary(&Pricing::default(), Architecture::X86_64),
-    ))
-    .expect("serializes");
+    // The JSON's `report` object is made from the registry's `report.*` keys.
+    let keys: Vec<&str> = crate::figures::FIGURES
+        .iter()
+        .filter_map(|d| d.key?.strip_prefix("report."))
+        .collect();
     assert_eq!(
-        empty,
-        serde_json::json!({
-            "invocations": 0, "cold_starts": 0, "timeouts": 0, "errors": 0,
-            "duration_ms_p50": null, "duration_ms_p99": null, "init_ms_p50": null,
-            "billed_ms_total": 0, "memory_size_mb": null, "max_memory_used_mb": null,
-            "cost_usd": 0.0
-        })
+        keys,
+        [
+            "invocations",
+            "cold_starts",
+            "timeouts",
+            "errors",
+            "duration_ms_p50",
+            "duration_ms_p99",
+            "init_ms_p50",
+            "billed_ms_total",
+            "memory_size_mb",
+            "max_memory_used_mb",
+            "cost_usd"
+        ]
     );
+    let mut a = FunctionAnalytics::new();
+    let empty = LogReport::from(&a.summary(&Pricing::default(), Architecture::X86_64));
+    assert_eq!(empty.invocations, 0);
+    assert_eq!(empty.duration_ms_p50, None);
+    assert_eq!(empty.memory_size_mb, None);
+    assert_eq!(empty.cost_usd, 0.0);
     a.ingest_message(
         t(0),
         &report("k", 1000.0, 1000, 1024, 100, "Init Duration: 50.00 ms"),
     );
-    let one = serde_json::to_value(LogReport::from(
-        &a.summary(&Pricing::default(), Architecture::X86_64),
-    ))
-    .expect("serializes");
-    assert_eq!(one["invocations"], 1);
-    assert_eq!(one["cold_starts"], 1);
-    assert_eq!(one["duration_ms_p50"], 1000.0);
-    assert_eq!(one["init_ms_p50"], 50.0);
-    assert_eq!(one["billed_ms_total"], 1000);
-    assert_eq!(one["memory_size_mb"], 1024);
-    assert_eq!(one["max_memory_used_mb"], 100);
+    let one = LogReport::from(&a.summary(&Pricing::default(), Architecture::X86_64));
+    assert_eq!(one.invocations, 1);
+    assert_eq!(one.cold_starts, 1);
+    assert_eq!(one.duration_ms_p50, Some(1000.0));
+    assert_eq!(one.init_ms_p50, Some(50.0));
+    assert_eq!(one.billed_ms_total, 1000);
+    assert_eq!(one.memory_size_mb, Some(1024));
+    assert_eq!(one.max_memory_used_mb, Some(100));
     // 1 GB-s × 0.0000166667 + 1 × 0.0000002
-    assert!((one["cost_usd"].as_f64().unwrap_or(0.0) - 0.000_016_866_7).abs() < 1e-15);
+    assert!((one.cost_usd - 0.000_016_866_7).abs() < 1e-15);
 }
 
 #[test]

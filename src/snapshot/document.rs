@@ -7,11 +7,12 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::collections::BTreeMap;
 
+use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::analytics::ReportSummary;
 use crate::figures::Selection;
-use crate::figures::{FIGURES, Figure};
+use crate::figures::{FIGURES, Figure, Origin, Unit, round};
 use crate::format;
 use crate::message::SourceKind;
 use crate::model::AlarmState;
@@ -97,14 +98,16 @@ pub struct Context {
 }
 
 /// One function's figures: CloudWatch metrics over the window, and what its REPORT lines say.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Its JSON is made from the figures registry (see [`FunctionRow`]'s `Serialize`): `name`, then
+/// every figure with a JSON key, nested by the key's dots, rounded as its unit says.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FunctionRow {
     pub name: String,
     pub invocations: u64,
     pub errors: u64,
     pub throttles: u64,
     /// Errors / invocations, a ratio (0.0188 is 1.88 %); 0 without invocations.
-    #[serde(serialize_with = "ratio")]
     pub error_rate: f64,
     pub duration_ms: Durations,
     /// Largest `ConcurrentExecutions` of any period of the window.
@@ -113,10 +116,62 @@ pub struct FunctionRow {
     pub alarm_state: Option<AlarmState>,
     /// REPORT-line analytics; `None` when the function has no logs in the store.
     pub report: Option<LogReport>,
-    /// Every figure of the registry the function has, unrounded: what the rules, the table
-    /// and the CSV read.
-    #[serde(skip)]
+    /// Every figure of the registry the function has, unrounded: what the rules, the table,
+    /// the CSV and the JSON read.
     pub figures: BTreeMap<Figure, f64>,
+}
+
+/// A part of a function's JSON: a figure, or an object of figures (`null` when the function
+/// has none of them: `report` without REPORT lines).
+enum Node<'a> {
+    Name(&'a str),
+    Figure(Option<f64>, Unit),
+    Group(Option<Vec<(&'static str, Node<'a>)>>),
+}
+
+impl Serialize for Node<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Name(name) => s.serialize_str(name),
+            Node::Group(None) => s.serialize_none(),
+            // A figure its unit cannot show (an absurd duration, amount or count) is unknown.
+            Node::Figure(v, unit) => match (v.and_then(|v| unit.shown(v)), unit) {
+                (None, _) => s.serialize_none(),
+                (Some(v), Unit::Count | Unit::Megabytes) => s.serialize_u64(v.round() as u64),
+                (Some(v), Unit::AlarmState) => s.serialize_str(&unit.plain(v)),
+                (Some(v), _) => s.serialize_f64(round(v, unit.decimals())),
+            },
+            Node::Group(Some(children)) => {
+                let mut map = s.serialize_map(Some(children.len()))?;
+                for (key, node) in children {
+                    map.serialize_entry(key, node)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl Serialize for FunctionRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut top: Vec<(&'static str, Node)> = vec![("name", Node::Name(&self.name))];
+        for d in FIGURES.iter().filter(|d| d.key.is_some()) {
+            let key = d.key.unwrap_or_default();
+            let figure = Node::Figure(self.figure(d.figure), d.unit);
+            let Some((group, leaf)) = key.split_once('.') else {
+                top.push((key, figure));
+                continue;
+            };
+            // A group of REPORT figures is null for a function without REPORT lines.
+            let absent = d.origin == Origin::Reports && self.report.is_none();
+            match top.iter_mut().find(|(k, _)| *k == group) {
+                Some((_, Node::Group(Some(children)))) => children.push((leaf, figure)),
+                Some(_) => {}
+                None => top.push((group, Node::Group((!absent).then(|| vec![(leaf, figure)])))),
+            }
+        }
+        Node::Group(Some(top)).serialize(s)
+    }
 }
 
 impl FunctionRow {
@@ -127,18 +182,15 @@ impl FunctionRow {
 }
 
 /// Duration metric of the window, milliseconds; `None` without datapoints.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Durations {
-    #[serde(serialize_with = "ms")]
     pub avg: Option<f64>,
-    #[serde(serialize_with = "ms")]
     pub p99: Option<f64>,
-    #[serde(serialize_with = "ms")]
     pub max: Option<f64>,
 }
 
 /// What a function's REPORT lines say about the invocations in the store's log window.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LogReport {
     /// Invocations with a REPORT line.
     pub invocations: u64,
@@ -147,16 +199,12 @@ pub struct LogReport {
     pub timeouts: u64,
     /// Failed invocations other than timeouts.
     pub errors: u64,
-    #[serde(serialize_with = "ms")]
     pub duration_ms_p50: Option<f64>,
-    #[serde(serialize_with = "ms")]
     pub duration_ms_p99: Option<f64>,
-    #[serde(serialize_with = "ms")]
     pub init_ms_p50: Option<f64>,
     pub billed_ms_total: u64,
     pub memory_size_mb: Option<u32>,
     pub max_memory_used_mb: Option<u32>,
-    #[serde(serialize_with = "usd")]
     pub cost_usd: f64,
 }
 
@@ -272,63 +320,7 @@ impl FunctionRow {
     }
 }
 
-/// The decimals printed numbers keep (JSON and CSV): milliseconds as REPORT lines give them,
-/// ratios to 0.0001 %, dollars to 12 places (the price list's 10 places times a duration).
-/// Rules and the table read the figures unrounded. A duration or an amount out of range
-/// ([`format::millis_figure`], [`format::usd_figure`]) is printed as unknown, as in the table.
-pub mod decimals {
-    pub const MS: i32 = 2;
-    pub const RATIO: i32 = 6;
-    pub const USD: i32 = 12;
-
-    /// `x` rounded to `decimals` places (half away from zero).
-    pub fn round(x: f64, decimals: i32) -> f64 {
-        let scale = 10f64.powi(decimals);
-        let rounded = (x * scale).round() / scale;
-        if rounded.is_finite() { rounded } else { x }
-    }
-}
-
-/// Milliseconds as JSON and CSV print them: rounded, `None` out of range.
-pub fn printed_ms(v: Option<f64>) -> Option<f64> {
-    v.and_then(format::millis_figure)
-        .map(|v| decimals::round(v, decimals::MS))
-}
-
-/// Dollars as JSON and CSV print them: rounded, `None` out of range.
-pub fn printed_usd(v: f64) -> Option<f64> {
-    format::usd_figure(v).map(|v| decimals::round(v, decimals::USD))
-}
-
-fn ms<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    printed_ms(*v).serialize(s)
-}
-
-fn ratio<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(decimals::round(*v, decimals::RATIO))
-}
-
-fn usd<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    printed_usd(*v).serialize(s)
-}
-
 /// RFC 3339 in UTC to the second: `2026-03-14T15:26:30Z`.
 fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decimals::{MS, RATIO, USD, round};
-
-    #[test]
-    fn printed_figures_are_rounded_to_their_decimals() {
-        assert_eq!(round(0.018768852642162888, RATIO), 0.018769);
-        assert_eq!(round(0.009966200879799998, USD), 0.00996620088);
-        // One 1 ms invocation at 128 MB: $0.0000002 + 0.001 s × 0.125 GB × $0.0000166667.
-        assert_eq!(round(0.000000202083375, USD), 0.000000202083);
-        assert_eq!(round(120.31456328864272, MS), 120.31);
-        assert_eq!(round(0.005, MS), 0.01);
-        assert_eq!(round(1e300, USD), 1e300);
-    }
 }
