@@ -322,7 +322,7 @@ impl TimeAxis {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
     Count,
     Millis,
@@ -414,14 +414,8 @@ fn chart(
                 .data(&p.points)
         })
         .collect();
-    let marks: &[f64] = if area.height >= 8 {
-        &[0.0, 0.5, 1.0]
-    } else {
-        &[0.0, 1.0]
-    };
-    let y_labels: Vec<Line> = marks
-        .iter()
-        .map(|m| m * top)
+    let y_labels: Vec<Line> = y_marks(top, unit, area.height >= 8)
+        .into_iter()
         .map(|v| Line::from(unit.format(v)))
         .collect();
     let chart = Chart::new(datasets)
@@ -440,6 +434,18 @@ fn chart(
                 .labels(y_labels),
         );
     frame.render_widget(chart, area);
+}
+
+/// The values the y axis labels: 0 and the top, and the middle when there is room and it is a
+/// value of the unit (no `0.5` invocations, which would read `1 / 1 / 0`).
+fn y_marks(top: f64, unit: Unit, room: bool) -> Vec<f64> {
+    let middle = top / 2.0;
+    let whole = unit != Unit::Count || middle.fract() == 0.0;
+    if room && whole {
+        vec![0.0, middle, top]
+    } else {
+        vec![0.0, top]
+    }
 }
 
 /// The smallest of 1, 2, 2.5 or 5 × 10ⁿ at or above `v`, so axis labels read well.
@@ -880,6 +886,16 @@ fn invocations(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_y_axis_labels_only_values_of_its_unit() {
+        // All zero (or at most 1 a period): 0 and 1, no half invocation.
+        assert_eq!(y_marks(1.0, Unit::Count, true), [0.0, 1.0]);
+        assert_eq!(y_marks(2.0, Unit::Count, true), [0.0, 1.0, 2.0]);
+        assert_eq!(y_marks(2.5, Unit::Count, true), [0.0, 2.5]);
+        assert_eq!(y_marks(500.0, Unit::Count, false), [0.0, 500.0]);
+        assert_eq!(y_marks(1.0, Unit::Millis, true), [0.0, 0.5, 1.0]);
+    }
 
     #[test]
     fn axis_ceilings_are_round() {
