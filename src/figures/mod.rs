@@ -3,9 +3,11 @@
 //! A [`Figure`]'s [`Definition`] says what it is called in every front end (the dashboard's column
 //! title, the `--once` table and Markdown heading, its JSON key and so its CSV column, its
 //! `--fail-on` name, its `--sort` name), its [`Unit`], how it is read from the store and from which
-//! value on it is worth a look or is bad ([`Health`]). The dashboard's columns and colours, the
-//! sort order, the `--fail-on` rules, the snapshot's cells and CSV columns and `--help`'s rule list
-//! are all made from [`FIGURES`]: adding a figure is one entry here, plus its tests.
+//! value on it is worth a look or is bad ([`Health`]). The dashboard's columns, cell colours and
+//! row health, the detail view's panel of less common metrics, the sort order, the `--fail-on`
+//! rules and `--help`'s list of them, and the `--once` table, Markdown, CSV and JSON objects are
+//! all made from [`FIGURES`]: adding a figure is one entry here, plus its tests
+//! (`tests/integration/figures.rs` checks every front end against this table).
 
 mod select;
 
@@ -669,7 +671,7 @@ impl Definition {
 impl Figure {
     /// The figure's definition.
     pub fn def(self) -> &'static Definition {
-        // Every figure has exactly one entry (a test says so).
+        // Every figure has exactly one entry (`every_figure_is_defined_once` says so).
         FIGURES
             .iter()
             .find(|d| d.figure == self)
@@ -772,6 +774,63 @@ pub fn health(f: &FunctionState) -> Health {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every figure there is: a new variant fails to compile here until it is listed.
+    fn every_figure() -> Vec<Figure> {
+        use Figure::*;
+        let listed = [
+            Invocations,
+            Errors,
+            Throttles,
+            ErrorRate,
+            DurationAvg,
+            DurationP99,
+            DurationMax,
+            Concurrency,
+            Alarm,
+            ReportInvocations,
+            ColdStarts,
+            Timeouts,
+            ReportErrors,
+            LogP50,
+            LogP99,
+            InitP50,
+            BilledMs,
+            MemorySize,
+            MemoryUsedMb,
+            Cost,
+            ColdStartRate,
+            MemoryUsed,
+            TimeoutUsed,
+        ];
+        for f in listed {
+            match f {
+                Invocations | Errors | Throttles | ErrorRate | DurationAvg | DurationP99
+                | DurationMax | Concurrency | Alarm | ReportInvocations | ColdStarts | Timeouts
+                | ReportErrors | LogP50 | LogP99 | InitP50 | BilledMs | MemorySize
+                | MemoryUsedMb | Cost | ColdStartRate | MemoryUsed | TimeoutUsed | Detail(_) => {}
+            }
+        }
+        listed
+            .into_iter()
+            .chain(MetricKind::DETAIL.into_iter().map(Detail))
+            .collect()
+    }
+
+    #[test]
+    fn every_figure_has_an_entry() {
+        for f in every_figure() {
+            assert!(
+                FIGURES.iter().any(|d| d.figure == f),
+                "{f:?} has no entry in FIGURES"
+            );
+        }
+        assert_eq!(
+            FIGURES.len(),
+            every_figure().len(),
+            "an entry for no figure"
+        );
+    }
 
     #[test]
     fn every_figure_is_defined_once() {
