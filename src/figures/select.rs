@@ -124,9 +124,25 @@ pub struct Selection {
 
 impl Selection {
     pub fn matches(&self, name: &str) -> bool {
-        self.glob.as_ref().is_none_or(|g| g.is_match(name))
-            && (self.filter.is_empty() || name.to_lowercase().contains(&self.filter.to_lowercase()))
+        self.glob.as_ref().is_none_or(|g| g.is_match(name)) && filter_matches(&self.filter, name)
     }
+}
+
+/// The `/` filter: a case-insensitive substring, or, when it holds `*`, `?` or `[`, a
+/// case-insensitive glob over part of the name (`ord*api` finds `orders-prod-api`), as
+/// `--functions` reads it. A glob that does not parse matches as plain text.
+pub fn filter_matches(filter: &str, name: &str) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let name = name.to_lowercase();
+    let filter = filter.to_lowercase();
+    if filter.contains(['*', '?', '['])
+        && let Ok(glob) = globset::Glob::new(&format!("*{filter}*"))
+    {
+        return glob.compile_matcher().is_match(&name);
+    }
+    name.contains(&filter)
 }
 
 /// Builds a `--functions` matcher; `*` and `?` as in a shell, `{a,b}` alternatives.
@@ -209,5 +225,22 @@ impl SelectionOrder {
             .as_ref()
             .is_some_and(|k| k.matches(store, sel))
             .then_some(self.ids.as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter_matches;
+
+    #[test]
+    fn the_slash_filter_reads_substrings_and_globs() {
+        assert!(filter_matches("", "orders-prod-api"));
+        assert!(filter_matches("PROD", "orders-prod-api"));
+        assert!(filter_matches("ord*api", "orders-prod-api"));
+        assert!(filter_matches("prod-?pi", "orders-prod-api"));
+        assert!(!filter_matches("ord*xyz", "orders-prod-api"));
+        // A glob that does not parse is text.
+        assert!(filter_matches("[", "weird[name"));
+        assert!(!filter_matches("[", "orders"));
     }
 }

@@ -487,3 +487,26 @@ fn angle_brackets_pick_the_sort_column_and_the_table_stays_put() {
     // Wraps to the rightmost sortable column.
     assert_eq!(view.selection.sort, SortKey::By(Figure::Cost));
 }
+
+/// `/` takes a glob as `--functions` does, and says so when nothing matches.
+#[test]
+fn the_slash_filter_takes_globs_and_says_when_nothing_matches() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    for c in "/ord*api".chars() {
+        handle_key(&mut view, &store, key(c));
+    }
+    assert_eq!(view.rows(&store), 1);
+    assert_eq!(view.selected_name(&store), Some("orders-prod-api"));
+    for c in "zz".chars() {
+        handle_key(&mut view, &store, key(c));
+    }
+    assert_eq!(view.rows(&store), 0);
+    let t = draw(&mut view, &store, 160, 45);
+    let b = t.backend().buffer();
+    let text: String = (0..b.area.height)
+        .flat_map(|y| (0..b.area.width).map(move |x| (x, y)))
+        .map(|p| b[p].symbol().to_string())
+        .collect();
+    assert!(text.contains("no function matches (Esc clears)"), "{text}");
+}

@@ -291,7 +291,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let border = if focused { theme.accent } else { theme.muted };
     let filter = if view.editing_filter || !view.selection.filter.is_empty() {
         let cursor = if view.editing_filter { "▏" } else { "" };
-        format!(" /{}{cursor} ", view.selection.filter)
+        let none = if total == 0 && !view.selection.filter.is_empty() {
+            " · no function matches (Esc clears)"
+        } else {
+            ""
+        };
+        format!(" /{}{cursor}{none} ", sanitize(&view.selection.filter))
     } else {
         String::new()
     };
