@@ -124,25 +124,42 @@ pub struct Selection {
 
 impl Selection {
     pub fn matches(&self, name: &str) -> bool {
-        self.glob.as_ref().is_none_or(|g| g.is_match(name)) && filter_matches(&self.filter, name)
+        NameFilter::new(&self.filter).matches(self, name)
     }
 }
 
-/// The `/` filter: a case-insensitive substring, or, when it holds `*`, `?` or `[`, a
-/// case-insensitive glob over part of the name (`ord*api` finds `orders-prod-api`), as
-/// `--functions` reads it. A glob that does not parse matches as plain text.
-pub fn filter_matches(filter: &str, name: &str) -> bool {
-    if filter.is_empty() {
-        return true;
+/// The `/` filter, made once per selection: a case-insensitive substring, or, when it holds `*`,
+/// `?` or `[`, a case-insensitive glob over part of the name (`ord*api` finds
+/// `orders-prod-api`), as `--functions` reads it. A glob that does not parse is plain text.
+enum NameFilter {
+    All,
+    Text(String),
+    Glob(globset::GlobMatcher),
+}
+
+impl NameFilter {
+    fn new(filter: &str) -> Self {
+        if filter.is_empty() {
+            return NameFilter::All;
+        }
+        let filter = filter.to_lowercase();
+        if filter.contains(['*', '?', '['])
+            && let Ok(glob) = globset::Glob::new(&format!("*{filter}*"))
+        {
+            return NameFilter::Glob(glob.compile_matcher());
+        }
+        NameFilter::Text(filter)
     }
-    let name = name.to_lowercase();
-    let filter = filter.to_lowercase();
-    if filter.contains(['*', '?', '['])
-        && let Ok(glob) = globset::Glob::new(&format!("*{filter}*"))
-    {
-        return glob.compile_matcher().is_match(&name);
+
+    /// Whether `name` passes `--functions` and this filter.
+    fn matches(&self, sel: &Selection, name: &str) -> bool {
+        sel.glob.as_ref().is_none_or(|g| g.is_match(name))
+            && match self {
+                NameFilter::All => true,
+                NameFilter::Text(t) => name.to_lowercase().contains(t.as_str()),
+                NameFilter::Glob(g) => g.is_match(name.to_lowercase()),
+            }
     }
-    name.contains(&filter)
 }
 
 /// Builds a `--functions` matcher; `*` and `?` as in a shell, `{a,b}` alternatives.
@@ -153,8 +170,11 @@ pub fn function_glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Err
 impl Store {
     /// The functions `sel` picks, in its order.
     pub fn select(&self, sel: &Selection) -> Vec<&FunctionState> {
-        let mut v: Vec<&FunctionState> =
-            self.functions().filter(|f| sel.matches(f.name())).collect();
+        let filter = NameFilter::new(&sel.filter);
+        let mut v: Vec<&FunctionState> = self
+            .functions()
+            .filter(|f| filter.matches(sel, f.name()))
+            .collect();
         v.sort_by(|a, b| sel.sort.compare(a, b));
         if sel.reverse {
             v.reverse();
@@ -230,13 +250,22 @@ impl SelectionOrder {
 
 #[cfg(test)]
 mod tests {
-    use super::filter_matches;
+    use super::Selection;
+
+    fn filter_matches(filter: &str, name: &str) -> bool {
+        Selection {
+            filter: filter.to_string(),
+            ..Selection::default()
+        }
+        .matches(name)
+    }
 
     #[test]
     fn the_slash_filter_reads_substrings_and_globs() {
         assert!(filter_matches("", "orders-prod-api"));
         assert!(filter_matches("PROD", "orders-prod-api"));
         assert!(filter_matches("ord*api", "orders-prod-api"));
+        assert!(filter_matches("Ord*API", "orders-prod-api"));
         assert!(filter_matches("prod-?pi", "orders-prod-api"));
         assert!(!filter_matches("ord*xyz", "orders-prod-api"));
         // A glob that does not parse is text.
