@@ -236,14 +236,23 @@ impl ViewState {
                 self.refresh_logs(store);
                 self.notice = self.logs.toggle_open(store);
             }
-            Action::ToggleLogScope => {
-                self.logs.all_functions = !self.logs.all_functions;
-                if self.detail.is_none() {
+            // Only the detail view has a function to narrow the logs to: elsewhere `a` changes
+            // nothing and says so.
+            Action::ToggleLogScope => match &self.detail {
+                None => {
                     self.notice = Some(Notice::info(
-                        "the log pane shows one function while its detail view is open",
+                        "a: in a function's detail view, its logs only / every function's",
                     ));
                 }
-            }
+                Some(d) => {
+                    self.logs.all_functions = !self.logs.all_functions;
+                    self.notice = Some(Notice::info(if self.logs.all_functions {
+                        "logs: every function".to_string()
+                    } else {
+                        format!("logs: {} only", d.function.name)
+                    }));
+                }
+            },
             Action::SaveLogs => {
                 self.refresh_logs(store);
                 return Effect::SaveLogs;

@@ -510,3 +510,22 @@ fn the_slash_filter_takes_globs_and_says_when_nothing_matches() {
         .collect();
     assert!(text.contains("no function matches (Esc clears)"), "{text}");
 }
+
+/// `a` on the table changes nothing (there is no function to narrow the logs to) and says where
+/// it works, so the next detail view is not silently every function's.
+#[test]
+fn a_on_the_table_changes_nothing_and_says_so() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, key('a'));
+    assert!(view.notice.as_ref().unwrap().text.contains("detail view"));
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+    );
+    assert!(
+        view.log_scope().is_some(),
+        "the detail view shows its function's logs"
+    );
+}

@@ -121,11 +121,18 @@ fn open_and_close_the_detail_view() {
             .iter()
             .all(|r| { &*store.logs().get(r.seq).unwrap().function == "orders-prod-api" })
     );
-    // a shows every function, and back.
+    // a shows every function, and back, saying which; the pane's title names its scope.
     handle_key(&mut view, &store, key('a'));
     assert_eq!(view.log_scope(), None);
+    assert_eq!(view.notice.as_ref().unwrap().text, "logs: every function");
+    let drawn = format!("{:?}", draw(&mut view, &store, 160, 45).backend());
+    assert!(drawn.contains(" Logs · every function ("), "{drawn}");
     handle_key(&mut view, &store, key('a'));
     assert_eq!(view.log_scope(), Some("orders-prod-api"));
+    assert_eq!(
+        view.notice.as_ref().unwrap().text,
+        "logs: orders-prod-api only"
+    );
     // j/k move in the recent invocations.
     press(&mut view, &store, "jjk");
     assert_eq!(view.detail.as_ref().unwrap().selected, 1);

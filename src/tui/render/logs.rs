@@ -97,8 +97,13 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         "staying put: f follows"
     };
     let mut title = vec![Span::styled(" Logs ", border)];
-    if let Some(f) = &scope {
-        title.push(Span::styled(format!("· {} ", sanitize(f)), theme.accent));
+    match &scope {
+        Some(f) => title.push(Span::styled(format!("· {} ", sanitize(f)), theme.accent)),
+        // In a detail view with `a`: say that the pane is not the function's.
+        None if view.detail.is_some() => {
+            title.push(Span::styled("· every function ", theme.accent));
+        }
+        None => {}
     }
     let shown = if pane.filter().is_empty() && scope.is_none() && !pane.fold {
         format!("{} lines", ring.len())
