@@ -21,6 +21,10 @@ pub enum Action {
     /// `<` / `>`: sort by the column to the left / right of the sorted one.
     SortLeft,
     SortRight,
+    /// Detail view: list only failed invocations / only cold starts / the slowest first.
+    OnlyFailed,
+    OnlyColdStarts,
+    SlowestFirst,
     StartFilter,
     WindowLonger,
     WindowShorter,
@@ -194,6 +198,13 @@ pub const BINDINGS: &[Binding] = &[
         "logs: fold to REPORT lines / open the invocation",
     ),
     bind(&[Key::ch('o')], Action::OpenInvocation, ""),
+    bind(
+        &[Key::ch('e')],
+        Action::OnlyFailed,
+        "detail: failed invocations only / cold starts only / slowest first",
+    ),
+    bind(&[Key::ch('c')], Action::OnlyColdStarts, ""),
+    bind(&[Key::ch('d')], Action::SlowestFirst, ""),
     bind(
         &[Key::ch('a')],
         Action::ToggleLogScope,

@@ -2,6 +2,7 @@
 
 use ratatui::layout::Rect;
 
+use crate::analytics::{Invocation, InvocationStatus};
 use crate::figures::{Selection, SelectionOrder, SortKey};
 use crate::model::FunctionId;
 use crate::store::{FunctionState, Store};
@@ -53,8 +54,70 @@ pub struct ViewState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
     pub function: FunctionId,
-    /// Selected row of the recent invocations, newest first.
+    /// Selected row of the recent invocations as listed.
     pub selected: usize,
+    /// Which of the recent invocations are listed (`e` failed, `c` cold starts).
+    pub only: Only,
+    /// Slowest first instead of newest first (`d`).
+    pub slowest_first: bool,
+}
+
+/// Which recent invocations the detail view lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Only {
+    #[default]
+    All,
+    /// Errors and timeouts.
+    Failed,
+    ColdStarts,
+}
+
+impl Detail {
+    pub fn new(function: FunctionId) -> Self {
+        Self {
+            function,
+            selected: 0,
+            only: Only::All,
+            slowest_first: false,
+        }
+    }
+
+    /// The recent invocations of `f` as the detail view lists them: filtered, newest (or
+    /// slowest) first.
+    pub fn invocations<'a>(&self, f: &'a FunctionState) -> Vec<&'a Invocation> {
+        let mut list: Vec<&Invocation> = f
+            .analytics()
+            .map(|a| {
+                a.recent()
+                    .rev()
+                    .filter(|i| match self.only {
+                        Only::All => true,
+                        Only::Failed => i.status != InvocationStatus::Success,
+                        Only::ColdStarts => i.cold_start.is_some(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if self.slowest_first {
+            list.sort_by(|a, b| b.duration_ms.total_cmp(&a.duration_ms));
+        }
+        list
+    }
+
+    /// What the list shows, in words: `newest first`, `failed only, slowest first`.
+    pub fn listing(&self) -> String {
+        let only = match self.only {
+            Only::All => "",
+            Only::Failed => "failed only, ",
+            Only::ColdStarts => "cold starts only, ",
+        };
+        let order = if self.slowest_first {
+            "slowest first"
+        } else {
+            "newest first"
+        };
+        format!("{only}{order}")
+    }
 }
 
 /// What the event loop must do after a key.
@@ -202,17 +265,13 @@ impl ViewState {
             Action::Open => match &self.detail {
                 None => {
                     if let Some(f) = self.selected_function(store) {
-                        self.detail = Some(Detail {
-                            function: f.id.clone(),
-                            selected: 0,
-                        });
+                        self.detail = Some(Detail::new(f.id.clone()));
                     }
                 }
                 Some(d) => {
                     let id = store
                         .function(&d.function)
-                        .and_then(|f| f.analytics())
-                        .and_then(|a| a.recent().rev().nth(d.selected))
+                        .and_then(|f| d.invocations(f).get(d.selected).copied())
                         .map(|i| i.request_id.clone());
                     match id {
                         Some(id) => {
@@ -268,6 +327,27 @@ impl ViewState {
                 self.selection.reverse = false;
             }
             Action::SortReverse => self.selection.reverse = !self.selection.reverse,
+            Action::OnlyFailed | Action::OnlyColdStarts | Action::SlowestFirst => {
+                match &mut self.detail {
+                    None => {
+                        self.notice = Some(Notice::info(
+                            "e, c, d: in a function's detail view, list failed or cold \
+                             invocations, or the slowest first",
+                        ))
+                    }
+                    Some(d) => {
+                        let pick = |want: Only| if d.only == want { Only::All } else { want };
+                        match action {
+                            Action::OnlyFailed => d.only = pick(Only::Failed),
+                            Action::OnlyColdStarts => d.only = pick(Only::ColdStarts),
+                            _ => d.slowest_first = !d.slowest_first,
+                        }
+                        d.selected = 0;
+                        self.notice =
+                            Some(Notice::info(format!("recent invocations: {}", d.listing())));
+                    }
+                }
+            }
             Action::SortLeft | Action::SortRight => {
                 let keys = &self.sort_columns;
                 if !keys.is_empty() {
@@ -317,11 +397,11 @@ impl ViewState {
 
     /// Recent invocations the detail view lists.
     fn detail_rows(&self, store: &Store) -> usize {
-        self.detail
-            .as_ref()
-            .and_then(|d| store.function(&d.function))
-            .and_then(|f| f.analytics())
-            .map_or(0, |a| a.recent().len())
+        self.detail.as_ref().map_or(0, |d| {
+            store
+                .function(&d.function)
+                .map_or(0, |f| d.invocations(f).len())
+        })
     }
 
     pub fn sort(&self) -> SortKey {

@@ -65,10 +65,7 @@ const SCREENS: &[Screen] = &[
         theme: Theme::dark,
         setup: |store, view| {
             // An S3-triggered function: asynchronous events, their age, a dead-letter error.
-            view.detail = Some(Detail {
-                function: store.id_of("image-resize-prod"),
-                selected: 0,
-            });
+            view.detail = Some(Detail::new(store.id_of("image-resize-prod")));
             view.clamp(store);
         },
     },

@@ -84,10 +84,7 @@ fn detail_view_without_data_says_so() {
     let mut store = common::demo_store(TimeWindow::default());
     store.apply(Update::Functions(vec![FunctionConfig::named("quiet-fn")]));
     let mut view = ViewState::new(Selection::default());
-    view.detail = Some(Detail {
-        function: store.id_of("quiet-fn"),
-        selected: 0,
-    });
+    view.detail = Some(Detail::new(store.id_of("quiet-fn")));
     for (w, h) in [(160, 45), (80, 24)] {
         let terminal = draw(&mut view, &store, w, h);
         let text = screen(terminal.backend().buffer());
@@ -546,10 +543,7 @@ fn the_detail_panel_shows_only_the_metrics_with_data() {
     let mut store = common::demo_store(TimeWindow::default());
     store.apply(Update::Functions(vec![FunctionConfig::named("stream-fn")]));
     let mut view = ViewState::new(Selection::default());
-    view.detail = Some(Detail {
-        function: store.id_of("stream-fn"),
-        selected: 0,
-    });
+    view.detail = Some(Detail::new(store.id_of("stream-fn")));
     let title = "Async · streams · provisioned";
     for (w, h) in [(160, 45), (80, 24)] {
         let text = screen(draw(&mut view, &store, w, h).backend().buffer());
@@ -594,4 +588,66 @@ fn the_detail_panel_shows_only_the_metrics_with_data() {
             .any(|l| l.contains("DLQ errors") && l.contains("Iterator age")),
         "{text}"
     );
+}
+
+/// The recent invocations list filters (e: failed, c: cold starts) and sorts (d: slowest
+/// first), and says what it shows.
+#[test]
+fn recent_invocations_filter_and_sort() {
+    let mut store = common::demo_store(TimeWindow::default());
+    // Four invocations: 100 ms, a 3 s timeout, a 50 ms cold start, 500 ms.
+    let report = |id: &str, ms: f64, extra: &str| {
+        format!(
+            "REPORT RequestId: {id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t{extra}",
+            ms.ceil()
+        )
+    };
+    store.apply(Update::logs(vec![
+        event("mixed-fn", &report("r1", 100.0, "")),
+        event("mixed-fn", &report("r2", 3000.0, "Status: timeout")),
+        event("mixed-fn", &report("r3", 50.0, "Init Duration: 200.00 ms")),
+        event("mixed-fn", &report("r4", 500.0, "")),
+    ]));
+    let mut view = ViewState::new(Selection::default());
+    let f = store.function_named("mixed-fn").unwrap();
+    view.detail = Some(Detail::new(f.id.clone()));
+    let all = view.detail.as_ref().unwrap().invocations(f).len();
+    assert_eq!(all, 4);
+    assert!(all > 0);
+    handle_key(&mut view, &store, key('e'));
+    let d = view.detail.as_ref().unwrap();
+    let failed = d.invocations(f);
+    assert!(
+        !failed.is_empty() && failed.len() < all,
+        "{} of {all}",
+        failed.len()
+    );
+    assert!(
+        failed
+            .iter()
+            .all(|i| i.status != lambdatop::analytics::InvocationStatus::Success)
+    );
+    assert_eq!(
+        view.notice.as_ref().unwrap().text,
+        "recent invocations: failed only, newest first"
+    );
+    handle_key(&mut view, &store, key('c'));
+    let cold = view.detail.as_ref().unwrap().invocations(f);
+    assert_eq!(
+        cold.iter()
+            .map(|i| i.request_id.as_str())
+            .collect::<Vec<_>>(),
+        ["r3"]
+    );
+    handle_key(&mut view, &store, key('c'));
+    handle_key(&mut view, &store, key('d'));
+    let slowest = view.detail.as_ref().unwrap().invocations(f);
+    assert_eq!(slowest.len(), all);
+    assert!(
+        slowest
+            .windows(2)
+            .all(|w| w[0].duration_ms >= w[1].duration_ms)
+    );
+    let drawn = format!("{:?}", draw(&mut view, &store, 160, 45).backend());
+    assert!(drawn.contains("slowest first) "), "{drawn}");
 }

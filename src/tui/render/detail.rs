@@ -40,7 +40,7 @@ use crate::model::{MetricKind, Reserved};
 use crate::store::{FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
-use crate::tui::view::{Detail, ViewState};
+use crate::tui::view::{Detail, Only, ViewState};
 
 use super::detail_metrics;
 
@@ -790,24 +790,29 @@ fn invocations(
     wide: bool,
     theme: &Theme,
 ) {
-    let recent: Vec<&Invocation> = f
-        .analytics()
-        .map(|a| a.recent().rev().collect())
-        .unwrap_or_default();
+    let recent: Vec<&Invocation> = detail.invocations(f);
     let block = Block::new()
         .borders(if wide { Borders::ALL } else { Borders::TOP })
         .border_style(theme.muted)
         .title(Span::styled(
-            format!(" Recent invocations ({}, newest first) ", recent.len()),
+            format!(
+                " Recent invocations ({}, {}) ",
+                recent.len(),
+                detail.listing()
+            ),
             theme.accent,
         ));
     if recent.is_empty() {
+        let why = if detail.only == Only::All {
+            format!(" {NO_REPORTS}: invocations are listed as their REPORT lines arrive")
+        } else {
+            format!(
+                " none of the recent invocations: {} (press the key again for all)",
+                detail.listing()
+            )
+        };
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!(" {NO_REPORTS}: invocations are listed as their REPORT lines arrive"),
-                theme.muted,
-            ))
-            .block(block),
+            Paragraph::new(Line::styled(why, theme.muted)).block(block),
             area,
         );
         return;
