@@ -201,7 +201,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &[Key::ch('e')],
         Action::OnlyFailed,
-        "detail: failed invocations only / cold starts only / slowest first",
+        "detail: only failed / only cold starts / slowest first",
     ),
     bind(&[Key::ch('c')], Action::OnlyColdStarts, ""),
     bind(&[Key::ch('d')], Action::SlowestFirst, ""),
