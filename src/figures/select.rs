@@ -61,20 +61,25 @@ impl SortKey {
         all[(i + 1) % all.len()]
     }
 
-    /// Orders two functions: by the figure (largest first, missing last), then by id (name,
-    /// then Region).
-    pub fn compare(self, a: &FunctionState, b: &FunctionState) -> Ordering {
-        let by_figure = match self {
-            SortKey::Name => Ordering::Equal,
-            SortKey::By(fig) => match (fig.value(a), fig.value(b)) {
-                (Some(x), Some(y)) => y.total_cmp(&x),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
-        };
-        by_figure.then_with(|| a.id.cmp(&b.id))
+    /// The figure `f` is sorted by; `None` for the name, or when `f` does not have it.
+    fn figure_of(self, f: &FunctionState) -> Option<f64> {
+        match self {
+            SortKey::Name => None,
+            SortKey::By(fig) => fig.value(f),
+        }
     }
+}
+
+/// Orders two functions by their figures (largest first, missing last), then by id (name,
+/// then Region).
+fn order(x: Option<f64>, a: &FunctionState, y: Option<f64>, b: &FunctionState) -> Ordering {
+    let by_figure = match (x, y) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    by_figure.then_with(|| a.id.cmp(&b.id))
 }
 
 impl std::str::FromStr for SortKey {
@@ -171,11 +176,14 @@ impl Store {
     /// The functions `sel` picks, in its order.
     pub fn select(&self, sel: &Selection) -> Vec<&FunctionState> {
         let filter = NameFilter::new(&sel.filter);
-        let mut v: Vec<&FunctionState> = self
+        // Each function's figure is read once, not once per comparison.
+        let mut keyed: Vec<(Option<f64>, &FunctionState)> = self
             .functions()
             .filter(|f| filter.matches(sel, f.name()))
+            .map(|f| (sel.sort.figure_of(f), f))
             .collect();
-        v.sort_by(|a, b| sel.sort.compare(a, b));
+        keyed.sort_by(|(x, a), (y, b)| order(*x, a, *y, b));
+        let mut v: Vec<&FunctionState> = keyed.into_iter().map(|(_, f)| f).collect();
         if sel.reverse {
             v.reverse();
         }
