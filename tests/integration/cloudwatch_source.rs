@@ -189,6 +189,9 @@ async fn discovery_and_metrics_read_exact_values() {
     // Known only from its metrics, and only from its log group.
     aws.put_metric("ghost", "Invocations", StandardUnit::Count, &[(t0, 1.0)])
         .await;
+    // Throttled to zero: no `Invocations` datapoint, only `Throttles`.
+    aws.put_metric("choked", "Throttles", StandardUnit::Count, &[(t0, 4.0)])
+        .await;
     aws.create_log_group("/aws/lambda/old-cron").await;
     aws.create_log_group("/aws/lambda/orders").await;
 
@@ -219,7 +222,7 @@ async fn discovery_and_metrics_read_exact_values() {
     let u = h.discovery().await;
     assert!(polled(&u, Poller::Discovery), "{:?}", failures(&u));
     let names: Vec<&str> = h.store.functions().map(|f| f.name()).collect();
-    assert_eq!(names, ["billing", "ghost", "old-cron", "orders"]);
+    assert_eq!(names, ["billing", "choked", "ghost", "old-cron", "orders"]);
     let b = &h.store.function_named("billing").expect("billing").config;
     assert_eq!(b.log_format, LogFormat::Json);
     assert_eq!(b.log_group.as_deref(), Some("/shared/billing"));
@@ -241,7 +244,7 @@ async fn discovery_and_metrics_read_exact_values() {
     // call with them is tried `max_attempts` times, then the round goes on without them.
     let u = h.metrics().await;
     assert!(polled(&u, Poller::Metrics));
-    let per_round = 4 * 6 + 2; // 4 functions × 6 series without p99, + the Region's two
+    let per_round = 5 * 6 + 2; // 5 functions × 6 series without p99, + the Region's two
     assert_eq!(api(&u, "GetMetricData"), (2 + 1, per_round));
     assert!(failures(&u).is_empty(), "{:?}", failures(&u));
     let notice = h.store.notice().map(|(_, n)| n.message.clone());
@@ -256,6 +259,8 @@ async fn discovery_and_metrics_read_exact_values() {
     );
     let orders = &h.store.function_named("orders").expect("orders").summary;
     assert_eq!((orders.invocations, orders.errors), (8, 1));
+    let choked = &h.store.function_named("choked").expect("choked").summary;
+    assert_eq!((choked.invocations, choked.throttles), (0, 4));
     assert!((orders.error_rate - 0.125).abs() < 1e-12);
     assert_eq!(orders.duration_avg_ms, Some(200.0));
     assert_eq!(orders.duration_max_ms, Some(300.0));

@@ -343,7 +343,8 @@ impl DiscoveryPoller {
                     .cloudwatch
                     .list_metrics()
                     .namespace("AWS/Lambda")
-                    .metric_name("Invocations")
+                    // Every metric, not only `Invocations`: a function throttled to zero
+                    // publishes `Throttles` and nothing else.
                     .dimensions(DimensionFilter::builder().name("FunctionName").build())
                     .set_next_token(token);
                 if recent {
@@ -354,6 +355,7 @@ impl DiscoveryPoller {
             |page, out| {
                 for m in page.metrics() {
                     let dims = m.dimensions();
+                    // A function's dozen metrics name it a dozen times; the merge dedupes.
                     // Only the per-function metric, not its per-version (`Resource`) twins.
                     if dims.len() == 1
                         && let Some(d) = dims.first()
