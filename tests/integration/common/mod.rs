@@ -178,3 +178,18 @@ pub fn refuses_unreadable_files(flag: &str, what: &str) {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Row `y` of a drawn buffer, as text.
+pub fn buffer_line(buf: &ratatui::buffer::Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+/// A drawn buffer as text, one line a row.
+pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
+    (0..buf.area.height)
+        .map(|y| buffer_line(buf, y))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
