@@ -501,3 +501,63 @@ fn a_filter_that_does_not_parse_applies_nothing_of_itself() {
     assert!(view.logs.error().is_some());
     assert_eq!(view.logs.rows().len(), 3, "REPORT stays, /[ does not apply");
 }
+
+#[test]
+fn a_hostile_line_in_the_popup_stays_inert() {
+    let (mut store, mut view) = reading();
+    let hostile = format!(
+        "2026-03-14T15:26:10.000Z\t{FAILED}\tERROR\tpwned \u{1b}]52;c;ZXZpbA==\u{7} {{\"k\":\"\\u001b[2J\",\"x\":1}}\n\u{1b}[31mred\u{202e}"
+    );
+    store.apply(Update::logs(vec![LogEvent {
+        function: Arc::from("orders-api"),
+        timestamp: common::fixed_now(),
+        stream: Arc::from("2026/03/14/[$LATEST]abc"),
+        message: hostile,
+        event_id: None,
+    }]));
+    select(&mut view, &store, "pwned");
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    for (w, h) in [(80, 24), (200, 60)] {
+        let terminal = draw(&mut view, &store, w, h);
+        let buf = terminal.backend().buffer();
+        for cell in buf.content() {
+            assert!(
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                "{:?} reached the screen",
+                cell.symbol()
+            );
+        }
+        let text = screen(buf);
+        assert!(text.contains("pwned ␛]52;c;ZXZpbA==␇"), "{text}");
+        assert!(text.contains("␛[31mred"), "{text}");
+    }
+    // y copies the request id, not the hostile text.
+    assert_eq!(press(&mut view, &store, "y"), Effect::Copy);
+    assert_eq!(view.copied.as_deref(), Some(FAILED));
+}
+
+#[test]
+fn y_on_the_table_and_in_the_detail_view() {
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    press(&mut view, &store, "j");
+    let name = view.selected_name(&store).unwrap().to_string();
+    assert_eq!(press(&mut view, &store, "y"), Effect::Copy);
+    assert_eq!(view.copied.as_deref(), Some(name.as_str()));
+    assert_eq!(
+        view.notice.as_ref().unwrap().text,
+        format!("copied function name {name} (OSC 52)")
+    );
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    let newest = store
+        .function_named(&name)
+        .and_then(|f| f.analytics())
+        .and_then(|a| a.recent().next_back())
+        .map(|i| i.request_id.clone())
+        .unwrap();
+    assert_eq!(press(&mut view, &store, "y"), Effect::Copy);
+    assert_eq!(view.copied.as_deref(), Some(newest.as_str()));
+}
