@@ -193,3 +193,18 @@ pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Fails, naming `what`, when a cell of `buf` holds a control or bidi character: something a
+/// terminal would act on, or that reorders the text around it.
+pub fn assert_inert(buf: &ratatui::buffer::Buffer, what: &str) {
+    for cell in buf.content() {
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{what} let {:?} through",
+            cell.symbol()
+        );
+    }
+}
