@@ -236,11 +236,13 @@ impl LogPane {
     /// Recomputes the rows if the filter, scope, fold state or ring changed since last time, and
     /// the rows the search matches if the rows or the search changed.
     pub fn refresh(&mut self, store: &Store, scope: Option<&str>) {
-        self.refresh_rows(store, scope);
-        self.refresh_hits(store);
+        let appended = self.refresh_rows(store, scope);
+        self.refresh_hits(store, appended);
     }
 
-    fn refresh_rows(&mut self, store: &Store, scope: Option<&str>) {
+    /// Returns, when the rows only lost old ones and gained new ones, how many they lost and
+    /// where the new ones start.
+    fn refresh_rows(&mut self, store: &Store, scope: Option<&str>) -> Option<(usize, usize)> {
         let ring = store.logs();
         let key = CacheKey {
             filter: self.filter.text().to_string(),
@@ -254,10 +256,10 @@ impl LogPane {
             self.rebuild(store, scope);
             self.key = Some(key);
             self.rows_generation += 1;
-            return;
+            return None;
         };
         if *old == key {
-            return;
+            return None;
         }
         let appended_only = old.filter == key.filter
             && old.scope == key.scope
@@ -266,10 +268,12 @@ impl LogPane {
             && !key.fold
             && !self.filter.needs_cold()
             && old.next_seq >= key.first_seq;
+        let mut appended = None;
         if appended_only {
             let keep_from = key.first_seq;
             let drop = self.rows.partition_point(|r| r.seq < keep_from);
             self.rows.drain(..drop);
+            appended = Some((drop, self.rows.len()));
             let none = ColdRequests::new();
             for seq in old.next_seq..key.next_seq {
                 if let Some(e) = ring.get(seq)
@@ -284,6 +288,7 @@ impl LogPane {
         }
         self.key = Some(key);
         self.rows_generation += 1;
+        appended
     }
 
     fn rebuild(&mut self, store: &Store, scope: Option<&str>) {
@@ -668,7 +673,9 @@ impl LogPane {
         false
     }
 
-    fn refresh_hits(&mut self, store: &Store) {
+    /// Brings the search's matches up to date: only the new rows are searched when the rows
+    /// were `appended` to (see [`LogPane::refresh_rows`]) since the last time.
+    fn refresh_hits(&mut self, store: &Store, appended: Option<(usize, usize)>) {
         if self.search.is_empty() {
             self.hits.clear();
             self.hits_key = None;
@@ -678,18 +685,29 @@ impl LogPane {
         if self.hits_key.as_ref() == Some(&key) {
             return;
         }
+        let previous = (self.rows_generation.wrapping_sub(1), key.1.clone());
+        let from = match appended {
+            Some((dropped, first_new)) if self.hits_key.as_ref() == Some(&previous) => {
+                self.hits.retain(|&i| i >= dropped);
+                self.hits.iter_mut().for_each(|i| *i -= dropped);
+                first_new
+            }
+            _ => {
+                self.hits.clear();
+                0
+            }
+        };
         let none = ColdRequests::new();
         let ring = store.logs();
-        self.hits = self
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                ring.get(r.seq)
-                    .is_some_and(|e| self.search.matches(e, &none))
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let search = &self.search;
+        self.hits.extend(
+            self.rows
+                .iter()
+                .enumerate()
+                .skip(from)
+                .filter(|(_, r)| ring.get(r.seq).is_some_and(|e| search.matches(e, &none)))
+                .map(|(i, _)| i),
+        );
         self.hits_key = Some(key);
     }
 

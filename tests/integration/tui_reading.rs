@@ -552,3 +552,58 @@ fn y_on_the_table_and_in_the_detail_view() {
     assert_eq!(press(&mut view, &store, "y"), Effect::Copy);
     assert_eq!(view.copied.as_deref(), Some(newest.as_str()));
 }
+
+/// The search's matches follow lines arriving and old lines leaving the ring, finding what a
+/// search from scratch finds.
+#[test]
+fn search_matches_follow_the_stream() {
+    let clock: SharedClock = Arc::new(ManualClock::new(common::fixed_now()));
+    let mut store = Store::new(
+        SourceKind::Demo,
+        None,
+        TimeWindow::default(),
+        StoreLimits {
+            log_events: 10,
+            log_bytes: 1 << 20,
+        },
+        clock,
+    );
+    let line = |i: usize| LogEvent {
+        function: Arc::from("orders-api"),
+        timestamp: common::fixed_now() + Duration::seconds(i as i64),
+        stream: Arc::from("s"),
+        message: if i.is_multiple_of(3) {
+            format!("needle {i}")
+        } else {
+            format!("hay {i}")
+        },
+        event_id: None,
+    };
+    let mut view = ViewState::new(Selection::default());
+    handle_key(&mut view, &store, code(KeyCode::Tab));
+    press(&mut view, &store, "/needle");
+    handle_key(&mut view, &store, code(KeyCode::Enter));
+    for batch in 0..6 {
+        store.apply(Update::logs((batch * 4..batch * 4 + 4).map(line).collect()));
+        view.refresh_logs(&store);
+        let found = view.logs.hits().to_vec();
+        let want: Vec<usize> = view
+            .logs
+            .rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                store
+                    .logs()
+                    .get(r.seq)
+                    .unwrap()
+                    .message
+                    .starts_with("needle")
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(found, want, "after batch {batch}");
+    }
+    // 24 lines went by, the last 10 are kept: 14..=23 hold needles 15, 18 and 21.
+    assert_eq!(view.logs.hits().len(), 3);
+}
