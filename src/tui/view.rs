@@ -28,6 +28,8 @@ pub struct ViewState {
     pub selected: usize,
     pub pane: Pane,
     pub help: bool,
+    /// First line of the help overlay shown, when it is taller than the screen.
+    pub help_scroll: usize,
     /// Typing a filter after `/`.
     pub editing_filter: bool,
     pub frozen: bool,
@@ -221,8 +223,16 @@ impl ViewState {
             }
             Action::Back if !self.selection.filter.is_empty() => self.selection.filter.clear(),
             Action::Back => self.notice = Some(Notice::info("nothing to close · q quits")),
-            Action::ToggleHelp => self.help = !self.help,
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
             Action::ToggleMaximise => self.maximised = !self.maximised,
+            // A help taller than the screen scrolls.
+            Action::Down if self.help => self.help_scroll += 1,
+            Action::Up if self.help => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Action::PageDown | Action::Bottom if self.help => self.help_scroll = usize::MAX,
+            Action::PageUp | Action::Top if self.help => self.help_scroll = 0,
             _ if self.help => {}
             Action::SwitchPane => {
                 self.pane = match self.pane {
@@ -291,6 +301,7 @@ impl ViewState {
             Action::Copy => return self.copy(store),
             Action::CommandLine => {
                 self.help = true;
+                self.help_scroll = 0;
                 self.notice = Some(Notice::info(
                     "lambdatop has no command line: every key is listed here",
                 ));

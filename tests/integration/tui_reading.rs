@@ -439,6 +439,14 @@ fn reflex_keys_say_what_they_do() {
         view.notice.as_ref().unwrap().text,
         "lambdatop has no command line: every key is listed here"
     );
+    // At 80x24 the help is taller than the screen: it says so and scrolls to its last keys.
+    let text = screen(draw(&mut view, &store, 80, 24).backend().buffer());
+    assert!(text.contains("Keys · 1–22 of"), "{text}");
+    assert!(!text.contains("quit at once"), "{text}");
+    press(&mut view, &store, "G");
+    let text = screen(draw(&mut view, &store, 80, 24).backend().buffer());
+    assert!(text.contains("quit at once"), "{text}");
+    assert!(view.help, "keys move in the help, and do not close it");
     handle_key(&mut view, &store, code(KeyCode::Esc));
     assert!(!view.help);
     press(&mut view, &store, "x");

@@ -93,7 +93,12 @@ pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Th
         popup::render(frame, area, p, theme);
     }
     if view.help {
-        help::render(frame, centered(area, 84, help::height()), theme);
+        help::render(
+            frame,
+            centered(area, 84, help::height()),
+            &mut view.help_scroll,
+            theme,
+        );
     }
 }
 
