@@ -34,8 +34,23 @@ pub enum Action {
     ToggleFollow,
     /// Esc: close what is open, else quit.
     Back,
-    /// Enter: open the function's detail; in the log pane, show the line's invocation.
+    /// Enter: open the function's detail; in the log pane, the line in full (a pop-up).
     Open,
+    /// `i`: in the log pane, every line of the selected line's invocation.
+    ShowInvocation,
+    /// `W`: wrap long log lines onto the rows below, or cut them at the edge.
+    ToggleWrap,
+    /// `←` / `→` / `0`: scroll the log lines sideways, back to their start.
+    ScrollLeft,
+    ScrollRight,
+    ScrollHome,
+    /// `n` / `N`: the next / previous line the log search matches.
+    SearchNext,
+    SearchPrevious,
+    /// `y`: copy the selected line's request id (or the line) to the clipboard.
+    Copy,
+    /// `:`: there is no command line; opens this help instead.
+    CommandLine,
     /// Backspace: leave the detail view.
     CloseDetail,
     EditLogFilter,
@@ -80,6 +95,8 @@ impl Key {
             KeyCode::Char(c) => c.to_string(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Home => "Home".into(),
@@ -162,8 +179,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &[Key::ch('/')],
         Action::StartFilter,
-        "filter functions (Enter keeps, Esc clears); in the logs: lines",
+        "filter functions (Enter keeps); logs: search, next / previous",
     ),
+    bind(&[Key::ch('n')], Action::SearchNext, ""),
+    bind(&[Key::ch('N')], Action::SearchPrevious, ""),
     bind(
         &[Key::ch('+'), Key::ch(']'), Key::ch('=')],
         Action::WindowLonger,
@@ -184,9 +203,27 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &[Key::plain(KeyCode::Enter)],
         Action::Open,
-        "function detail; logs: the line's whole invocation / back",
+        "function detail; logs: the line in full (pop-up) / back",
     ),
     bind(&[Key::plain(KeyCode::Backspace)], Action::CloseDetail, ""),
+    bind(
+        &[Key::ch('i')],
+        Action::ShowInvocation,
+        "logs: every line of the line's invocation (Esc comes back)",
+    ),
+    bind(
+        &[Key::ch('y')],
+        Action::Copy,
+        "copy the line's request id (or the line) to the clipboard",
+    ),
+    bind(
+        &[Key::ch('W')],
+        Action::ToggleWrap,
+        "logs: wrap long lines / scroll left, right, to the start",
+    ),
+    bind(&[Key::plain(KeyCode::Left)], Action::ScrollLeft, ""),
+    bind(&[Key::plain(KeyCode::Right)], Action::ScrollRight, ""),
+    bind(&[Key::ch('0')], Action::ScrollHome, ""),
     bind(
         &[Key::ch('l')],
         Action::EditLogFilter,
@@ -218,8 +255,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &[Key::ch('?'), Key::plain(KeyCode::F(1))],
         Action::ToggleHelp,
-        "this help",
+        "this help (: too: there is no command line)",
     ),
+    bind(&[Key::ch(':')], Action::CommandLine, ""),
     bind(
         &[Key::ctrl('z')],
         Action::Suspend,

@@ -7,6 +7,7 @@
 pub mod keys;
 pub mod log_filter;
 pub mod log_pane;
+pub mod log_text;
 pub mod render;
 pub mod sanitize;
 pub mod sparkline;
@@ -21,7 +22,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use crossterm::event::{
-    self, Event, KeyCode, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+    self, Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use nix::sys::signal::{Signal, kill, raise};
 use nix::unistd::Pid;
@@ -134,6 +135,15 @@ pub async fn run(
                             Effect::SaveLogs => {
                                 view.notice = Some(view.logs.save(&store, std::path::Path::new(".")));
                             }
+                            Effect::Copy => {
+                                if let Some(text) = view.copied.take()
+                                    && let Err(e) = write_clipboard(guard.terminal().backend_mut(), &text)
+                                {
+                                    view.notice = Some(log_pane::Notice::error(format!(
+                                        "cannot write to the terminal to copy: {e}"
+                                    )));
+                                }
+                            }
                             Effect::None => {}
                         }
                         view.clamp(&store);
@@ -195,6 +205,22 @@ pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::Ke
         view.logs.edit_key(key);
         return Effect::None;
     }
+    if view.logs.searching {
+        if view.logs.search_key(key) {
+            view.notice = match view.logs.search_error() {
+                Some(e) => Some(log_pane::Notice::error(format!(
+                    "search not applied: {}",
+                    sanitize::sanitize(e)
+                ))),
+                None if view.logs.search().is_empty() => None,
+                None => {
+                    view.refresh_logs(store);
+                    Some(view.logs.next_hit(true, true))
+                }
+            };
+        }
+        return Effect::None;
+    }
     if view.editing_filter {
         match key.code {
             KeyCode::Enter => view.editing_filter = false,
@@ -215,8 +241,26 @@ pub fn handle_key(view: &mut ViewState, store: &Store, key: crossterm::event::Ke
     }
     match action_for(key) {
         Some(a) => view.apply(a, store),
-        None => Effect::None,
+        None => {
+            // A key that does nothing says so, rather than nothing at all.
+            if let KeyCode::Char(c) = key.code
+                && !key.modifiers.contains(KeyModifiers::CONTROL)
+            {
+                view.notice = Some(log_pane::Notice::info(format!(
+                    "{} is not a key here · ? lists the keys",
+                    sanitize::sanitize(&c.to_string())
+                )));
+            }
+            Effect::None
+        }
     }
+}
+
+/// Puts `text` on the terminal's clipboard with an OSC 52 escape (see
+/// [`log_text::osc52`]).
+pub fn write_clipboard(out: &mut impl std::io::Write, text: &str) -> std::io::Result<()> {
+    out.write_all(log_text::osc52(text).as_bytes())?;
+    out.flush()
 }
 
 /// A click on a function row selects it; the wheel over the table moves the selection.
@@ -227,7 +271,7 @@ pub fn handle_mouse(view: &mut ViewState, store: &Store, m: MouseEvent) -> bool 
         && m.column < area.x.saturating_add(area.width)
         && m.row >= area.y
         && m.row < area.y.saturating_add(area.height);
-    if !inside || view.help {
+    if !inside || view.help || view.logs.popup.is_some() {
         return false;
     }
     let rows = view.rows(store);

@@ -9,7 +9,8 @@ use crate::store::{FunctionState, Store};
 use crate::window::TimeWindow;
 
 use super::keys::Action;
-use super::log_pane::{LogPane, Notice};
+use super::log_pane::{CopyWhat, HSCROLL_STEP, LogPane, Notice};
+use super::sanitize::sanitize;
 
 /// Which pane keys move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,6 +28,8 @@ pub struct ViewState {
     pub selected: usize,
     pub pane: Pane,
     pub help: bool,
+    /// First line of the help overlay shown, when it is taller than the screen.
+    pub help_scroll: usize,
     /// Typing a filter after `/`.
     pub editing_filter: bool,
     pub frozen: bool,
@@ -48,6 +51,8 @@ pub struct ViewState {
     pub table_offset: usize,
     /// Where the function table was drawn last frame, for the mouse.
     pub table_area: Rect,
+    /// Text `y` asked to put on the clipboard, for the event loop to write (OSC 52).
+    pub copied: Option<String>,
 }
 
 /// The function detail view.
@@ -131,6 +136,8 @@ pub enum Effect {
     SaveLogs,
     /// Give the terminal back and stop the process (Ctrl-Z).
     Suspend,
+    /// Put [`ViewState::copied`] on the clipboard.
+    Copy,
 }
 
 impl ViewState {
@@ -186,9 +193,16 @@ impl ViewState {
         match action {
             Action::Quit => return Effect::Quit,
             Action::Suspend => return Effect::Suspend,
+            // The pop-up takes the keys while it is open.
+            _ if self.logs.popup.is_some() => return self.apply_popup(action, store),
             // `q` goes back out of what is open; from the table it quits, unless a filter is
             // set that quitting would lose: then it says so, and `Q` quits.
-            Action::QuitOrBack if self.help || self.logs.can_go_back() || self.detail.is_some() => {
+            Action::QuitOrBack
+                if self.help
+                    || self.logs.has_search()
+                    || self.logs.can_go_back()
+                    || self.detail.is_some() =>
+            {
                 return self.apply(Action::Back, store);
             }
             Action::QuitOrBack if self.has_filters() => {
@@ -199,6 +213,7 @@ impl ViewState {
             Action::QuitOrBack => return Effect::Quit,
             // Esc closes what is open, one thing at a time, and never quits.
             Action::Back if self.help => self.help = false,
+            Action::Back if self.logs.has_search() => self.logs.clear_search(),
             Action::Back if self.logs.can_go_back() => {
                 self.logs.go_back();
             }
@@ -208,8 +223,16 @@ impl ViewState {
             }
             Action::Back if !self.selection.filter.is_empty() => self.selection.filter.clear(),
             Action::Back => self.notice = Some(Notice::info("nothing to close · q quits")),
-            Action::ToggleHelp => self.help = !self.help,
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
             Action::ToggleMaximise => self.maximised = !self.maximised,
+            // A help taller than the screen scrolls.
+            Action::Down if self.help => self.help_scroll += 1,
+            Action::Up if self.help => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Action::PageDown | Action::Bottom if self.help => self.help_scroll = usize::MAX,
+            Action::PageUp | Action::Top if self.help => self.help_scroll = 0,
             _ if self.help => {}
             Action::SwitchPane => {
                 self.pane = match self.pane {
@@ -260,7 +283,36 @@ impl ViewState {
             }
             Action::Open if self.pane == Pane::Logs => {
                 self.refresh_logs(store);
+                self.notice = self.logs.open_popup(store);
+            }
+            Action::ShowInvocation if self.pane == Pane::Logs => {
+                self.refresh_logs(store);
                 self.notice = Some(self.logs.jump_to_invocation(store));
+            }
+            // In the detail view's list, the invocation's lines are what Enter shows.
+            Action::ShowInvocation if self.detail.is_some() => {
+                return self.apply(Action::Open, store);
+            }
+            Action::ShowInvocation => {
+                self.notice = Some(Notice::info(
+                    "i: in the log pane (Tab), every line of the selected line's invocation",
+                ));
+            }
+            Action::Copy => return self.copy(store),
+            Action::CommandLine => {
+                self.help = true;
+                self.help_scroll = 0;
+                self.notice = Some(Notice::info(
+                    "lambdatop has no command line: every key is listed here",
+                ));
+            }
+            Action::ToggleWrap => self.notice = Some(self.logs.toggle_wrap()),
+            Action::ScrollLeft => self.notice = self.logs.scroll_sideways(-(HSCROLL_STEP as isize)),
+            Action::ScrollRight => self.notice = self.logs.scroll_sideways(HSCROLL_STEP as isize),
+            Action::ScrollHome => self.notice = self.logs.scroll_sideways(isize::MIN),
+            Action::SearchNext | Action::SearchPrevious => {
+                self.refresh_logs(store);
+                self.notice = Some(self.logs.next_hit(action == Action::SearchNext, false));
             }
             Action::Open => match &self.detail {
                 None => {
@@ -288,7 +340,7 @@ impl ViewState {
             Action::CloseDetail => self.detail = None,
             Action::EditLogFilter => {
                 self.pane = Pane::Logs;
-                self.logs.editing = true;
+                self.logs.start_editing();
             }
             Action::ToggleFold => self.logs.toggle_fold(),
             Action::OpenInvocation => {
@@ -361,7 +413,7 @@ impl ViewState {
                     self.selection.reverse = false;
                 }
             }
-            Action::StartFilter if self.pane == Pane::Logs => self.logs.editing = true,
+            Action::StartFilter if self.pane == Pane::Logs => self.logs.start_search(),
             Action::StartFilter => self.editing_filter = true,
             Action::WindowLonger => return Effect::Window(store.window().step(true)),
             Action::WindowShorter => return Effect::Window(store.window().step(false)),
@@ -373,6 +425,67 @@ impl ViewState {
             }
         }
         Effect::None
+    }
+
+    /// A key while the pop-up is open: Esc, q, Enter close it (never more); j k and the page
+    /// keys scroll it; y copies; i shows the line's invocation.
+    fn apply_popup(&mut self, action: Action, store: &Store) -> Effect {
+        match action {
+            Action::Back | Action::QuitOrBack | Action::Open | Action::CloseDetail => {
+                self.logs.popup = None;
+            }
+            Action::Up => self.logs.scroll_popup(|s, _| s.saturating_sub(1)),
+            Action::Down => self.logs.scroll_popup(|s, _| s + 1),
+            Action::PageUp => self.logs.scroll_popup(|s, page| s.saturating_sub(page)),
+            Action::PageDown => self.logs.scroll_popup(|s, page| s + page),
+            Action::Top => self.logs.scroll_popup(|_, _| 0),
+            Action::Bottom => self.logs.scroll_popup(|_, _| usize::MAX),
+            Action::Copy => return self.copy(store),
+            Action::ShowInvocation => {
+                self.refresh_logs(store);
+                self.notice = Some(self.logs.jump_to_invocation(store));
+                self.pane = Pane::Logs;
+            }
+            _ => {
+                self.notice = Some(Notice::info(
+                    "Esc or q closes the line · j k PgUp PgDn scroll · y copies · i its invocation",
+                ));
+            }
+        }
+        Effect::None
+    }
+
+    /// `y`: the request id of the line in the pop-up or selected in the log pane (the whole
+    /// line when it names none); in the detail view's list, the invocation's request id; on the
+    /// table, the function's name. Says what was copied.
+    fn copy(&mut self, store: &Store) -> Effect {
+        self.refresh_logs(store);
+        let target = if self.pane == Pane::Logs || self.logs.popup.is_some() {
+            self.logs.copy_target(store)
+        } else if let Some(d) = &self.detail {
+            store
+                .function(&d.function)
+                .and_then(|f| d.invocations(f).get(d.selected).copied())
+                .map(|i| (CopyWhat::RequestId, i.request_id.clone()))
+        } else {
+            self.selected_name(store)
+                .map(|n| (CopyWhat::Function, n.to_string()))
+        };
+        let Some((what, text)) = target else {
+            self.notice = Some(Notice::info("nothing selected to copy"));
+            return Effect::None;
+        };
+        let shown = sanitize(&text).chars().take(60).collect::<String>();
+        self.notice = Some(Notice::info(match what {
+            CopyWhat::RequestId => format!("copied request id {shown} (OSC 52)"),
+            CopyWhat::Function => format!("copied function name {shown} (OSC 52)"),
+            CopyWhat::Line => format!(
+                "copied the whole line, {} characters: it names no request id (OSC 52)",
+                text.chars().count()
+            ),
+        }));
+        self.copied = Some(text);
+        Effect::Copy
     }
 
     /// Keeps the selection inside the list after the data or the filter changed.

@@ -504,6 +504,44 @@ fn esc_never_quits_and_q_backs_out_of_the_detail_view() {
     d.ends_cleanly(0);
 }
 
+/// In the log pane: `y` writes one OSC 52 sequence to the terminal (and says so); Enter opens
+/// the line in a pop-up that `q` closes without quitting.
+#[test]
+fn y_copies_with_osc52_and_q_closes_the_popup() {
+    let mut d = Dashboard::demo();
+    d.first_frame();
+    d.send(b"\t");
+    d.wait_for("REPORT RequestId", Duration::from_secs(10));
+    let before = d.output().len();
+    d.send(b"y");
+    d.wait_for_from(before, "(OSC 52)", Duration::from_secs(5));
+    let out = d.output();
+    let written = &out[before..];
+    let start = written.find("\x1b]52;c;").expect("an OSC 52 sequence");
+    let payload = &written[start + "\x1b]52;c;".len()..];
+    let end = payload.find('\x07').expect("ended by BEL");
+    let payload = &payload[..end];
+    assert!(
+        !payload.is_empty()
+            && payload
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
+        "{payload:?}"
+    );
+    assert_eq!(written.matches("\x1b]52;").count(), 1, "{written:?}");
+    let before = d.output().len();
+    d.send(b"\r");
+    d.wait_for_from(before, "Log line", Duration::from_secs(5));
+    d.send(b"q");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        d.child.try_wait().expect("wait").is_none(),
+        "q in the pop-up ended lambdatop"
+    );
+    d.send(b"Q");
+    d.ends_cleanly(0);
+}
+
 #[test]
 fn ctrl_c_quits_a_replay_from_a_live_pipe() {
     let (mut d, writer) = Dashboard::piped_replay(&[]);

@@ -9,17 +9,21 @@
 //!   │ 15:26:29 [ERROR] KeyError: 'customer_id' (+3 lines)
 //! ```
 
+use std::ops::Range;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthChar;
 
 use crate::lambda_log::{Level, LogLine, parse};
 use crate::model::LogEvent;
 use crate::store::Store;
-use crate::tui::log_filter::LogFilter;
+use crate::tui::log_filter::{LogFilter, merge_ranges};
 use crate::tui::log_pane::Row;
+use crate::tui::log_text::{report_summary, without_columns};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Pane, ViewState};
@@ -34,27 +38,19 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let scope = view.log_scope().map(str::to_string);
     let pane = &view.logs;
     let show_bar = pane.editing || !pane.input().is_empty();
-    let height = usize::from(area.height.saturating_sub(1 + u16::from(show_bar)));
+    let show_search = pane.has_search();
+    let bars = u16::from(show_bar) + u16::from(show_search);
+    let height = usize::from(area.height.saturating_sub(1 + bars));
     let ring = store.logs();
 
-    let mut lines: Vec<Line> = Vec::with_capacity(height + 1);
+    let mut lines: Vec<Line> = Vec::with_capacity(height + 2);
     if show_bar {
         lines.push(filter_bar(view, theme));
     }
+    if show_search {
+        lines.push(search_bar(view, theme));
+    }
 
-    let pane = &mut view.logs;
-    let following = pane.following();
-    let cursor = pane.cursor_index();
-    let expanded = |i: usize, row: &Row| row.nested || (!following && Some(i) == cursor);
-    let top = pane.scroll_to_cursor(height, |i, row| {
-        if expanded(i, row) {
-            ring.get(row.seq)
-                .map_or(1, |e| 1 + continuation_count(e).min(MAX_EXPANDED + 1))
-        } else {
-            1
-        }
-    });
-    let rows = pane.rows();
     let name_width = match scope {
         Some(_) => 0,
         None => store
@@ -65,7 +61,23 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             .min(28)
             .min(usize::from(area.width / 5)),
     };
-    let filter = pane.filter();
+    let pane = &mut view.logs;
+    let fit = Fit {
+        width: usize::from(area.width),
+        wrap: pane.wrap,
+        hscroll: pane.hscroll,
+    };
+    let fold = pane.fold;
+    let following = pane.following();
+    let cursor = pane.cursor_index();
+    let expanded = |i: usize, row: &Row| row.nested || (!following && Some(i) == cursor);
+    let top = pane.scroll_to_cursor(height, |i, row| {
+        ring.get(row.seq).map_or(1, |e| {
+            RowText::new(e, row, expanded(i, row), fold).height(row, name_width, fit)
+        })
+    });
+    let rows = pane.rows();
+    let marks = [pane.filter(), pane.search()];
     let mut drawn = 0;
     for (i, row) in rows.iter().enumerate().skip(top) {
         if drawn >= height {
@@ -73,19 +85,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         }
         let Some(e) = ring.get(row.seq) else { continue };
         let selected = !following && Some(i) == cursor;
-        let row_lines = draw_row(
-            e,
-            row,
-            expanded(i, row),
-            selected,
-            name_width,
-            filter,
-            theme,
-        );
+        let text = RowText::new(e, row, expanded(i, row), fold);
+        let row_lines = draw_row(e, row, &text, selected, name_width, &marks, fit, theme);
         drawn += row_lines.len();
         lines.extend(row_lines);
     }
-    lines.truncate(height + usize::from(show_bar));
+    lines.truncate(height + usize::from(bars));
 
     // In words: frozen (p: nothing changes on screen), following the newest lines, or staying
     // where the cursor is (f).
@@ -111,8 +116,25 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         format!("{} of {} lines", rows.len(), ring.len())
     };
     let fold = if pane.fold { " · folded" } else { "" };
+    let reading = if pane.wrap {
+        " · wrap".to_string()
+    } else if pane.hscroll > 0 {
+        format!(" · → col {}", pane.hscroll)
+    } else {
+        String::new()
+    };
+    let search = match (
+        pane.search().is_empty(),
+        pane.hit_number(),
+        pane.hits().len(),
+    ) {
+        (true, _, _) => String::new(),
+        (false, _, 0) => " · no match".to_string(),
+        (false, Some(n), all) => format!(" · match {n} of {all}"),
+        (false, None, all) => format!(" · {all} matches"),
+    };
     title.push(Span::styled(
-        format!("({shown}, {state}{fold}) "),
+        format!("({shown}, {state}{fold}{reading}{search}) "),
         theme.muted,
     ));
     let block = Block::new()
@@ -148,70 +170,274 @@ fn filter_bar<'a>(view: &ViewState, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
+/// `search: <text>▏` and how many lines it matches, or why it does not apply.
+fn search_bar<'a>(view: &ViewState, theme: &Theme) -> Line<'a> {
+    let pane = &view.logs;
+    let mut spans = vec![
+        Span::styled(" search: ", theme.muted),
+        Span::styled(sanitize(pane.search_input()).into_owned(), theme.text),
+    ];
+    if pane.searching {
+        spans.push(Span::styled("▏", theme.accent));
+    }
+    let hits = pane.hits().len();
+    match pane.search_error() {
+        Some(e) => spans.push(Span::styled(
+            format!("  {} (not applied)", sanitize(e)),
+            theme.error,
+        )),
+        None if pane.search().is_empty() => {}
+        None if hits == 0 => spans.push(Span::styled("  no line matches", theme.warn)),
+        None => spans.push(Span::styled(
+            format!(
+                "  {hits} matching line{} · n / N next / previous · Esc clears",
+                if hits == 1 { "" } else { "s" }
+            ),
+            theme.muted,
+        )),
+    }
+    Line::from(spans)
+}
+
 /// Lines after the first of a message (trailing blank lines do not count).
 fn continuation_count(e: &LogEvent) -> usize {
     e.message.trim_end().lines().count().saturating_sub(1)
 }
 
-fn draw_row<'a>(
+/// How the message part of a row meets the pane's width.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    width: usize,
+    /// Long lines continue on the rows below, under the message's first column.
+    wrap: bool,
+    /// Columns cut on the left, when not wrapping.
+    hscroll: usize,
+}
+
+/// What one log row says, before it is styled and fitted to the width.
+struct RowText {
+    /// The first line as shown: an app line without its columns, a folded REPORT as a summary.
+    first: String,
+    style_of: String,
+    /// `… (+N lines)` when the message has more lines and the row is not expanded.
+    note: Option<String>,
+    /// The expanded row's further lines (at most [`MAX_EXPANDED`]), and `… N more lines`.
+    more: Vec<String>,
+    rest: Option<String>,
+}
+
+impl RowText {
+    fn new(e: &LogEvent, row: &Row, expanded: bool, fold: bool) -> Self {
+        let message = e.message.trim_end();
+        let mut physical = message.lines();
+        let raw = physical.next().unwrap_or("");
+        let line = parse(raw);
+        let first = match &line {
+            LogLine::Report(r) if fold && !row.nested => report_summary(r),
+            _ => without_columns(raw, &line).unwrap_or_else(|| raw.to_string()),
+        };
+        let more_count = continuation_count(e);
+        let mut text = RowText {
+            first: sanitize(&first).into_owned(),
+            style_of: raw.to_string(),
+            note: (more_count > 0 && !expanded).then(|| format!(" … (+{more_count} lines)")),
+            more: Vec::new(),
+            rest: None,
+        };
+        if expanded && more_count > 0 {
+            text.more = physical
+                .by_ref()
+                .take(MAX_EXPANDED)
+                .map(|l| sanitize(l).into_owned())
+                .collect();
+            let rest = physical.count();
+            text.rest = (rest > 0).then(|| format!("… {rest} more lines"));
+        }
+        text
+    }
+
+    /// Rows it takes on screen.
+    fn height(&self, row: &Row, name_width: usize, fit: Fit) -> usize {
+        let first = format!("{}{}", self.first, self.note.as_deref().unwrap_or(""));
+        let pad = continuation_pad(row);
+        pieces_rows(&first, gutter_width(row, name_width), fit)
+            + self
+                .more
+                .iter()
+                .map(|l| pieces_rows(l, pad, fit))
+                .sum::<usize>()
+            + usize::from(self.rest.is_some())
+    }
+}
+
+/// Columns before the message: the indent of a nested row, the time and the function name.
+fn gutter_width(row: &Row, name_width: usize) -> usize {
+    let indent = if row.nested {
+        NESTED.chars().count()
+    } else {
+        0
+    };
+    indent + 9 + if name_width > 0 { name_width + 1 } else { 0 }
+}
+
+/// The indent of an expanded message's further lines: the nested row's indent and the time.
+fn continuation_pad(row: &Row) -> usize {
+    if row.nested {
+        NESTED.chars().count() + 9
+    } else {
+        9
+    }
+}
+
+/// Marks a row inside an invocation opened in the folded view.
+const NESTED: &str = "  │ ";
+
+/// Rows `text` takes after a gutter of `gutter` columns.
+fn pieces_rows(text: &str, gutter: usize, fit: Fit) -> usize {
+    if fit.wrap {
+        wrap_ranges(text, fit.width.saturating_sub(gutter)).len()
+    } else {
+        1
+    }
+}
+
+/// Byte ranges of `text` that fit in `avail` columns each, in order (at least one range):
+/// broken after a space when the row has one, else where the row is full.
+pub(super) fn wrap_ranges(text: &str, avail: usize) -> Vec<Range<usize>> {
+    let avail = avail.max(1);
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    // Columns used since `start`, and the last break after a space (its byte index and the
+    // columns up to it).
+    let mut used = 0;
+    let mut space: Option<(usize, usize)> = None;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > avail && i > start {
+            let (at, cols) = space.filter(|&(at, _)| at > start).unwrap_or((i, used));
+            ranges.push(start..at);
+            start = at;
+            used -= cols;
+            space = None;
+            // The word since the space is itself longer than a row.
+            if used + w > avail && i > start {
+                ranges.push(start..i);
+                (start, used) = (i, 0);
+            }
+        }
+        used += w;
+        if c == ' ' {
+            space = Some((i + 1, used));
+        }
+    }
+    ranges.push(start..text.len());
+    ranges
+}
+
+/// The byte range of `text` shown from column `from`, `avail` columns wide.
+fn column_range(text: &str, from: usize, avail: usize) -> Range<usize> {
+    let (mut col, mut start, mut end) = (0, text.len(), text.len());
+    for (i, c) in text.char_indices() {
+        if col >= from && start == text.len() {
+            start = i;
+        }
+        if col >= from + avail {
+            end = i;
+            break;
+        }
+        col += c.width().unwrap_or(0);
+    }
+    start.min(end)..end
+}
+
+/// The spans of `pieces` (styled parts of one text) inside the byte range `r` of their text.
+fn slice(pieces: &[Span<'static>], r: Range<usize>) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for p in pieces {
+        let len = p.content.len();
+        let (from, to) = (r.start.max(at), r.end.min(at + len));
+        if from < to
+            && let Some(part) = p.content.get(from - at..to - at)
+        {
+            out.push(Span::styled(part.to_string(), p.style));
+        }
+        at += len;
+    }
+    out
+}
+
+/// `head` (a gutter `gutter` columns wide) and `pieces` fitted to the width: wrapped under the
+/// message's first column, or cut at the edge after scrolling `fit.hscroll` columns.
+fn fitted(
+    head: Vec<Span<'static>>,
+    gutter: usize,
+    pieces: Vec<Span<'static>>,
+    fit: Fit,
+    pad_style: Style,
+) -> Vec<Line<'static>> {
+    let text: String = pieces.iter().map(|p| p.content.as_ref()).collect();
+    let avail = fit.width.saturating_sub(gutter);
+    let ranges = if fit.wrap {
+        wrap_ranges(&text, avail)
+    } else {
+        vec![column_range(&text, fit.hscroll, avail)]
+    };
+    let mut head = Some(head);
+    ranges
+        .into_iter()
+        .map(|r| {
+            let mut spans = head
+                .take()
+                .unwrap_or_else(|| vec![Span::styled(" ".repeat(gutter), pad_style)]);
+            spans.extend(slice(&pieces, r));
+            Line::from(spans)
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_row(
     e: &LogEvent,
     row: &Row,
-    expanded: bool,
+    text: &RowText,
     selected: bool,
     name_width: usize,
-    filter: &LogFilter,
+    marks: &[&LogFilter],
+    fit: Fit,
     theme: &Theme,
-) -> Vec<Line<'a>> {
-    let message = e.message.trim_end();
-    let mut physical = message.lines();
-    let first = physical.next().unwrap_or("");
-    let style = line_style(first, theme);
+) -> Vec<Line<'static>> {
+    let style = line_style(&text.style_of, theme);
     let pick = |s: Style| if selected { theme.selection } else { s };
-    let indent = if row.nested { "  │ " } else { "" };
-    let mut spans = vec![Span::styled(
+    let indent = if row.nested { NESTED } else { "" };
+    let mut head = vec![Span::styled(
         format!("{indent}{} ", e.timestamp.format("%H:%M:%S")),
         pick(theme.muted),
     )];
     if name_width > 0 {
         let name: String = sanitize(&e.function).chars().take(name_width).collect();
-        spans.push(Span::styled(
+        head.push(Span::styled(
             format!("{name:<name_width$} "),
             pick(theme.muted),
         ));
     }
-    spans.extend(highlighted(
-        sanitize(first).into_owned(),
-        filter,
-        pick(style),
-        theme.highlight,
-    ));
-    let more = continuation_count(e);
-    if more > 0 && !expanded {
-        spans.push(Span::styled(
-            format!(" … (+{more} lines)"),
+    let gutter = gutter_width(row, name_width);
+    let mut pieces = highlighted(text.first.clone(), marks, pick(style), theme.highlight);
+    if let Some(note) = &text.note {
+        pieces.push(Span::styled(note.clone(), pick(theme.muted)));
+    }
+    let mut lines = fitted(head, gutter, pieces, fit, pick(theme.muted));
+    let pad = continuation_pad(row);
+    for l in &text.more {
+        let head = vec![Span::styled(" ".repeat(pad), pick(theme.muted))];
+        let pieces = highlighted(l.clone(), marks, pick(style), theme.highlight);
+        lines.extend(fitted(head, pad, pieces, fit, pick(theme.muted)));
+    }
+    if let Some(rest) = &text.rest {
+        lines.push(Line::styled(
+            format!("{}{rest}", " ".repeat(pad)),
             pick(theme.muted),
         ));
-    }
-    let mut lines = vec![Line::from(spans)];
-    if expanded && more > 0 {
-        let pad = " ".repeat(indent.chars().count() + 9);
-        for l in physical.by_ref().take(MAX_EXPANDED) {
-            let mut spans = vec![Span::styled(pad.clone(), pick(theme.muted))];
-            spans.extend(highlighted(
-                sanitize(l).into_owned(),
-                filter,
-                pick(style),
-                theme.highlight,
-            ));
-            lines.push(Line::from(spans));
-        }
-        let rest = physical.count();
-        if rest > 0 {
-            lines.push(Line::styled(
-                format!("{pad}… {rest} more lines"),
-                pick(theme.muted),
-            ));
-        }
     }
     lines
 }
@@ -227,14 +453,15 @@ fn line_style(first: &str, theme: &Theme) -> Style {
     }
 }
 
-/// `text` (already made inert) split into spans, the filter's matches in `highlight`.
+/// `text` (already made inert) split into spans, what the filter and the search match in
+/// `highlight`.
 fn highlighted<'a>(
     text: String,
-    filter: &LogFilter,
+    marks: &[&LogFilter],
     base: Style,
     highlight: Style,
 ) -> Vec<Span<'a>> {
-    let ranges = filter.highlights(&text);
+    let ranges = merge_ranges(marks.iter().flat_map(|f| f.highlights(&text)).collect());
     if ranges.is_empty() {
         return vec![Span::styled(text, base)];
     }
@@ -266,13 +493,38 @@ mod tests {
         spans.iter().map(|s| s.content.as_ref()).collect()
     }
 
+    fn pieces(text: &str, avail: usize) -> Vec<&str> {
+        wrap_ranges(text, avail)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn wrapping_breaks_after_spaces_and_inside_words_too_long_for_a_row() {
+        assert_eq!(pieces("lorem ipsum dolor", 11), ["lorem ", "ipsum dolor"]);
+        assert_eq!(pieces("ab abcdefghij", 5), ["ab ", "abcde", "fghij"]);
+        assert_eq!(pieces("abcdefgh", 3), ["abc", "def", "gh"]);
+        // Wide characters take two columns.
+        assert_eq!(pieces("日本語です", 5), ["日本", "語で", "す"]);
+        assert_eq!(pieces("", 5), [""]);
+    }
+
+    #[test]
+    fn scrolling_sideways_cuts_by_columns() {
+        let text = "0123456789";
+        assert_eq!(&text[column_range(text, 3, 4)], "3456");
+        assert_eq!(&text[column_range(text, 8, 4)], "89");
+        assert_eq!(&text[column_range(text, 20, 4)], "");
+    }
+
     #[test]
     fn highlighting_keeps_the_text_and_marks_matches() {
         let f = LogFilter::parse("timeout /\\d+/").unwrap();
         let theme = Theme::dark();
         let spans = highlighted(
             "Task TIMEOUT after 3 s".to_string(),
-            &f,
+            &[&f],
             theme.text,
             theme.highlight,
         );

@@ -13,7 +13,7 @@
 //! ├ status.rs ─────────────────────────────────────────────────────────────┤
 //! │ refreshed 12:00:01 (2s ago) · 14 API calls · ~$0.02/h · ? help  q quit │
 //! └────────────────────────────────────────────────────────────────────────┘
-//!                 help.rs draws its overlay over all of it
+//!    help.rs draws its overlay over all of it; popup.rs a log line in full
 //! ```
 //!
 //! Enter on a table row puts detail.rs (charts, panels, recent invocations) in the table's
@@ -24,6 +24,7 @@ mod detail_metrics;
 mod header;
 mod help;
 mod logs;
+mod popup;
 mod status;
 mod table;
 
@@ -88,8 +89,16 @@ pub fn render(frame: &mut Frame, view: &mut ViewState, store: &Store, theme: &Th
         logs::render(frame, logs_area, view, store, theme);
     }
     status::render(frame, status_area, view, store, theme);
+    if let Some(p) = view.logs.popup.as_mut() {
+        popup::render(frame, area, p, theme);
+    }
     if view.help {
-        help::render(frame, centered(area, 84, help::height()), theme);
+        help::render(
+            frame,
+            centered(area, 84, help::height()),
+            &mut view.help_scroll,
+            theme,
+        );
     }
 }
 

@@ -178,3 +178,33 @@ pub fn refuses_unreadable_files(flag: &str, what: &str) {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Row `y` of a drawn buffer, as text.
+pub fn buffer_line(buf: &ratatui::buffer::Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+/// A drawn buffer as text, one line a row.
+pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
+    (0..buf.area.height)
+        .map(|y| buffer_line(buf, y))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fails, naming `what`, when a cell of `buf` holds a control or bidi character: something a
+/// terminal would act on, or that reorders the text around it.
+pub fn assert_inert(buf: &ratatui::buffer::Buffer, what: &str) {
+    for cell in buf.content() {
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{what} let {:?} through",
+            cell.symbol()
+        );
+    }
+}
