@@ -274,10 +274,11 @@ pub(super) fn line_time(s: &str) -> LineTime {
             return plausible(Utc.from_utc_datetime(&t)).map_or(LineTime::Inherited, LineTime::At);
         }
     }
-    match NaiveTime::parse_from_str(s, "%H:%M:%S%.f") {
-        Ok(t) => LineTime::Clock(t),
-        Err(_) => LineTime::Inherited,
-    }
+    // 24-hour, then 12-hour clocks (`7:12:32 PM` is 19:12:32).
+    ["%H:%M:%S%.f", "%I:%M:%S%.f %p"]
+        .into_iter()
+        .find_map(|fmt| NaiveTime::parse_from_str(s, fmt).ok())
+        .map_or(LineTime::Inherited, LineTime::Clock)
 }
 
 /// Years a log line's time may have: from the Unix epoch to the last year RFC 3339 can write.
@@ -290,9 +291,16 @@ fn plausible(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     PLAUSIBLE_YEARS.contains(&t.year()).then_some(t)
 }
 
-/// A bare time of day on the date of `previous` (1970-01-01 when there is none).
+/// A bare time of day on the date of `previous` (1970-01-01 when there is none), or on the day
+/// after when the clock went back by more than half a day: the log crossed midnight
+/// (`23:59:58` then `00:00:03`), and its times stay in order.
 pub(super) fn on_date_of(previous: Option<DateTime<Utc>>, time: NaiveTime) -> DateTime<Utc> {
-    let date = previous.map_or(NaiveDate::default(), |p| p.date_naive());
+    let mut date = previous.map_or(NaiveDate::default(), |p| p.date_naive());
+    if let Some(p) = previous
+        && p.time() - time > chrono::TimeDelta::hours(12)
+    {
+        date = date.succ_opt().unwrap_or(date);
+    }
     Utc.from_utc_datetime(&date.and_time(time))
 }
 
@@ -397,6 +405,60 @@ mod tests {
             at("2023-07-05T10:16:34.686Z")
         );
         assert_eq!(on_date_of(None, clock), at("1970-01-01T10:16:34.686Z"));
+    }
+
+    #[test]
+    fn twelve_hour_and_dated_prefixes_and_midnight() {
+        let clock = |s: &str| match line_time(s) {
+            LineTime::Clock(c) => c,
+            other => panic!("{s}: {other:?}"),
+        };
+        // `7:12:32 PM` is 19:12:32, `12:05:00 AM` five past midnight.
+        assert_eq!(
+            clock("7:12:32 PM"),
+            NaiveTime::from_hms_opt(19, 12, 32).unwrap()
+        );
+        assert_eq!(
+            clock("7:12:32 AM"),
+            NaiveTime::from_hms_opt(7, 12, 32).unwrap()
+        );
+        assert_eq!(
+            clock("12:05:00 AM"),
+            NaiveTime::from_hms_opt(0, 5, 0).unwrap()
+        );
+        assert_eq!(
+            line_time("2024-05-01 12:00:00"),
+            LineTime::At(at("2024-05-01T12:00:00Z"))
+        );
+        assert_eq!(
+            line_time("2024/05/01 23:59:58.250"),
+            LineTime::At(at("2024-05-01T23:59:58.250Z"))
+        );
+        assert_eq!(
+            line_time("2024-05-01T12:00:00+02:00"),
+            LineTime::At(at("2024-05-01T10:00:00Z"))
+        );
+        // A bare clock that goes back past midnight is on the next day; a line a few seconds
+        // out of order is not.
+        let late = at("2024-05-01T23:59:58Z");
+        assert_eq!(
+            on_date_of(Some(late), clock("00:00:03")),
+            at("2024-05-02T00:00:03Z")
+        );
+        assert_eq!(
+            on_date_of(Some(late), clock("23:59:50")),
+            at("2024-05-01T23:59:50Z")
+        );
+        // Through the prefix, as a replay reads a line.
+        let (prefix, message) =
+            crate::lambda_log::strip_viewer_prefix("7:12:32 PM: START RequestId: a Version: 1");
+        assert_eq!(message, "START RequestId: a Version: 1");
+        assert_eq!(
+            prefix.and_then(|p| p.timestamp).map(line_time),
+            Some(LineTime::Clock(
+                NaiveTime::from_hms_opt(19, 12, 32).unwrap()
+            ))
+        );
     }
 
     #[test]
