@@ -106,9 +106,13 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         None => {}
     }
     let shown = if pane.filter().is_empty() && scope.is_none() && !pane.fold {
-        format!("{} lines", ring.len())
+        crate::format::plural(ring.len() as u64, "line")
     } else {
-        format!("{} of {} lines", rows.len(), ring.len())
+        format!(
+            "{} of {}",
+            rows.len(),
+            crate::format::plural(ring.len() as u64, "line")
+        )
     };
     let fold = if pane.fold { " · folded" } else { "" };
     title.push(Span::styled(
@@ -188,7 +192,7 @@ fn draw_row<'a>(
     let more = continuation_count(e);
     if more > 0 && !expanded {
         spans.push(Span::styled(
-            format!(" … (+{more} lines)"),
+            format!(" … (+{})", crate::format::plural(more as u64, "line")),
             pick(theme.muted),
         ));
     }
@@ -208,7 +212,7 @@ fn draw_row<'a>(
         let rest = physical.count();
         if rest > 0 {
             lines.push(Line::styled(
-                format!("{pad}… {rest} more lines"),
+                format!("{pad}… {} more", crate::format::plural(rest as u64, "line")),
                 pick(theme.muted),
             ));
         }
