@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use crate::figures::{self, Figure, Health, SortKey, Unit};
 use crate::format;
 use crate::model::{AlarmState, MetricKind};
-use crate::store::{FunctionState, Store};
+use crate::store::{Figures, FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
@@ -305,13 +305,26 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         Span::styled(format!("({total}) "), theme.muted),
         Span::styled(filter, theme.highlight),
     ]);
+    // What the figures cover, on the right, as much as there is room for.
+    let covers = super::fit(
+        Line::from(vec![
+            Span::styled(format!(" {} ", store.covers(Figures::Metrics)), theme.muted),
+            Span::styled(
+                format!("· REPORT figures: {} ", store.covers(Figures::Reports)),
+                theme.muted,
+            ),
+        ]),
+        area.width.saturating_sub(title.width() as u16 + 2),
+    )
+    .right_aligned();
     let table = Table::new(rows, widths)
         .header(Row::new(headers))
         .block(
             Block::new()
                 .borders(Borders::TOP)
                 .border_style(border)
-                .title(title),
+                .title(title)
+                .title(covers),
         )
         .row_highlight_style(if focused {
             theme.selection
