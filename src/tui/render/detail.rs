@@ -46,8 +46,6 @@ use super::{detail_metrics, fit};
 
 const NO_REPORTS: &str = "no REPORT lines yet";
 const NO_METRICS: &str = "no metrics yet";
-/// What a replay cannot know: its input has log lines only.
-const NOT_IN_LOGS: &str = "not in logs";
 
 pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, theme: &Theme) {
     let Some(detail) = &view.detail else { return };
@@ -112,87 +110,77 @@ fn wide(
     ])
     .areas(area);
     let axis = TimeAxis::new(store);
-    let [inv, err, thr, dur] = Layout::horizontal([Constraint::Ratio(1, 4); 4]).areas(charts);
+    // A replay has no throttles (a throttled request writes no line) nor concurrency: their
+    // chart and panel are left out, the others share the room.
+    let logs_only = store.from_logs_only();
     let count = |kind: MetricKind, style: Style| Plot {
         name: kind.label(),
         points: axis.points(f, kind),
         style,
     };
-    chart(
-        frame,
-        inv,
-        "Invocations",
-        vec![count(MetricKind::Invocations, theme.chart)],
-        Unit::Count,
-        &axis,
-        theme,
-    );
-    chart(
-        frame,
-        err,
-        "Errors",
-        vec![count(MetricKind::Errors, theme.error)],
-        Unit::Count,
-        &axis,
-        theme,
-    );
-    if store.from_logs_only() {
-        // A throttled request writes no log line.
-        panel(
-            frame,
-            thr,
-            "Throttles",
-            vec![Line::styled(NOT_IN_LOGS, theme.muted)],
-            theme,
-        );
-    } else {
-        chart(
-            frame,
-            thr,
+    let mut plots = vec![
+        (
+            "Invocations",
+            vec![count(MetricKind::Invocations, theme.chart)],
+            Unit::Count,
+        ),
+        (
+            "Errors",
+            vec![count(MetricKind::Errors, theme.error)],
+            Unit::Count,
+        ),
+    ];
+    if !logs_only {
+        plots.push((
             "Throttles",
             vec![count(MetricKind::Throttles, theme.warn)],
             Unit::Count,
-            &axis,
+        ));
+    }
+    plots.push(("Duration", duration_plots(f, &axis, theme), Unit::Millis));
+    let n = plots.len() as u32;
+    let areas = Layout::horizontal(vec![Constraint::Ratio(1, n); plots.len()]).split(charts);
+    for ((title, lines, unit), &at) in plots.into_iter().zip(areas.iter()) {
+        chart(frame, at, title, lines, unit, &axis, theme);
+    }
+
+    let report = f.report();
+    let n: u32 = if logs_only { 4 } else { 5 };
+    let areas = Layout::horizontal(vec![Constraint::Ratio(1, n); n as usize]).split(panels);
+    let mut areas = areas.iter().copied();
+    let mut next = || areas.next().unwrap_or_default();
+    if !logs_only {
+        panel(
+            frame,
+            next(),
+            "Concurrency",
+            concurrency_lines(f, store, theme),
             theme,
         );
     }
-    chart(
-        frame,
-        dur,
-        "Duration",
-        duration_plots(f, &axis, theme),
-        Unit::Millis,
-        &axis,
-        theme,
-    );
-
-    let [conc, cold, mem, conf, cost] =
-        Layout::horizontal([Constraint::Ratio(1, 5); 5]).areas(panels);
-    let report = f.report();
     panel(
         frame,
-        conc,
-        "Concurrency",
-        concurrency_lines(f, store, theme),
-        theme,
-    );
-    panel(
-        frame,
-        cold,
+        next(),
         "Cold starts",
         cold_lines(report, f, theme),
         theme,
     );
-    panel(frame, mem, "Memory", memory_lines(f, report, theme), theme);
+    panel(
+        frame,
+        next(),
+        "Memory",
+        memory_lines(f, report, theme),
+        theme,
+    );
     // Names, not figures: cut at the edge rather than left out.
     frame.render_widget(
         Paragraph::new(config_lines(f, report, store, theme))
             .block(panel_block("Configuration", theme)),
-        conf,
+        next(),
     );
     panel(
         frame,
-        cost,
+        next(),
         "Cost (from REPORT lines)",
         cost_lines(report, theme),
         theme,
@@ -558,9 +546,6 @@ fn bar(ratio: f64, width: usize) -> String {
 }
 
 fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec<Line<'a>> {
-    if store.from_logs_only() {
-        return vec![Line::styled(NOT_IN_LOGS, theme.muted)];
-    }
     let totals = store.totals();
     // The cap: the function's reservation, else the account's limit when the source read it.
     let account = totals

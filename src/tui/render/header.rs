@@ -80,10 +80,11 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
     ]);
     if store.from_logs_only() {
         // A replay's logs say nothing of throttles, concurrency or alarms: said once.
-        totals.spans.push(label(
-            "  · throttles, concurrency and alarms are not in logs",
-        ));
-        frame.render_widget(Paragraph::new(vec![title, totals]), area);
+        let absent = label(" Throttles, concurrency and alarms: not in logs");
+        frame.render_widget(
+            Paragraph::new(vec![title, totals, Line::from(absent)]),
+            area,
+        );
         return;
     }
     totals.spans.push(label("  Throttles "));
