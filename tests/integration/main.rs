@@ -29,3 +29,4 @@ mod terminal;
 mod themes;
 mod tui;
 mod tui_detail;
+mod views;
