@@ -214,6 +214,12 @@ fn replay_times_are_twelve_hour_aware_and_dated_across_midnight() {
         .expect("the newest invocation, dated");
     let older = text.find("01-01 19:49:43").unwrap();
     assert!(newest < older, "{text}");
+    // The log pane's times carry their date too.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("01-02 02:01:33 END RequestId: ")),
+        "{text}"
+    );
     // `2024-05-01 22:40:05.250` and 831 ms later its REPORT; the last on 3 May.
     let dated = replay_screen(DATED, 200, 60);
     assert!(dated.contains("05-03 21:35:20"), "{dated}");

@@ -66,6 +66,10 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             .min(usize::from(area.width / 5)),
     };
     let filter = pane.filter();
+    // Times carry their date when the lines read span more than a day.
+    let dated = store
+        .log_span()
+        .is_some_and(|(first, last)| crate::format::spans_days(first, last));
     let mut drawn = 0;
     for (i, row) in rows.iter().enumerate().skip(top) {
         if drawn >= height {
@@ -78,7 +82,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             row,
             expanded(i, row),
             selected,
-            name_width,
+            (name_width, dated),
             filter,
             theme,
         );
@@ -162,7 +166,7 @@ fn draw_row<'a>(
     row: &Row,
     expanded: bool,
     selected: bool,
-    name_width: usize,
+    (name_width, dated): (usize, bool),
     filter: &LogFilter,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
@@ -172,10 +176,9 @@ fn draw_row<'a>(
     let style = line_style(first, theme);
     let pick = |s: Style| if selected { theme.selection } else { s };
     let indent = if row.nested { "  │ " } else { "" };
-    let mut spans = vec![Span::styled(
-        format!("{indent}{} ", e.timestamp.format("%H:%M:%S")),
-        pick(theme.muted),
-    )];
+    let time = crate::format::clock(e.timestamp, dated);
+    let gutter = time.len() + 1;
+    let mut spans = vec![Span::styled(format!("{indent}{time} "), pick(theme.muted))];
     if name_width > 0 {
         let name: String = sanitize(&e.function).chars().take(name_width).collect();
         spans.push(Span::styled(
@@ -198,7 +201,7 @@ fn draw_row<'a>(
     }
     let mut lines = vec![Line::from(spans)];
     if expanded && more > 0 {
-        let pad = " ".repeat(indent.chars().count() + 9);
+        let pad = " ".repeat(indent.chars().count() + gutter);
         for l in physical.by_ref().take(MAX_EXPANDED) {
             let mut spans = vec![Span::styled(pad.clone(), pick(theme.muted))];
             spans.extend(highlighted(
