@@ -402,7 +402,7 @@ fn row<'a>(
 }
 
 /// Cost in at most 8 cells: `$0.0042`, `$12.35`, `<$0.0001`, `$0`.
-fn cost(usd: f64) -> String {
+pub(super) fn cost(usd: f64) -> String {
     if usd <= 0.0 {
         "$0".to_string()
     } else if usd < 0.0001 {
