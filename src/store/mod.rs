@@ -491,7 +491,11 @@ impl Store {
                     if b.period_s != period {
                         continue; // a late answer for a window the user has left
                     }
-                    if let Some(l) = &mut self.loading {
+                    // A series of the new window reaches back to its start (an answer for a
+                    // shorter window of the same period does not).
+                    if let Some(l) = &mut self.loading
+                        && b.from <= keep_from + Duration::seconds(i64::from(period))
+                    {
                         l.fresh = true;
                     }
                     let series = match &b.function {

@@ -459,6 +459,41 @@ fn a_window_change_keeps_the_old_figures_marked_as_loading() {
     assert_eq!(store.totals().invocations, 0);
 }
 
+/// From 1h to 3h (both at 1-minute periods) a late answer for the last hour is no answer for the
+/// three: the old figures stay until a series reaching back to the window's start lands.
+#[test]
+fn a_late_answer_for_a_shorter_window_of_the_same_period_is_not_the_new_one() {
+    use lambdatop::message::{Poller, Update};
+    use lambdatop::model::{MetricKind, MetricPoints};
+    let mut store = common::demo_store(TimeWindow::default());
+    let before = store.totals();
+    let now = common::fixed_now();
+    let three_hours: TimeWindow = "3h".parse().unwrap();
+    assert_eq!(three_hours.period_s(), TimeWindow::default().period_s());
+    store.set_window(three_hours);
+    let series = |from| {
+        Update::Metrics(vec![MetricPoints {
+            function: Some("orders-prod-api".into()),
+            metric: MetricKind::Invocations,
+            from,
+            to: now,
+            period_s: three_hours.period_s(),
+            points: Vec::new(),
+        }])
+    };
+    let polled = || Update::Polled {
+        poller: Poller::Metrics,
+        at: now,
+    };
+    store.apply(series(now - chrono::Duration::hours(1)));
+    store.apply(polled());
+    assert!(store.loading());
+    assert_eq!(store.totals(), before);
+    store.apply(series(three_hours.start(now)));
+    store.apply(polled());
+    assert!(!store.loading());
+}
+
 /// A round that ends without a series of the new window twice over ends the loading anyway:
 /// an account whose window has no datapoint at all is not loading for ever.
 #[test]
