@@ -63,11 +63,12 @@ struct Taken<'a> {
 fn viewer_timestamp<'a>(rest: &'a str, token: &'a str, after: &'a str) -> Option<Taken<'a>> {
     let b = token.as_bytes();
     let (next, after_next) = split_token(trim_ws(after));
-    // `token` and the next token, as one slice of `rest`, without a colon after them.
-    let with_next = || {
-        let end = rest.len() - after_next.len();
+    // From `token` to where `after_last` starts, as one slice of `rest`, without a colon.
+    let until = |after_last: &str| {
+        let end = rest.len() - after_last.len();
         rest[..end].trim_end_matches(':')
     };
+    let with_next = || until(after_next);
     // Bare clock: `21:00:55`, `7:12:32 PM:` (Netlify), `21:00:55:`.
     if is_clock(token.trim_end_matches(':')) {
         if matches!(next.trim_end_matches(':'), "AM" | "PM" | "am" | "pm") {
@@ -87,6 +88,17 @@ fn viewer_timestamp<'a>(rest: &'a str, token: &'a str, after: &'a str) -> Option
             timestamp: with_next(),
             rest: after_next,
         });
+    }
+    // Syslog's month and day, then the time: `May  1 12:00:00`.
+    if is_month(token) && (1..=2).contains(&next.len()) && next.bytes().all(|c| c.is_ascii_digit())
+    {
+        let (clock, after_clock) = split_token(trim_ws(after_next));
+        if clock.len() >= 8 && is_clock(&clock[..8]) {
+            return Some(Taken {
+                timestamp: until(after_clock),
+                rest: after_clock,
+            });
+        }
     }
     if !is_iso_date_time(b) {
         return None;
@@ -135,6 +147,25 @@ pub(crate) fn is_stream_name(token: &str) -> bool {
         && b[10] == b'/'
         && memchr::memchr(b'[', &b[11..]).is_some()
         && memchr::memchr(b']', &b[11..]).is_some()
+}
+
+/// `Jan` … `Dec`.
+fn is_month(token: &str) -> bool {
+    matches!(
+        token,
+        "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "May"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+    )
 }
 
 /// `YYYY-MM-DD` or `YYYY/MM/DD`.
@@ -259,6 +290,11 @@ mod tests {
             assert_eq!(p.and_then(|p| p.timestamp), Some(stamp), "{line}");
             assert!(rest.ends_with("RequestId: a"), "{line}: {rest}");
         }
+        let (p, rest) = split("May  1 12:00:00 REPORT RequestId: a");
+        assert_eq!(p.and_then(|p| p.timestamp), Some("May  1 12:00:00"));
+        assert_eq!(rest, "REPORT RequestId: a");
+        // A month in a sentence is no prefix.
+        assert_eq!(split("May 1 was a Wednesday").0, None);
         // A date alone is no prefix.
         assert_eq!(split("2024-05-01 was a Wednesday").0, None);
     }

@@ -283,3 +283,34 @@ fn the_headers_error_rate_is_coloured_as_the_table_colours_it() {
     let theme = lambdatop::tui::theme::Theme::dark();
     assert_eq!(buf[(x, 1)].fg, theme.text.fg.unwrap_or_default());
 }
+
+/// Syslog's dates have no year: a log across New Year keeps its order, each time with its date.
+#[test]
+fn replay_of_syslog_dates_across_new_year_stays_in_order() {
+    let path = std::env::temp_dir().join(format!("lambdatop-syslog-{}.log", std::process::id()));
+    let report = |id: &str, size: u32, used: u32| {
+        format!(
+            "REPORT RequestId: {id}\tDuration: 12.00 ms\tBilled Duration: 13 ms\t\
+             Memory Size: {size} MB\tMax Memory Used: {used} MB"
+        )
+    };
+    let log = [
+        "Dec 31 23:59:58 START RequestId: old-1 Version: $LATEST".to_string(),
+        format!("Dec 31 23:59:58 {}", report("old-1", 256, 120)),
+        "Jan  1 00:00:03 START RequestId: new-1 Version: $LATEST".to_string(),
+        format!("Jan  1 00:00:03 {}", report("new-1", 512, 130)),
+    ]
+    .join("\n");
+    std::fs::write(&path, log).unwrap();
+    let store = common::replay_store(&path, |s| s.with_workers(1));
+    std::fs::remove_file(&path).unwrap();
+    let mut view = ViewState::new(Selection::default());
+    enter(&mut view, &store);
+    let text = screen(draw(&mut view, &store, 200, 60).backend().buffer());
+    let new = text.find("new-1 ").expect("the new year's invocation");
+    let old = text.find("old-1 ").expect("the old year's invocation");
+    assert!(new < old, "{text}");
+    assert!(text.contains("01-01 00:00:03"), "{text}");
+    assert!(text.contains("12-31 23:59:58"), "{text}");
+    assert!(text.contains("256–512 MB"), "{text}");
+}
