@@ -314,3 +314,22 @@ fn replay_of_syslog_dates_across_new_year_stays_in_order() {
     assert!(text.contains("12-31 23:59:58"), "{text}");
     assert!(text.contains("256–512 MB"), "{text}");
 }
+
+/// A replay's table has no throttles, concurrency or alarm column: its logs cannot tell them.
+#[test]
+fn replay_table() {
+    let store = common::replay_store(Path::new(DATED), |s| s.with_workers(1));
+    let mut view = ViewState::new(Selection::default());
+    for (w, h) in SIZES {
+        let text = screen(draw(&mut view, &store, w, h).backend().buffer());
+        let titles = text
+            .lines()
+            .find(|l| l.starts_with("Function "))
+            .expect("column titles");
+        for absent in ["Thr", "Conc", "Alarm"] {
+            assert!(!titles.contains(absent), "{w}x{h}: {titles}");
+        }
+        assert!(titles.contains("Invocations"), "{w}x{h}: {titles}");
+    }
+    snapshots("replay_table", &store, view);
+}

@@ -178,6 +178,13 @@ impl Layout {
         layout
     }
 
+    /// Leaves out the columns of `figures`; the name takes their room.
+    fn leave_out(&mut self, figures: &[Figure]) {
+        let kept = |c: &Column| !matches!(c, Column::Fig(f) if figures.contains(f));
+        self.columns.retain(kept);
+        self.sparked.retain(kept);
+    }
+
     /// Cells a column needs without its sparkline: the figure, or the title if wider. Every
     /// sortable title has room for the sort arrow, so that sorting never shifts the table.
     fn cells(&self, c: Column) -> u16 {
@@ -228,7 +235,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
 
     let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0);
     let sort = view.selection.sort;
-    let layout = Layout::for_width(area.width, longest);
+    let mut layout = Layout::for_width(area.width, longest);
+    if store.from_logs_only() {
+        // Log lines say nothing of throttles, concurrency or alarms: no column reads an
+        // invented 0 or a `-` for what cannot be known.
+        layout.leave_out(&[Figure::Throttles, Figure::Concurrency, Figure::Alarm]);
+    }
     // `<` and `>` move the sort between the columns shown.
     view.sort_columns = layout.columns.iter().filter_map(|c| c.sort()).collect();
     let headers: Vec<Cell> = layout
@@ -467,6 +479,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn columns_left_out_give_their_room_to_the_name() {
+        let mut layout = Layout::for_width(160, 20);
+        let before = total(&layout, 16);
+        layout.leave_out(&[Figure::Throttles, Figure::Concurrency]);
+        assert!(!layout.columns.contains(&Column::Fig(Figure::Throttles)));
+        assert!(!layout.sparked.contains(&Column::Fig(Figure::Throttles)));
+        assert!(!layout.columns.contains(&Column::Fig(Figure::Concurrency)));
+        // Throttles: 6 cells, its sparkline and a gap each; Conc: 6 and a gap.
+        assert_eq!(
+            before - total(&layout, 16),
+            6 + 1 + layout.spark as u16 + 1 + 6 + 1
+        );
     }
 
     #[test]
