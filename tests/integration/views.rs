@@ -333,3 +333,18 @@ fn replay_table() {
     }
     snapshots("replay_table", &store, view);
 }
+
+/// `--once` too reads memory per invocation: 118 of 128 MB (92.2 %), not "180/1024 MB" (the
+/// largest use against the latest size).
+#[test]
+fn replay_once_reads_memory_per_invocation() {
+    let out = common::lambdatop(&["--replay", TWELVE_HOUR, "--once"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("orders-12h"))
+        .expect("the function's row");
+    assert!(row.contains("92.2%"), "{row}");
+    assert!(!row.contains("180/1024 MB"), "{row}");
+}
