@@ -835,21 +835,18 @@ fn cost_lines<'a>(report: Option<&ReportSummary>, theme: &Theme) -> Vec<Line<'a>
             Span::styled(format!("{:<10} ", "Estimated"), theme.muted),
             // Never `$0.0000` for what is not 0.
             Span::styled(table::cost(r.cost_usd), theme.accent),
+            Span::styled(
+                format!(" for {}", format::plural(r.invocations, "REPORT")),
+                theme.muted,
+            ),
         ]),
         kv("Per 1M", format::usd(per_million), theme),
-        kvs(
+        kv(
             "Billed",
-            vec![
-                format::total_millis(r.billed_ms_total as f64),
-                format!(" · {}", format::gb_seconds(r.gb_seconds)),
-            ],
+            format::total_millis(r.billed_ms_total as f64),
             theme,
         ),
-        kvs(
-            "Invoked",
-            vec![format::count(r.invocations), " with REPORT".to_string()],
-            theme,
-        ),
+        kv("Compute", format::gb_seconds(r.gb_seconds), theme),
         kvs(
             "Errors",
             vec![
