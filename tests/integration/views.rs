@@ -195,7 +195,7 @@ fn replay_memory_is_per_invocation_and_its_sizes_are_shown() {
     assert!(dated.contains("91.8% at peak"), "{dated}");
     let compact = replay_screen(TWELVE_HOUR, 80, 24);
     assert!(
-        compact.contains("92.2% at peak · max 180 MB of 128–1024 MB"),
+        compact.contains("92.2% at peak · max 180 MB · sizes 128–1024 MB"),
         "{compact}"
     );
 }

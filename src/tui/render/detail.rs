@@ -677,6 +677,13 @@ fn memory_sizes(f: &FunctionState, report: Option<&ReportSummary>) -> Option<Str
     }
 }
 
+/// Whether the REPORT lines give more than one memory size.
+fn mixed_sizes(report: Option<&ReportSummary>) -> bool {
+    report
+        .and_then(|r| r.memory_sizes_mb)
+        .is_some_and(|(lo, hi)| lo != hi)
+}
+
 /// The largest share of its memory an invocation used, as the table's `Mem %` reads it.
 fn memory_ratio(f: &FunctionState) -> Option<f64> {
     figures::Figure::MemoryUsed.value(f)
@@ -695,7 +702,15 @@ fn memory_summary<'a>(
             let mut spans = vec![
                 Span::styled(bar(ratio, bar_width), memory_style(ratio, theme)),
                 Span::styled(format!(" {} at peak", format::percent(ratio)), theme.text),
-                Span::styled(format!(" · max {used} MB of {sizes}"), theme.text),
+                // With several sizes, the largest use is not "of" any one of them.
+                Span::styled(
+                    if mixed_sizes(report) {
+                        format!(" · max {used} MB · sizes {sizes}")
+                    } else {
+                        format!(" · max {used} MB of {sizes}")
+                    },
+                    theme.text,
+                ),
             ];
             if let Some(p99) = report.and_then(|r| r.max_memory_used_mb_p99) {
                 spans.push(Span::styled(format!(" · p99 {p99} MB"), theme.muted));
@@ -731,9 +746,7 @@ fn memory_lines<'a>(
         lines.push(Line::styled(NO_REPORTS, theme.muted));
         return lines;
     };
-    let mixed = report
-        .and_then(|r| r.memory_sizes_mb)
-        .is_some_and(|(lo, hi)| lo != hi);
+    let mixed = mixed_sizes(report);
     let p99 = report
         .and_then(|r| r.max_memory_used_mb_p99)
         .map_or_else(|| "-".to_string(), |p| format!("{p} MB"));
