@@ -126,6 +126,27 @@ fn loading_after_a_window_change() {
     snapshots("loading", &store, view);
 }
 
+/// The detail view while a window loads: its charts say they are loading, not "no metrics yet";
+/// the panels keep the old figures.
+#[test]
+fn detail_view_while_a_window_loads() {
+    let (mut store, mut view) = demo();
+    press(&mut view, &store, "j");
+    enter(&mut view, &store);
+    store.set_window("7d".parse().unwrap());
+    store.tick();
+    let text = screen(draw(&mut view, &store, 200, 60).backend().buffer());
+    assert!(text.contains("loading the last 7d…"), "{text}");
+    assert!(!text.contains("no metrics yet"), "{text}");
+    assert!(text.contains("3 max of 3 reserved"), "{text}");
+    // The less common metrics keep their figures too (their rows were blank).
+    assert!(
+        text.contains("Provisioned spillover     sum 4,182"),
+        "{text}"
+    );
+    snapshots("detail_loading", &store, view);
+}
+
 /// A round that failed after the last good one: its error in the status line, in words.
 #[test]
 fn an_error_in_the_status_line() {

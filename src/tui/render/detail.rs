@@ -296,7 +296,7 @@ struct TimeAxis {
     /// The window crosses a day: times of day carry their date.
     dated: bool,
     /// What an empty chart says.
-    empty: &'static str,
+    empty: String,
 }
 
 impl TimeAxis {
@@ -309,10 +309,13 @@ impl TimeAxis {
             period_s: w.period_s(),
             slots: w.slots(),
             dated: format::spans_days(start, end),
-            empty: if store.from_logs_only() {
-                NO_REPORTS
+            empty: if store.loading() {
+                // The series were dropped with the window before: not "no metrics".
+                format!("loading the last {}…", w)
+            } else if store.from_logs_only() {
+                NO_REPORTS.to_string()
             } else {
-                NO_METRICS
+                NO_METRICS.to_string()
             },
         }
     }
