@@ -1,5 +1,7 @@
 //! Human formatting of figures, shared by the dashboard and the table snapshot.
 
+use chrono::{DateTime, Utc};
+
 /// `1234567` → `1,234,567`.
 pub fn count(n: u64) -> String {
     let s = n.to_string();
@@ -87,6 +89,59 @@ pub fn millis(ms: f64) -> String {
     }
 }
 
+/// A total of many durations (billed time summed over invocations) in one unit picked for its
+/// size, with one decimal: `412 ms`, `12.5 s`, `42.3 min`, `104.2 h`, `12.4 d`. Hours run to
+/// ten days, so that a day or two of busy logs still reads in hours; `-` for a figure
+/// [`millis_figure`] rejects.
+pub fn total_millis(ms: f64) -> String {
+    let Some(ms) = millis_figure(ms) else {
+        return "-".to_string();
+    };
+    const UNITS: [(f64, f64, &str); 4] = [
+        // (from, unit in ms, name)
+        (1_000.0, 1_000.0, "s"),
+        (60_000.0, 60_000.0, "min"),
+        (3_600_000.0, 3_600_000.0, "h"),
+        (864_000_000.0, 86_400_000.0, "d"),
+    ];
+    match UNITS.iter().rev().find(|(from, _, _)| ms >= *from) {
+        Some((_, unit, name)) => format!("{:.1} {name}", ms / unit),
+        None => format!("{ms:.0} ms"),
+    }
+}
+
+/// GB-seconds with their unit: `0.50 GB-s`, `42.3 GB-s`, `187,575 GB-s`; `-` when negative or
+/// not finite.
+pub fn gb_seconds(v: f64) -> String {
+    match within(v, MAX_COUNT) {
+        None => "-".to_string(),
+        Some(v) if v >= 1000.0 => format!("{} GB-s", count(v.round() as u64)),
+        Some(v) if v >= 10.0 => format!("{v:.1} GB-s"),
+        Some(v) => format!("{v:.2} GB-s"),
+    }
+}
+
+/// `n` and its noun, in the plural unless `n` is one: `1 line`, `2 lines`, `1024 lines`.
+pub fn plural(n: u64, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} {noun}{s}")
+}
+
+/// Whether times from `first` to `last` fall on more than one day, so that a time of day alone
+/// no longer tells them apart.
+pub fn spans_days(first: DateTime<Utc>, last: DateTime<Utc>) -> bool {
+    first.date_naive() != last.date_naive()
+}
+
+/// A time of day, `19:12:32`, with its date when `dated` (`05-01 19:12:32`).
+pub fn clock(t: DateTime<Utc>, dated: bool) -> String {
+    if dated {
+        t.format("%m-%d %H:%M:%S").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
+    }
+}
+
 /// An optional duration, `-` when unknown.
 pub fn opt_millis(ms: Option<f64>) -> String {
     ms.map_or_else(|| "-".to_string(), millis)
@@ -162,6 +217,36 @@ mod tests {
         assert_eq!(count_figure(41.6), Some(42));
         assert_eq!(count_figure(MAX_COUNT), Some(1 << 53));
         assert_eq!(percent(f64::NAN), "-");
+    }
+
+    #[test]
+    fn totals_pick_their_unit() {
+        // 375,149,000 ms billed = 104.208 h.
+        assert_eq!(total_millis(375_149_000.0), "104.2 h");
+        assert_eq!(total_millis(412.4), "412 ms");
+        assert_eq!(total_millis(12_500.0), "12.5 s");
+        assert_eq!(total_millis(2_538_000.0), "42.3 min");
+        assert_eq!(total_millis(3_600_000.0), "1.0 h");
+        // Ten days and over: 12.4 days.
+        assert_eq!(total_millis(12.4 * 86_400_000.0), "12.4 d");
+        assert_eq!(total_millis(f64::NAN), "-");
+        assert_eq!(gb_seconds(187_574.6), "187,575 GB-s");
+        assert_eq!(gb_seconds(42.26), "42.3 GB-s");
+        assert_eq!(gb_seconds(0.5), "0.50 GB-s");
+        assert_eq!(gb_seconds(-1.0), "-");
+    }
+
+    #[test]
+    fn plurals_and_clocks() {
+        assert_eq!(plural(1, "line"), "1 line");
+        assert_eq!(plural(0, "line"), "0 lines");
+        assert_eq!(plural(1024, "line"), "1024 lines");
+        let t = chrono::TimeZone::with_ymd_and_hms(&Utc, 2024, 5, 1, 19, 12, 32).unwrap();
+        assert_eq!(clock(t, false), "19:12:32");
+        assert_eq!(clock(t, true), "05-01 19:12:32");
+        let next = t + chrono::Duration::hours(5);
+        assert!(spans_days(t, next));
+        assert!(!spans_days(t, t + chrono::Duration::hours(4)));
     }
 
     #[test]

@@ -128,6 +128,10 @@ pub struct FunctionAnalytics {
     billed_ms_total: u64,
     gb_seconds: f64,
     memory_size_mb: Option<u32>,
+    /// Smallest and largest `Memory Size` seen: a log may mix several configurations.
+    memory_sizes_mb: Option<(u32, u32)>,
+    /// Largest `Max Memory Used` / `Memory Size` of one invocation.
+    memory_used_ratio: Option<f64>,
 
     durations: Histogram,
     init_durations: Histogram,
@@ -169,6 +173,8 @@ impl FunctionAnalytics {
             billed_ms_total: 0,
             gb_seconds: 0.0,
             memory_size_mb: None,
+            memory_sizes_mb: None,
+            memory_used_ratio: None,
             durations: Histogram::new(),
             init_durations: Histogram::new(),
             restore_durations: Histogram::new(),
@@ -362,6 +368,7 @@ impl FunctionAnalytics {
         self.billed_ms_total = self.billed_ms_total.saturating_add(billed);
         self.gb_seconds += gb_seconds(billed, report.memory_size_mb);
         self.memory_size_mb = Some(report.memory_size_mb);
+        self.record_memory(report.memory_size_mb, report.max_memory_used_mb);
         self.durations.record(report.duration_ms);
         *self
             .memory_used
@@ -392,6 +399,16 @@ impl FunctionAnalytics {
             status,
             error_type,
         });
+    }
+
+    /// Notes one invocation's memory: each is measured against its own `Memory Size`.
+    fn record_memory(&mut self, size_mb: u32, used_mb: u32) {
+        let (lo, hi) = self.memory_sizes_mb.unwrap_or((size_mb, size_mb));
+        self.memory_sizes_mb = Some((lo.min(size_mb), hi.max(size_mb)));
+        if size_mb > 0 {
+            let ratio = f64::from(used_mb) / f64::from(size_mb);
+            self.memory_used_ratio = Some(self.memory_used_ratio.map_or(ratio, |r| r.max(ratio)));
+        }
     }
 
     fn count_error_type(&mut self, key: String) {
@@ -449,8 +466,9 @@ impl FunctionAnalytics {
     pub fn summary(&self, pricing: &Pricing, architecture: Architecture) -> ReportSummary {
         let memory_p99 = exact_percentile(&self.memory_used, 99.0);
         let max_memory_used = self.memory_used.keys().next_back().copied();
-        let right_sizing_hint = match (memory_p99, self.memory_size_mb) {
-            (Some(used), Some(size)) => Some(format!("p99 uses {used} of {size} MB")),
+        // A hint against one size only: with several, p99 of them all says nothing.
+        let right_sizing_hint = match (memory_p99, self.memory_sizes_mb) {
+            (Some(used), Some((lo, hi))) if lo == hi => Some(format!("p99 uses {used} of {hi} MB")),
             _ => None,
         };
         let mut errors_by_type: Vec<ErrorTypeCount> = self
@@ -480,6 +498,8 @@ impl FunctionAnalytics {
             billed_ms_total: self.billed_ms_total,
             gb_seconds: self.gb_seconds,
             memory_size_mb: self.memory_size_mb,
+            memory_sizes_mb: self.memory_sizes_mb,
+            memory_used_ratio: self.memory_used_ratio,
             max_memory_used_mb: max_memory_used,
             max_memory_used_mb_p99: memory_p99,
             right_sizing_hint,
@@ -544,6 +564,11 @@ pub struct ReportSummary {
     pub gb_seconds: f64,
     /// Configured memory, from the latest REPORT.
     pub memory_size_mb: Option<u32>,
+    /// Smallest and largest `Memory Size` of the REPORT lines (equal when the log has one).
+    pub memory_sizes_mb: Option<(u32, u32)>,
+    /// Largest share of its own `Memory Size` an invocation used (not the largest use over
+    /// the latest size, which mixes configurations).
+    pub memory_used_ratio: Option<f64>,
     /// Largest `Max Memory Used`.
     pub max_memory_used_mb: Option<u32>,
     pub max_memory_used_mb_p99: Option<u32>,

@@ -251,10 +251,34 @@ fn memory_distribution_and_right_sizing_hint() {
     assert_eq!(s.memory_size_mb, Some(128));
     assert_eq!(s.max_memory_used_mb, Some(60));
     assert_eq!(s.max_memory_used_mb_p99, Some(41));
+    assert_eq!(s.memory_sizes_mb, Some((128, 128)));
+    assert_eq!(s.memory_used_ratio, Some(60.0 / 128.0));
     assert_eq!(
         s.right_sizing_hint.as_deref(),
         Some("p99 uses 41 of 128 MB")
     );
+}
+
+#[test]
+fn mixed_memory_sizes_are_measured_per_invocation() {
+    // 1024 MB using 900 (87.9 %), then 128 MB using 100 (78.1 %), then 512 MB using 300: the
+    // largest share is 900 / 1024, never 900 / 128 (703 %) or 900 / 512 of the latest size.
+    let mut a = FunctionAnalytics::new();
+    feed(
+        &mut a,
+        &[
+            report("a", 1.0, 1, 1024, 900, ""),
+            report("b", 1.0, 1, 128, 100, ""),
+            report("c", 1.0, 1, 512, 300, ""),
+        ],
+    );
+    let s = a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(s.memory_size_mb, Some(512));
+    assert_eq!(s.memory_sizes_mb, Some((128, 1024)));
+    assert_eq!(s.memory_used_ratio, Some(900.0 / 1024.0));
+    assert_eq!(s.max_memory_used_mb, Some(900));
+    // p99 against which size? None is said.
+    assert_eq!(s.right_sizing_hint, None);
 }
 
 #[test]

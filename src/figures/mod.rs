@@ -633,10 +633,14 @@ fn detail(d: &Definition, f: &FunctionState) -> Option<f64> {
     f.summary.detail.get(&d.series?).copied()
 }
 
-/// Largest `Max Memory Used` over the memory configured: the REPORT lines' `Memory Size`, else
-/// the function's configuration. `None` when either is unknown.
+/// The largest share of memory an invocation used: each REPORT line's `Max Memory Used` over its
+/// own `Memory Size`; else (no size logged) the largest use over the function's configuration.
+/// `None` when either is unknown.
 fn memory_used_ratio(f: &FunctionState) -> Option<f64> {
     let r = f.report()?;
+    if let Some(ratio) = r.memory_used_ratio {
+        return Some(ratio);
+    }
     let used = r.max_memory_used_mb?;
     let size = r.memory_size_mb.or(f.config.memory_mb)?;
     (size > 0).then(|| f64::from(used) / f64::from(size))

@@ -11,7 +11,8 @@ use super::scan::{is_iso_date_time, is_platform_start, split_token, trim_ws};
 pub struct ViewerPrefix<'a> {
     /// A log stream name (`2024/03/05/[$LATEST]6e67…`).
     pub stream: Option<&'a str>,
-    /// The viewer's timestamp, as written (`2023-07-05T10:16:34.686000`, `21:00:55`, …).
+    /// The viewer's timestamp, as written (`2023-07-05T10:16:34.686000`, `21:00:55`,
+    /// `7:12:32 PM`, `2024-05-01 12:00:00`, …), without a colon after it.
     pub timestamp: Option<&'a str>,
 }
 
@@ -37,7 +38,7 @@ pub fn strip_viewer_prefix(line: &str) -> (Option<ViewerPrefix<'_>>, &str) {
         if prefix.stream.is_none() && is_stream_name(token) {
             prefix.stream = Some(token);
         } else if prefix.timestamp.is_none()
-            && let Some(taken) = viewer_timestamp(token, after)
+            && let Some(taken) = viewer_timestamp(rest, token, after)
         {
             prefix.timestamp = Some(taken.timestamp);
             rest = trim_ws(taken.rest);
@@ -57,22 +58,47 @@ struct Taken<'a> {
     rest: &'a str,
 }
 
-/// Decides whether `token` (followed by `after`) is a viewer's timestamp.
-fn viewer_timestamp<'a>(token: &'a str, after: &'a str) -> Option<Taken<'a>> {
+/// Decides whether `token` (followed by `after`; `rest` is both) is a viewer's timestamp, and
+/// takes the words that belong to it: `PM` after a clock, the clock after a date.
+fn viewer_timestamp<'a>(rest: &'a str, token: &'a str, after: &'a str) -> Option<Taken<'a>> {
     let b = token.as_bytes();
+    let (next, after_next) = split_token(trim_ws(after));
+    // From `token` to where `after_last` starts, as one slice of `rest`, without a colon.
+    let until = |after_last: &str| {
+        let end = rest.len() - after_last.len();
+        rest[..end].trim_end_matches(':')
+    };
+    let with_next = || until(after_next);
     // Bare clock: `21:00:55`, `7:12:32 PM:` (Netlify), `21:00:55:`.
     if is_clock(token.trim_end_matches(':')) {
-        let (next, after_next) = split_token(trim_ws(after));
-        if next == "AM:" || next == "PM:" {
+        if matches!(next.trim_end_matches(':'), "AM" | "PM" | "am" | "pm") {
             return Some(Taken {
-                timestamp: token,
+                timestamp: with_next(),
                 rest: after_next,
             });
         }
         return Some(Taken {
-            timestamp: token,
+            timestamp: token.trim_end_matches(':'),
             rest: after,
         });
+    }
+    // A date, then the time: `2024-05-01 12:00:00`, `2024/05/01 12:00:00.123:`.
+    if is_date(b) && next.len() >= 8 && is_clock(&next[..8]) {
+        return Some(Taken {
+            timestamp: with_next(),
+            rest: after_next,
+        });
+    }
+    // Syslog's month and day, then the time: `May  1 12:00:00`.
+    if is_month(token) && (1..=2).contains(&next.len()) && next.bytes().all(|c| c.is_ascii_digit())
+    {
+        let (clock, after_clock) = split_token(trim_ws(after_next));
+        if clock.len() >= 8 && is_clock(&clock[..8]) {
+            return Some(Taken {
+                timestamp: until(after_clock),
+                rest: after_clock,
+            });
+        }
     }
     if !is_iso_date_time(b) {
         return None;
@@ -121,6 +147,36 @@ pub(crate) fn is_stream_name(token: &str) -> bool {
         && b[10] == b'/'
         && memchr::memchr(b'[', &b[11..]).is_some()
         && memchr::memchr(b']', &b[11..]).is_some()
+}
+
+/// `Jan` … `Dec`.
+fn is_month(token: &str) -> bool {
+    matches!(
+        token,
+        "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "May"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+    )
+}
+
+/// `YYYY-MM-DD` or `YYYY/MM/DD`.
+fn is_date(b: &[u8]) -> bool {
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    b.len() == 10
+        && digits(&b[..4])
+        && (b[4] == b'-' || b[4] == b'/')
+        && b[7] == b[4]
+        && digits(&b[5..7])
+        && digits(&b[8..])
 }
 
 /// `H:MM:SS` or `HH:MM:SS`.
@@ -192,6 +248,18 @@ mod tests {
         assert_eq!(split("21:00:55  END RequestId: a").1, "END RequestId: a");
         assert_eq!(split("7:12:32 PM: Duration: 3 ms").1, "Duration: 3 ms");
         assert_eq!(
+            split("7:12:32 PM: Duration: 3 ms")
+                .0
+                .and_then(|p| p.timestamp),
+            Some("7:12:32 PM")
+        );
+        assert_eq!(
+            split("21:00:55: END RequestId: a")
+                .0
+                .and_then(|p| p.timestamp),
+            Some("21:00:55")
+        );
+        assert_eq!(
             split("lambda_1    | START RequestId: a").1,
             "START RequestId: a"
         );
@@ -200,6 +268,35 @@ mod tests {
             (None, "END RequestId: a")
         );
         assert_eq!(split(""), (None, ""));
+    }
+
+    #[test]
+    fn dated_prefixes_keep_their_date() {
+        for (line, stamp) in [
+            (
+                "2024-05-01 12:00:00 START RequestId: a",
+                "2024-05-01 12:00:00",
+            ),
+            (
+                "2024/05/01 23:59:58.250: END RequestId: a",
+                "2024/05/01 23:59:58.250",
+            ),
+            (
+                "2024-05-01T12:00:00+02:00 START RequestId: a",
+                "2024-05-01T12:00:00+02:00",
+            ),
+        ] {
+            let (p, rest) = split(line);
+            assert_eq!(p.and_then(|p| p.timestamp), Some(stamp), "{line}");
+            assert!(rest.ends_with("RequestId: a"), "{line}: {rest}");
+        }
+        let (p, rest) = split("May  1 12:00:00 REPORT RequestId: a");
+        assert_eq!(p.and_then(|p| p.timestamp), Some("May  1 12:00:00"));
+        assert_eq!(rest, "REPORT RequestId: a");
+        // A month in a sentence is no prefix.
+        assert_eq!(split("May 1 was a Wednesday").0, None);
+        // A date alone is no prefix.
+        assert_eq!(split("2024-05-01 was a Wednesday").0, None);
     }
 
     #[test]

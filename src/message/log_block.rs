@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 
 use crate::lambda_log::LogLine;
 use crate::model::LogEvent;
@@ -25,6 +25,9 @@ pub enum LineTime {
     At(DateTime<Utc>),
     /// A bare time of day (`21:00:55`): on the date of the previous event.
     Clock(NaiveTime),
+    /// A date and time without a year (`May  1 12:00:00`, as syslog writes): in the year of
+    /// the previous event. The year in it is a placeholder.
+    Yearless(NaiveDateTime),
     /// None: the time of the previous event.
     Inherited,
 }

@@ -101,10 +101,13 @@ fn cell(f: &FunctionRow, figure: Figure) -> Cell {
         Health::Good => Tone::Plain,
     };
     let text = match figure {
-        // Memory reads as what was used of what is configured.
+        // Memory reads as what was used of what is configured — unless the log mixes sizes
+        // and the largest share was another invocation's, against its own size.
         Figure::MemoryUsed => {
             match (f.figure(Figure::MemoryUsedMb), f.figure(Figure::MemorySize)) {
-                (Some(used), Some(size)) => format!("{used}/{size} MB"),
+                (Some(used), Some(size)) if size > 0.0 && (used / size - value).abs() < 1e-9 => {
+                    format!("{used}/{size} MB")
+                }
                 _ => format::percent(value),
             }
         }

@@ -260,6 +260,28 @@ impl Default for StoreLimits {
     }
 }
 
+/// The figures of the window before a window change, shown until the new window's are in.
+#[derive(Debug, Clone)]
+struct Loading {
+    totals: AccountTotals,
+    /// The window the figures shown cover.
+    shown: TimeWindow,
+    /// Whether a series of the new window has arrived: a round that ends before any did was
+    /// asked for before the change.
+    fresh: bool,
+    /// Metrics rounds ended since the change.
+    rounds: u32,
+}
+
+/// A group of figures, by what they are computed from (see [`Store::covers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figures {
+    /// Metric series (CloudWatch's, or a replay's made from its REPORT lines): the window.
+    Metrics,
+    /// The analytics of REPORT lines (cold starts, memory, cost): every line read.
+    Reports,
+}
+
 /// Metrics rounds after which data is stale.
 const STALE_ROUNDS: f64 = 2.5;
 
@@ -296,7 +318,7 @@ pub struct Store {
     /// After a window change, until the metrics poller has delivered the new window: the totals
     /// of the window before. Summaries keep their old figures meanwhile, so that nothing reads 0
     /// while it is only loading.
-    loading: Option<AccountTotals>,
+    loading: Option<Loading>,
     /// Bumped on every change, so views can tell when to rebuild what they cache.
     generation: u64,
 }
@@ -403,7 +425,20 @@ impl Store {
         // A source with metrics refills the series: the old figures stay, marked as loading,
         // until it has. Derived series are made here at once.
         if self.derived.is_none() && self.pollers.contains_key(&Poller::Metrics) {
-            self.loading = Some(self.loading.take().unwrap_or_else(|| self.totals()));
+            let loading = match self.loading.take() {
+                Some(l) => Loading {
+                    fresh: false,
+                    rounds: 0,
+                    ..l
+                },
+                None => Loading {
+                    totals: self.totals(),
+                    shown: self.window,
+                    fresh: false,
+                    rounds: 0,
+                },
+            };
+            self.loading = Some(loading);
         }
         self.window = window;
         self.generation += 1;
@@ -456,6 +491,13 @@ impl Store {
                     if b.period_s != period {
                         continue; // a late answer for a window the user has left
                     }
+                    // A series of the new window reaches back to its start (an answer for a
+                    // shorter window of the same period does not).
+                    if let Some(l) = &mut self.loading
+                        && b.from <= keep_from + Duration::seconds(i64::from(period))
+                    {
+                        l.fresh = true;
+                    }
                     let series = match &b.function {
                         None if b.metric == MetricKind::ConcurrentExecutions => {
                             &mut self.account_concurrency
@@ -506,8 +548,15 @@ impl Store {
                 let h = self.pollers.entry(poller).or_default();
                 h.last_ok = Some(at);
                 h.rounds += 1;
-                if poller == Poller::Metrics {
-                    self.loaded();
+                if poller == Poller::Metrics
+                    && let Some(l) = &mut self.loading
+                {
+                    l.rounds += 1;
+                    // A round without any series of the new window may have been asked for
+                    // before the change; the round after it was not.
+                    if l.fresh || l.rounds >= 2 {
+                        self.loaded();
+                    }
                 }
             }
             Update::Failed { poller, at, error } => {
@@ -654,6 +703,32 @@ impl Store {
         self.loading.is_some()
     }
 
+    /// The window the metric figures shown cover: the window before a change while the new one
+    /// loads.
+    pub fn shown_window(&self) -> TimeWindow {
+        self.loading.as_ref().map_or(self.window, |l| l.shown)
+    }
+
+    /// Whether every figure comes from log lines (a replay): there are no CloudWatch metrics,
+    /// so no throttles, concurrency, account limit or configuration beyond what lines say.
+    pub fn from_logs_only(&self) -> bool {
+        self.derived.is_some()
+    }
+
+    /// What the figures of a group cover, in words: `last 1h` (`last 1h · loading 7d…` while a
+    /// new window loads) for metrics; for REPORT analytics, the log lines read since launch, or
+    /// the whole replay.
+    pub fn covers(&self, figures: Figures) -> String {
+        match figures {
+            Figures::Metrics => match &self.loading {
+                Some(l) => format!("last {} · loading {}…", l.shown, self.window),
+                None => format!("last {}", self.window),
+            },
+            Figures::Reports if self.from_logs_only() => "every line replayed".to_string(),
+            Figures::Reports => "log lines read since launch".to_string(),
+        }
+    }
+
     fn resummarise(&mut self) {
         if self.loading.is_some() {
             return; // the old window's figures stay until the new ones are in
@@ -704,8 +779,8 @@ impl Store {
     }
 
     pub fn totals(&self) -> AccountTotals {
-        if let Some(t) = &self.loading {
-            return t.clone();
+        if let Some(l) = &self.loading {
+            return l.totals.clone();
         }
         let mut t = AccountTotals {
             concurrency_limit: self.concurrency_limit,

@@ -577,7 +577,11 @@ impl LogPane {
             &store.now().format("%Y%m%d-%H%M%S").to_string(),
             &lines,
         ) {
-            Ok(path) => Notice::info(format!("saved {} lines to {}", lines.len(), path.display())),
+            Ok(path) => Notice::info(format!(
+                "saved {} to {}",
+                crate::format::plural(lines.len() as u64, "line"),
+                path.display()
+            )),
             Err(e) => Notice::error(format!(
                 "cannot save the log lines in {}: {e}",
                 dir.display()

@@ -30,3 +30,4 @@ mod themes;
 mod tui;
 mod tui_detail;
 mod tui_reading;
+mod views;

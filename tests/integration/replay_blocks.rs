@@ -1,18 +1,15 @@
 //! `--replay` reads its input in blocks parsed on several threads: however the input is cut and
 //! however many threads parse it, the store ends up the same as when one thread reads it whole.
 
-use std::fmt::Write as _;
-use std::sync::Arc;
+use crate::common;
 
-use chrono::{TimeZone, Utc};
+use std::fmt::Write as _;
+
 use lambdatop::cli::OutputFormat;
-use lambdatop::clock::ManualClock;
 use lambdatop::figures::Selection;
-use lambdatop::message::SourceKind;
 use lambdatop::snapshot::{self, Snapshot, Style};
-use lambdatop::source::replay::{ReplayInput, ReplaySource};
-use lambdatop::store::{Store, StoreLimits};
-use lambdatop::window::TimeWindow;
+use lambdatop::source::replay::ReplaySource;
+use lambdatop::store::Store;
 
 /// A small deterministic generator.
 struct Lcg(u64);
@@ -137,33 +134,7 @@ fn replay_with(
     path: &std::path::Path,
     configure: impl FnOnce(ReplaySource) -> ReplaySource,
 ) -> Store {
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap(),
-    ));
-    let source = configure(ReplaySource::new(
-        ReplayInput::File(path.to_path_buf()),
-        None,
-        clock.clone(),
-    ));
-    let mut store = Store::new(
-        SourceKind::Replay,
-        None,
-        TimeWindow::default(),
-        StoreLimits {
-            log_events: 50,
-            log_bytes: 1 << 20,
-        },
-        clock.clone(),
-    );
-    store.derive_metrics_from_reports();
-    store.fit_window_on_end();
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(snapshot::collect(&mut store, Box::new(source), clock))
-        .expect("replay");
-    store
+    common::replay_store(path, configure)
 }
 
 /// Everything a front end shows of a store: the JSON snapshot and the log pane's events.

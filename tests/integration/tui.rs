@@ -415,7 +415,7 @@ fn a_window_change_keeps_the_old_figures_marked_as_loading() {
     let text: Vec<String> = (0..b.area.height)
         .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect())
         .collect();
-    assert!(text[0].contains("last 7d (loading…)"), "{}", text[0]);
+    assert!(text[0].contains("last 1h · loading 7d…"), "{}", text[0]);
     assert!(text[44].contains("loading the last 7d"), "{}", text[44]);
     // The figures are muted while they are the old window's.
     let row = text
@@ -428,14 +428,86 @@ fn a_window_change_keeps_the_old_figures_marked_as_loading() {
         .unwrap() as u16
         + 1;
     assert_eq!(b[(x, row as u16)].fg, Theme::dark().muted.fg.unwrap());
-    // The new window's metrics round is in (here: no datapoint in it): its figures show.
+    // The header's figures too, and its error rate by the table's thresholds: muted.
+    let rate = text[1].find('%').unwrap() as u16 - 1;
+    assert_eq!(b[(rate, 1)].fg, Theme::dark().muted.fg.unwrap());
+    // A round asked for before the change ends without any series of the new window: the
+    // old figures stay (they read 0 here before).
     let now = common::fixed_now();
+    store.apply(Update::Polled {
+        poller: Poller::Metrics,
+        at: now,
+    });
+    assert!(store.loading());
+    assert_eq!(store.totals(), before);
+    // The new window's round: a series at its period (here: no datapoint in it), then its
+    // end. Its figures show.
+    let window: TimeWindow = "7d".parse().unwrap();
+    store.apply(Update::Metrics(vec![lambdatop::model::MetricPoints {
+        function: Some("orders-prod-api".into()),
+        metric: lambdatop::model::MetricKind::Invocations,
+        from: window.start(now),
+        to: now,
+        period_s: window.period_s(),
+        points: Vec::new(),
+    }]));
     store.apply(Update::Polled {
         poller: Poller::Metrics,
         at: now,
     });
     assert!(!store.loading());
     assert_eq!(store.totals().invocations, 0);
+}
+
+/// From 1h to 3h (both at 1-minute periods) a late answer for the last hour is no answer for the
+/// three: the old figures stay until a series reaching back to the window's start lands.
+#[test]
+fn a_late_answer_for_a_shorter_window_of_the_same_period_is_not_the_new_one() {
+    use lambdatop::message::{Poller, Update};
+    use lambdatop::model::{MetricKind, MetricPoints};
+    let mut store = common::demo_store(TimeWindow::default());
+    let before = store.totals();
+    let now = common::fixed_now();
+    let three_hours: TimeWindow = "3h".parse().unwrap();
+    assert_eq!(three_hours.period_s(), TimeWindow::default().period_s());
+    store.set_window(three_hours);
+    let series = |from| {
+        Update::Metrics(vec![MetricPoints {
+            function: Some("orders-prod-api".into()),
+            metric: MetricKind::Invocations,
+            from,
+            to: now,
+            period_s: three_hours.period_s(),
+            points: Vec::new(),
+        }])
+    };
+    let polled = || Update::Polled {
+        poller: Poller::Metrics,
+        at: now,
+    };
+    store.apply(series(now - chrono::Duration::hours(1)));
+    store.apply(polled());
+    assert!(store.loading());
+    assert_eq!(store.totals(), before);
+    store.apply(series(three_hours.start(now)));
+    store.apply(polled());
+    assert!(!store.loading());
+}
+
+/// A round that ends without a series of the new window twice over ends the loading anyway:
+/// an account whose window has no datapoint at all is not loading for ever.
+#[test]
+fn a_window_without_any_series_ends_loading_after_a_second_round() {
+    use lambdatop::message::{Poller, Update};
+    let mut store = common::demo_store(TimeWindow::default());
+    store.set_window("7d".parse().unwrap());
+    for loading in [true, false] {
+        store.apply(Update::Polled {
+            poller: Poller::Metrics,
+            at: common::fixed_now(),
+        });
+        assert_eq!(store.loading(), loading);
+    }
 }
 
 /// `<` and `>` move the sort between the columns shown, and sorting never moves a column.

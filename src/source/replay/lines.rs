@@ -193,7 +193,7 @@ fn push_line<'a>(
                 }
                 return;
             }
-            LineTime::Clock(_) => {}
+            LineTime::Clock(_) | LineTime::Yearless(_) => {}
         }
     }
     let time = take_time(lines, left_out, time);
@@ -274,10 +274,15 @@ pub(super) fn line_time(s: &str) -> LineTime {
             return plausible(Utc.from_utc_datetime(&t)).map_or(LineTime::Inherited, LineTime::At);
         }
     }
-    match NaiveTime::parse_from_str(s, "%H:%M:%S%.f") {
-        Ok(t) => LineTime::Clock(t),
-        Err(_) => LineTime::Inherited,
+    // Syslog's month and day without a year, read in a leap year so that 29 Feb is one.
+    if let Ok(t) = NaiveDateTime::parse_from_str(&format!("2000 {s}"), "%Y %b %d %H:%M:%S%.f") {
+        return LineTime::Yearless(t);
     }
+    // 24-hour, then 12-hour clocks (`7:12:32 PM` is 19:12:32).
+    ["%H:%M:%S%.f", "%I:%M:%S%.f %p"]
+        .into_iter()
+        .find_map(|fmt| NaiveTime::parse_from_str(s, fmt).ok())
+        .map_or(LineTime::Inherited, LineTime::Clock)
 }
 
 /// Years a log line's time may have: from the Unix epoch to the last year RFC 3339 can write.
@@ -290,10 +295,46 @@ fn plausible(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     PLAUSIBLE_YEARS.contains(&t.year()).then_some(t)
 }
 
-/// A bare time of day on the date of `previous` (1970-01-01 when there is none).
+/// A bare time of day on the date of `previous` (1970-01-01 when there is none), or on the day
+/// after when the clock went back by more than half a day: the log crossed midnight
+/// (`23:59:58` then `00:00:03`), and its times stay in order.
 pub(super) fn on_date_of(previous: Option<DateTime<Utc>>, time: NaiveTime) -> DateTime<Utc> {
-    let date = previous.map_or(NaiveDate::default(), |p| p.date_naive());
+    let mut date = previous.map_or(NaiveDate::default(), |p| p.date_naive());
+    if let Some(p) = previous
+        && p.time() - time > chrono::TimeDelta::hours(12)
+    {
+        date = date.succ_opt().unwrap_or(date);
+    }
     Utc.from_utc_datetime(&date.and_time(time))
+}
+
+/// A date and time without a year in the year of `previous` — the next year when that would put
+/// it more than half a year before it (the log crossed New Year). Without a previous event, the
+/// latest year that does not put it after `now` (as syslog's readers do).
+pub(super) fn in_year_of(
+    previous: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    t: NaiveDateTime,
+) -> DateTime<Utc> {
+    let at = |year: i32| {
+        NaiveDate::from_ymd_opt(year, t.month(), t.day())
+            .map(|d| Utc.from_utc_datetime(&d.and_time(t.time())))
+    };
+    let (anchor, forward) = match previous {
+        Some(p) => (p, true),
+        None => (now, false),
+    };
+    let year = anchor.year();
+    let same = at(year);
+    let picked = match same {
+        Some(s) if forward && anchor - s > chrono::TimeDelta::days(182) => at(year + 1),
+        Some(s) if !forward && s > anchor => at(year - 1),
+        other => other,
+    };
+    // 29 February of a year without one: the day before.
+    picked
+        .or(same)
+        .unwrap_or_else(|| anchor.with_time(t.time()).single().unwrap_or(anchor))
 }
 
 fn first_field(s: &str) -> Option<&str> {
@@ -397,6 +438,95 @@ mod tests {
             at("2023-07-05T10:16:34.686Z")
         );
         assert_eq!(on_date_of(None, clock), at("1970-01-01T10:16:34.686Z"));
+    }
+
+    #[test]
+    fn syslog_dates_take_the_year_of_the_line_before() {
+        let LineTime::Yearless(t) = line_time("May  1 23:59:58.500") else {
+            panic!("a date without a year");
+        };
+        let now = at("2026-03-14T15:26:30Z");
+        // The first line: the latest year that is not after now.
+        assert_eq!(in_year_of(None, now, t), at("2025-05-01T23:59:58.500Z"));
+        let LineTime::Yearless(march) = line_time("Mar 14 09:00:00") else {
+            panic!("a date without a year");
+        };
+        assert_eq!(in_year_of(None, now, march), at("2026-03-14T09:00:00Z"));
+        // Later lines: the previous line's year, the next one across New Year.
+        let previous = at("2024-04-30T10:00:00Z");
+        assert_eq!(
+            in_year_of(Some(previous), now, t),
+            at("2024-05-01T23:59:58.500Z")
+        );
+        let LineTime::Yearless(january) = line_time("Jan  2 00:00:01") else {
+            panic!("a date without a year");
+        };
+        assert_eq!(
+            in_year_of(Some(at("2024-12-31T23:59:59Z")), now, january),
+            at("2025-01-02T00:00:01Z")
+        );
+        // Through the prefix, as a replay reads a line.
+        let (prefix, message) =
+            crate::lambda_log::strip_viewer_prefix("May  1 23:59:58.500 REPORT RequestId: a");
+        assert_eq!(message, "REPORT RequestId: a");
+        assert_eq!(
+            prefix.and_then(|p| p.timestamp).map(line_time),
+            Some(LineTime::Yearless(t))
+        );
+    }
+
+    #[test]
+    fn twelve_hour_and_dated_prefixes_and_midnight() {
+        let clock = |s: &str| match line_time(s) {
+            LineTime::Clock(c) => c,
+            other => panic!("{s}: {other:?}"),
+        };
+        // `7:12:32 PM` is 19:12:32, `12:05:00 AM` five past midnight.
+        assert_eq!(
+            clock("7:12:32 PM"),
+            NaiveTime::from_hms_opt(19, 12, 32).unwrap()
+        );
+        assert_eq!(
+            clock("7:12:32 AM"),
+            NaiveTime::from_hms_opt(7, 12, 32).unwrap()
+        );
+        assert_eq!(
+            clock("12:05:00 AM"),
+            NaiveTime::from_hms_opt(0, 5, 0).unwrap()
+        );
+        assert_eq!(
+            line_time("2024-05-01 12:00:00"),
+            LineTime::At(at("2024-05-01T12:00:00Z"))
+        );
+        assert_eq!(
+            line_time("2024/05/01 23:59:58.250"),
+            LineTime::At(at("2024-05-01T23:59:58.250Z"))
+        );
+        assert_eq!(
+            line_time("2024-05-01T12:00:00+02:00"),
+            LineTime::At(at("2024-05-01T10:00:00Z"))
+        );
+        // A bare clock that goes back past midnight is on the next day; a line a few seconds
+        // out of order is not.
+        let late = at("2024-05-01T23:59:58Z");
+        assert_eq!(
+            on_date_of(Some(late), clock("00:00:03")),
+            at("2024-05-02T00:00:03Z")
+        );
+        assert_eq!(
+            on_date_of(Some(late), clock("23:59:50")),
+            at("2024-05-01T23:59:50Z")
+        );
+        // Through the prefix, as a replay reads a line.
+        let (prefix, message) =
+            crate::lambda_log::strip_viewer_prefix("7:12:32 PM: START RequestId: a Version: 1");
+        assert_eq!(message, "START RequestId: a Version: 1");
+        assert_eq!(
+            prefix.and_then(|p| p.timestamp).map(line_time),
+            Some(LineTime::Clock(
+                NaiveTime::from_hms_opt(19, 12, 32).unwrap()
+            ))
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ use chrono::{DateTime, Utc};
 
 use self::blocks::{BlockReader, MAX_LINE};
 use self::json::{DocumentsError, Sniffed};
-use self::lines::on_date_of;
+use self::lines::{in_year_of, on_date_of};
 use self::repeats::Repeats;
 use super::Source;
 use crate::clock::{Clock, ManualClock};
@@ -510,6 +510,7 @@ impl Replay {
             let first = block.lines().iter().find_map(|l| match l.time {
                 LineTime::At(t) => Some(t),
                 LineTime::Clock(c) => Some(on_date_of(None, c)),
+                LineTime::Yearless(t) => Some(in_year_of(None, self.clock.now(), t)),
                 LineTime::Inherited => None,
             });
             match first {
@@ -540,6 +541,7 @@ impl Replay {
                 let at = match line.time {
                     LineTime::At(t) => t,
                     LineTime::Clock(c) => on_date_of(self.last_time, c),
+                    LineTime::Yearless(t) => in_year_of(self.last_time, self.clock.now(), t),
                     LineTime::Inherited => self.last_time.unwrap_or_else(|| self.clock.now()),
                 };
                 line.at = at;

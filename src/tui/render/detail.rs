@@ -30,37 +30,50 @@ use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Axis, Block, Borders, Cell, Chart, Dataset, Gauge, GraphType, Paragraph, Row, Table, TableState,
+    Axis, Block, Borders, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState,
 };
 
 use crate::analytics::{ColdStart, Invocation, InvocationStatus, ReportSummary};
 use crate::figures;
 use crate::format;
 use crate::model::{MetricKind, Reserved};
-use crate::store::{FunctionState, Store};
+use crate::store::{Figures, FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Detail, Only, ViewState};
 
-use super::detail_metrics;
+use super::{detail_metrics, fit, table};
 
 const NO_REPORTS: &str = "no REPORT lines yet";
 const NO_METRICS: &str = "no metrics yet";
 
 pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, theme: &Theme) {
     let Some(detail) = &view.detail else { return };
-    let title = Line::from(vec![
-        Span::styled(
-            format!(" {} ", sanitize(&detail.function.name)),
-            theme.accent,
-        ),
-        Span::styled(format!("· last {} ", store.window()), theme.muted),
-    ]);
+    // What the figures cover, as much of it as the line has room for beside the keys.
+    let keys = Line::styled(" Bksp back · Enter: invocation logs ", theme.muted).right_aligned();
+    let room = area.width.saturating_sub(keys.width() as u16 + 1);
+    let title = fit(
+        Line::from(vec![
+            Span::styled(
+                format!(" {} ", sanitize(&detail.function.name)),
+                theme.accent,
+            ),
+            Span::styled(
+                format!("· {} ", store.covers(Figures::Metrics)),
+                theme.muted,
+            ),
+            Span::styled(
+                format!("· REPORT figures: {} ", store.covers(Figures::Reports)),
+                theme.muted,
+            ),
+        ]),
+        room,
+    );
     let block = Block::new()
         .borders(Borders::TOP)
         .border_style(theme.accent)
         .title(title)
-        .title(Line::styled(" Bksp back · Enter: invocation logs ", theme.muted).right_aligned());
+        .title(keys);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(f) = store.function(&detail.function) else {
@@ -97,71 +110,77 @@ fn wide(
     ])
     .areas(area);
     let axis = TimeAxis::new(store);
-    let [inv, err, thr, dur] = Layout::horizontal([Constraint::Ratio(1, 4); 4]).areas(charts);
+    // A replay has no throttles (a throttled request writes no line) nor concurrency: their
+    // chart and panel are left out, the others share the room.
+    let logs_only = store.from_logs_only();
     let count = |kind: MetricKind, style: Style| Plot {
         name: kind.label(),
         points: axis.points(f, kind),
         style,
     };
-    chart(
-        frame,
-        inv,
-        "Invocations",
-        vec![count(MetricKind::Invocations, theme.chart)],
-        Unit::Count,
-        &axis,
-        theme,
-    );
-    chart(
-        frame,
-        err,
-        "Errors",
-        vec![count(MetricKind::Errors, theme.error)],
-        Unit::Count,
-        &axis,
-        theme,
-    );
-    chart(
-        frame,
-        thr,
-        "Throttles",
-        vec![count(MetricKind::Throttles, theme.warn)],
-        Unit::Count,
-        &axis,
-        theme,
-    );
-    chart(
-        frame,
-        dur,
-        "Duration",
-        duration_plots(f, &axis, theme),
-        Unit::Millis,
-        &axis,
-        theme,
-    );
+    let mut plots = vec![
+        (
+            "Invocations",
+            vec![count(MetricKind::Invocations, theme.chart)],
+            Unit::Count,
+        ),
+        (
+            "Errors",
+            vec![count(MetricKind::Errors, theme.error)],
+            Unit::Count,
+        ),
+    ];
+    if !logs_only {
+        plots.push((
+            "Throttles",
+            vec![count(MetricKind::Throttles, theme.warn)],
+            Unit::Count,
+        ));
+    }
+    plots.push(("Duration", duration_plots(f, &axis, theme), Unit::Millis));
+    let n = plots.len() as u32;
+    let areas = Layout::horizontal(vec![Constraint::Ratio(1, n); plots.len()]).split(charts);
+    for ((title, lines, unit), &at) in plots.into_iter().zip(areas.iter()) {
+        chart(frame, at, title, lines, unit, &axis, theme);
+    }
 
-    let [conc, cold, mem, conf, cost] =
-        Layout::horizontal([Constraint::Ratio(1, 5); 5]).areas(panels);
     let report = f.report();
+    let n: u32 = if logs_only { 4 } else { 5 };
+    let areas = Layout::horizontal(vec![Constraint::Ratio(1, n); n as usize]).split(panels);
+    let mut areas = areas.iter().copied();
+    let mut next = || areas.next().unwrap_or_default();
+    if !logs_only {
+        panel(
+            frame,
+            next(),
+            "Concurrency",
+            concurrency_lines(f, store, theme),
+            theme,
+        );
+    }
     panel(
         frame,
-        conc,
-        "Concurrency",
-        concurrency_lines(f, store, theme),
-        theme,
-    );
-    panel(
-        frame,
-        cold,
+        next(),
         "Cold starts",
         cold_lines(report, f, theme),
         theme,
     );
-    memory_panel(frame, mem, f, report, theme);
-    panel(frame, conf, "Configuration", config_lines(f, theme), theme);
     panel(
         frame,
-        cost,
+        next(),
+        "Memory",
+        memory_lines(f, report, theme),
+        theme,
+    );
+    // Names, not figures: cut at the edge rather than left out.
+    frame.render_widget(
+        Paragraph::new(config_lines(f, report, store, theme))
+            .block(panel_block("Configuration", theme)),
+        next(),
+    );
+    panel(
+        frame,
+        next(),
         "Cost (from REPORT lines)",
         cost_lines(report, theme),
         theme,
@@ -188,35 +207,33 @@ fn compact(
         Constraint::Min(3),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(config_summary(f, theme)), conf);
+    frame.render_widget(
+        Paragraph::new(config_summary(f, f.report(), store, theme)),
+        conf,
+    );
 
     let axis = TimeAxis::new(store);
     let [counts, dur] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(charts);
-    chart(
-        frame,
-        counts,
-        "",
-        vec![
-            Plot {
-                name: "invocations",
-                points: axis.points(f, MetricKind::Invocations),
-                style: theme.chart,
-            },
-            Plot {
-                name: "errors",
-                points: axis.points(f, MetricKind::Errors),
-                style: theme.error,
-            },
-            Plot {
-                name: "throttles",
-                points: axis.points(f, MetricKind::Throttles),
-                style: theme.warn,
-            },
-        ],
-        Unit::Count,
-        &axis,
-        theme,
-    );
+    let mut count_plots = vec![
+        Plot {
+            name: "invocations",
+            points: axis.points(f, MetricKind::Invocations),
+            style: theme.chart,
+        },
+        Plot {
+            name: "errors",
+            points: axis.points(f, MetricKind::Errors),
+            style: theme.error,
+        },
+    ];
+    if !store.from_logs_only() {
+        count_plots.push(Plot {
+            name: "throttles",
+            points: axis.points(f, MetricKind::Throttles),
+            style: theme.warn,
+        });
+    }
+    chart(frame, counts, "", count_plots, Unit::Count, &axis, theme);
     chart(
         frame,
         dur,
@@ -233,23 +250,38 @@ fn compact(
     cold.extend(cold_summary(report, theme));
     let mut mem = vec![label("Memory")];
     mem.extend(memory_summary(f, report, theme, 10));
-    let mut conc = vec![label("Conc.")];
-    conc.extend(
-        concurrency_lines(f, store, theme)
-            .into_iter()
-            .take(1)
-            .flat_map(|l| l.spans),
-    );
-    if let Some(r) = report {
+    // A replay knows no concurrency: the line is the cost's alone.
+    let mut conc = if store.from_logs_only() {
+        vec![label("Cost")]
+    } else {
+        let mut conc = vec![label("Conc.")];
+        conc.extend(
+            concurrency_lines(f, store, theme)
+                .into_iter()
+                .take(1)
+                .flat_map(|l| l.spans),
+        );
         conc.push(Span::styled(" · cost ", theme.muted));
-        conc.push(Span::styled(format::usd(r.cost_usd), theme.text));
+        conc
+    };
+    if let Some(r) = report {
+        conc.push(Span::styled(table::cost(r.cost_usd), theme.text));
         conc.push(Span::styled(
-            format!(" for {} REPORTs", format::count(r.invocations)),
+            format!(" for {}", format::plural(r.invocations, "REPORT")),
             theme.muted,
         ));
+    } else if store.from_logs_only() {
+        conc.push(Span::styled(NO_REPORTS, theme.muted));
+    } else {
+        conc.pop();
     }
+    let width = stats.width;
     frame.render_widget(
-        Paragraph::new(vec![Line::from(cold), Line::from(mem), Line::from(conc)]),
+        Paragraph::new(vec![
+            fit(Line::from(cold), width),
+            fit(Line::from(mem), width),
+            fit(Line::from(conc), width),
+        ]),
         stats,
     );
     detail_metrics::render(frame, more_area, f, store, theme);
@@ -261,15 +293,30 @@ struct TimeAxis {
     start: DateTime<Utc>,
     period_s: u32,
     slots: usize,
+    /// The window crosses a day: times of day carry their date.
+    dated: bool,
+    /// What an empty chart says.
+    empty: String,
 }
 
 impl TimeAxis {
     fn new(store: &Store) -> Self {
         let w = store.window();
+        let start = store.window_start();
+        let end = start + Duration::seconds(i64::from(w.period_s()) * w.slots() as i64 - 1);
         Self {
-            start: store.window_start(),
+            start,
             period_s: w.period_s(),
             slots: w.slots(),
+            dated: format::spans_days(start, end),
+            empty: if store.loading() {
+                // The series were dropped with the window before: not "no metrics".
+                format!("loading the last {}…", w)
+            } else if store.from_logs_only() {
+                NO_REPORTS.to_string()
+            } else {
+                NO_METRICS.to_string()
+            },
         }
     }
 
@@ -303,6 +350,8 @@ impl TimeAxis {
         let t = self.start + Duration::seconds((slot * f64::from(self.period_s)) as i64);
         if self.period_s >= 3600 {
             t.format("%d %b").to_string()
+        } else if self.dated {
+            t.format("%m-%d %H:%M").to_string()
         } else {
             t.format("%H:%M").to_string()
         }
@@ -310,7 +359,12 @@ impl TimeAxis {
 
     fn labels(&self, width: u16) -> Vec<Line<'static>> {
         let max = self.max_x();
-        let picks: &[f64] = if width >= 30 {
+        let room = if self.dated && self.period_s < 3600 {
+            45
+        } else {
+            30
+        };
+        let picks: &[f64] = if width >= room {
             &[0.0, 0.5, 1.0]
         } else {
             &[0.0, 1.0]
@@ -391,7 +445,7 @@ fn chart(
         let inner = block.inner(area);
         frame.render_widget(block, area);
         frame.render_widget(
-            Paragraph::new(Line::styled(format!(" {NO_METRICS}"), theme.muted)),
+            Paragraph::new(Line::styled(format!(" {}", axis.empty), theme.muted)),
             inner,
         );
         return;
@@ -461,19 +515,31 @@ fn nice_ceiling(v: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// A bordered panel of lines, each fitted to its width ([`fit`]).
 fn panel(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, theme: &Theme) {
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(theme.muted)
-        .title(Span::styled(format!(" {title} "), theme.accent));
+    let block = panel_block(title, theme);
+    let width = block.inner(area).width;
+    let lines: Vec<Line> = lines.into_iter().map(|l| fit(l, width)).collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+fn panel_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.muted)
+        .title(Span::styled(format!(" {title} "), theme.accent))
+}
+
 fn kv<'a>(key: &str, value: String, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{key:<10} "), theme.muted),
-        Span::styled(value, theme.text),
-    ])
+    kvs(key, vec![value], theme)
+}
+
+/// A key and its value in parts, each a span that [`fit`] keeps or leaves out whole; every part
+/// after the first brings its own separator.
+fn kvs<'a>(key: &str, parts: Vec<String>, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::styled(format!("{key:<10} "), theme.muted)];
+    spans.extend(parts.into_iter().map(|p| Span::styled(p, theme.text)));
+    Line::from(spans)
 }
 
 /// `█████░░░░░` for `ratio` in `width` cells.
@@ -483,25 +549,32 @@ fn bar(ratio: f64, width: usize) -> String {
 }
 
 fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec<Line<'a>> {
-    let limit = store.totals().concurrency_limit;
+    let totals = store.totals();
+    // The cap: the function's reservation, else the account's limit when the source read it.
+    let account = totals
+        .concurrency_limit_known
+        .then_some(totals.concurrency_limit);
+    let cap = match f.config.reserved_concurrency.limit() {
+        Some(r) => Some((r, "reserved")),
+        None => account.map(|a| (a, "account limit")),
+    };
     let max = f.summary.concurrency_max;
-    let (cap, cap_name) = match f.config.reserved_concurrency.limit() {
-        Some(r) => (r, "reserved"),
-        None => (limit, "account limit"),
-    };
-    let first = match max {
-        Some(m) => format!(
-            "{} max of {} {cap_name}",
-            format::count(m as u64),
-            format::count(u64::from(cap))
+    let mut first = vec![Span::styled(
+        max.map_or_else(
+            || NO_METRICS.to_string(),
+            |m| format!("{} max", format::count(m as u64)),
         ),
-        None => format!(
-            "{NO_METRICS} · {cap_name} {}",
-            format::count(u64::from(cap))
-        ),
-    };
-    let mut lines = vec![Line::styled(first, theme.text)];
-    if let Some(m) = max {
+        theme.text,
+    )];
+    if let Some((cap, name)) = cap {
+        let of = if max.is_some() { " of" } else { " ·" };
+        first.push(Span::styled(
+            format!("{of} {} {name}", format::count(u64::from(cap))),
+            theme.text,
+        ));
+    }
+    let mut lines = vec![Line::from(first)];
+    if let (Some(m), Some((cap, _))) = (max, cap) {
         let ratio = if cap > 0 { m / f64::from(cap) } else { 0.0 };
         let style = theme.health(figures::CONCURRENCY_USED.health(ratio));
         lines.push(Line::from(vec![
@@ -509,20 +582,21 @@ fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec
             Span::styled(format!(" {}", format::percent(ratio)), theme.muted),
         ]));
     }
-    lines.push(kv(
-        "Reserved",
-        match f.config.reserved_concurrency {
-            Reserved::Limit(r) => r.to_string(),
-            Reserved::Shared => "none (shares the account pool)".to_string(),
-            Reserved::Unknown => "unknown".to_string(),
-        },
-        theme,
-    ));
-    lines.push(kv(
-        "Account",
-        format!("limit {}", format::count(u64::from(limit))),
-        theme,
-    ));
+    let reserved = match f.config.reserved_concurrency {
+        Reserved::Limit(r) => Some(r.to_string()),
+        Reserved::Shared => Some("none (shares the account pool)".to_string()),
+        Reserved::Unknown => None,
+    };
+    if let Some(r) = reserved {
+        lines.push(kv("Reserved", r, theme));
+    }
+    if let Some(a) = account {
+        lines.push(kv(
+            "Account",
+            format!("limit {}", format::count(u64::from(a))),
+            theme,
+        ));
+    }
     lines
 }
 
@@ -540,11 +614,11 @@ fn cold_summary<'a>(report: Option<&ReportSummary>, theme: &Theme) -> Vec<Span<'
     )];
     if r.init_ms_p50.is_some() {
         spans.push(Span::styled(
-            format!(
-                " · init p50 {} p99 {}",
-                format::opt_millis(r.init_ms_p50),
-                format::opt_millis(r.init_ms_p99)
-            ),
+            format!(" · init p50 {}", format::opt_millis(r.init_ms_p50)),
+            theme.muted,
+        ));
+        spans.push(Span::styled(
+            format!(" p99 {}", format::opt_millis(r.init_ms_p99)),
             theme.muted,
         ));
     }
@@ -566,14 +640,13 @@ fn cold_lines<'a>(
         return vec![Line::styled(NO_REPORTS, theme.muted)];
     };
     vec![
-        kv(
+        kvs(
             "Count",
-            format!(
-                "{} of {} ({})",
+            vec![
                 format::count(r.cold_starts),
-                format::count(r.invocations),
-                format::percent(r.cold_start_rate.unwrap_or(0.0))
-            ),
+                format!(" ({})", format::percent(r.cold_start_rate.unwrap_or(0.0))),
+                format!(" of {}", format::count(r.invocations)),
+            ],
             theme,
         ),
         kv("Init p50", format::opt_millis(r.init_ms_p50), theme),
@@ -597,10 +670,26 @@ fn cold_lines<'a>(
     ]
 }
 
-fn configured_mb(f: &FunctionState, report: Option<&ReportSummary>) -> Option<u32> {
-    f.config
-        .memory_mb
-        .or_else(|| report.and_then(|r| r.memory_size_mb))
+/// The memory sizes the function ran with: those its REPORT lines give (`128–1024 MB` when they
+/// differ), else its configuration.
+fn memory_sizes(f: &FunctionState, report: Option<&ReportSummary>) -> Option<String> {
+    match report.and_then(|r| r.memory_sizes_mb) {
+        Some((lo, hi)) if lo != hi => Some(format!("{lo}–{hi} MB")),
+        Some((size, _)) => Some(format!("{size} MB")),
+        None => f.config.memory_mb.map(|m| format!("{m} MB")),
+    }
+}
+
+/// Whether the REPORT lines give more than one memory size.
+fn mixed_sizes(report: Option<&ReportSummary>) -> bool {
+    report
+        .and_then(|r| r.memory_sizes_mb)
+        .is_some_and(|(lo, hi)| lo != hi)
+}
+
+/// The largest share of its memory an invocation used, as the table's `Mem %` reads it.
+fn memory_ratio(f: &FunctionState) -> Option<f64> {
+    figures::Figure::MemoryUsed.value(f)
 }
 
 fn memory_summary<'a>(
@@ -609,24 +698,32 @@ fn memory_summary<'a>(
     theme: &Theme,
     bar_width: usize,
 ) -> Vec<Span<'a>> {
-    let size = configured_mb(f, report);
+    let sizes = memory_sizes(f, report);
     let used = report.and_then(|r| r.max_memory_used_mb);
-    match (used, size) {
-        (Some(used), Some(size)) if size > 0 => {
-            let ratio = f64::from(used) / f64::from(size);
+    match (used, memory_ratio(f), sizes) {
+        (Some(used), Some(ratio), Some(sizes)) => {
             let mut spans = vec![
                 Span::styled(bar(ratio, bar_width), memory_style(ratio, theme)),
-                Span::styled(format!(" max {used} of {size} MB"), theme.text),
+                Span::styled(format!(" {} at peak", format::percent(ratio)), theme.text),
+                // With several sizes, the largest use is not "of" any one of them.
+                Span::styled(
+                    if mixed_sizes(report) {
+                        format!(" · max {used} MB · sizes {sizes}")
+                    } else {
+                        format!(" · max {used} MB of {sizes}")
+                    },
+                    theme.text,
+                ),
             ];
             if let Some(p99) = report.and_then(|r| r.max_memory_used_mb_p99) {
                 spans.push(Span::styled(format!(" · p99 {p99} MB"), theme.muted));
             }
             spans
         }
-        (_, Some(size)) => vec![Span::styled(
-            format!("{size} MB configured · {NO_REPORTS}"),
-            theme.muted,
-        )],
+        (_, _, Some(sizes)) => vec![
+            Span::styled(format!("{sizes} configured"), theme.muted),
+            Span::styled(format!(" · {NO_REPORTS}"), theme.muted),
+        ],
         _ => vec![Span::styled(NO_REPORTS, theme.muted)],
     }
 }
@@ -635,118 +732,113 @@ fn memory_style(ratio: f64, theme: &Theme) -> Style {
     theme.health(figures::MEMORY_USED.health(ratio))
 }
 
-fn memory_panel(
-    frame: &mut Frame,
-    area: Rect,
+/// The memory panel: the sizes, the largest and p99 use, a bar of the largest share with its
+/// label beside it (never on it), and the right-sizing hint.
+fn memory_lines<'a>(
     f: &FunctionState,
     report: Option<&ReportSummary>,
     theme: &Theme,
-) {
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(theme.muted)
-        .title(Span::styled(" Memory ", theme.accent));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let size = configured_mb(f, report);
+) -> Vec<Line<'a>> {
+    let sizes = memory_sizes(f, report);
     let used = report.and_then(|r| r.max_memory_used_mb);
-    let (Some(size), Some(used)) = (size.filter(|&s| s > 0), used) else {
-        let text = match size {
-            Some(s) => format!("{s} MB configured\n{NO_REPORTS}"),
-            None => NO_REPORTS.to_string(),
-        };
-        frame.render_widget(Paragraph::new(text).style(theme.muted), inner);
-        return;
+    let (Some(sizes), Some(used), Some(ratio)) = (sizes.clone(), used, memory_ratio(f)) else {
+        let mut lines = Vec::new();
+        if let Some(s) = sizes {
+            lines.push(Line::styled(format!("{s} configured"), theme.muted));
+        }
+        lines.push(Line::styled(NO_REPORTS, theme.muted));
+        return lines;
     };
-    let [top, gauge, hint] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
+    let mixed = mixed_sizes(report);
     let p99 = report
         .and_then(|r| r.max_memory_used_mb_p99)
         .map_or_else(|| "-".to_string(), |p| format!("{p} MB"));
-    // The label reads on both the filled and the empty part.
-    frame.render_widget(
-        Paragraph::new(vec![
-            kv("Configured", format!("{size} MB"), theme),
-            kv("Max used", format!("{used} MB"), theme),
-            kv("p99 used", p99, theme),
+    let mut lines = vec![
+        kv(if mixed { "Sizes" } else { "Configured" }, sizes, theme),
+        kv("Max used", format!("{used} MB"), theme),
+        kv("p99 used", p99, theme),
+        Line::from(vec![
+            Span::styled(bar(ratio, 10), memory_style(ratio, theme)),
+            Span::styled(format!(" {} at peak", format::percent(ratio)), theme.text),
         ]),
-        top,
-    );
-    let ratio = (f64::from(used) / f64::from(size)).clamp(0.0, 1.0);
-    frame.render_widget(
-        Gauge::default()
-            .ratio(ratio)
-            .use_unicode(true)
-            .gauge_style(memory_style(ratio, theme))
-            .label(format!("{} at peak", format::percent(ratio))),
-        gauge,
-    );
-    if let Some(h) = report.and_then(|r| r.right_sizing_hint.as_deref()) {
-        frame.render_widget(
-            Paragraph::new(Line::styled(sanitize(h).into_owned(), theme.muted)),
-            hint,
-        );
-    }
-}
-
-fn config_summary<'a>(f: &FunctionState, theme: &Theme) -> Line<'a> {
-    let c = &f.config;
-    let parts = [
-        c.runtime.as_deref().map(|r| sanitize(r).into_owned()),
-        Some(c.architecture.to_string()),
-        c.memory_mb.map(|m| format!("{m} MB")),
-        c.timeout_s.map(|t| format!("{t} s timeout")),
-        Some(format!("{:?} logs", c.log_format)),
-        Some(sanitize(&c.log_group_name()).into_owned()),
     ];
-    let text: Vec<String> = parts.into_iter().flatten().collect();
-    Line::styled(format!(" {}", text.join(" · ")), theme.muted)
+    if let Some(h) = report.and_then(|r| r.right_sizing_hint.as_deref()) {
+        lines.push(Line::styled(sanitize(h).into_owned(), theme.muted));
+    } else if mixed {
+        lines.push(Line::styled("each against its own size", theme.muted));
+    }
+    lines
 }
 
-fn config_lines<'a>(f: &FunctionState, theme: &Theme) -> Vec<Line<'a>> {
+/// What is known of the configuration, in the order the wide panel lists it: a replay knows
+/// only what its lines say (the memory sizes of its REPORT lines), nothing is shown as unknown.
+fn config_facts(
+    f: &FunctionState,
+    report: Option<&ReportSummary>,
+    store: &Store,
+) -> Vec<(&'static str, String)> {
     let c = &f.config;
-    let unknown = || "unknown".to_string();
-    vec![
-        kv(
-            "Runtime",
-            c.runtime
-                .as_deref()
-                .map_or_else(unknown, |r| sanitize(r).into_owned()),
-            theme,
-        ),
-        kv(
-            "Arch / mem",
-            format!(
-                "{} · {}",
-                c.architecture,
-                c.memory_mb.map_or_else(unknown, |m| format!("{m} MB"))
-            ),
-            theme,
-        ),
-        kv(
-            "Timeout",
-            c.timeout_s.map_or_else(unknown, |t| format!("{t} s")),
-            theme,
-        ),
-        kv(
-            "Log group",
-            sanitize(&c.log_group_name()).into_owned(),
-            theme,
-        ),
-        kv(
+    let mut facts = Vec::new();
+    if let Some(r) = &c.runtime {
+        facts.push(("Runtime", sanitize(r).into_owned()));
+    }
+    // The architecture comes from the Lambda API, never from a log line.
+    let arch = (!store.from_logs_only()).then(|| c.architecture.to_string());
+    match (arch, memory_sizes(f, report)) {
+        (Some(a), Some(m)) => facts.push(("Arch / mem", format!("{a} · {m}"))),
+        (Some(a), None) => facts.push(("Arch", a)),
+        (None, Some(m)) => facts.push(("Memory", m)),
+        (None, None) => {}
+    }
+    if let Some(t) = c.timeout_s {
+        facts.push(("Timeout", format!("{t} s")));
+    }
+    if !store.from_logs_only() {
+        facts.push((
             "Log format",
             format!(
                 "{:?}{}",
                 c.log_format,
                 if c.snap_start { " · SnapStart" } else { "" }
             ),
-            theme,
-        ),
-    ]
+        ));
+    }
+    facts.push(("Log group", sanitize(&c.log_group_name()).into_owned()));
+    facts
+}
+
+fn config_summary<'a>(
+    f: &FunctionState,
+    report: Option<&ReportSummary>,
+    store: &Store,
+    theme: &Theme,
+) -> Line<'a> {
+    let spans: Vec<Span> = config_facts(f, report, store)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (key, v))| {
+            let v = match key {
+                "Timeout" => format!("{v} timeout"),
+                "Log format" => format!("{v} logs"),
+                _ => v,
+            };
+            let lead = if i == 0 { " " } else { " · " };
+            Span::styled(format!("{lead}{v}"), theme.muted)
+        })
+        .collect();
+    Line::from(spans)
+}
+
+fn config_lines<'a>(
+    f: &FunctionState,
+    report: Option<&ReportSummary>,
+    store: &Store,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    config_facts(f, report, store)
+        .into_iter()
+        .map(|(key, v)| kv(key, v, theme))
+        .collect()
 }
 
 fn cost_lines<'a>(report: Option<&ReportSummary>, theme: &Theme) -> Vec<Line<'a>> {
@@ -757,26 +849,26 @@ fn cost_lines<'a>(report: Option<&ReportSummary>, theme: &Theme) -> Vec<Line<'a>
     vec![
         Line::from(vec![
             Span::styled(format!("{:<10} ", "Estimated"), theme.muted),
-            Span::styled(format::usd(r.cost_usd), theme.accent),
+            // Never `$0.0000` for what is not 0.
+            Span::styled(table::cost(r.cost_usd), theme.accent),
+            Span::styled(
+                format!(" for {}", format::plural(r.invocations, "REPORT")),
+                theme.muted,
+            ),
         ]),
         kv("Per 1M", format::usd(per_million), theme),
         kv(
-            "Invoked",
-            format!("{} with REPORT", format::count(r.invocations)),
-            theme,
-        ),
-        kv(
             "Billed",
-            format!(
-                "{} · {:.1} GB-s",
-                format::millis(r.billed_ms_total as f64),
-                r.gb_seconds
-            ),
+            format::total_millis(r.billed_ms_total as f64),
             theme,
         ),
-        kv(
+        kv("Compute", format::gb_seconds(r.gb_seconds), theme),
+        kvs(
             "Errors",
-            format!("{} · timeouts {}", r.errors, r.timeouts),
+            vec![
+                format::count(r.errors),
+                format!(" · timeouts {}", format::count(r.timeouts)),
+            ],
             theme,
         ),
     ]
@@ -818,6 +910,14 @@ fn invocations(
         return;
     }
     let id_width: u16 = if wide { 36 } else { 8 };
+    // Times of day alone when the invocations listed fall on one day; with the date otherwise.
+    let dated = match (
+        recent.iter().map(|i| i.reported_at).min(),
+        recent.iter().map(|i| i.reported_at).max(),
+    ) {
+        (Some(first), Some(last)) => format::spans_days(first, last),
+        _ => false,
+    };
     let header = Row::new(
         [
             "Request id",
@@ -860,7 +960,7 @@ fn invocations(
         };
         Row::new(vec![
             Cell::from(id),
-            Cell::from(i.reported_at.format("%H:%M:%S").to_string()),
+            Cell::from(format::clock(i.reported_at, dated)),
             Cell::from(format::millis(i.duration_ms)),
             Cell::from(format!("{} ms", i.billed_duration_ms)),
             Cell::from(memory),
@@ -871,7 +971,7 @@ fn invocations(
     });
     let widths = [
         Constraint::Length(id_width),
-        Constraint::Length(8),
+        Constraint::Length(if dated { 14 } else { 8 }),
         Constraint::Length(9),
         Constraint::Length(if wide { 9 } else { 8 }),
         Constraint::Length(if wide { 13 } else { 7 }),

@@ -84,15 +84,18 @@ fn cell<'a>(
     theme: &Theme,
 ) -> Option<Vec<Span<'a>>> {
     let kind = d.series?;
-    let series = f.series(kind)?;
     let counts = kind.missing_is_zero();
     let figure = if counts {
         format!("sum {}", d.unit.show(value))
     } else {
         format!("max {}", d.unit.show(value))
     };
-    let mut values = series.slots(from, slots);
-    if counts {
+    // Without its series (dropped with the window before, while a new one loads) the figure
+    // stands alone, beside a blank sparkline.
+    let mut values = f
+        .series(kind)
+        .map_or_else(|| vec![None; slots], |series| series.slots(from, slots));
+    if counts && f.series(kind).is_some() {
         // No datapoint means zero for a count.
         values.iter_mut().for_each(|v| *v = Some(v.unwrap_or(0.0)));
     }

@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::figures;
+use crate::figures::{self, Figure, Health};
 use crate::format;
-use crate::store::Store;
+use crate::store::{Figures, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 
@@ -29,9 +29,15 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
                 .map_or_else(|| "no region".into(), |r| sanitize(r).into_owned()),
             theme.text,
         ),
-        label(" · last "),
-        Span::styled(store.window().to_string(), theme.text),
-        Span::styled(if store.loading() { " (loading…)" } else { "" }, theme.warn),
+        label(" · "),
+        Span::styled(
+            store.covers(Figures::Metrics),
+            if store.loading() {
+                theme.warn
+            } else {
+                theme.text
+            },
+        ),
         Span::styled(
             match store.functions().len() {
                 1 => " · 1 function".to_string(),
@@ -40,17 +46,16 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
             theme.muted,
         ),
     ]);
-    let error_style = theme.health(figures::ERROR_RATE.health(t.error_rate));
-    let throttle_style = if t.throttles > 0 {
-        theme.warn
-    } else {
-        theme.ok
-    };
+    // Coloured by the table's thresholds; muted while they are the window before's.
+    let loading = store.loading();
+    let tone = |h: Health| figure_style(h, loading, theme);
+    let error_style = tone(Figure::ErrorRate.health(t.error_rate));
+    let throttle_style = tone(Figure::Throttles.health(t.throttles as f64));
     let conc_style = match t.concurrency_peak {
         Some(p) if t.concurrency_limit > 0 => {
-            headroom_style(p / f64::from(t.concurrency_limit), theme)
+            tone(figures::CONCURRENCY_USED.health(p / f64::from(t.concurrency_limit)))
         }
-        _ => theme.text,
+        _ => tone(Health::Good),
     };
     // Unknown when the source could not read it (a policy without GetAccountSettings).
     let limit = if t.concurrency_limit_known {
@@ -63,14 +68,29 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         .map_or("-".to_string(), |p| format!("{p:.0}"));
     let mut totals = Line::from(vec![
         label(" Invocations "),
-        Span::styled(format::count(t.invocations), theme.accent),
+        Span::styled(
+            format::count(t.invocations),
+            if loading { theme.muted } else { theme.accent },
+        ),
         label("  Errors "),
         Span::styled(format::count(t.errors), error_style),
         label(" ("),
         Span::styled(format::percent(t.error_rate), error_style),
-        label(")  Throttles "),
-        Span::styled(format::count(t.throttles), throttle_style),
+        label(")"),
     ]);
+    if store.from_logs_only() {
+        // A replay's logs say nothing of throttles, concurrency or alarms: said once.
+        let absent = label(" Throttles, concurrency and alarms: not in logs");
+        frame.render_widget(
+            Paragraph::new(vec![title, totals, Line::from(absent)]),
+            area,
+        );
+        return;
+    }
+    totals.spans.push(label("  Throttles "));
+    totals
+        .spans
+        .push(Span::styled(format::count(t.throttles), throttle_style));
     // The Region's headroom: what is claimed of the limit (in use, reserved or provisioned).
     let claimed = t.claimed_concurrency_peak.map(|c| {
         let ratio = c / f64::from(t.concurrency_limit.max(1));
@@ -126,11 +146,17 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
     frame.render_widget(Paragraph::new(vec![title, totals, alarm_line]), area);
 }
 
-/// How close to the account limit a share of it is.
 /// Concurrency in use over its limit, coloured by the registry's thresholds (plain when fine).
 fn headroom_style(ratio: f64, theme: &Theme) -> ratatui::style::Style {
-    match figures::CONCURRENCY_USED.health(ratio) {
-        figures::Health::Good => theme.text,
+    figure_style(figures::CONCURRENCY_USED.health(ratio), false, theme)
+}
+
+/// A figure's style as the table gives it: plain when fine, the health's colour otherwise,
+/// muted while the figures are the window before's.
+fn figure_style(health: Health, loading: bool, theme: &Theme) -> ratatui::style::Style {
+    match health {
+        _ if loading => theme.muted,
+        Health::Good => theme.text,
         h => theme.health(h),
     }
 }

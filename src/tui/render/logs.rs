@@ -18,6 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthChar;
 
+use crate::format::plural;
 use crate::lambda_log::{Level, LogLine, parse};
 use crate::model::LogEvent;
 use crate::store::Store;
@@ -61,6 +62,11 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             .min(28)
             .min(usize::from(area.width / 5)),
     };
+    // Times carry their date when the lines read span more than a day.
+    let dated = store
+        .log_span()
+        .is_some_and(|(first, last)| crate::format::spans_days(first, last));
+    let gutter = Gutter { name_width, dated };
     let pane = &mut view.logs;
     let fit = Fit {
         width: usize::from(area.width),
@@ -73,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let expanded = |i: usize, row: &Row| row.nested || (!following && Some(i) == cursor);
     let top = pane.scroll_to_cursor(height, |i, row| {
         ring.get(row.seq).map_or(1, |e| {
-            RowText::new(e, row, expanded(i, row), fold).height(row, name_width, fit)
+            RowText::new(e, row, expanded(i, row), fold).height(row, gutter, fit)
         })
     });
     let rows = pane.rows();
@@ -86,7 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         let Some(e) = ring.get(row.seq) else { continue };
         let selected = !following && Some(i) == cursor;
         let text = RowText::new(e, row, expanded(i, row), fold);
-        let row_lines = draw_row(e, row, &text, selected, name_width, &marks, fit, theme);
+        let row_lines = draw_row(e, row, &text, selected, gutter, &marks, fit, theme);
         drawn += row_lines.len();
         lines.extend(row_lines);
     }
@@ -111,9 +117,9 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         None => {}
     }
     let shown = if pane.filter().is_empty() && scope.is_none() && !pane.fold {
-        format!("{} lines", ring.len())
+        plural(ring.len() as u64, "line")
     } else {
-        format!("{} of {} lines", rows.len(), ring.len())
+        format!("{} of {}", rows.len(), plural(ring.len() as u64, "line"))
     };
     let fold = if pane.fold { " · folded" } else { "" };
     let reading = if pane.wrap {
@@ -240,7 +246,8 @@ impl RowText {
         let mut text = RowText {
             first: sanitize(&first).into_owned(),
             style_of: raw.to_string(),
-            note: (more_count > 0 && !expanded).then(|| format!(" … (+{more_count} lines)")),
+            note: (more_count > 0 && !expanded)
+                .then(|| format!(" … (+{})", plural(more_count as u64, "line"))),
             more: Vec::new(),
             rest: None,
         };
@@ -251,16 +258,16 @@ impl RowText {
                 .map(|l| sanitize(l).into_owned())
                 .collect();
             let rest = physical.count();
-            text.rest = (rest > 0).then(|| format!("… {rest} more lines"));
+            text.rest = (rest > 0).then(|| format!("… {} more", plural(rest as u64, "line")));
         }
         text
     }
 
     /// Rows it takes on screen.
-    fn height(&self, row: &Row, name_width: usize, fit: Fit) -> usize {
+    fn height(&self, row: &Row, gutter: Gutter, fit: Fit) -> usize {
         let first = format!("{}{}", self.first, self.note.as_deref().unwrap_or(""));
-        let pad = continuation_pad(row);
-        pieces_rows(&first, gutter_width(row, name_width), fit)
+        let pad = continuation_pad(row, gutter);
+        pieces_rows(&first, gutter_width(row, gutter), fit)
             + self
                 .more
                 .iter()
@@ -270,23 +277,39 @@ impl RowText {
     }
 }
 
+/// What a row shows before its message: its time (with the date when the lines span days) and,
+/// when the pane shows several functions, the function's name in `name_width` columns.
+#[derive(Debug, Clone, Copy)]
+struct Gutter {
+    name_width: usize,
+    dated: bool,
+}
+
+impl Gutter {
+    /// The time and the space after it.
+    fn time_width(self) -> usize {
+        if self.dated { 15 } else { 9 }
+    }
+}
+
 /// Columns before the message: the indent of a nested row, the time and the function name.
-fn gutter_width(row: &Row, name_width: usize) -> usize {
+fn gutter_width(row: &Row, gutter: Gutter) -> usize {
+    let name = if gutter.name_width > 0 {
+        gutter.name_width + 1
+    } else {
+        0
+    };
+    continuation_pad(row, gutter) + name
+}
+
+/// The indent of an expanded message's further lines: the nested row's indent and the time.
+fn continuation_pad(row: &Row, gutter: Gutter) -> usize {
     let indent = if row.nested {
         NESTED.chars().count()
     } else {
         0
     };
-    indent + 9 + if name_width > 0 { name_width + 1 } else { 0 }
-}
-
-/// The indent of an expanded message's further lines: the nested row's indent and the time.
-fn continuation_pad(row: &Row) -> usize {
-    if row.nested {
-        NESTED.chars().count() + 9
-    } else {
-        9
-    }
+    indent + gutter.time_width()
 }
 
 /// Marks a row inside an invocation opened in the folded view.
@@ -402,7 +425,7 @@ fn draw_row(
     row: &Row,
     text: &RowText,
     selected: bool,
-    name_width: usize,
+    gutter: Gutter,
     marks: &[&LogFilter],
     fit: Fit,
     theme: &Theme,
@@ -411,9 +434,13 @@ fn draw_row(
     let pick = |s: Style| if selected { theme.selection } else { s };
     let indent = if row.nested { NESTED } else { "" };
     let mut head = vec![Span::styled(
-        format!("{indent}{} ", e.timestamp.format("%H:%M:%S")),
+        format!(
+            "{indent}{} ",
+            crate::format::clock(e.timestamp, gutter.dated)
+        ),
         pick(theme.muted),
     )];
+    let name_width = gutter.name_width;
     if name_width > 0 {
         let name: String = sanitize(&e.function).chars().take(name_width).collect();
         head.push(Span::styled(
@@ -421,13 +448,13 @@ fn draw_row(
             pick(theme.muted),
         ));
     }
-    let gutter = gutter_width(row, name_width);
+    let width = gutter_width(row, gutter);
     let mut pieces = highlighted(text.first.clone(), marks, pick(style), theme.highlight);
     if let Some(note) = &text.note {
         pieces.push(Span::styled(note.clone(), pick(theme.muted)));
     }
-    let mut lines = fitted(head, gutter, pieces, fit, pick(theme.muted));
-    let pad = continuation_pad(row);
+    let mut lines = fitted(head, width, pieces, fit, pick(theme.muted));
+    let pad = continuation_pad(row, gutter);
     for l in &text.more {
         let head = vec![Span::styled(" ".repeat(pad), pick(theme.muted))];
         let pieces = highlighted(l.clone(), marks, pick(style), theme.highlight);

@@ -30,6 +30,7 @@ mod table;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 
 use super::theme::Theme;
 use super::view::{Pane, ViewState};
@@ -112,4 +113,53 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
+}
+
+/// `line` cut to `width` between its spans, never inside one: each span is a figure (with the
+/// words that go with it) shown whole or left out whole, with everything after it.
+pub(super) fn fit(line: Line<'_>, width: u16) -> Line<'_> {
+    let mut room = usize::from(width);
+    let style = line.style;
+    let mut kept = Vec::with_capacity(line.spans.len());
+    for span in line.spans {
+        let w = span.width();
+        if w > room {
+            break;
+        }
+        room -= w;
+        kept.push(span);
+    }
+    Line::from(kept).style(style)
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_cut_between_figures_never_inside_one() {
+        let line = || {
+            Line::from(vec![
+                "Count      ".into(),
+                "12,526".into(),
+                " (5.01%)".into(),
+                " of 250,000".into(),
+            ])
+        };
+        let text = |l: Line| {
+            l.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        // 11 + 6 + 8 + 11 = 36 cells.
+        assert_eq!(
+            text(fit(line(), 36)),
+            "Count      12,526 (5.01%) of 250,000"
+        );
+        assert_eq!(text(fit(line(), 35)), "Count      12,526 (5.01%)");
+        assert_eq!(text(fit(line(), 24)), "Count      12,526");
+        assert_eq!(text(fit(line(), 16)), "Count      ");
+        assert_eq!(text(fit(line(), 0)), "");
+    }
 }

@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use crate::figures::{self, Figure, Health, SortKey, Unit};
 use crate::format;
 use crate::model::{AlarmState, MetricKind};
-use crate::store::{FunctionState, Store};
+use crate::store::{Figures, FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
@@ -178,6 +178,13 @@ impl Layout {
         layout
     }
 
+    /// Leaves out the columns of `figures`; the name takes their room.
+    fn leave_out(&mut self, figures: &[Figure]) {
+        let kept = |c: &Column| !matches!(c, Column::Fig(f) if figures.contains(f));
+        self.columns.retain(kept);
+        self.sparked.retain(kept);
+    }
+
     /// Cells a column needs without its sparkline: the figure, or the title if wider. Every
     /// sortable title has room for the sort arrow, so that sorting never shifts the table.
     fn cells(&self, c: Column) -> u16 {
@@ -228,7 +235,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
 
     let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0);
     let sort = view.selection.sort;
-    let layout = Layout::for_width(area.width, longest);
+    let mut layout = Layout::for_width(area.width, longest);
+    if store.from_logs_only() {
+        // Log lines say nothing of throttles, concurrency or alarms: no column reads an
+        // invented 0 or a `-` for what cannot be known.
+        layout.leave_out(&[Figure::Throttles, Figure::Concurrency, Figure::Alarm]);
+    }
     // `<` and `>` move the sort between the columns shown.
     view.sort_columns = layout.columns.iter().filter_map(|c| c.sort()).collect();
     let headers: Vec<Cell> = layout
@@ -305,13 +317,26 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         Span::styled(format!("({total}) "), theme.muted),
         Span::styled(filter, theme.highlight),
     ]);
+    // What the figures cover, on the right, as much as there is room for.
+    let covers = super::fit(
+        Line::from(vec![
+            Span::styled(format!(" {} ", store.covers(Figures::Metrics)), theme.muted),
+            Span::styled(
+                format!("· REPORT figures: {} ", store.covers(Figures::Reports)),
+                theme.muted,
+            ),
+        ]),
+        area.width.saturating_sub(title.width() as u16 + 2),
+    )
+    .right_aligned();
     let table = Table::new(rows, widths)
         .header(Row::new(headers))
         .block(
             Block::new()
                 .borders(Borders::TOP)
                 .border_style(border)
-                .title(title),
+                .title(title)
+                .title(covers),
         )
         .row_highlight_style(if focused {
             theme.selection
@@ -389,7 +414,7 @@ fn row<'a>(
 }
 
 /// Cost in at most 8 cells: `$0.0042`, `$12.35`, `<$0.0001`, `$0`.
-fn cost(usd: f64) -> String {
+pub(super) fn cost(usd: f64) -> String {
     if usd <= 0.0 {
         "$0".to_string()
     } else if usd < 0.0001 {
@@ -454,6 +479,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn columns_left_out_give_their_room_to_the_name() {
+        let mut layout = Layout::for_width(160, 20);
+        let before = total(&layout, 16);
+        layout.leave_out(&[Figure::Throttles, Figure::Concurrency]);
+        assert!(!layout.columns.contains(&Column::Fig(Figure::Throttles)));
+        assert!(!layout.sparked.contains(&Column::Fig(Figure::Throttles)));
+        assert!(!layout.columns.contains(&Column::Fig(Figure::Concurrency)));
+        // Throttles: 6 cells, its sparkline and a gap each; Conc: 6 and a gap.
+        assert_eq!(
+            before - total(&layout, 16),
+            6 + 1 + layout.spark as u16 + 1 + 6 + 1
+        );
     }
 
     #[test]

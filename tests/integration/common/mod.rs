@@ -208,3 +208,45 @@ pub fn assert_inert(buf: &ratatui::buffer::Buffer, what: &str) {
         );
     }
 }
+
+/// The store after replaying `path` as `lambdatop --replay` does (metrics derived from REPORT
+/// lines, the window fitted to the logs), with the source `configure` makes.
+pub fn replay_store(
+    path: &Path,
+    configure: impl FnOnce(
+        lambdatop::source::replay::ReplaySource,
+    ) -> lambdatop::source::replay::ReplaySource,
+) -> Store {
+    use lambdatop::source::replay::{ReplayInput, ReplaySource};
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap(),
+    ));
+    let source = configure(ReplaySource::new(
+        ReplayInput::File(path.to_path_buf()),
+        None,
+        clock.clone(),
+    ));
+    let mut store = Store::new(
+        SourceKind::Replay,
+        None,
+        TimeWindow::default(),
+        StoreLimits {
+            log_events: 50,
+            log_bytes: 1 << 20,
+        },
+        clock.clone(),
+    );
+    store.derive_metrics_from_reports();
+    store.fit_window_on_end();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(lambdatop::snapshot::collect(
+            &mut store,
+            Box::new(source),
+            clock,
+        ))
+        .expect("replay");
+    store
+}
