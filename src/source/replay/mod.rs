@@ -704,8 +704,8 @@ impl Replay {
         }
         if r.unchecked > 0 {
             found.push(format!(
-                "{} older than every REPORT still remembered ({} invocation lines are) could not \
-                 be checked for repeats",
+                "{} older than every REPORT still remembered (at least the last {} invocation \
+                 lines are) could not be checked for repeats",
                 lines(r.unchecked, "REPORT line"),
                 format::count(repeats::REMEMBERED as u64),
             ));

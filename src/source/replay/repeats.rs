@@ -6,12 +6,14 @@
 //! request id, or a `REPORT` of that request id with the same figures. A retried asynchronous
 //! invocation keeps its request id, but runs again later: its lines are not repeats.
 //!
-//! Memory is bounded: the last [`REMEMBERED`] such lines are remembered (as 64-bit
-//! fingerprints, with their time). Copies of one file are recognised whole when the file has up
-//! to that many of these lines (two per invocation); beyond that, a REPORT older than every
-//! REPORT still remembered may repeat one forgotten, and is counted as not checked.
+//! Memory is bounded: the lines are remembered (as 64-bit fingerprints) in two generations of
+//! up to [`REMEMBERED`] each; when the newer one is full, the older one is forgotten whole, so
+//! the last `REMEMBERED` to `2 × REMEMBERED` such lines are remembered and no line is ever
+//! removed one by one. Copies of one file are recognised whole when the file has up to
+//! `REMEMBERED` of these lines (two per invocation); beyond that, a REPORT not newer than every
+//! REPORT forgotten may repeat one forgotten, and is counted as not checked.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::hash::Hasher;
 
 use chrono::{DateTime, Utc};
@@ -19,18 +21,21 @@ use rustc_hash::{FxBuildHasher, FxHasher};
 
 use crate::lambda_log::LogLine;
 
-/// Lines remembered.
+/// Lines remembered in each generation.
 pub const REMEMBERED: usize = 1 << 18;
 
-/// The time remembered for a line other than a REPORT.
-const NOT_A_REPORT: i64 = i64::MIN;
+/// Fingerprints of lines, with the newest REPORT time among them (in ms).
+#[derive(Debug, Default)]
+struct Generation {
+    seen: HashSet<u64, FxBuildHasher>,
+    newest_report: Option<i64>,
+}
 
 /// The lines of invocations read so far; see the module documentation.
 #[derive(Debug)]
 pub struct Repeats {
-    seen: HashSet<u64, FxBuildHasher>,
-    /// Fingerprints in the order they were seen, with the time of REPORTs (in ms).
-    order: VecDeque<(u64, i64)>,
+    newer: Generation,
+    older: Generation,
     cap: usize,
     /// The newest time of a REPORT no longer remembered.
     forgotten_newest: Option<i64>,
@@ -47,11 +52,11 @@ impl Default for Repeats {
 }
 
 impl Repeats {
-    /// Remembers the last `cap` lines (at least one).
+    /// Remembers generations of `cap` lines (at least one).
     pub fn with_cap(cap: usize) -> Self {
         Self {
-            seen: HashSet::default(),
-            order: VecDeque::new(),
+            newer: Generation::default(),
+            older: Generation::default(),
             cap: cap.max(1),
             forgotten_newest: None,
             repeated: 0,
@@ -96,25 +101,31 @@ impl Repeats {
             _ => false,
         };
         let key = h.finish();
-        if self.seen.contains(&key) {
+        if self.newer.seen.contains(&key) || self.older.seen.contains(&key) {
             self.repeated += u64::from(report);
             return true;
         }
         if report && self.forgotten_newest.is_some_and(|t| ms <= t) {
             self.unchecked += 1;
         }
-        if self.order.len() >= self.cap
-            && let Some((old, t)) = self.order.pop_front()
-        {
-            self.seen.remove(&old);
-            if t != NOT_A_REPORT {
-                self.forgotten_newest = Some(self.forgotten_newest.map_or(t, |f| f.max(t)));
-            }
+        if self.newer.seen.len() >= self.cap {
+            let forgotten = std::mem::replace(&mut self.older, std::mem::take(&mut self.newer));
+            self.forgotten_newest = self.forgotten_newest.max(forgotten.newest_report);
+            // The forgotten generation's table is reused: no allocation after the first two.
+            self.newer.seen = forgotten.seen;
+            self.newer.seen.clear();
         }
-        self.order
-            .push_back((key, if report { ms } else { NOT_A_REPORT }));
-        self.seen.insert(key);
+        self.newer.seen.insert(key);
+        if report {
+            self.newer.newest_report = self.newer.newest_report.max(Some(ms));
+        }
         false
+    }
+
+    /// Lines remembered now.
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.newer.seen.len() + self.older.seen.len()
     }
 }
 
@@ -168,17 +179,21 @@ mod tests {
 
     #[test]
     fn memory_is_bounded_and_older_reports_are_counted_as_unchecked() {
-        let mut r = Repeats::with_cap(3);
+        let mut r = Repeats::with_cap(2);
         let line = |i: u32| report(&format!("id-{i}"), "1.00");
-        for i in 0..5 {
+        for i in 0..4 {
             assert!(!r.repeats(0, at(i), &parse(&line(i))));
         }
-        assert_eq!(r.order.len(), 3);
-        assert_eq!(r.seen.len(), 3);
-        // id-0 and id-1 were forgotten; the newest forgotten is at second 1.
+        // Two generations of two: id-0 … id-3.
+        assert_eq!(r.remembered(), 4);
+        // The fifth line starts a new generation: id-0 and id-1 are forgotten whole; the newest
+        // forgotten is at second 1.
+        assert!(!r.repeats(0, at(4), &parse(&line(4))));
+        assert_eq!(r.remembered(), 3);
         assert!(r.repeats(0, at(4), &parse(&line(4))));
+        assert!(r.repeats(0, at(2), &parse(&line(2))));
         assert!(!r.repeats(0, at(1), &parse(&line(1))));
         assert!(!r.repeats(0, at(9), &parse(&line(9))));
-        assert_eq!((r.repeated, r.unchecked), (1, 1));
+        assert_eq!((r.repeated, r.unchecked), (2, 1));
     }
 }
