@@ -103,6 +103,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
             functions: cli.functions.clone(),
             logs_rate_limit_per_s: settings.logs_requests_per_second,
+            log_analytics: settings.log_analytics,
             ..AwsOptions::default()
         };
         if let Some(s) = settings.refresh_seconds {
@@ -125,6 +126,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     store.set_refresh(provides.refresh);
     if !provides.metrics {
         store.derive_metrics_from_reports();
+    }
+    if provides.window_reports {
+        store.expect_window_reports();
     }
     if provides.finite && cli.window.is_none() {
         store.fit_window_on_end();

@@ -31,7 +31,14 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         ),
         label(" · last "),
         Span::styled(store.window().to_string(), theme.text),
-        Span::styled(if store.loading() { " (loading…)" } else { "" }, theme.warn),
+        Span::styled(
+            if store.loading() || store.reports_loading() {
+                " (loading…)"
+            } else {
+                ""
+            },
+            theme.warn,
+        ),
         Span::styled(
             match store.functions().len() {
                 1 => " · 1 function".to_string(),

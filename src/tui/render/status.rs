@@ -31,6 +31,13 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             ),
             theme.warn,
         )),
+        _ if store.reports_loading() => spans.push(Span::styled(
+            format!(
+                "loading the REPORT figures of the last {}… (Cold %, Mem % and Cost shown are the previous window's)",
+                store.window()
+            ),
+            theme.warn,
+        )),
         Some(at) => {
             let age = (now - at).num_seconds().max(0);
             let stale = store.is_stale(store.stale_after());

@@ -282,7 +282,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
                 from,
                 slots,
                 &mut scratch,
-                store.loading(),
+                store.loading() || f.window_report().is_some_and(|w| w.loading),
                 theme,
             )
         })

@@ -1,0 +1,345 @@
+//! Window report figures: what the REPORT lines of every listed function say about exactly the
+//! window, sent as [`Update::Reports`] (apart from the log pane's lines).
+//!
+//! Two engines, chosen with `--log-analytics` (`[logs] analytics`):
+//!
+//! - **filter** (this file): every listed function's log group is read with FilterLogEvents and
+//!   [`REPORT_FILTER_PATTERN`] (text `REPORT` lines and JSON `platform.report` records in one
+//!   read), backfilling the window once and then only what is new (overlapping reads,
+//!   de-duplicated by event id, as the log pane's). Calls wait for the same account-wide token
+//!   bucket as the log pane's reads. Memory: one compact [`ReportRecord`] (64 bytes) per
+//!   invocation of the window and function, at most [`MAX_RECORDS_PER_FUNCTION`]; records that
+//!   leave the window are dropped and the figures folded again, so the window slides.
+//! - **insights** (`insights.rs`): Logs Insights aggregates server-side.
+//!
+//! `auto` starts with Insights and falls back to the filter engine, with a notice, where
+//! Insights is denied or not supported.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::logs::{GroupRead, GroupReader, LogCursor, REPORT_FILTER_PATTERN, Span};
+use super::{AwsOptions, Clients, Discovered, Shared};
+use crate::analytics::{ReportRecord, fold_records};
+use crate::lambda_log::{LogLine, parse};
+use crate::message::{
+    ApiCalls, Poller, ReportOrigin, Request, SourceContext, SourceError, Update, WindowReport,
+    WindowReports,
+};
+use crate::poll::{Round, RoundOutcome};
+use crate::window::TimeWindow;
+
+use super::error::FILTER_LOG_EVENTS;
+
+/// How REPORT figures over the window are made (`--log-analytics`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum LogAnalytics {
+    /// Logs Insights, or FilterLogEvents where Insights is denied or not supported.
+    #[default]
+    Auto,
+    /// CloudWatch Logs Insights: aggregated server-side, priced per GB scanned.
+    Insights,
+    /// FilterLogEvents: REPORT lines read and aggregated here, under the account's rate limit.
+    Filter,
+    /// No REPORT figures.
+    Off,
+}
+
+/// Invocations kept per function for the filter engine (64 bytes each): beyond this the oldest go
+/// and the figures cover the newest only (a notice says so).
+pub const MAX_RECORDS_PER_FUNCTION: usize = 100_000;
+/// Event ids remembered per log group for de-duplicating overlapping reads.
+const MAX_IDS_PER_GROUP: usize = 100_000;
+/// Groups read between two interim deliveries of figures while the window is backfilled.
+const GROUPS_PER_DELIVERY: usize = 10;
+
+/// One log group's read state.
+#[derive(Debug)]
+struct GroupState {
+    cursor: LogCursor,
+    /// The whole window has been read once: its functions' figures are complete.
+    complete: bool,
+}
+
+/// The filter engine's state for one window.
+#[derive(Debug, Default)]
+pub(super) struct FilterEngine {
+    groups: HashMap<String, GroupState>,
+    records: HashMap<Arc<str>, Vec<ReportRecord>>,
+    /// Functions whose oldest records were dropped at the cap.
+    capped: HashSet<Arc<str>>,
+}
+
+impl FilterEngine {
+    /// Folds the new events of one read into the records.
+    fn take_events(&mut self, events: Vec<crate::model::LogEvent>) {
+        for e in events {
+            if let LogLine::Report(r) = parse(&e.message) {
+                let records = self.records.entry(e.function.clone()).or_default();
+                records.push(ReportRecord::new(e.timestamp.timestamp_millis(), &r));
+                if records.len() > MAX_RECORDS_PER_FUNCTION + MAX_RECORDS_PER_FUNCTION / 10 {
+                    records.sort_by_key(|r| r.at_ms);
+                    let excess = records.len() - MAX_RECORDS_PER_FUNCTION;
+                    records.drain(..excess);
+                    self.capped.insert(e.function);
+                }
+            }
+        }
+    }
+
+    /// Drops the records before `start_ms`.
+    fn slide(&mut self, start_ms: i64) {
+        for records in self.records.values_mut() {
+            records.retain(|r| r.at_ms >= start_ms);
+        }
+        self.records.retain(|_, r| !r.is_empty());
+    }
+
+    /// The figures of the functions of the groups read completely.
+    fn reports(
+        &self,
+        groups: &BTreeMap<String, Vec<Arc<str>>>,
+    ) -> Vec<(String, Option<WindowReport>)> {
+        groups
+            .iter()
+            .filter(|(g, _)| self.groups.get(*g).is_some_and(|s| s.complete))
+            .flat_map(|(_, owners)| owners.iter())
+            .map(|f| {
+                let records = self.records.get(f).map(Vec::as_slice).unwrap_or_default();
+                (f.to_string(), Some(fold_records(records.iter().copied())))
+            })
+            .collect()
+    }
+}
+
+/// The REPORT figures of every listed function over the window.
+pub struct ReportsPoller {
+    clients: Clients,
+    shared: Arc<Shared>,
+    opts: Arc<AwsOptions>,
+    /// The window the state is for.
+    window: Option<TimeWindow>,
+    filter: FilterEngine,
+}
+
+impl ReportsPoller {
+    pub(crate) fn new(clients: Clients, shared: Arc<Shared>, opts: Arc<AwsOptions>) -> Self {
+        Self {
+            clients,
+            shared,
+            opts,
+            window: None,
+            filter: FilterEngine::default(),
+        }
+    }
+
+    /// One round with the current request, delivered.
+    pub async fn round(&mut self, ctx: &SourceContext) -> bool {
+        crate::poll::round_now(self, ctx).await
+    }
+
+    /// The log groups of the listed functions, and the functions that log to each: the detail
+    /// view's function first, then those on screen, then the rest by name.
+    fn groups(discovered: &Discovered, req: &Request) -> Vec<(String, Vec<Arc<str>>)> {
+        let mut groups: BTreeMap<String, Vec<Arc<str>>> = BTreeMap::new();
+        for f in discovered
+            .functions
+            .iter()
+            .filter(|f| discovered.has_log_group(f))
+        {
+            groups
+                .entry(f.log_group_name())
+                .or_default()
+                .push(Arc::from(f.name.as_str()));
+        }
+        let rank = |owners: &[Arc<str>]| {
+            let named = |n: &str| owners.iter().any(|o| &**o == n);
+            if req.detail_function.as_deref().is_some_and(named) {
+                0
+            } else if req.log_functions.iter().any(|n| named(n)) {
+                1
+            } else {
+                2
+            }
+        };
+        let mut ordered: Vec<(String, Vec<Arc<str>>)> = groups.into_iter().collect();
+        ordered.sort_by_key(|(_, owners)| rank(owners));
+        ordered
+    }
+
+    async fn read_filter(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+        let now = ctx.now();
+        let now_ms = now.timestamp_millis();
+        let from = req.window.start(now);
+        let start_ms = from.timestamp_millis();
+        if self.window != Some(req.window) {
+            // Another window: its figures are read afresh.
+            self.filter = FilterEngine::default();
+            self.window = Some(req.window);
+        }
+        let ordered = Self::groups(&discovered, req);
+        let all: BTreeMap<String, Vec<Arc<str>>> = ordered.iter().cloned().collect();
+        let reader = GroupReader {
+            clients: &self.clients,
+            shared: &self.shared,
+            opts: &self.opts,
+            // A snapshot reads the whole window in its one round.
+            max_pages: if ctx.once {
+                u32::MAX
+            } else {
+                self.opts.logs_max_pages
+            },
+        };
+        let deadline = ctx
+            .once
+            .then(|| Instant::now() + self.opts.reports_once_timeout);
+        let overlap = i64::try_from(self.opts.logs_overlap.as_millis()).unwrap_or(i64::MAX);
+        let mut outcome = RoundOutcome::default();
+        let mut calls = 0;
+        let mut unread = 0usize;
+        let mut since_delivery = 0;
+        for (group, owners) in &ordered {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                unread += owners.len();
+                continue;
+            }
+            let state = self
+                .filter
+                .groups
+                .entry(group.clone())
+                .or_insert_with(|| GroupState {
+                    cursor: LogCursor::new(MAX_IDS_PER_GROUP),
+                    complete: false,
+                });
+            let span = match state.cursor.take_pending() {
+                Some(span) => span,
+                None => {
+                    let start = if state.complete {
+                        state.cursor.next_start(now_ms, 0, overlap).max(start_ms)
+                    } else {
+                        start_ms
+                    };
+                    state.cursor.begin(start);
+                    Span {
+                        start_ms: start,
+                        end_ms: now_ms,
+                        token: None,
+                    }
+                }
+            };
+            let key = GroupRead {
+                group: group.clone(),
+                pattern: Some(REPORT_FILTER_PATTERN.to_string()),
+            };
+            let r = reader
+                .read_group(&key, owners, &mut state.cursor, span)
+                .await;
+            calls += r.calls;
+            match r.error {
+                Some(e) => outcome.fail(self.clients.source_error(&e)),
+                None if !state.cursor.is_pending() => state.complete = true,
+                None => {}
+            }
+            self.filter.take_events(r.events);
+            since_delivery += 1;
+            // While the window is backfilled, what is complete is shown at once.
+            if !ctx.once && since_delivery >= GROUPS_PER_DELIVERY {
+                since_delivery = 0;
+                let reports = self.filter.reports(&all);
+                let interim = Update::Reports(WindowReports {
+                    origin: ReportOrigin::Filter,
+                    window: req.window,
+                    from,
+                    to: ctx.now(),
+                    reports,
+                });
+                if !ctx.send(interim).await {
+                    return outcome;
+                }
+            }
+        }
+        self.filter.slide(start_ms);
+        outcome.updates.push(Update::Reports(WindowReports {
+            origin: ReportOrigin::Filter,
+            window: req.window,
+            from,
+            to: now,
+            reports: self.filter.reports(&all),
+        }));
+        outcome.calls.push(ApiCalls {
+            operation: FILTER_LOG_EVENTS.name,
+            calls,
+            billed_units: 0,
+        });
+        if unread > 0 {
+            outcome.fail(SourceError::new(
+                format!(
+                    "The REPORT lines of {unread} functions were not read within {} s.",
+                    self.opts.reports_once_timeout.as_secs()
+                ),
+                Some("FilterLogEvents is rate limited per account; narrow the snapshot with --functions, or use --log-analytics insights."),
+            ));
+        }
+        if !self.filter.capped.is_empty() {
+            outcome.notice = Some(SourceError::new(
+                format!(
+                    "{} functions had more than {MAX_RECORDS_PER_FUNCTION} invocations in the window: their REPORT figures cover the newest.",
+                    self.filter.capped.len()
+                ),
+                Some("Use --log-analytics insights for busy functions or long windows."),
+            ));
+        }
+        outcome
+    }
+}
+
+impl Round for ReportsPoller {
+    fn poller(&self) -> Poller {
+        Poller::Reports
+    }
+
+    fn interval(&self) -> Duration {
+        self.opts.reports_interval
+    }
+
+    /// A new window is read at once, and so is a detail view's function not read yet.
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        if seen.window != now.window {
+            return true;
+        }
+        let Some(detail) = now.detail_function.as_deref() else {
+            return false;
+        };
+        let discovered = self.shared.discovered.borrow();
+        let group = discovered
+            .as_ref()
+            .and_then(|d| d.functions.iter().find(|f| f.name == detail))
+            .map(|f| f.log_group_name());
+        seen.detail_function != now.detail_function
+            && group.is_some_and(|g| !self.filter.groups.get(&g).is_some_and(|s| s.complete))
+    }
+
+    async fn ready(&mut self, _ctx: &SourceContext) -> bool {
+        let mut discovered = self.shared.discovered.subscribe();
+        discovered.wait_for(Option::is_some).await.is_ok()
+    }
+
+    async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        self.read_filter(ctx, req).await
+    }
+}
