@@ -174,7 +174,10 @@ fn finish_snapshot(
             sanitize_lines(&error.to_string())
         );
     }
-    if let Some((poller, notice)) = store.notice() {
+    for (poller, notice) in store
+        .pollers()
+        .filter_map(|(p, h)| Some((p, h.notice.as_ref()?)))
+    {
         let _ = writeln!(
             err,
             "lambdatop: note: {poller}: {}",

@@ -78,6 +78,10 @@ pub enum Update {
     /// read for the log pane fold into.
     Reports(WindowReports),
     ApiCalls(ApiCalls),
+    /// Bytes a Logs Insights round scanned (billed per GB, see the store's pricing).
+    Scanned {
+        bytes: u64,
+    },
     /// A poller finished a round: its data is fresh as of `at`.
     Polled {
         poller: Poller,

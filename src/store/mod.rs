@@ -57,6 +57,18 @@ pub struct ApiUsage {
     pub calls: BTreeMap<&'static str, u64>,
     pub billed_units: u64,
     rounds: BTreeMap<&'static str, RoundRate>,
+    /// Bytes Logs Insights scanned, and what they cost.
+    pub scanned_bytes: u64,
+    scanned_usd: f64,
+    scans: ScanRate,
+}
+
+/// The pace of Logs Insights rounds and the cost of the last.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct ScanRate {
+    last_at: Option<DateTime<Utc>>,
+    gap_s: Option<f64>,
+    last_usd: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -85,13 +97,28 @@ impl ApiUsage {
         r.last_units = c.billed_units;
     }
 
+    fn record_scan(&mut self, at: DateTime<Utc>, bytes: u64, usd_per_gb: f64) {
+        let usd = bytes as f64 / f64::from(1u32 << 30) * usd_per_gb;
+        self.scanned_bytes += bytes;
+        self.scanned_usd += usd;
+        let r = &mut self.scans;
+        if let Some(prev) = r.last_at {
+            let gap = (at - prev).num_milliseconds() as f64 / 1000.0;
+            if gap > 0.0 {
+                r.gap_s = Some(gap);
+            }
+        }
+        r.last_at = Some(at);
+        r.last_usd = usd;
+    }
+
     pub fn total_calls(&self) -> u64 {
         self.calls.values().sum()
     }
 
-    /// Cost so far, USD.
+    /// Cost so far, USD: CloudWatch's billed units and the bytes Logs Insights scanned.
     pub fn cost_usd(&self) -> f64 {
-        self.billed_units as f64 * CLOUDWATCH_USD_PER_UNIT
+        self.billed_units as f64 * CLOUDWATCH_USD_PER_UNIT + self.scanned_usd
     }
 
     /// Steady-state cost per hour: each operation's last round, repeated at its observed pace.
@@ -101,6 +128,10 @@ impl ApiUsage {
             .filter_map(|r| Some(f64::from(r.last_units) * 3600.0 / r.gap_s?))
             .sum::<f64>()
             * CLOUDWATCH_USD_PER_UNIT
+            + self
+                .scans
+                .gap_s
+                .map_or(0.0, |gap| self.scans.last_usd * 3600.0 / gap)
     }
 }
 
@@ -580,6 +611,10 @@ impl Store {
             Update::Logs(block) => self.ingest_block(origin, block),
             Update::Reports(reports) => self.apply_reports(origin, reports),
             Update::ApiCalls(c) => self.api.record(now, c),
+            Update::Scanned { bytes } => {
+                self.api
+                    .record_scan(now, bytes, self.pricing.insights_usd_per_gb)
+            }
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
                 h.last_ok = Some(at);

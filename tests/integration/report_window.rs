@@ -8,15 +8,15 @@
 //! `--once -o json` (the binary) and in the store the dashboard and its detail view read.
 
 use crate::cloudwatch_source::{Harness, test_options};
+use crate::snapshot_aws::lambdatop;
 use crate::support;
-
-use std::process::Command;
 
 use aws_sdk_cloudwatch::types::{MetricDatum, StandardUnit};
 use aws_sdk_lambda::types::LogFormat as LambdaLogFormat;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use lambdatop::message::{Poller, ReportOrigin, Update};
 use lambdatop::source::cloudwatch::{AwsOptions, LogAnalytics};
+use lambdatop::store::Store;
 use lambdatop::window::TimeWindow;
 use serde_json::Value;
 use support::peer::{FunctionSeed, LocalAws, smithy_time};
@@ -24,22 +24,22 @@ use support::peer::{FunctionSeed, LocalAws, smithy_time};
 const STREAM: &str = "2026/03/14/[$LATEST]0123456789abcdef0123456789abcdef";
 
 /// What the account's REPORT lines add up to, per function (hand-computed below).
-struct Expected {
-    name: &'static str,
-    invocations: u64,
-    cold_starts: u64,
-    timeouts: u64,
-    errors: u64,
-    billed_ms_total: u64,
-    memory_size_mb: Option<u32>,
-    max_memory_used_mb: Option<u32>,
-    cost_usd: f64,
+pub(crate) struct Expected {
+    pub name: &'static str,
+    pub invocations: u64,
+    pub cold_starts: u64,
+    pub timeouts: u64,
+    pub errors: u64,
+    pub billed_ms_total: u64,
+    pub memory_size_mb: Option<u32>,
+    pub max_memory_used_mb: Option<u32>,
+    pub cost_usd: f64,
 }
 
 const X86_GB_S: f64 = 0.000_016_666_7;
 const REQUEST: f64 = 0.20 / 1_000_000.0;
 
-fn expected() -> Vec<Expected> {
+pub(crate) fn expected() -> Vec<Expected> {
     vec![
         // 100 ms with a 250.4 ms INIT (billed 351 ms), a 3 s timeout, a 20 ms one with an X-Ray
         // tail; the REPORT 70 minutes ago is outside the window. Billed 351 + 3000 + 20 = 3371
@@ -198,8 +198,32 @@ fn now() -> DateTime<Utc> {
         .expect("truncate")
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 + b.abs() * 1e-9
+/// Every function of [`expected`] has its figures in `store`, from `origin`.
+pub(crate) fn assert_expected(store: &Store, origin: ReportOrigin) {
+    for e in expected() {
+        let f = store.function_named(e.name).expect("function");
+        let r = f
+            .report()
+            .unwrap_or_else(|| panic!("{}: no report", e.name));
+        assert_eq!(
+            (r.invocations, r.cold_starts, r.timeouts, r.errors),
+            (e.invocations, e.cold_starts, e.timeouts, e.errors),
+            "{}",
+            e.name
+        );
+        assert_eq!(r.billed_ms_total, e.billed_ms_total, "{}", e.name);
+        assert_eq!(r.memory_size_mb, e.memory_size_mb, "{}", e.name);
+        assert_eq!(r.max_memory_used_mb, e.max_memory_used_mb, "{}", e.name);
+        assert!(
+            (r.cost_usd - e.cost_usd).abs() <= 1e-12 + e.cost_usd * 1e-9,
+            "{}: {}",
+            e.name,
+            r.cost_usd
+        );
+        let w = f.window_report().expect("window figures");
+        assert_eq!(w.origin, origin, "{}", e.name);
+        assert!(!w.loading);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -208,8 +232,9 @@ async fn filter_engine_gives_every_function_that_logged_its_window_figures_in_js
         return;
     };
     seed(&aws, now()).await;
-    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args([
+    let out = lambdatop(
+        &aws,
+        &[
             "--once",
             "-o",
             "json",
@@ -217,12 +242,8 @@ async fn filter_engine_gives_every_function_that_logged_its_window_figures_in_js
             "1h",
             "--log-analytics",
             "filter",
-        ])
-        .env_remove("AWS_PROFILE")
-        .env("HOME", std::env::temp_dir())
-        .envs(aws.env_vars())
-        .output()
-        .expect("run lambdatop");
+        ],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     let json: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}\n{stderr}", String::from_utf8_lossy(&out.stdout)));
@@ -272,15 +293,22 @@ async fn filter_engine_gives_every_function_that_logged_its_window_figures_in_js
 
     // The rules read the same figures: 70 of 128 MB is over 50 % for text-a alone, json-b and
     // text-a timed out, and one cold start in two is over 40 % for json-b and snap-c only.
-    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args(["--once", "--window", "1h", "--log-analytics", "filter"])
-        .args(["--fail-on", "memory_used>50%", "--fail-on", "timeouts>0"])
-        .args(["--fail-on", "cold_start_rate>40%"])
-        .env_remove("AWS_PROFILE")
-        .env("HOME", std::env::temp_dir())
-        .envs(aws.env_vars())
-        .output()
-        .expect("run lambdatop");
+    let out = lambdatop(
+        &aws,
+        &[
+            "--once",
+            "--window",
+            "1h",
+            "--log-analytics",
+            "filter",
+            "--fail-on",
+            "memory_used>50%",
+            "--fail-on",
+            "timeouts>0",
+            "--fail-on",
+            "cold_start_rate>40%",
+        ],
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
     let held = |function: &str, rule: &str| {
@@ -334,25 +362,7 @@ async fn the_dashboard_and_its_detail_view_read_the_window_figures_and_follow_th
         )),
         "{u:?}"
     );
-    for e in expected() {
-        let f = h.store.function_named(e.name).expect("function");
-        let r = f
-            .report()
-            .unwrap_or_else(|| panic!("{}: no report", e.name));
-        assert_eq!(
-            (r.invocations, r.cold_starts, r.timeouts, r.errors),
-            (e.invocations, e.cold_starts, e.timeouts, e.errors),
-            "{}",
-            e.name
-        );
-        assert_eq!(r.billed_ms_total, e.billed_ms_total, "{}", e.name);
-        assert_eq!(r.memory_size_mb, e.memory_size_mb, "{}", e.name);
-        assert_eq!(r.max_memory_used_mb, e.max_memory_used_mb, "{}", e.name);
-        assert!(close(r.cost_usd, e.cost_usd), "{}: {}", e.name, r.cost_usd);
-        let w = f.window_report().expect("window figures");
-        assert_eq!(w.origin, ReportOrigin::Filter);
-        assert!(!w.loading);
-    }
+    assert_expected(&h.store, ReportOrigin::Filter);
     let snap = h.store.function_named("snap-c").and_then(|f| f.report());
     assert_eq!(snap.map(|r| r.restores), Some(1));
     assert!(
@@ -376,5 +386,45 @@ async fn the_dashboard_and_its_detail_view_read_the_window_figures_and_follow_th
     for e in expected() {
         let r = h.store.function_named(e.name).and_then(|f| f.report());
         assert_eq!(r.map(|r| r.invocations), Some(0), "{}", e.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auto_against_moto_falls_back_to_filter_log_events_and_says_so() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    seed(&aws, now()).await;
+    // moto has StartQuery, but its GetQueryResults lacks the statistics asked for: auto says so
+    // and reads the REPORT lines instead, with the same figures.
+    let out = lambdatop(
+        &aws,
+        &[
+            "--once",
+            "-o",
+            "json",
+            "--window",
+            "1h",
+            "--functions",
+            "*-?",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("lambdatop: note: report figures: ")
+            && stderr.contains("FilterLogEvents instead"),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let functions = json["functions"].as_array().expect("functions");
+    assert_eq!(functions.len(), 4);
+    for e in expected() {
+        let f = functions
+            .iter()
+            .find(|f| f["name"] == e.name)
+            .expect("listed");
+        assert_eq!(f["report"]["invocations"], e.invocations, "{}", e.name);
+        assert_eq!(f["report_source"], "filter");
     }
 }

@@ -23,6 +23,7 @@ mod alarms;
 mod call;
 mod discovery;
 pub mod error;
+pub mod insights;
 mod logs;
 mod metrics;
 mod reports;
@@ -65,6 +66,9 @@ pub const AWS_OPERATIONS: &[&str] = &[
     "cloudwatch:DescribeAlarms",
     "logs:DescribeLogGroups",
     "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:GetQueryResults",
+    "logs:StopQuery",
 ];
 
 /// How to reach the account and how often to read it.
@@ -109,6 +113,10 @@ pub struct AwsOptions {
     pub reports_interval: Duration,
     /// How long a snapshot waits for the REPORT figures of every listed function.
     pub reports_once_timeout: Duration,
+    /// Time between two Logs Insights refreshes of the figures (each is billed by bytes scanned).
+    pub insights_interval: Duration,
+    /// How long the dashboard waits for its Logs Insights queries before stopping them.
+    pub insights_timeout: Duration,
 }
 
 impl Default for AwsOptions {
@@ -134,6 +142,8 @@ impl Default for AwsOptions {
             log_analytics: LogAnalytics::default(),
             reports_interval: Duration::from_secs(60),
             reports_once_timeout: Duration::from_secs(120),
+            insights_interval: Duration::from_secs(300),
+            insights_timeout: Duration::from_secs(600),
         }
     }
 }
@@ -465,6 +475,7 @@ mod tests {
             include_str!("alarms.rs"),
             include_str!("logs.rs"),
             include_str!("reports.rs"),
+            include_str!("insights.rs"),
         ];
         let mut called = std::collections::BTreeSet::new();
         let re =

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::insights::{Runner, Trouble, attribute, plan};
 use super::logs::{GroupRead, GroupReader, LogCursor, REPORT_FILTER_PATTERN, Span};
 use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::analytics::{ReportRecord, fold_records};
@@ -126,24 +127,44 @@ impl FilterEngine {
     }
 }
 
+/// The engine in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    /// Logs Insights; `fallback`: FilterLogEvents takes over where Insights is unavailable.
+    Insights {
+        fallback: bool,
+    },
+    Filter,
+}
+
 /// The REPORT figures of every listed function over the window.
 pub struct ReportsPoller {
     clients: Clients,
     shared: Arc<Shared>,
     opts: Arc<AwsOptions>,
-    /// The window the state is for.
+    engine: Engine,
+    /// The window the filter engine's state is for.
     window: Option<TimeWindow>,
     filter: FilterEngine,
+    /// The window, time and "refresh now" count of the last Insights figures.
+    insights_last: Option<(TimeWindow, Instant, u64)>,
 }
 
 impl ReportsPoller {
     pub(crate) fn new(clients: Clients, shared: Arc<Shared>, opts: Arc<AwsOptions>) -> Self {
+        let engine = match opts.log_analytics {
+            LogAnalytics::Auto => Engine::Insights { fallback: true },
+            LogAnalytics::Insights => Engine::Insights { fallback: false },
+            LogAnalytics::Filter | LogAnalytics::Off => Engine::Filter,
+        };
         Self {
             clients,
             shared,
             opts,
+            engine,
             window: None,
             filter: FilterEngine::default(),
+            insights_last: None,
         }
     }
 
@@ -308,6 +329,58 @@ impl ReportsPoller {
     }
 }
 
+impl ReportsPoller {
+    /// One set of Logs Insights queries over the window.
+    async fn read_insights(
+        &mut self,
+        ctx: &SourceContext,
+        req: &Request,
+    ) -> Result<RoundOutcome, (Trouble, Vec<ApiCalls>)> {
+        let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+        let all: BTreeMap<String, Vec<Arc<str>>> =
+            Self::groups(&discovered, req).into_iter().collect();
+        let names: Vec<String> = all.keys().cloned().collect();
+        let plans = plan(&names);
+        let now = ctx.now();
+        let window = req.window;
+        let from = window.start(now);
+        let requests = ctx.requests.clone();
+        let wanted = move || requests.borrow().window == window;
+        let wait = if ctx.once {
+            self.opts.reports_once_timeout
+        } else {
+            self.opts.insights_timeout
+        };
+        let mut calls = Vec::new();
+        let mut runner = Runner {
+            clients: &self.clients,
+            opts: &self.opts,
+            ctx,
+            calls: &mut calls,
+            deadline: Instant::now() + wait,
+            wanted: &wanted,
+        };
+        let answer = match runner.run(&plans, from.timestamp(), now.timestamp()).await {
+            Ok(answer) => answer,
+            Err(t) => return Err((t, calls)),
+        };
+        self.insights_last = Some((window, Instant::now(), req.refresh));
+        let mut outcome = RoundOutcome::default();
+        outcome.updates.push(Update::Reports(WindowReports {
+            origin: ReportOrigin::Insights,
+            window,
+            from,
+            to: now,
+            reports: attribute(answer.rows, &all),
+        }));
+        outcome.updates.push(Update::Scanned {
+            bytes: answer.bytes_scanned.max(0.0).round() as u64,
+        });
+        outcome.calls = calls;
+        Ok(outcome)
+    }
+}
+
 impl Round for ReportsPoller {
     fn poller(&self) -> Poller {
         Poller::Reports
@@ -340,6 +413,66 @@ impl Round for ReportsPoller {
     }
 
     async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
-        self.read_filter(ctx, req).await
+        let Engine::Insights { fallback } = self.engine else {
+            return self.read_filter(ctx, req).await;
+        };
+        let due = self.insights_last.is_none_or(|(window, at, refresh)| {
+            window != req.window
+                || refresh != req.refresh
+                || at.elapsed() >= self.opts.insights_interval
+        });
+        if !due {
+            return RoundOutcome::default();
+        }
+        let (trouble, calls) = match self.read_insights(ctx, req).await {
+            Ok(outcome) => return outcome,
+            Err(e) => e,
+        };
+        let mut outcome = match trouble {
+            Trouble::Unavailable(why) if fallback => {
+                self.engine = Engine::Filter;
+                let mut outcome = self.read_filter(ctx, req).await;
+                outcome.notice = Some(SourceError::new(
+                    format!("{why}: REPORT figures are read with FilterLogEvents instead."),
+                    Some(
+                        "Grant logs:StartQuery and logs:GetQueryResults to use Logs Insights, or set --log-analytics filter.",
+                    ),
+                ));
+                outcome
+            }
+            Trouble::Unavailable(why) => {
+                // Asked for Insights alone: its figures are unsupported here, not zeros.
+                let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+                let now = ctx.now();
+                let reports = Self::groups(&discovered, req)
+                    .into_iter()
+                    .flat_map(|(_, owners)| owners)
+                    .map(|f| (f.to_string(), None))
+                    .collect();
+                let mut outcome = RoundOutcome::default();
+                outcome.updates.push(Update::Reports(WindowReports {
+                    origin: ReportOrigin::Insights,
+                    window: req.window,
+                    from: req.window.start(now),
+                    to: now,
+                    reports,
+                }));
+                outcome.notice = Some(SourceError::new(
+                    format!("{why}: REPORT figures are unsupported here."),
+                    Some("Use --log-analytics filter (or auto) against this endpoint."),
+                ));
+                self.insights_last = Some((req.window, Instant::now(), req.refresh));
+                outcome
+            }
+            Trouble::Failed(e) => {
+                let mut outcome = RoundOutcome::default();
+                outcome.fail(e);
+                outcome
+            }
+            // Another window is asked for: the next round reads it.
+            Trouble::Abandoned => RoundOutcome::default(),
+        };
+        outcome.calls.extend(calls);
+        outcome
     }
 }
