@@ -352,6 +352,15 @@ async fn the_dashboard_and_its_detail_view_read_the_window_figures_and_follow_th
         .send_modify(|r| r.detail_function = Some("json-b".into()));
     assert!(h.pollers.reports.round(&h.ctx).await);
     let u = h.drain();
+    // Its figures are sent as soon as its group is read, before the others'.
+    let first = u.iter().find_map(|u| match u {
+        Update::Reports(r) => Some(r),
+        _ => None,
+    });
+    let names: Vec<&str> = first
+        .map(|r| r.reports.iter().map(|(f, _)| f.as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["json-b"]);
     assert!(
         u.iter().any(|u| matches!(
             u,

@@ -234,7 +234,13 @@ impl ReportsPoller {
         let mut calls = 0;
         let mut unread = 0usize;
         let mut since_delivery = 0;
-        for (group, owners) in &ordered {
+        // The detail view's function comes first: its figures are shown as soon as they are read.
+        let detail_first = ordered.first().is_some_and(|(_, owners)| {
+            req.detail_function
+                .as_deref()
+                .is_some_and(|d| owners.iter().any(|o| &**o == d))
+        });
+        for (i, (group, owners)) in ordered.iter().enumerate() {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 unread += owners.len();
                 continue;
@@ -279,7 +285,8 @@ impl ReportsPoller {
             self.filter.take_events(r.events);
             since_delivery += 1;
             // While the window is backfilled, what is complete is shown at once.
-            if !ctx.once && since_delivery >= GROUPS_PER_DELIVERY {
+            let first = detail_first && i == 0;
+            if !ctx.once && (since_delivery >= GROUPS_PER_DELIVERY || first) {
                 since_delivery = 0;
                 let reports = self.filter.reports(&all);
                 let interim = Update::Reports(WindowReports {
