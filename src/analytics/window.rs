@@ -7,7 +7,7 @@ use crate::model::Architecture;
 
 use super::{FunctionAnalytics, Pricing, ReportSummary};
 
-/// What one REPORT says, without its strings: 64 bytes, kept per invocation of the window so the
+/// What one REPORT says, without its strings: 88 bytes, kept per invocation of the window so the
 /// window can slide (the records before its start are dropped, the figures folded again).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ReportRecord {
@@ -143,6 +143,12 @@ mod tests {
             LogLine::Report(r) => ReportRecord::new(at_ms, &r),
             other => panic!("not a REPORT: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_record_is_small() {
+        // What the README and the filter engine's documentation promise per invocation.
+        assert_eq!(std::mem::size_of::<ReportRecord>(), 88);
     }
 
     #[test]

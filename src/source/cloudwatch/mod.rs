@@ -48,7 +48,9 @@ pub use metrics::{
     CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, QueryKind, QuerySpec, QueryTarget,
     TimeRange, parse_query_id, query_id, reread_from,
 };
-pub use reports::{LogAnalytics, MAX_RECORDS_PER_FUNCTION, ReportsPoller};
+pub use reports::{
+    LogAnalytics, MAX_RECORDS, MAX_RECORDS_PER_FUNCTION, ReportsPoller, records_cap,
+};
 
 use crate::message::SourceError;
 use crate::message::{Poller, Provides, SourceContext, SourceKind};

@@ -7,9 +7,11 @@
 //!   [`REPORT_FILTER_PATTERN`] (text `REPORT` lines and JSON `platform.report` records in one
 //!   read), backfilling the window once and then only what is new (overlapping reads,
 //!   de-duplicated by event id, as the log pane's). Calls wait for the same account-wide token
-//!   bucket as the log pane's reads. Memory: one compact [`ReportRecord`] (64 bytes) per
-//!   invocation of the window and function, at most [`MAX_RECORDS_PER_FUNCTION`]; records that
-//!   leave the window are dropped and the figures folded again, so the window slides.
+//!   bucket as the log pane's reads. Memory: one compact [`ReportRecord`] (88 bytes) per
+//!   invocation of the window and function — per-invocation records rather than per-minute
+//!   buckets, so that percentiles stay exact as the window slides — at most
+//!   [`MAX_RECORDS_PER_FUNCTION`] a function and about [`MAX_RECORDS`] in all (88 MB); records
+//!   that leave the window are dropped and the figures folded again.
 //! - **insights** (`insights.rs`): Logs Insights aggregates server-side.
 //!
 //! `auto` starts with Insights and falls back to the filter engine, with a notice, where
@@ -60,9 +62,19 @@ pub enum LogAnalytics {
     Off,
 }
 
-/// Invocations kept per function for the filter engine (64 bytes each): beyond this the oldest go
+/// Invocations kept per function for the filter engine (88 bytes each): beyond this the oldest go
 /// and the figures cover the newest only (a notice says so).
-pub const MAX_RECORDS_PER_FUNCTION: usize = 100_000;
+pub const MAX_RECORDS_PER_FUNCTION: usize = 50_000;
+/// Invocations kept for all functions together (88 MB): with many busy functions each keeps its
+/// share, but at least [`MIN_RECORDS_PER_FUNCTION`].
+pub const MAX_RECORDS: usize = 1_000_000;
+/// The smallest share of [`MAX_RECORDS`] a function keeps.
+pub const MIN_RECORDS_PER_FUNCTION: usize = 5_000;
+
+/// How many invocations each of `functions` functions keeps.
+pub fn records_cap(functions: usize) -> usize {
+    (MAX_RECORDS / functions.max(1)).clamp(MIN_RECORDS_PER_FUNCTION, MAX_RECORDS_PER_FUNCTION)
+}
 /// Event ids remembered per log group for de-duplicating overlapping reads.
 const MAX_IDS_PER_GROUP: usize = 100_000;
 /// Groups read between two interim deliveries of figures while the window is backfilled.
@@ -90,12 +102,15 @@ impl FilterEngine {
     fn take_events(&mut self, events: Vec<crate::model::LogEvent>) {
         for e in events {
             if let LogLine::Report(r) = parse(&e.message) {
+                let cap = records_cap(self.records.len() + 1);
                 let records = self.records.entry(e.function.clone()).or_default();
                 records.push(ReportRecord::new(e.timestamp.timestamp_millis(), &r));
-                if records.len() > MAX_RECORDS_PER_FUNCTION + MAX_RECORDS_PER_FUNCTION / 10 {
+                // Trimmed a tenth past the cap at a time: amortised O(1) a record.
+                if records.len() > cap + cap / 10 {
                     records.sort_by_key(|r| r.at_ms);
-                    let excess = records.len() - MAX_RECORDS_PER_FUNCTION;
+                    let excess = records.len() - cap;
                     records.drain(..excess);
+                    records.shrink_to(cap + cap / 10);
                     self.capped.insert(e.function);
                 }
             }
@@ -326,8 +341,9 @@ impl ReportsPoller {
         if !self.filter.capped.is_empty() {
             outcome.notice = Some(SourceError::new(
                 format!(
-                    "{} functions had more than {MAX_RECORDS_PER_FUNCTION} invocations in the window: their REPORT figures cover the newest.",
-                    self.filter.capped.len()
+                    "{} functions had more invocations in the window than are kept ({} each): their REPORT figures cover the newest.",
+                    self.filter.capped.len(),
+                    records_cap(self.filter.records.len())
                 ),
                 Some("Use --log-analytics insights for busy functions or long windows."),
             ));
@@ -481,5 +497,88 @@ impl Round for ReportsPoller {
         };
         outcome.calls.extend(calls);
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::model::LogEvent;
+
+    fn report(function: &str, at_ms: i64, duration_ms: u32) -> LogEvent {
+        LogEvent {
+            function: Arc::from(function),
+            timestamp: DateTime::<Utc>::from_timestamp_millis(at_ms).expect("time"),
+            stream: Arc::from("s"),
+            message: format!(
+                "REPORT RequestId: r{at_ms}\tDuration: {duration_ms}.00 ms\tBilled Duration: {duration_ms} ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB"
+            ),
+            event_id: None,
+        }
+    }
+
+    #[test]
+    fn the_window_slides_and_only_complete_groups_report() {
+        let mut e = FilterEngine::default();
+        e.take_events(vec![
+            report("a", 1_000, 10),
+            report("a", 2_000, 20),
+            report("b", 1_500, 30),
+            // Not a REPORT: not kept.
+            LogEvent {
+                message: "START RequestId: x Version: $LATEST".into(),
+                ..report("a", 2_500, 1)
+            },
+        ]);
+        let groups: BTreeMap<String, Vec<Arc<str>>> = [
+            ("/aws/lambda/a".to_string(), vec![Arc::from("a")]),
+            ("/aws/lambda/b".to_string(), vec![Arc::from("b")]),
+        ]
+        .into();
+        assert!(
+            e.reports(&groups).is_empty(),
+            "no group read completely yet"
+        );
+        for g in ["/aws/lambda/a", "/aws/lambda/b"] {
+            e.groups.insert(
+                g.into(),
+                GroupState {
+                    cursor: LogCursor::new(10),
+                    complete: true,
+                },
+            );
+        }
+        let invocations = |e: &FilterEngine| -> Vec<(String, u64)> {
+            e.reports(&groups)
+                .into_iter()
+                .map(|(f, r)| (f, r.map_or(0, |r| r.invocations)))
+                .collect()
+        };
+        assert_eq!(invocations(&e), [("a".into(), 2), ("b".into(), 1)]);
+        // The window now starts at 1,600 ms: a's first and b's only REPORT leave it.
+        e.slide(1_600);
+        assert_eq!(invocations(&e), [("a".into(), 1), ("b".into(), 0)]);
+    }
+
+    #[test]
+    fn memory_is_capped_per_function_and_in_all() {
+        assert_eq!(records_cap(1), MAX_RECORDS_PER_FUNCTION);
+        assert_eq!(records_cap(100), 10_000);
+        assert_eq!(records_cap(10_000), MIN_RECORDS_PER_FUNCTION);
+        let mut e = FilterEngine::default();
+        let n = MAX_RECORDS_PER_FUNCTION as i64 * 2;
+        e.take_events((0..n).map(|i| report("busy", i, 1)).collect());
+        let kept = &e.records[&Arc::from("busy")];
+        assert!(
+            kept.len() <= MAX_RECORDS_PER_FUNCTION * 11 / 10,
+            "{}",
+            kept.len()
+        );
+        // The newest are kept.
+        assert_eq!(kept.iter().map(|r| r.at_ms).max(), Some(n - 1));
+        assert!(kept.iter().all(|r| r.at_ms >= n - kept.len() as i64));
+        assert!(e.capped.contains("busy"));
     }
 }
