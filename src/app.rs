@@ -149,7 +149,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "standard output is not a terminal. Use --once for a printable snapshot, e.g. lambdatop --demo --once"
         );
     }
-    tui::run(store, source, ViewState::new(selection), theme, clock).await
+    let code = tui::run(store, source, ViewState::new(selection), theme, clock).await;
+    // Logs Insights queries still running are stopped, not left to scan on.
+    crate::source::cloudwatch::insights::settle(std::time::Duration::from_secs(2)).await;
+    code
 }
 
 /// Prints the snapshot, then the rule breaches; exit 3 when a rule held.

@@ -234,7 +234,7 @@ pub(crate) async fn serve(script: Arc<Mutex<Script>>) -> String {
 pub(crate) struct Harness {
     pub store: Store,
     pub ctx: SourceContext,
-    rx: mpsc::Receiver<Update>,
+    pub rx: mpsc::Receiver<Update>,
     pub clock: Arc<ManualClock>,
     pub pollers: CloudWatchPollers,
     /// Kept so the request channel stays open.

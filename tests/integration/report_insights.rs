@@ -428,6 +428,32 @@ async fn a_window_change_stops_the_running_query() {
     assert!(s.calls("StopQuery")[0].contains("q-1"));
 }
 
+#[tokio::test]
+async fn the_front_end_going_stops_the_running_query() {
+    let mut s = insights_script(0);
+    s.on(
+        "GetQueryResults",
+        vec![json(200, j!({"status": "Running", "results": []}))],
+    );
+    s.on("StopQuery", vec![json(200, j!({"success": true}))]);
+    let (script, endpoint) = peer(s).await;
+    let mut h = ready(&endpoint, now(), LogAnalytics::Insights).await;
+    // The dashboard quits: its end of the channel is dropped.
+    let rx = std::mem::replace(&mut h.rx, tokio::sync::mpsc::channel(1).1);
+    let quit = async move {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        drop(rx);
+    };
+    let started = std::time::Instant::now();
+    let (delivered, ()) = tokio::join!(h.pollers.reports.round(&h.ctx), quit);
+    assert!(!delivered, "nobody to deliver to");
+    // Stopped at once, not at the next poll (up to 5 s later).
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let s = script.lock().unwrap();
+    assert_eq!(s.calls("StopQuery").len(), 1);
+    assert!(s.calls("StopQuery")[0].contains("q-1"));
+}
+
 #[test]
 fn the_query_text_is_kept() {
     insta::assert_snapshot!(query_text(false));

@@ -18,6 +18,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::QueryStatus;
@@ -221,6 +222,18 @@ pub fn attribute(
         .collect()
 }
 
+/// Queries started and neither finished nor stopped, in the whole process.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Waits (at most `limit`) until no query lambdatop started is still running: when the front end
+/// goes, the running queries are stopped (StopQuery) rather than left to scan — and bill — on.
+pub async fn settle(limit: Duration) {
+    let until = Instant::now() + limit;
+    while RUNNING.load(Ordering::Relaxed) > 0 && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Why Insights could not give figures.
 #[derive(Debug)]
 pub(super) enum Trouble {
@@ -294,7 +307,10 @@ impl Runner<'_> {
             let mut running = Vec::new();
             for p in wave {
                 match self.start(p, start_s, end_s).await {
-                    Ok(id) => running.push(id),
+                    Ok(id) => {
+                        RUNNING.fetch_add(1, Ordering::Relaxed);
+                        running.push(id);
+                    }
                     Err(t) => {
                         self.stop_all(&running).await;
                         return Err(t);
@@ -361,7 +377,11 @@ impl Runner<'_> {
                     Some("Shorten the window, or use --log-analytics filter."),
                 )));
             }
-            tokio::time::sleep(pause).await;
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                // The front end went: stop the queries at once.
+                () = self.ctx.updates.closed() => return Err(Trouble::Abandoned),
+            }
             pause = (pause * 2).min(Duration::from_secs(5));
             let mut i = 0;
             while i < running.len() {
@@ -400,6 +420,7 @@ impl Runner<'_> {
                     }
                 }
                 running.swap_remove(i);
+                RUNNING.fetch_sub(1, Ordering::Relaxed);
                 answer.bytes_scanned += out.statistics().map_or(0.0, |s| s.bytes_scanned());
                 let rows: Vec<Vec<(String, String)>> = out
                     .results()
@@ -443,6 +464,7 @@ impl Runner<'_> {
                 .await;
             count(self.calls, STOP_QUERY.name, 1);
             drop(r);
+            RUNNING.fetch_sub(1, Ordering::Relaxed);
         }
     }
 }
