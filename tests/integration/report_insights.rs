@@ -406,8 +406,8 @@ async fn insights_alone_against_an_endpoint_without_its_statistics_is_unsupporte
     assert!(notice.is_some_and(|n| n.message.contains("unsupported")));
 }
 
-#[tokio::test]
-async fn a_window_change_stops_the_running_query() {
+/// An account whose query runs for ever (until it is stopped).
+async fn running_query() -> (Arc<Mutex<Script>>, Harness) {
     let mut s = insights_script(0);
     s.on(
         "GetQueryResults",
@@ -415,7 +415,19 @@ async fn a_window_change_stops_the_running_query() {
     );
     s.on("StopQuery", vec![json(200, j!({"success": true}))]);
     let (script, endpoint) = peer(s).await;
-    let mut h = ready(&endpoint, now(), LogAnalytics::Insights).await;
+    let h = ready(&endpoint, now(), LogAnalytics::Insights).await;
+    (script, h)
+}
+
+fn assert_stopped(script: &Mutex<Script>) {
+    let s = script.lock().unwrap();
+    assert_eq!(s.calls("StopQuery").len(), 1);
+    assert!(s.calls("StopQuery")[0].contains("q-1"));
+}
+
+#[tokio::test]
+async fn a_window_change_stops_the_running_query() {
+    let (script, mut h) = running_query().await;
     let requests = h.requests.clone();
     let change = async move {
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
@@ -423,21 +435,12 @@ async fn a_window_change_stops_the_running_query() {
     };
     let (done, ()) = tokio::join!(h.pollers.reports.round(&h.ctx), change);
     assert!(done);
-    let s = script.lock().unwrap();
-    assert_eq!(s.calls("StopQuery").len(), 1);
-    assert!(s.calls("StopQuery")[0].contains("q-1"));
+    assert_stopped(&script);
 }
 
 #[tokio::test]
 async fn the_front_end_going_stops_the_running_query() {
-    let mut s = insights_script(0);
-    s.on(
-        "GetQueryResults",
-        vec![json(200, j!({"status": "Running", "results": []}))],
-    );
-    s.on("StopQuery", vec![json(200, j!({"success": true}))]);
-    let (script, endpoint) = peer(s).await;
-    let mut h = ready(&endpoint, now(), LogAnalytics::Insights).await;
+    let (script, mut h) = running_query().await;
     // The dashboard quits: its end of the channel is dropped.
     let rx = std::mem::replace(&mut h.rx, tokio::sync::mpsc::channel(1).1);
     let quit = async move {
@@ -449,9 +452,7 @@ async fn the_front_end_going_stops_the_running_query() {
     assert!(!delivered, "nobody to deliver to");
     // Stopped at once, not at the next poll (up to 5 s later).
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
-    let s = script.lock().unwrap();
-    assert_eq!(s.calls("StopQuery").len(), 1);
-    assert!(s.calls("StopQuery")[0].contains("q-1"));
+    assert_stopped(&script);
 }
 
 #[test]
