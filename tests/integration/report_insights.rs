@@ -80,13 +80,13 @@ fn field(k: &str, v: &str) -> Value {
     j!({"field": k, "value": v})
 }
 
-/// What Insights computes from the REPORT lines of `report_window` (stats by @log, fn).
+/// What Insights computes from the REPORT lines of `report_window` (stats by @log, streamFunction).
 fn rows() -> Value {
     j!([
         // text-a: 100 ms (cold, 250.4 ms init, billed 351), 3,000 ms (timeout), 20 ms (X-Ray tail).
         [
             field("@log", "123456789012:/aws/lambda/text-a"),
-            field("fn", ""),
+            field("streamFunction", ""),
             field("invocations", "3"),
             field("inits", "1"),
             field("restores", "0"),
@@ -107,7 +107,7 @@ fn rows() -> Value {
         // json-b's JSON records in the shared group: a cold start (180 ms init) and a timeout.
         [
             field("@log", "123456789012:/shared/app"),
-            field("fn", "json-b"),
+            field("streamFunction", "json-b"),
             field("invocations", "2"),
             field("inits", "1"),
             field("restores", "0"),
@@ -123,7 +123,7 @@ fn rows() -> Value {
         // snap-c: a SnapStart restore (billed 50 + 120) and an error (30).
         [
             field("@log", "123456789012:/aws/lambda/snap-c"),
-            field("fn", ""),
+            field("streamFunction", ""),
             field("invocations", "2"),
             field("inits", "0"),
             field("restores", "1"),

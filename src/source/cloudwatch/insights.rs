@@ -42,7 +42,7 @@ pub const LAMBDA_PREFIX: &str = "/aws/lambda/";
 
 /// The aggregation, after the optional `SOURCE` line.
 const QUERY_BODY: &str = r#"filter @type = "REPORT" or type = "platform.report"
-| parse @logStream /^\d{4}\/\d{2}\/\d{2}\/(?<fn>[^\[]*)\[/
+| parse @logStream /^\d{4}\/\d{2}\/\d{2}\/(?<streamFunction>[^\[]*)\[/
 | parse @message /Restore Duration: (?<textRestoreMs>[0-9.]+) ms/
 | parse @message /Billed Restore Duration: (?<textBilledRestoreMs>[0-9]+) ms/
 | parse @message /Status: (?<textStatus>[a-z]+)/
@@ -71,7 +71,7 @@ const QUERY_BODY: &str = r#"filter @type = "REPORT" or type = "platform.report"
     max(memoryMB) as memorySizeMB,
     max(usedMB) as maxUsedMB,
     pct(usedMB, 99) as usedP99MB
-  by @log, fn"#;
+  by @log, streamFunction"#;
 
 /// The query text; `by_prefix`: it selects Lambda's default groups itself (`SOURCE`).
 pub fn query_text(by_prefix: bool) -> String {
@@ -165,7 +165,7 @@ pub fn parse_rows(rows: &[Vec<(String, String)>]) -> Result<Vec<QueryRow>, Unsup
             let restores = count("restores");
             Ok(QueryRow {
                 group,
-                function: get("fn").unwrap_or_default().to_string(),
+                function: get("streamFunction").unwrap_or_default().to_string(),
                 report: WindowReport {
                     invocations: invocations.max(0.0).round() as u64,
                     cold_starts: inits + restores,
@@ -514,7 +514,7 @@ mod tests {
         let rows = parse_rows(&[
             row(&[
                 ("@log", "123456789012:/aws/lambda/orders"),
-                ("fn", ""),
+                ("streamFunction", ""),
                 ("invocations", "3"),
                 ("inits", "1"),
                 ("restores", "0"),
@@ -528,7 +528,7 @@ mod tests {
             ]),
             row(&[
                 ("@log", "123456789012:/shared/app"),
-                ("fn", "billing"),
+                ("streamFunction", "billing"),
                 ("invocations", "2"),
             ]),
         ])
