@@ -103,6 +103,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
             functions: cli.functions.clone(),
             logs_rate_limit_per_s: settings.logs_requests_per_second,
+            log_analytics: settings.log_analytics,
             ..AwsOptions::default()
         };
         if let Some(s) = settings.refresh_seconds {
@@ -126,6 +127,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if !provides.metrics {
         store.derive_metrics_from_reports();
     }
+    if provides.window_reports {
+        store.expect_window_reports();
+    }
     if provides.finite && cli.window.is_none() {
         store.fit_window_on_end();
     }
@@ -145,7 +149,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "standard output is not a terminal. Use --once for a printable snapshot, e.g. lambdatop --demo --once"
         );
     }
-    tui::run(store, source, ViewState::new(selection), theme, clock).await
+    let code = tui::run(store, source, ViewState::new(selection), theme, clock).await;
+    // Logs Insights queries still running are stopped, not left to scan on.
+    crate::source::cloudwatch::insights::settle(std::time::Duration::from_secs(2)).await;
+    code
 }
 
 /// Prints the snapshot, then the rule breaches; exit 3 when a rule held.
@@ -170,7 +177,10 @@ fn finish_snapshot(
             sanitize_lines(&error.to_string())
         );
     }
-    if let Some((poller, notice)) = store.notice() {
+    for (poller, notice) in store
+        .pollers()
+        .filter_map(|(p, h)| Some((p, h.notice.as_ref()?)))
+    {
         let _ = writeln!(
             err,
             "lambdatop: note: {poller}: {}",

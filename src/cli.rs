@@ -6,6 +6,7 @@ use clap::Parser;
 
 pub use crate::figures::SortKey;
 pub use crate::snapshot::{ColorWhen, OutputFormat};
+pub use crate::source::cloudwatch::LogAnalytics;
 use crate::window::TimeWindow;
 
 const AFTER_HELP: &str = "\
@@ -114,6 +115,13 @@ pub struct Cli {
     /// Give up on an AWS call after SECONDS (default 30; [aws] operation_timeout).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "AWS")]
     pub operation_timeout: Option<std::time::Duration>,
+
+    /// How the REPORT figures (cold starts, timeouts, memory, cost) over the window are read:
+    /// auto (Logs Insights, else FilterLogEvents where Insights is denied or unsupported),
+    /// insights (aggregated by AWS, $0.005 per GB scanned), filter (REPORT lines read with
+    /// FilterLogEvents under the account's rate limit; no charge) or off. Config: [logs] analytics.
+    #[arg(long, value_enum, value_name = "ENGINE", help_heading = "AWS")]
+    pub log_analytics: Option<LogAnalytics>,
 
     /// Only functions whose name matches GLOB (e.g. 'orders-*').
     #[arg(long, value_name = "GLOB", help_heading = "View")]

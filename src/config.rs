@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::analytics::Pricing;
 use crate::cli::Cli;
 use crate::figures::SortKey;
+use crate::source::cloudwatch::LogAnalytics;
 use crate::store::StoreLimits;
 use crate::textfile::TextFileError;
 use crate::window::TimeWindow;
@@ -55,6 +56,8 @@ pub struct AwsSection {
 pub struct LogsSection {
     /// Log lines kept for the log pane.
     pub max_lines: Option<usize>,
+    /// How REPORT figures are read: `auto`, `insights`, `filter` or `off` (like --log-analytics).
+    pub analytics: Option<LogAnalytics>,
 }
 
 /// Why the config file could not be used. The path is quoted inert; the file's text never.
@@ -176,6 +179,8 @@ pub struct Settings {
     pub connect_timeout: Duration,
     pub operation_timeout: Duration,
     pub logs_requests_per_second: f64,
+    /// `--log-analytics`, else `[logs] analytics`, else auto.
+    pub log_analytics: LogAnalytics,
     pub limits: StoreLimits,
     pub pricing: Pricing,
 }
@@ -243,6 +248,10 @@ impl Settings {
                 .aws
                 .logs_requests_per_second
                 .unwrap_or(DEFAULT_LOGS_REQUESTS_PER_SECOND),
+            log_analytics: cli
+                .log_analytics
+                .or(file.logs.analytics)
+                .unwrap_or_default(),
             limits,
             pricing: file.pricing.unwrap_or_default(),
         }
@@ -278,11 +287,28 @@ mod tests {
             logs_requests_per_second = 2.5
             [logs]
             max_lines = 5000
+            analytics = "filter"
             [pricing]
             gb_second_usd_arm64 = 0.00001
             "#,
         )
         .unwrap();
+        assert_eq!(f.logs.analytics, Some(LogAnalytics::Filter));
+        // The command line wins over the file; without either, auto.
+        let cli = Cli::parse_from(["lambdatop", "--log-analytics", "off"]);
+        assert_eq!(
+            Settings::merge_with_env(&cli, f.clone(), &|_| None).log_analytics,
+            LogAnalytics::Off
+        );
+        let cli = Cli::parse_from(["lambdatop"]);
+        assert_eq!(
+            Settings::merge_with_env(&cli, f.clone(), &|_| None).log_analytics,
+            LogAnalytics::Filter
+        );
+        assert_eq!(
+            Settings::merge_with_env(&cli, ConfigFile::default(), &|_| None).log_analytics,
+            LogAnalytics::Auto
+        );
         assert_eq!(f.window.as_deref(), Some("3h"));
         assert_eq!(f.sort, Some(SortKey::By(crate::figures::Figure::ErrorRate)));
         assert_eq!(f.aws.logs_requests_per_second, Some(2.5));

@@ -204,6 +204,7 @@ pub fn update(u: &Update) {
             c.calls, c.operation, c.billed_units
         )),
         Update::Notice { poller, notice } => log(&format!("{poller}: note: {notice}")),
+        Update::Scanned { bytes } => log(&format!("api: Logs Insights scanned {bytes} bytes")),
         Update::Ended => log("source ended"),
         _ => {}
     }

@@ -121,10 +121,10 @@ pub fn gb_seconds(v: f64) -> String {
     }
 }
 
-/// `n` and its noun, in the plural unless `n` is one: `1 line`, `2 lines`, `1024 lines`.
+/// `n` and its noun, in the plural unless `n` is one: `1 line`, `2 lines`, `1,024 lines`.
 pub fn plural(n: u64, noun: &str) -> String {
     let s = if n == 1 { "" } else { "s" };
-    format!("{n} {noun}{s}")
+    format!("{} {noun}{s}", count(n))
 }
 
 /// Whether times from `first` to `last` fall on more than one day, so that a time of day alone
@@ -240,7 +240,7 @@ mod tests {
     fn plurals_and_clocks() {
         assert_eq!(plural(1, "line"), "1 line");
         assert_eq!(plural(0, "line"), "0 lines");
-        assert_eq!(plural(1024, "line"), "1024 lines");
+        assert_eq!(plural(1024, "line"), "1,024 lines");
         let t = chrono::TimeZone::with_ymd_and_hms(&Utc, 2024, 5, 1, 19, 12, 32).unwrap();
         assert_eq!(clock(t, false), "19:12:32");
         assert_eq!(clock(t, true), "05-01 19:12:32");

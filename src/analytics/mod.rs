@@ -7,6 +7,7 @@
 
 mod histogram;
 mod pricing;
+mod window;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -18,6 +19,7 @@ use crate::model::Architecture;
 
 pub use histogram::{Histogram, RELATIVE_ERROR, nearest_rank};
 pub use pricing::{Pricing, gb_seconds};
+pub use window::{ReportRecord, fold_records};
 
 /// Default cap of invocations waiting for their `REPORT`.
 pub const DEFAULT_PENDING_CAP: usize = 10_000;
@@ -312,6 +314,11 @@ impl FunctionAnalytics {
                 }
             }
         }
+    }
+
+    /// Counts one REPORT without keeping the invocation (for figures made from records).
+    fn complete_report(&mut self, report: &ReportLine<'_>) {
+        self.complete(DateTime::<Utc>::UNIX_EPOCH, report);
     }
 
     fn complete(&mut self, at: DateTime<Utc>, report: &ReportLine<'_>) {

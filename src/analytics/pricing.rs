@@ -20,6 +20,8 @@ pub struct Pricing {
     pub gb_second_usd_x86_64: f64,
     /// USD per GB-second on arm64.
     pub gb_second_usd_arm64: f64,
+    /// USD per GB (2^30 bytes) a CloudWatch Logs Insights query scans.
+    pub insights_usd_per_gb: f64,
 }
 
 impl Default for Pricing {
@@ -28,6 +30,7 @@ impl Default for Pricing {
             request_usd_per_million: 0.20,
             gb_second_usd_x86_64: 0.000_016_666_7,
             gb_second_usd_arm64: 0.000_013_333_4,
+            insights_usd_per_gb: 0.005,
         }
     }
 }
@@ -48,6 +51,7 @@ impl Pricing {
             ("request_usd_per_million", self.request_usd_per_million),
             ("gb_second_usd_x86_64", self.gb_second_usd_x86_64),
             ("gb_second_usd_arm64", self.gb_second_usd_arm64),
+            ("insights_usd_per_gb", self.insights_usd_per_gb),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(format!(

@@ -74,7 +74,14 @@ pub enum Update {
     Alarms(Vec<Alarm>),
     /// Log lines, parsed by the source (see [`LogBlock`]): the one way log lines reach the store.
     Logs(Arc<LogBlock>),
+    /// REPORT figures of exactly one window, per function: kept apart from what the log lines
+    /// read for the log pane fold into.
+    Reports(WindowReports),
     ApiCalls(ApiCalls),
+    /// Bytes a Logs Insights round scanned (billed per GB, see the store's pricing).
+    Scanned {
+        bytes: u64,
+    },
     /// A poller finished a round: its data is fresh as of `at`.
     Polled {
         poller: Poller,
@@ -101,6 +108,73 @@ impl Update {
     pub fn logs(events: Vec<LogEvent>) -> Update {
         Update::Logs(Arc::new(LogBlock::from_events(events)))
     }
+}
+
+/// Where window report figures came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportOrigin {
+    /// CloudWatch Logs Insights aggregated the REPORT lines server-side.
+    Insights,
+    /// REPORT lines read with FilterLogEvents and aggregated here.
+    Filter,
+    /// The log lines the source itself read (a replayed file, the simulated account).
+    Logs,
+}
+
+impl fmt::Display for ReportOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReportOrigin::Insights => "insights",
+            ReportOrigin::Filter => "filter",
+            ReportOrigin::Logs => "logs",
+        })
+    }
+}
+
+/// One function's REPORT figures over a window (what an engine can tell; the store prices them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WindowReport {
+    /// Invocations with a REPORT.
+    pub invocations: u64,
+    /// Invocations with an init duration or a SnapStart restore.
+    pub cold_starts: u64,
+    /// SnapStart restores (part of `cold_starts`).
+    pub restores: u64,
+    pub timeouts: u64,
+    /// Failed invocations other than timeouts.
+    pub errors: u64,
+    pub duration_ms_p50: Option<f64>,
+    pub duration_ms_p90: Option<f64>,
+    pub duration_ms_p99: Option<f64>,
+    pub duration_ms_max: Option<f64>,
+    pub init_ms_p50: Option<f64>,
+    pub init_ms_p99: Option<f64>,
+    pub restore_ms_p50: Option<f64>,
+    /// Billed duration plus billed restore duration.
+    pub billed_ms_total: u64,
+    pub gb_seconds: f64,
+    /// The largest `Memory Size`; with `memory_size_min_mb`, the sizes the window ran with.
+    pub memory_size_mb: Option<u32>,
+    pub memory_size_min_mb: Option<u32>,
+    /// Largest `Max Memory Used` / `Memory Size` of one invocation.
+    pub memory_used_ratio: Option<f64>,
+    pub max_memory_used_mb: Option<u32>,
+    pub max_memory_used_mb_p99: Option<u32>,
+}
+
+/// Window report figures of some functions, all over the same span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowReports {
+    pub origin: ReportOrigin,
+    /// The window the figures were asked for: an answer for a window the user has left is
+    /// dropped.
+    pub window: TimeWindow,
+    /// The span the figures cover.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// Figures per function name; `None`: the engine's answer lacked the figures (unsupported).
+    pub reports: Vec<(String, Option<WindowReport>)>,
 }
 
 /// Which kind of source feeds the store; printed in the status line and the snapshot.
@@ -130,6 +204,8 @@ pub enum Poller {
     Metrics,
     Alarms,
     Logs,
+    /// The window report figures (Logs Insights or FilterLogEvents).
+    Reports,
 }
 
 impl Poller {
@@ -149,6 +225,7 @@ impl fmt::Display for Poller {
             Poller::Metrics => "metrics",
             Poller::Alarms => "alarms",
             Poller::Logs => "logs",
+            Poller::Reports => "report figures",
         })
     }
 }
@@ -213,4 +290,7 @@ pub struct Provides {
     pub finite: bool,
     /// How often the metrics are read: data is stale after a few of these.
     pub refresh: Duration,
+    /// REPORT figures come as [`Update::Reports`], each of exactly the window: the figures are
+    /// those alone, never what the log pane's lines accumulated since start.
+    pub window_reports: bool,
 }

@@ -14,7 +14,7 @@ use crate::analytics::ReportSummary;
 use crate::figures::Selection;
 use crate::figures::{FIGURES, Figure, Origin, Unit, round};
 use crate::format;
-use crate::message::SourceKind;
+use crate::message::{ReportOrigin, SourceKind};
 use crate::model::AlarmState;
 use crate::store::{AlarmCounts, FunctionState, Store};
 use crate::window::TimeWindow;
@@ -116,6 +116,11 @@ pub struct FunctionRow {
     pub alarm_state: Option<AlarmState>,
     /// REPORT-line analytics; `None` when the function has no logs in the store.
     pub report: Option<LogReport>,
+    /// Where `report` came from: `insights`, `filter` (each over exactly the window) or `logs`
+    /// (the log lines read: a replayed file, the simulated account).
+    pub report_source: Option<ReportOrigin>,
+    /// The span `report` covers, when it covers one window.
+    pub report_window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Every figure of the registry the function has, unrounded: what the rules, the table,
     /// the CSV and the JSON read.
     pub figures: BTreeMap<Figure, f64>,
@@ -127,12 +132,16 @@ enum Node<'a> {
     Name(&'a str),
     Figure(Option<f64>, Unit),
     Group(Option<Vec<(&'static str, Node<'a>)>>),
+    Origin(ReportOrigin),
+    Time(DateTime<Utc>),
 }
 
 impl Serialize for Node<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Node::Name(name) => s.serialize_str(name),
+            Node::Origin(origin) => origin.serialize(s),
+            Node::Time(t) => rfc3339(t, s),
             Node::Group(None) => s.serialize_none(),
             // A figure its unit cannot show (an absurd duration, amount or count) is unknown.
             Node::Figure(v, unit) => match (v.and_then(|v| unit.shown(v)), unit) {
@@ -168,6 +177,14 @@ impl Serialize for FunctionRow {
                 Some((_, Node::Group(Some(children)))) => children.push((leaf, figure)),
                 Some(_) => {}
                 None => top.push((group, Node::Group((!absent).then(|| vec![(leaf, figure)])))),
+            }
+        }
+        // Added within v1: only with a report, so a function without one reads as before.
+        if let (Some(origin), Some(_)) = (self.report_source, &self.report) {
+            top.push(("report_source", Node::Origin(origin)));
+            if let Some((from, to)) = self.report_window {
+                let span = vec![("start", Node::Time(from)), ("end", Node::Time(to))];
+                top.push(("report_window", Node::Group(Some(span))));
             }
         }
         Node::Group(Some(top)).serialize(s)
@@ -312,6 +329,10 @@ impl FunctionRow {
             concurrency_max: s.concurrency_max.and_then(format::count_figure),
             alarm_state: s.alarm_state,
             report: log_report(f),
+            report_source: f
+                .report()
+                .map(|_| f.window_report().map_or(ReportOrigin::Logs, |w| w.origin)),
+            report_window: f.window_report().map(|w| (w.from, w.to)),
             figures: FIGURES
                 .iter()
                 .filter_map(|d| Some((d.figure, d.of(f)?)))

@@ -109,7 +109,7 @@ pub fn failures(store: &Store) -> Failures {
         if let Some(e) = h.current_error() {
             match p {
                 Poller::Discovery | Poller::Metrics => f.fatal.push((*p, e.clone())),
-                Poller::Alarms | Poller::Logs => f.partial.push((*p, e.clone())),
+                Poller::Alarms | Poller::Logs | Poller::Reports => f.partial.push((*p, e.clone())),
             }
         }
     }

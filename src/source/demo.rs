@@ -21,9 +21,11 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::Source;
+use crate::analytics::{ReportRecord, fold_records};
 use crate::clock::floor_minute;
+use crate::lambda_log::PlatformStatus;
 use crate::message::{DEFAULT_REFRESH, Poller, Provides, Request, SourceContext, SourceKind};
-use crate::message::{SourceError, Update};
+use crate::message::{ReportOrigin, SourceError, Update, WindowReports};
 use crate::model::{
     Alarm, AlarmState, Architecture, Datapoint, FunctionConfig, LogEvent, LogFormat, MetricKind,
     MetricPoints, Reserved, WindowStats,
@@ -853,6 +855,58 @@ impl DemoAccount {
         out
     }
 
+    /// The REPORT figures of the invocations started in the window that have reported by `now`:
+    /// the same invocations the metrics count, so cost and invocations cover one span.
+    pub fn window_reports(&self, window: TimeWindow, now: DateTime<Utc>) -> WindowReports {
+        let from = window.start(now);
+        let reports = self
+            .profiles
+            .iter()
+            .enumerate()
+            .map(|(f, p)| {
+                let minutes = Self::minute_index(from)..=Self::minute_index(now);
+                let records = minutes
+                    .flat_map(|m| self.invocations(f, m))
+                    .filter_map(|inv| {
+                        let init = inv.init_ms.unwrap_or(0.0);
+                        let end = inv.start
+                            + Duration::microseconds(((inv.duration_ms + init) * 1000.0) as i64);
+                        if inv.start < from || end > now {
+                            return None;
+                        }
+                        let (init_ms, restore_ms) = match inv.init_ms {
+                            Some(v) if p.snap_start => (None, Some(v)),
+                            other => (other, None),
+                        };
+                        Some(ReportRecord {
+                            at_ms: end.timestamp_millis(),
+                            duration_ms: inv.duration_ms,
+                            billed_duration_ms: inv.billed_ms,
+                            billed_restore_duration_ms: restore_ms.map(|v| (v * 0.4).ceil() as u64),
+                            memory_size_mb: p.memory_mb,
+                            max_memory_used_mb: inv.mem_used_mb,
+                            init_duration_ms: init_ms,
+                            restore_duration_ms: restore_ms,
+                            status: match inv.outcome {
+                                Outcome::Success => None,
+                                Outcome::Error => Some(PlatformStatus::Error),
+                                Outcome::Timeout => Some(PlatformStatus::Timeout),
+                            },
+                            failed: inv.outcome == Outcome::Error,
+                        })
+                    });
+                (p.name.to_string(), Some(fold_records(records)))
+            })
+            .collect();
+        WindowReports {
+            origin: ReportOrigin::Logs,
+            window,
+            from,
+            to: now,
+            reports,
+        }
+    }
+
     fn max_timeout_s(&self) -> u32 {
         self.profiles.iter().map(|p| p.timeout_s).max().unwrap_or(0)
     }
@@ -1092,6 +1146,7 @@ impl Source for DemoSource {
             // The simulated metrics change by the minute, like CloudWatch's: rounds more frequent
             // than that keep the dashboard lively, and staleness is judged by the minute.
             refresh: self.interval.max(DEFAULT_REFRESH),
+            window_reports: true,
         }
     }
 
@@ -1170,7 +1225,7 @@ impl Round for DemoPoller {
                 match self.poller {
                     Poller::Metrics => self.last_full = Some((window, current)),
                     Poller::Logs => self.logs_from = now,
-                    Poller::Discovery | Poller::Alarms => {}
+                    Poller::Discovery | Poller::Alarms | Poller::Reports => {}
                 }
             }
             Err(e) => outcome.fail(SourceError::new(
@@ -1212,11 +1267,14 @@ impl DemoAccount {
                 let mut updates = vec![Update::Metrics(metrics)];
                 if full {
                     updates.push(Update::WindowStats(stats));
+                    updates.push(Update::Reports(self.window_reports(window, now)));
                 }
                 updates
             }
             Poller::Alarms => vec![Update::Alarms(self.alarms(now))],
             Poller::Logs => vec![Update::logs(self.logs(logs_from, now))],
+            // The metrics round brings the window's REPORT figures.
+            Poller::Reports => Vec::new(),
         }
     }
 

@@ -21,7 +21,8 @@ use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
 use crate::lambda_log::{LogLine, parse};
 use crate::message::{
-    ApiCalls, DEFAULT_REFRESH, LOG_PANE_EVENTS, LogBlock, Poller, SourceError, SourceKind, Update,
+    ApiCalls, DEFAULT_REFRESH, LOG_PANE_EVENTS, LogBlock, Poller, ReportOrigin, SourceError,
+    SourceKind, Update, WindowReport, WindowReports,
 };
 use crate::model::{
     Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, FunctionId, MetricKind, Origin,
@@ -56,6 +57,18 @@ pub struct ApiUsage {
     pub calls: BTreeMap<&'static str, u64>,
     pub billed_units: u64,
     rounds: BTreeMap<&'static str, RoundRate>,
+    /// Bytes Logs Insights scanned, and what they cost.
+    pub scanned_bytes: u64,
+    scanned_usd: f64,
+    scans: ScanRate,
+}
+
+/// The pace of Logs Insights rounds and the cost of the last.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct ScanRate {
+    last_at: Option<DateTime<Utc>>,
+    gap_s: Option<f64>,
+    last_usd: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -84,13 +97,28 @@ impl ApiUsage {
         r.last_units = c.billed_units;
     }
 
+    fn record_scan(&mut self, at: DateTime<Utc>, bytes: u64, usd_per_gb: f64) {
+        let usd = bytes as f64 / f64::from(1u32 << 30) * usd_per_gb;
+        self.scanned_bytes += bytes;
+        self.scanned_usd += usd;
+        let r = &mut self.scans;
+        if let Some(prev) = r.last_at {
+            let gap = (at - prev).num_milliseconds() as f64 / 1000.0;
+            if gap > 0.0 {
+                r.gap_s = Some(gap);
+            }
+        }
+        r.last_at = Some(at);
+        r.last_usd = usd;
+    }
+
     pub fn total_calls(&self) -> u64 {
         self.calls.values().sum()
     }
 
-    /// Cost so far, USD.
+    /// Cost so far, USD: CloudWatch's billed units and the bytes Logs Insights scanned.
     pub fn cost_usd(&self) -> f64 {
-        self.billed_units as f64 * CLOUDWATCH_USD_PER_UNIT
+        self.billed_units as f64 * CLOUDWATCH_USD_PER_UNIT + self.scanned_usd
     }
 
     /// Steady-state cost per hour: each operation's last round, repeated at its observed pace.
@@ -100,6 +128,10 @@ impl ApiUsage {
             .filter_map(|r| Some(f64::from(r.last_units) * 3600.0 / r.gap_s?))
             .sum::<f64>()
             * CLOUDWATCH_USD_PER_UNIT
+            + self
+                .scans
+                .gap_s
+                .map_or(0.0, |gap| self.scans.last_usd * 3600.0 / gap)
     }
 }
 
@@ -135,6 +167,32 @@ pub struct FunctionState {
     analytics: Option<Box<FunctionAnalytics>>,
     /// `analytics` summarised, refreshed when lines arrive (not per frame).
     report: Option<ReportSummary>,
+    /// REPORT figures of exactly the window, from the source's window engine.
+    window_report: Option<WindowReportState>,
+}
+
+/// A function's REPORT figures over one window, as a window engine delivered them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowReportState {
+    pub origin: ReportOrigin,
+    /// The span the figures cover.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// The window they were read for.
+    pub window: TimeWindow,
+    /// `None`: the engine's answer lacked the figures (unsupported there).
+    figures: Option<WindowReport>,
+    /// `figures`, priced.
+    summary: Option<ReportSummary>,
+    /// The window changed and the new figures have not arrived: these are the old window's.
+    pub loading: bool,
+}
+
+impl WindowReportState {
+    /// The priced figures; `None` when the engine could not compute them.
+    pub fn summary(&self) -> Option<&ReportSummary> {
+        self.summary.as_ref()
+    }
 }
 
 impl FunctionState {
@@ -147,12 +205,23 @@ impl FunctionState {
             summary: FunctionSummary::default(),
             analytics: None,
             report: None,
+            window_report: None,
         }
     }
 
-    /// REPORT-line analytics: `None` when no log line of the function has been read.
+    /// REPORT-line analytics: the window's figures when a window engine delivered them, else
+    /// what the log lines read so far say (a replayed file, whose window is the file). `None`
+    /// when neither is known.
     pub fn report(&self) -> Option<&ReportSummary> {
-        self.report.as_ref()
+        match &self.window_report {
+            Some(w) => w.summary.as_ref(),
+            None => self.report.as_ref(),
+        }
+    }
+
+    /// The window figures and where they came from, when a window engine delivered them.
+    pub fn window_report(&self) -> Option<&WindowReportState> {
+        self.window_report.as_ref()
     }
 
     /// The analytics behind [`FunctionState::report`], for the recent invocations.
@@ -168,11 +237,20 @@ impl FunctionState {
         self.series.get(&metric)
     }
 
-    fn refresh_report(&mut self, pricing: &Pricing) {
+    /// Re-prices the figures; `live`: the log lines' analytics make figures too (not when the
+    /// source delivers window figures, which are then the only ones).
+    fn refresh_report(&mut self, pricing: &Pricing, live: bool) {
         self.report = self
             .analytics
             .as_ref()
+            .filter(|_| live)
             .map(|a| a.summary(pricing, self.config.architecture));
+        if let Some(w) = &mut self.window_report {
+            w.summary = w
+                .figures
+                .as_ref()
+                .map(|f| ReportSummary::from_window(f, pricing, self.config.architecture));
+        }
     }
 
     fn summarise(&mut self, from: DateTime<Utc>, alarm_state: Option<AlarmState>) {
@@ -309,6 +387,8 @@ pub struct Store {
     derived: Option<ReportMetrics>,
     /// Fit the window to the logs when the source ends (replay without `--window`).
     fit_window_on_end: bool,
+    /// The source delivers window report figures ([`crate::message::Provides::window_reports`]).
+    window_reports: bool,
     pricing: Pricing,
     /// How often the source reads metrics, which decides when data is stale.
     refresh: std::time::Duration,
@@ -348,6 +428,7 @@ impl Store {
             log_span: None,
             derived: None,
             fit_window_on_end: false,
+            window_reports: false,
             pricing: Pricing::default(),
             refresh: DEFAULT_REFRESH,
             pollers: BTreeMap::new(),
@@ -370,6 +451,28 @@ impl Store {
     /// (for `--replay`, whose input has no metrics).
     pub fn derive_metrics_from_reports(&mut self) {
         self.derived.get_or_insert_with(ReportMetrics::default);
+    }
+
+    /// The source delivers REPORT figures of exactly the window: until they arrive a function
+    /// has none (not those of the log pane's lines).
+    pub fn expect_window_reports(&mut self) {
+        self.window_reports = true;
+        let pricing = self.pricing;
+        for f in self.functions.values_mut() {
+            f.refresh_report(&pricing, false);
+        }
+    }
+
+    /// Whether REPORT figures come from a window engine.
+    pub fn window_reports(&self) -> bool {
+        self.window_reports
+    }
+
+    /// Whether some function's REPORT figures are still those of the window before a change.
+    pub fn reports_loading(&self) -> bool {
+        self.functions
+            .values()
+            .any(|f| f.window_report.as_ref().is_some_and(|w| w.loading))
     }
 
     /// When the source ends, fit the window to the logs read.
@@ -395,8 +498,9 @@ impl Store {
     pub fn set_pricing(&mut self, pricing: Pricing) {
         self.pricing = pricing;
         self.generation += 1;
+        let live = !self.window_reports;
         for f in self.functions.values_mut() {
-            f.refresh_report(&pricing);
+            f.refresh_report(&pricing, live);
         }
     }
 
@@ -447,6 +551,10 @@ impl Store {
         for f in self.functions.values_mut() {
             f.series.clear();
             f.window_stats = WindowStats::default();
+            // The old window's REPORT figures stay, marked, until the new ones arrive.
+            if let Some(w) = &mut f.window_report {
+                w.loading = true;
+            }
         }
         let ids: Vec<FunctionId> = self.functions.keys().cloned().collect();
         self.refresh_derived(&ids);
@@ -470,7 +578,7 @@ impl Store {
                     match self.functions.get_mut(&id) {
                         Some(f) => {
                             f.config = config;
-                            f.refresh_report(&self.pricing);
+                            f.refresh_report(&self.pricing, !self.window_reports);
                         }
                         None => {
                             self.functions
@@ -543,7 +651,12 @@ impl Store {
                 self.resummarise();
             }
             Update::Logs(block) => self.ingest_block(origin, block),
+            Update::Reports(reports) => self.apply_reports(origin, reports),
             Update::ApiCalls(c) => self.api.record(now, c),
+            Update::Scanned { bytes } => {
+                self.api
+                    .record_scan(now, bytes, self.pricing.insights_usd_per_gb)
+            }
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
                 h.last_ok = Some(at);
@@ -574,6 +687,31 @@ impl Store {
                     self.fit_window_to_logs();
                 }
             }
+        }
+    }
+
+    /// Takes the window figures of some functions; an answer for another window is dropped.
+    fn apply_reports(&mut self, origin: &Origin, r: WindowReports) {
+        if r.window != self.window {
+            return;
+        }
+        let (pricing, live) = (self.pricing, !self.window_reports);
+        for (name, figures) in r.reports {
+            let f = Self::entry(&mut self.functions, origin.function(&name));
+            f.window_report = Some(WindowReportState {
+                origin: r.origin,
+                from: r.from,
+                to: r.to,
+                window: r.window,
+                figures,
+                summary: None,
+                loading: false,
+            });
+            f.refresh_report(&pricing, live);
+        }
+        if self.derived.is_some() {
+            let ids: Vec<FunctionId> = self.functions.keys().cloned().collect();
+            self.refresh_derived(&ids);
         }
     }
 
@@ -665,10 +803,10 @@ impl Store {
 
     /// Refreshes the summaries (and derived series) of functions that got log lines.
     fn refresh_touched(&mut self, touched: &[FunctionId]) {
-        let pricing = self.pricing;
+        let (pricing, live) = (self.pricing, !self.window_reports);
         for id in touched {
             if let Some(f) = self.functions.get_mut(id) {
-                f.refresh_report(&pricing);
+                f.refresh_report(&pricing, live);
             }
         }
         if self.derived.is_some() {
@@ -716,7 +854,8 @@ impl Store {
     }
 
     /// What the figures of a group cover, in words: `last 1h` (`last 1h · loading 7d…` while a
-    /// new window loads) for metrics; for REPORT analytics, the log lines read since launch, or
+    /// new window loads) for metrics; for REPORT analytics, the window too when the source reads
+    /// them for it (`… · loading 7d…` until they land), else the log lines read since launch, or
     /// the whole replay.
     pub fn covers(&self, figures: Figures) -> String {
         match figures {
@@ -725,6 +864,10 @@ impl Store {
                 None => format!("last {}", self.window),
             },
             Figures::Reports if self.from_logs_only() => "every line replayed".to_string(),
+            Figures::Reports if self.window_reports && self.reports_loading() => {
+                format!("loading last {}…", self.window)
+            }
+            Figures::Reports if self.window_reports => format!("last {}", self.window),
             Figures::Reports => "log lines read since launch".to_string(),
         }
     }
@@ -868,5 +1011,110 @@ impl Store {
                     .get(p)
                     .is_some_and(|h| h.last_ok.is_some() || h.last_error.is_some())
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::message::WindowReport;
+
+    fn store(window: TimeWindow) -> Store {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 14, 15, 0, 0)
+            .single()
+            .expect("time");
+        Store::new(
+            SourceKind::Cloudwatch,
+            Some("eu-west-1".into()),
+            window,
+            StoreLimits::default(),
+            Arc::new(ManualClock::new(now)),
+        )
+    }
+
+    fn reports(window: TimeWindow, invocations: u64) -> Update {
+        let to = Utc
+            .with_ymd_and_hms(2026, 3, 14, 15, 0, 0)
+            .single()
+            .expect("time");
+        Update::Reports(WindowReports {
+            origin: ReportOrigin::Filter,
+            window,
+            from: window.start(to),
+            to,
+            reports: vec![
+                (
+                    "orders".into(),
+                    Some(WindowReport {
+                        invocations,
+                        cold_starts: 1,
+                        billed_ms_total: 1000,
+                        gb_seconds: 0.125,
+                        ..WindowReport::default()
+                    }),
+                ),
+                ("billing".into(), None),
+            ],
+        })
+    }
+
+    #[test]
+    fn window_figures_are_priced_kept_while_loading_and_dropped_for_another_window() {
+        let hour = TimeWindow::minutes(60);
+        let mut s = store(hour);
+        s.expect_window_reports();
+        // The log pane's lines alone make no figures when the source delivers window figures.
+        s.apply(Update::logs(vec![crate::model::LogEvent {
+            function: Arc::from("orders"),
+            timestamp: s.now(),
+            stream: Arc::from("s"),
+            message: "REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB".into(),
+            event_id: None,
+        }]));
+        assert!(
+            s.function_named("orders")
+                .and_then(|f| f.report())
+                .is_none()
+        );
+
+        s.apply(reports(hour, 4));
+        let r = s
+            .function_named("orders")
+            .and_then(|f| f.report())
+            .expect("report");
+        assert_eq!((r.invocations, r.cold_starts), (4, 1));
+        assert_eq!(r.cold_start_rate, Some(0.25));
+        // 4 × $0.20 / 1M + 0.125 GB-s × $0.0000166667.
+        assert!((r.cost_usd - (0.000_000_8 + 0.125 * 0.000_016_666_7)).abs() < 1e-12);
+        // An unsupported answer is no figures, not zeros.
+        let billing = s.function_named("billing").expect("billing");
+        assert!(billing.report().is_none());
+        assert!(billing.window_report().is_some());
+
+        // A new window: the old figures stay, marked, until the new window's arrive; a late
+        // answer for the old window changes nothing.
+        let quarter = TimeWindow::minutes(15);
+        s.set_window(quarter);
+        assert!(s.reports_loading());
+        s.apply(reports(hour, 9));
+        let r = s
+            .function_named("orders")
+            .and_then(|f| f.report())
+            .expect("report");
+        assert_eq!(r.invocations, 4);
+        assert!(s.reports_loading());
+        s.apply(reports(quarter, 2));
+        assert!(!s.reports_loading());
+        let r = s
+            .function_named("orders")
+            .and_then(|f| f.report())
+            .expect("report");
+        assert_eq!(r.invocations, 2);
     }
 }

@@ -69,13 +69,13 @@ impl Cbor {
 }
 
 #[derive(Clone)]
-struct Reply {
+pub(crate) struct Reply {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
 }
 
-fn json(status: u16, body: serde_json::Value) -> Reply {
+pub(crate) fn json(status: u16, body: serde_json::Value) -> Reply {
     Reply {
         status,
         content_type: "application/x-amz-json-1.1",
@@ -95,7 +95,7 @@ fn cbor(status: u16, body: Cbor) -> Reply {
 
 /// Replies per operation, in order; the last one repeats.
 #[derive(Default)]
-struct Script {
+pub(crate) struct Script {
     replies: HashMap<&'static str, VecDeque<Reply>>,
     /// (operation, request body) of every request.
     seen: Vec<(String, String)>,
@@ -108,7 +108,7 @@ struct Script {
 }
 
 impl Script {
-    fn on(&mut self, op: &'static str, replies: Vec<Reply>) {
+    pub(crate) fn on(&mut self, op: &'static str, replies: Vec<Reply>) {
         self.replies.insert(op, replies.into());
     }
 
@@ -127,7 +127,7 @@ impl Script {
         }
     }
 
-    fn calls(&self, op: &str) -> Vec<&str> {
+    pub(crate) fn calls(&self, op: &str) -> Vec<&str> {
         self.seen
             .iter()
             .filter(|(o, _)| o == op)
@@ -161,7 +161,7 @@ fn operation(path: &str, headers: &str) -> String {
 }
 
 /// Serves the script on 127.0.0.1; returns the endpoint.
-async fn serve(script: Arc<Mutex<Script>>) -> String {
+pub(crate) async fn serve(script: Arc<Mutex<Script>>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
@@ -231,14 +231,14 @@ async fn serve(script: Arc<Mutex<Script>>) -> String {
     format!("http://{addr}")
 }
 
-struct Harness {
-    store: Store,
-    ctx: SourceContext,
-    rx: mpsc::Receiver<Update>,
-    clock: Arc<ManualClock>,
-    pollers: CloudWatchPollers,
+pub(crate) struct Harness {
+    pub store: Store,
+    pub ctx: SourceContext,
+    pub rx: mpsc::Receiver<Update>,
+    pub clock: Arc<ManualClock>,
+    pub pollers: CloudWatchPollers,
     /// Kept so the request channel stays open.
-    _requests: watch::Sender<Request>,
+    pub requests: watch::Sender<Request>,
 }
 
 async fn harness(endpoint: &str, now: DateTime<Utc>) -> Harness {
@@ -258,7 +258,7 @@ fn test_credentials() -> aws_sdk_cloudwatch::config::Credentials {
     aws_sdk_cloudwatch::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test")
 }
 
-async fn harness_with(endpoint: &str, now: DateTime<Utc>, opts: AwsOptions) -> Harness {
+pub(crate) async fn harness_with(endpoint: &str, now: DateTime<Utc>, opts: AwsOptions) -> Harness {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("eu-central-1"))
         .endpoint_url(endpoint)
@@ -295,12 +295,12 @@ async fn harness_with(endpoint: &str, now: DateTime<Utc>, opts: AwsOptions) -> H
         rx,
         clock,
         pollers: source.into_pollers(),
-        _requests: requests,
+        requests,
     }
 }
 
 impl Harness {
-    fn drain(&mut self) -> Vec<Update> {
+    pub(crate) fn drain(&mut self) -> Vec<Update> {
         let mut out = Vec::new();
         while let Ok(u) = self.rx.try_recv() {
             self.store.apply(u.clone());

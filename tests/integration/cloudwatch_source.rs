@@ -21,7 +21,9 @@ use lambdatop::message::Update;
 use lambdatop::message::{Poller, Request, SourceContext, SourceKind};
 use lambdatop::model::{AlarmState, Architecture, LogFormat, MetricKind, Reserved};
 use lambdatop::poll::Backoff;
-use lambdatop::source::cloudwatch::{AwsOptions, CloudWatchPollers, CloudWatchSource};
+use lambdatop::source::cloudwatch::{
+    AwsOptions, CloudWatchPollers, CloudWatchSource, LogAnalytics,
+};
 use lambdatop::store::{Store, StoreLimits};
 use lambdatop::window::TimeWindow;
 use support::peer::{AlarmSeed, FunctionSeed, LocalAws, REGION, smithy_time};
@@ -35,7 +37,7 @@ fn base_minute() -> DateTime<Utc> {
 }
 
 /// Options for tests: quick retries, so a deterministic HTTP 500 costs milliseconds.
-fn test_options() -> AwsOptions {
+pub(crate) fn test_options() -> AwsOptions {
     AwsOptions {
         backoff: Backoff {
             base: StdDuration::from_millis(1),
@@ -43,22 +45,23 @@ fn test_options() -> AwsOptions {
             max_attempts: 2,
         },
         logs_rate_limit_per_s: 1000.0,
+        log_analytics: LogAnalytics::Filter,
         ..AwsOptions::default()
     }
 }
 
 /// A front end in miniature: the context the pollers get, and the store their updates go to.
-struct Harness {
-    store: Store,
-    ctx: SourceContext,
+pub(crate) struct Harness {
+    pub store: Store,
+    pub ctx: SourceContext,
     rx: mpsc::Receiver<Update>,
-    requests: watch::Sender<Request>,
-    clock: Arc<ManualClock>,
-    pollers: CloudWatchPollers,
+    pub requests: watch::Sender<Request>,
+    pub clock: Arc<ManualClock>,
+    pub pollers: CloudWatchPollers,
 }
 
 impl Harness {
-    async fn new(
+    pub(crate) async fn new(
         aws: &LocalAws,
         opts: AwsOptions,
         window: TimeWindow,
@@ -94,7 +97,7 @@ impl Harness {
     }
 
     /// The updates sent so far, applied to the store.
-    fn drain(&mut self) -> Vec<Update> {
+    pub(crate) fn drain(&mut self) -> Vec<Update> {
         let mut out = Vec::new();
         while let Ok(u) = self.rx.try_recv() {
             self.store.apply(u.clone());
@@ -851,25 +854,24 @@ async fn snapshots_read_report_lines_of_every_function_over_the_window() {
 
     let mut h = Harness::new(&aws, test_options(), TimeWindow::minutes(15), now, true).await;
     h.discovery().await;
+    // A snapshot shows no log pane: the logs poller reads nothing, the reports poller the
+    // REPORT lines of every function with a log group, over the window, one read per group.
     let u = h.logs().await;
     assert!(polled(&u, Poller::Logs), "{:?}", failures(&u));
+    assert_eq!(api(&u, "FilterLogEvents").0, 0);
+    assert!(h.pollers.reports.round(&h.ctx).await);
+    let u = h.drain();
+    assert!(polled(&u, Poller::Reports), "{:?}", failures(&u));
     assert_eq!(api(&u, "FilterLogEvents").0, 2, "one read per log group");
-    let orders: Vec<&str> = h
-        .store
-        .logs()
-        .iter()
-        .filter(|e| &*e.function == "orders")
-        .map(|e| e.message.as_str())
-        .collect();
-    // Server-side "REPORT RequestId": START/END are not read, nor the REPORT before the window.
-    assert_eq!(orders, [report]);
-    // moto matches every event with a JSON pattern; on AWS only platform.report lines come.
-    let billing: Vec<&str> = h
-        .store
-        .logs()
-        .iter()
-        .filter(|e| &*e.function == "billing")
-        .map(|e| e.message.as_str())
-        .collect();
-    assert!(billing.contains(&json_report), "{billing:?}");
+    // The REPORT before the window is not counted; the one in it is, and the JSON record.
+    let orders = h.store.function_named("orders").and_then(|f| f.report());
+    assert_eq!(
+        orders.map(|r| (r.invocations, r.billed_ms_total)),
+        Some((1, 13))
+    );
+    let billing = h.store.function_named("billing").and_then(|f| f.report());
+    assert_eq!(
+        billing.map(|r| (r.invocations, r.billed_ms_total)),
+        Some((1, 5))
+    );
 }

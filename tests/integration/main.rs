@@ -20,6 +20,8 @@ mod lambda_log_fixtures;
 mod read_only;
 mod replay;
 mod replay_blocks;
+mod report_insights;
+mod report_window;
 mod screenshots;
 mod snapshot_aws;
 mod snapshot_formats;

@@ -66,7 +66,7 @@ async fn seed(aws: &LocalAws) {
     .await;
 }
 
-fn lambdatop(aws: &LocalAws, args: &[&str]) -> std::process::Output {
+pub(crate) fn lambdatop(aws: &LocalAws, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_lambdatop"))
         .args(args)
         .env_remove("AWS_PROFILE")

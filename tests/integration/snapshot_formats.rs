@@ -127,21 +127,24 @@ fn json_follows_the_v1_contract() {
     assert_eq!(functions.len(), 12);
     let mut with_report = 0;
     for f in functions {
-        assert_eq!(
-            keys(f),
-            set(&[
-                "name",
-                "invocations",
-                "errors",
-                "throttles",
-                "error_rate",
-                "duration_ms",
-                "concurrency_max",
-                "alarm_state",
-                "report"
-            ]),
-            "{f}"
-        );
+        let mut expected = set(&[
+            "name",
+            "invocations",
+            "errors",
+            "throttles",
+            "error_rate",
+            "duration_ms",
+            "concurrency_max",
+            "alarm_state",
+            "report",
+        ]);
+        // Added within v1: where a report came from and the span it covers.
+        if !f["report"].is_null() {
+            expected.extend(set(&["report_source", "report_window"]));
+            assert_eq!(f["report_source"], "logs", "{f}");
+            assert_eq!(keys(&f["report_window"]), set(&["start", "end"]), "{f}");
+        }
+        assert_eq!(keys(f), expected, "{f}");
         assert!(f["name"].is_string());
         for k in ["invocations", "errors", "throttles"] {
             assert!(f[k].is_u64(), "{k} of {f}");

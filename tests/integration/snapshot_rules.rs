@@ -228,19 +228,34 @@ fn rules_are_checked_on_every_listed_function() {
 #[test]
 fn report_rules_read_the_logs_and_skip_functions_without() {
     let mut snap = demo_snapshot();
+    // Over the window's invocations (the demo's REPORT figures cover exactly the window).
     assert_eq!(
         breaches("cold_start_rate>=40%", &snap),
-        ["monitor: cold_start_rate 100.0% >= 40%"]
+        [
+            "jb-contact-form-dev-unitFact: cold_start_rate 40.4% >= 40%",
+            "monitor: cold_start_rate 66.7% >= 40%",
+            "nightly-report-export: cold_start_rate 100.0% >= 40%"
+        ]
     );
     assert_eq!(
         breaches("memory_used>50%", &snap),
-        ["salesPipe-dev-handleSlackRe: memory_used 60.2% > 50%"]
+        [
+            "salesPipe-dev-handleSlackRe: memory_used 69.5% > 50%",
+            "MakePyPIDep: memory_used 80.0% > 50%"
+        ]
     );
-    // Two demo functions have logged no REPORT line in the window: they are skipped.
+    // Every demo function reported in the window; one without REPORT figures is skipped.
     let all = breaches("cold_start_rate>=0%", &snap);
-    assert_eq!(all.len(), snap.functions.len() - 2, "{all:?}");
+    assert_eq!(all.len(), snap.functions.len(), "{all:?}");
+    let mut one_without = snap.clone();
+    let first = &mut one_without.functions[0];
+    first.report = None;
+    first.figures.retain(|figure, _| !figure.needs_logs());
+    let name = first.name.clone();
+    let all = breaches("cold_start_rate>=0%", &one_without);
+    assert_eq!(all.len(), snap.functions.len() - 1, "{all:?}");
     assert!(
-        !all.iter().any(|b| b.starts_with("MakePyPIDep:")),
+        !all.iter().any(|b| b.starts_with(&format!("{name}:"))),
         "{all:?}"
     );
 

@@ -92,9 +92,12 @@ pub const LIST_METRICS: Operation = Operation::new(Service::CloudWatch, "ListMet
 pub const DESCRIBE_ALARMS: Operation = Operation::new(Service::CloudWatch, "DescribeAlarms");
 pub const DESCRIBE_LOG_GROUPS: Operation = Operation::new(Service::Logs, "DescribeLogGroups");
 pub const FILTER_LOG_EVENTS: Operation = Operation::new(Service::Logs, "FilterLogEvents");
+pub const START_QUERY: Operation = Operation::new(Service::Logs, "StartQuery");
+pub const GET_QUERY_RESULTS: Operation = Operation::new(Service::Logs, "GetQueryResults");
+pub const STOP_QUERY: Operation = Operation::new(Service::Logs, "StopQuery");
 
 /// Every operation the CloudWatch source calls; [`super::AWS_OPERATIONS`] lists their actions.
-pub const OPERATIONS: [Operation; 8] = [
+pub const OPERATIONS: [Operation; 11] = [
     LIST_FUNCTIONS,
     GET_ACCOUNT_SETTINGS,
     GET_FUNCTION_CONCURRENCY,
@@ -103,6 +106,9 @@ pub const OPERATIONS: [Operation; 8] = [
     DESCRIBE_ALARMS,
     DESCRIBE_LOG_GROUPS,
     FILTER_LOG_EVENTS,
+    START_QUERY,
+    GET_QUERY_RESULTS,
+    STOP_QUERY,
 ];
 
 /// How a call failed, as far as the SDK can tell.
@@ -686,10 +692,18 @@ mod tests {
     #[test]
     fn every_operation_is_read_only() {
         for op in OPERATIONS {
+            // A Logs Insights query only reads logs; StopQuery ends lambdatop's own query.
             assert!(
-                ["List", "Get", "Describe", "Filter"]
-                    .iter()
-                    .any(|p| op.name.starts_with(p)),
+                [
+                    "List",
+                    "Get",
+                    "Describe",
+                    "Filter",
+                    "StartQuery",
+                    "StopQuery"
+                ]
+                .iter()
+                .any(|p| op.name.starts_with(p)),
                 "{} is not a read",
                 op.action()
             );

@@ -6,9 +6,8 @@
 //! is followed, empty ones with a `nextToken` included; a read cut short by the page limit is
 //! resumed with its token next round. No line is lost and none is repeated.
 //!
-//! Snapshots (`--once`): the REPORT lines of every function with a log group over the window,
-//! filtered server-side (`"REPORT RequestId"` for text logs, `{ $.type = "platform.report" }` for
-//! JSON logs).
+//! Snapshots (`--once`) show no log pane and read nothing here: the window engine
+//! (`reports.rs`) reads the REPORT lines, with [`REPORT_FILTER_PATTERN`].
 //!
 //! Every call waits for the account-wide token bucket first: FilterLogEvents is limited per
 //! account and Region (as low as 5 calls a second), shared with every other tool.
@@ -23,16 +22,13 @@ use super::error::{AwsError, FILTER_LOG_EVENTS};
 use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::message::{ApiCalls, Update};
 use crate::message::{Poller, Request, SourceContext};
-use crate::model::{FunctionConfig, LogEvent, LogFormat};
+use crate::model::{FunctionConfig, LogEvent};
 use crate::poll::{Round, RoundOutcome, round_now};
 
-/// The server-side pattern that selects REPORT lines in a log of this format.
-pub fn report_filter_pattern(format: LogFormat) -> &'static str {
-    match format {
-        LogFormat::Text => "\"REPORT RequestId\"",
-        LogFormat::Json => "{ $.type = \"platform.report\" }",
-    }
-}
+/// The server-side pattern that selects the REPORT lines of both log formats in one read:
+/// text `REPORT RequestId: …` lines, or JSON records of type `platform.report`. What else it
+/// lets through (an application line quoting either) is told apart by the parser.
+pub const REPORT_FILTER_PATTERN: &str = "?\"REPORT RequestId\" ?\"platform.report\"";
 
 /// The function a log stream belongs to. A custom log group can be shared; its streams are named
 /// `YYYY/MM/DD/<function>[<version>]<id>`. Falls back to the first of `functions`.
@@ -172,6 +168,20 @@ impl LogCursor {
         new
     }
 
+    /// A read cut short by the page limit: its range and token, to go on with.
+    pub(super) fn take_pending(&mut self) -> Option<Span> {
+        self.pending.take().map(|p| Span {
+            start_ms: p.start_ms,
+            end_ms: p.end_ms,
+            token: Some(p.token),
+        })
+    }
+
+    /// Whether a read was cut short by the page limit and goes on next round.
+    pub(super) fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
     /// The read up to `end_ms` is complete.
     pub fn complete(&mut self, end_ms: i64) {
         self.read_to_ms = Some(self.read_to_ms.map_or(end_ms, |r| r.max(end_ms)));
@@ -189,16 +199,16 @@ fn millis_to_utc(ms: i64) -> Option<DateTime<Utc>> {
 /// One log group read in a round: the group, the functions that log to it, the server-side
 /// pattern.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct GroupRead {
-    group: String,
-    pattern: Option<String>,
+pub(super) struct GroupRead {
+    pub group: String,
+    pub pattern: Option<String>,
 }
 
 /// What one group's read brought.
-struct GroupResult {
-    events: Vec<LogEvent>,
-    calls: u32,
-    error: Option<AwsError>,
+pub(super) struct GroupResult {
+    pub events: Vec<LogEvent>,
+    pub calls: u32,
+    pub error: Option<AwsError>,
 }
 
 const MAX_CURSORS: usize = 64;
@@ -285,24 +295,17 @@ impl LogsPoller {
                 .map(|f| Arc::from(f.name.as_str()))
                 .collect()
         };
+        // A snapshot shows no log pane: its REPORT figures come from the window engine.
         let targets = if ctx.once {
-            discovered
-                .functions
-                .iter()
-                .filter(|f| discovered.has_log_group(f))
-                .cloned()
-                .collect()
+            Vec::new()
         } else {
             self.targets(req, &discovered)
         };
         for f in &targets {
-            let pattern = if ctx.once {
-                Some(report_filter_pattern(f.log_format).to_string())
-            } else {
-                req.log_filter_pattern
-                    .clone()
-                    .filter(|p| !p.trim().is_empty())
-            };
+            let pattern = req
+                .log_filter_pattern
+                .clone()
+                .filter(|p| !p.trim().is_empty());
             let key = GroupRead {
                 group: f.log_group_name(),
                 pattern,
@@ -313,7 +316,7 @@ impl LogsPoller {
             }
         }
 
-        if !ctx.once && req.log_filter_pattern != self.pattern {
+        if req.log_filter_pattern != self.pattern {
             // Another filter selects other lines: start the reads afresh.
             self.cursors.clear();
             self.pattern = req.log_filter_pattern.clone();
@@ -323,34 +326,31 @@ impl LogsPoller {
         let mut calls = 0;
         let mut outcome = RoundOutcome::default();
         for (key, functions) in reads {
-            let r = if ctx.once {
-                let start_ms = req.window.start(now).timestamp_millis();
-                let mut cursor = LogCursor::new(usize::MAX);
-                self.read_group(&key, &functions, &mut cursor, start_ms, now_ms, None)
-                    .await
-            } else {
-                let mut cursor = self
-                    .cursors
-                    .remove(&key)
-                    .unwrap_or_else(|| LogCursor::new(MAX_IDS_PER_GROUP));
-                cursor.last_used = self.rounds;
-                let (start_ms, end_ms, token) = match cursor.pending.take() {
-                    Some(p) => (p.start_ms, p.end_ms, Some(p.token)),
-                    None => {
-                        let lookback = millis(self.opts.logs_lookback)
-                            .min(req.window.length().num_milliseconds());
-                        let start =
-                            cursor.next_start(now_ms, lookback, millis(self.opts.logs_overlap));
-                        cursor.begin(start);
-                        (start, now_ms, None)
-                    }
-                };
-                let r = self
-                    .read_group(&key, &functions, &mut cursor, start_ms, end_ms, token)
-                    .await;
-                self.cursors.insert(key, cursor);
-                r
+            let mut cursor = self
+                .cursors
+                .remove(&key)
+                .unwrap_or_else(|| LogCursor::new(MAX_IDS_PER_GROUP));
+            cursor.last_used = self.rounds;
+            let (start_ms, end_ms, token) = match cursor.pending.take() {
+                Some(p) => (p.start_ms, p.end_ms, Some(p.token)),
+                None => {
+                    let lookback =
+                        millis(self.opts.logs_lookback).min(req.window.length().num_milliseconds());
+                    let start = cursor.next_start(now_ms, lookback, millis(self.opts.logs_overlap));
+                    cursor.begin(start);
+                    (start, now_ms, None)
+                }
             };
+            let span = Span {
+                start_ms,
+                end_ms,
+                token,
+            };
+            let r = self
+                .reader()
+                .read_group(&key, &functions, &mut cursor, span)
+                .await;
+            self.cursors.insert(key, cursor);
             calls += r.calls;
             events.extend(r.events);
             if let Some(e) = r.error {
@@ -388,16 +388,46 @@ impl LogsPoller {
         }
     }
 
-    /// Reads `[start_ms, end_ms]` of one group, every page up to the page limit.
-    async fn read_group(
+    fn reader(&self) -> GroupReader<'_> {
+        GroupReader {
+            clients: &self.clients,
+            shared: &self.shared,
+            opts: &self.opts,
+            max_pages: self.opts.logs_max_pages,
+        }
+    }
+}
+
+/// What reading a log group needs: the clients, the shared rate limit, the options.
+pub(super) struct GroupReader<'a> {
+    pub clients: &'a Clients,
+    pub shared: &'a Shared,
+    pub opts: &'a AwsOptions,
+    /// Pages read at most; a longer read is left pending in the cursor.
+    pub max_pages: u32,
+}
+
+/// A span of one group to read: `[start_ms, end_ms]`, from `token` when resuming.
+pub(super) struct Span {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub token: Option<String>,
+}
+
+impl GroupReader<'_> {
+    /// Reads a span of one group, every page up to the page limit.
+    pub(super) async fn read_group(
         &self,
         key: &GroupRead,
         functions: &[Arc<str>],
         cursor: &mut LogCursor,
-        start_ms: i64,
-        end_ms: i64,
-        mut token: Option<String>,
+        span: Span,
     ) -> GroupResult {
+        let Span {
+            start_ms,
+            end_ms,
+            mut token,
+        } = span;
         let mut out = GroupResult {
             events: Vec::new(),
             calls: 0,
@@ -479,7 +509,7 @@ impl LogsPoller {
                     cursor.complete(end_ms);
                     return out;
                 }
-                Some(t) if pages >= self.opts.logs_max_pages.max(1) => {
+                Some(t) if pages >= self.max_pages.max(1) => {
                     cursor.pending = Some(PendingRead {
                         start_ms,
                         end_ms,
@@ -631,14 +661,11 @@ mod tests {
     }
 
     #[test]
-    fn report_patterns_follow_the_log_format() {
+    fn the_report_pattern_selects_both_formats() {
+        // An OR of two quoted terms (`?"…" ?"…"`), as CloudWatch Logs' filter syntax writes it.
         assert_eq!(
-            report_filter_pattern(LogFormat::Text),
-            "\"REPORT RequestId\""
-        );
-        assert_eq!(
-            report_filter_pattern(LogFormat::Json),
-            "{ $.type = \"platform.report\" }"
+            REPORT_FILTER_PATTERN,
+            r#"?"REPORT RequestId" ?"platform.report""#
         );
     }
 }

@@ -23,8 +23,10 @@ mod alarms;
 mod call;
 mod discovery;
 pub mod error;
+pub mod insights;
 mod logs;
 mod metrics;
+mod reports;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -41,10 +43,13 @@ use tokio::sync::watch;
 pub use alarms::{AlarmsPoller, alarm_from_composite, alarm_from_metric};
 pub use discovery::{DiscoveryPoller, function_from_lambda, merge_functions};
 pub use error::{AwsError, ErrorFacts, Operation, Service, Timeouts};
-pub use logs::{LogCursor, LogsPoller, SeenEvents, attribute_stream, report_filter_pattern};
+pub use logs::{LogCursor, LogsPoller, REPORT_FILTER_PATTERN, SeenEvents, attribute_stream};
 pub use metrics::{
     CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, QueryKind, QuerySpec, QueryTarget,
     TimeRange, parse_query_id, query_id, reread_from,
+};
+pub use reports::{
+    LogAnalytics, MAX_RECORDS, MAX_RECORDS_PER_FUNCTION, ReportsPoller, records_cap,
 };
 
 use crate::message::SourceError;
@@ -63,6 +68,9 @@ pub const AWS_OPERATIONS: &[&str] = &[
     "cloudwatch:DescribeAlarms",
     "logs:DescribeLogGroups",
     "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:GetQueryResults",
+    "logs:StopQuery",
 ];
 
 /// How to reach the account and how often to read it.
@@ -101,6 +109,16 @@ pub struct AwsOptions {
     pub logs_page_size: Option<u32>,
     /// Retries of throttled and failed calls.
     pub backoff: Backoff,
+    /// How REPORT figures over the window are made.
+    pub log_analytics: LogAnalytics,
+    /// Time between two rounds of window REPORT figures.
+    pub reports_interval: Duration,
+    /// How long a snapshot waits for the REPORT figures of every listed function.
+    pub reports_once_timeout: Duration,
+    /// Time between two Logs Insights refreshes of the figures (each is billed by bytes scanned).
+    pub insights_interval: Duration,
+    /// How long the dashboard waits for its Logs Insights queries before stopping them.
+    pub insights_timeout: Duration,
 }
 
 impl Default for AwsOptions {
@@ -123,6 +141,11 @@ impl Default for AwsOptions {
             logs_max_pages: 20,
             logs_page_size: None,
             backoff: Backoff::default(),
+            log_analytics: LogAnalytics::default(),
+            reports_interval: Duration::from_secs(60),
+            reports_once_timeout: Duration::from_secs(120),
+            insights_interval: Duration::from_secs(300),
+            insights_timeout: Duration::from_secs(600),
         }
     }
 }
@@ -261,6 +284,7 @@ pub struct CloudWatchPollers {
     pub metrics: MetricsPoller,
     pub alarms: AlarmsPoller,
     pub logs: LogsPoller,
+    pub reports: ReportsPoller,
 }
 
 fn compile_filter(pattern: Option<&str>) -> Result<Option<GlobMatcher>, SourceError> {
@@ -392,7 +416,8 @@ impl CloudWatchSource {
             ),
             metrics: MetricsPoller::new(self.clients.clone(), shared.clone(), opts.clone()),
             alarms: AlarmsPoller::new(self.clients.clone(), opts.clone(), self.filter),
-            logs: LogsPoller::new(self.clients, shared, opts),
+            logs: LogsPoller::new(self.clients.clone(), shared.clone(), opts.clone()),
+            reports: ReportsPoller::new(self.clients, shared, opts),
         }
     }
 }
@@ -407,16 +432,26 @@ impl Source for CloudWatchSource {
     }
 
     fn provides(&self) -> Provides {
+        let reports = self.opts.log_analytics != LogAnalytics::Off;
+        let mut pollers = Poller::ALL.to_vec();
+        if reports {
+            pollers.push(Poller::Reports);
+        }
         Provides {
-            pollers: Poller::ALL.to_vec(),
+            pollers,
             metrics: true,
             finite: false,
             refresh: self.opts.metrics_interval,
+            window_reports: reports,
         }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
+        let reports = self.opts.log_analytics != LogAnalytics::Off;
         let p = self.into_pollers();
+        if reports {
+            tokio::spawn(drive(p.reports, ctx.clone()));
+        }
         tokio::spawn(drive(p.discovery, ctx.clone()));
         tokio::spawn(drive(p.metrics, ctx.clone()));
         tokio::spawn(drive(p.alarms, ctx.clone()));
@@ -441,6 +476,8 @@ mod tests {
             include_str!("metrics.rs"),
             include_str!("alarms.rs"),
             include_str!("logs.rs"),
+            include_str!("reports.rs"),
+            include_str!("insights.rs"),
         ];
         let mut called = std::collections::BTreeSet::new();
         let re =

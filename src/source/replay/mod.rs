@@ -183,6 +183,7 @@ impl Source for ReplaySource {
             finite: true,
             // No metrics are read on a schedule.
             refresh: DEFAULT_REFRESH,
+            window_reports: false,
         }
     }
 

@@ -37,7 +37,7 @@ use crate::analytics::{ColdStart, Invocation, InvocationStatus, ReportSummary};
 use crate::figures;
 use crate::format;
 use crate::model::{MetricKind, Reserved};
-use crate::store::{Figures, FunctionState, Store};
+use crate::store::{FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Detail, Only, ViewState};
@@ -53,20 +53,15 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
     let keys = Line::styled(" Bksp back · Enter: invocation logs ", theme.muted).right_aligned();
     let room = area.width.saturating_sub(keys.width() as u16 + 1);
     let title = fit(
-        Line::from(vec![
-            Span::styled(
+        Line::from(
+            vec![Span::styled(
                 format!(" {} ", sanitize(&detail.function.name)),
                 theme.accent,
-            ),
-            Span::styled(
-                format!("· {} ", store.covers(Figures::Metrics)),
-                theme.muted,
-            ),
-            Span::styled(
-                format!("· REPORT figures: {} ", store.covers(Figures::Reports)),
-                theme.muted,
-            ),
-        ]),
+            )]
+            .into_iter()
+            .chain(super::covers(store, "· ", theme.muted))
+            .collect::<Vec<_>>(),
+        ),
         room,
     );
     let block = Block::new()

@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         label(" · "),
         Span::styled(
             store.covers(Figures::Metrics),
-            if store.loading() {
+            if store.loading() || store.reports_loading() {
                 theme.warn
             } else {
                 theme.text

@@ -115,6 +115,27 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// What the figures cover, in words, as spans `fit` keeps or drops whole: `{lead}last 1h ` when
+/// the REPORT figures cover the same window as the metrics, else that and
+/// `· REPORT figures: log lines read since launch `.
+pub(super) fn covers(
+    store: &Store,
+    lead: &str,
+    style: ratatui::style::Style,
+) -> Vec<ratatui::text::Span<'static>> {
+    use crate::store::Figures;
+    use ratatui::text::Span;
+    let (metrics, reports) = (
+        store.covers(Figures::Metrics),
+        store.covers(Figures::Reports),
+    );
+    let mut spans = vec![Span::styled(format!("{lead}{metrics} "), style)];
+    if reports != metrics {
+        spans.push(Span::styled(format!("· REPORT figures: {reports} "), style));
+    }
+    spans
+}
+
 /// `line` cut to `width` between its spans, never inside one: each span is a figure (with the
 /// words that go with it) shown whole or left out whole, with everything after it.
 pub(super) fn fit(line: Line<'_>, width: u16) -> Line<'_> {

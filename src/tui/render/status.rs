@@ -31,6 +31,13 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             ),
             theme.warn,
         )),
+        _ if store.reports_loading() => spans.push(Span::styled(
+            format!(
+                "loading the REPORT figures of the last {}… (Cold %, Mem % and Cost shown are the previous window's)",
+                store.window()
+            ),
+            theme.warn,
+        )),
         Some(at) => {
             let age = (now - at).num_seconds().max(0);
             let stale = store.is_stale(store.stale_after());
@@ -125,5 +132,44 @@ mod tests {
         assert!(!status(300, 299).contains("STALE"));
         assert!(!status(300, 750).contains("STALE"));
         assert!(status(300, 751).contains("(751s ago) STALE"));
+    }
+
+    #[test]
+    fn report_figures_of_the_window_before_are_said_to_be_loading() {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap();
+        let mut store = Store::new(
+            SourceKind::Cloudwatch,
+            None,
+            TimeWindow::minutes(60),
+            StoreLimits::default(),
+            Arc::new(ManualClock::new(at)),
+        );
+        let reports = |window: TimeWindow| {
+            Update::Reports(crate::message::WindowReports {
+                origin: crate::message::ReportOrigin::Filter,
+                window,
+                from: window.start(at),
+                to: at,
+                reports: vec![("orders".into(), Some(Default::default()))],
+            })
+        };
+        store.apply(reports(TimeWindow::minutes(60)));
+        let line = |store: &Store| {
+            let mut terminal = Terminal::new(TestBackend::new(160, 1)).unwrap();
+            terminal
+                .draw(|f| render(f, f.area(), &ViewState::default(), store, &Theme::dark()))
+                .unwrap();
+            let buf = terminal.backend().buffer();
+            buf.content().iter().map(|c| c.symbol()).collect::<String>()
+        };
+        assert!(!line(&store).contains("REPORT"), "{}", line(&store));
+        store.set_window(TimeWindow::minutes(15));
+        assert!(
+            line(&store).contains("loading the REPORT figures of the last 15m"),
+            "{}",
+            line(&store)
+        );
+        store.apply(reports(TimeWindow::minutes(15)));
+        assert!(!line(&store).contains("REPORT"), "{}", line(&store));
     }
 }

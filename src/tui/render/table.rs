@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use crate::figures::{self, Figure, Health, SortKey, Unit};
 use crate::format;
 use crate::model::{AlarmState, MetricKind};
-use crate::store::{Figures, FunctionState, Store};
+use crate::store::{FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
@@ -294,7 +294,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
                 from,
                 slots,
                 &mut scratch,
-                store.loading(),
+                store.loading() || f.window_report().is_some_and(|w| w.loading),
                 theme,
             )
         })
@@ -319,13 +319,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     ]);
     // What the figures cover, on the right, as much as there is room for.
     let covers = super::fit(
-        Line::from(vec![
-            Span::styled(format!(" {} ", store.covers(Figures::Metrics)), theme.muted),
-            Span::styled(
-                format!("· REPORT figures: {} ", store.covers(Figures::Reports)),
-                theme.muted,
-            ),
-        ]),
+        Line::from(super::covers(store, " ", theme.muted)),
         area.width.saturating_sub(title.width() as u16 + 2),
     )
     .right_aligned();

@@ -1,0 +1,584 @@
+//! Window report figures: what the REPORT lines of every listed function say about exactly the
+//! window, sent as [`Update::Reports`] (apart from the log pane's lines).
+//!
+//! Two engines, chosen with `--log-analytics` (`[logs] analytics`):
+//!
+//! - **filter** (this file): every listed function's log group is read with FilterLogEvents and
+//!   [`REPORT_FILTER_PATTERN`] (text `REPORT` lines and JSON `platform.report` records in one
+//!   read), backfilling the window once and then only what is new (overlapping reads,
+//!   de-duplicated by event id, as the log pane's). Calls wait for the same account-wide token
+//!   bucket as the log pane's reads. Memory: one compact [`ReportRecord`] (88 bytes) per
+//!   invocation of the window and function — per-invocation records rather than per-minute
+//!   buckets, so that percentiles stay exact as the window slides — at most
+//!   [`MAX_RECORDS_PER_FUNCTION`] a function and about [`MAX_RECORDS`] in all (88 MB); records
+//!   that leave the window are dropped and the figures folded again.
+//! - **insights** (`insights.rs`): Logs Insights aggregates server-side.
+//!
+//! `auto` starts with Insights and falls back to the filter engine, with a notice, where
+//! Insights is denied or not supported.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::insights::{Runner, Trouble, attribute, plan};
+use super::logs::{GroupRead, GroupReader, LogCursor, REPORT_FILTER_PATTERN, Span};
+use super::{AwsOptions, Clients, Discovered, Shared};
+use crate::analytics::{ReportRecord, fold_records};
+use crate::lambda_log::{LogLine, parse};
+use crate::message::{
+    ApiCalls, Poller, ReportOrigin, Request, SourceContext, SourceError, Update, WindowReport,
+    WindowReports,
+};
+use crate::poll::{Round, RoundOutcome};
+use crate::window::TimeWindow;
+
+use super::error::FILTER_LOG_EVENTS;
+
+/// How REPORT figures over the window are made (`--log-analytics`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum LogAnalytics {
+    /// Logs Insights, or FilterLogEvents where Insights is denied or not supported.
+    #[default]
+    Auto,
+    /// CloudWatch Logs Insights: aggregated server-side, priced per GB scanned.
+    Insights,
+    /// FilterLogEvents: REPORT lines read and aggregated here, under the account's rate limit.
+    Filter,
+    /// No REPORT figures.
+    Off,
+}
+
+/// Invocations kept per function for the filter engine (88 bytes each): beyond this the oldest go
+/// and the figures cover the newest only (a notice says so).
+pub const MAX_RECORDS_PER_FUNCTION: usize = 50_000;
+/// Invocations kept for all functions together (88 MB): with many busy functions each keeps its
+/// share, but at least [`MIN_RECORDS_PER_FUNCTION`].
+pub const MAX_RECORDS: usize = 1_000_000;
+/// The smallest share of [`MAX_RECORDS`] a function keeps.
+pub const MIN_RECORDS_PER_FUNCTION: usize = 5_000;
+
+/// How many invocations each of `functions` functions keeps.
+pub fn records_cap(functions: usize) -> usize {
+    (MAX_RECORDS / functions.max(1)).clamp(MIN_RECORDS_PER_FUNCTION, MAX_RECORDS_PER_FUNCTION)
+}
+/// Event ids remembered per log group for de-duplicating overlapping reads.
+const MAX_IDS_PER_GROUP: usize = 100_000;
+/// Groups read between two interim deliveries of figures while the window is backfilled.
+const GROUPS_PER_DELIVERY: usize = 10;
+
+/// One log group's read state.
+#[derive(Debug)]
+struct GroupState {
+    cursor: LogCursor,
+    /// The whole window has been read once: its functions' figures are complete.
+    complete: bool,
+}
+
+/// The filter engine's state for one window.
+#[derive(Debug, Default)]
+pub(super) struct FilterEngine {
+    groups: HashMap<String, GroupState>,
+    records: HashMap<Arc<str>, Vec<ReportRecord>>,
+    /// Functions whose oldest records were dropped at the cap.
+    capped: HashSet<Arc<str>>,
+}
+
+impl FilterEngine {
+    /// Folds the new events of one read into the records.
+    fn take_events(&mut self, events: Vec<crate::model::LogEvent>) {
+        for e in events {
+            if let LogLine::Report(r) = parse(&e.message) {
+                let cap = records_cap(self.records.len() + 1);
+                let records = self.records.entry(e.function.clone()).or_default();
+                records.push(ReportRecord::new(e.timestamp.timestamp_millis(), &r));
+                // Trimmed a tenth past the cap at a time: amortised O(1) a record.
+                if records.len() > cap + cap / 10 {
+                    records.sort_by_key(|r| r.at_ms);
+                    let excess = records.len() - cap;
+                    records.drain(..excess);
+                    records.shrink_to(cap + cap / 10);
+                    self.capped.insert(e.function);
+                }
+            }
+        }
+    }
+
+    /// Drops the records before `start_ms`.
+    fn slide(&mut self, start_ms: i64) {
+        for records in self.records.values_mut() {
+            records.retain(|r| r.at_ms >= start_ms);
+        }
+        self.records.retain(|_, r| !r.is_empty());
+    }
+
+    /// The figures of the functions of the groups read completely.
+    fn reports(
+        &self,
+        groups: &BTreeMap<String, Vec<Arc<str>>>,
+    ) -> Vec<(String, Option<WindowReport>)> {
+        groups
+            .iter()
+            .filter(|(g, _)| self.groups.get(*g).is_some_and(|s| s.complete))
+            .flat_map(|(_, owners)| owners.iter())
+            .map(|f| {
+                let records = self.records.get(f).map(Vec::as_slice).unwrap_or_default();
+                (f.to_string(), Some(fold_records(records.iter().copied())))
+            })
+            .collect()
+    }
+}
+
+/// The engine in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    /// Logs Insights; `fallback`: FilterLogEvents takes over where Insights is unavailable.
+    Insights {
+        fallback: bool,
+    },
+    Filter,
+}
+
+/// The REPORT figures of every listed function over the window.
+pub struct ReportsPoller {
+    clients: Clients,
+    shared: Arc<Shared>,
+    opts: Arc<AwsOptions>,
+    engine: Engine,
+    /// The window the filter engine's state is for.
+    window: Option<TimeWindow>,
+    filter: FilterEngine,
+    /// The window, time and "refresh now" count of the last Insights figures.
+    insights_last: Option<(TimeWindow, Instant, u64)>,
+}
+
+impl ReportsPoller {
+    pub(crate) fn new(clients: Clients, shared: Arc<Shared>, opts: Arc<AwsOptions>) -> Self {
+        let engine = match opts.log_analytics {
+            LogAnalytics::Auto => Engine::Insights { fallback: true },
+            LogAnalytics::Insights => Engine::Insights { fallback: false },
+            LogAnalytics::Filter | LogAnalytics::Off => Engine::Filter,
+        };
+        Self {
+            clients,
+            shared,
+            opts,
+            engine,
+            window: None,
+            filter: FilterEngine::default(),
+            insights_last: None,
+        }
+    }
+
+    /// One round with the current request, delivered.
+    pub async fn round(&mut self, ctx: &SourceContext) -> bool {
+        crate::poll::round_now(self, ctx).await
+    }
+
+    /// The log groups of the listed functions, and the functions that log to each: the detail
+    /// view's function first, then those on screen, then the rest by name.
+    fn groups(discovered: &Discovered, req: &Request) -> Vec<(String, Vec<Arc<str>>)> {
+        let mut groups: BTreeMap<String, Vec<Arc<str>>> = BTreeMap::new();
+        for f in discovered
+            .functions
+            .iter()
+            .filter(|f| discovered.has_log_group(f))
+        {
+            groups
+                .entry(f.log_group_name())
+                .or_default()
+                .push(Arc::from(f.name.as_str()));
+        }
+        let rank = |owners: &[Arc<str>]| {
+            let named = |n: &str| owners.iter().any(|o| &**o == n);
+            if req.detail_function.as_deref().is_some_and(named) {
+                0
+            } else if req.log_functions.iter().any(|n| named(n)) {
+                1
+            } else {
+                2
+            }
+        };
+        let mut ordered: Vec<(String, Vec<Arc<str>>)> = groups.into_iter().collect();
+        ordered.sort_by_key(|(_, owners)| rank(owners));
+        ordered
+    }
+
+    async fn read_filter(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+        let now = ctx.now();
+        let now_ms = now.timestamp_millis();
+        let from = req.window.start(now);
+        let start_ms = from.timestamp_millis();
+        if self.window != Some(req.window) {
+            // Another window: its figures are read afresh.
+            self.filter = FilterEngine::default();
+            self.window = Some(req.window);
+        }
+        let ordered = Self::groups(&discovered, req);
+        let all: BTreeMap<String, Vec<Arc<str>>> = ordered.iter().cloned().collect();
+        let reader = GroupReader {
+            clients: &self.clients,
+            shared: &self.shared,
+            opts: &self.opts,
+            // A snapshot reads the whole window in its one round.
+            max_pages: if ctx.once {
+                u32::MAX
+            } else {
+                self.opts.logs_max_pages
+            },
+        };
+        let deadline = ctx
+            .once
+            .then(|| Instant::now() + self.opts.reports_once_timeout);
+        let overlap = i64::try_from(self.opts.logs_overlap.as_millis()).unwrap_or(i64::MAX);
+        let mut outcome = RoundOutcome::default();
+        let mut calls = 0;
+        let mut unread = 0usize;
+        let mut since_delivery = 0;
+        // The detail view's function comes first: its figures are shown as soon as they are read.
+        let detail_first = ordered.first().is_some_and(|(_, owners)| {
+            req.detail_function
+                .as_deref()
+                .is_some_and(|d| owners.iter().any(|o| &**o == d))
+        });
+        for (i, (group, owners)) in ordered.iter().enumerate() {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                unread += owners.len();
+                continue;
+            }
+            let state = self
+                .filter
+                .groups
+                .entry(group.clone())
+                .or_insert_with(|| GroupState {
+                    cursor: LogCursor::new(MAX_IDS_PER_GROUP),
+                    complete: false,
+                });
+            let span = match state.cursor.take_pending() {
+                Some(span) => span,
+                None => {
+                    let start = if state.complete {
+                        state.cursor.next_start(now_ms, 0, overlap).max(start_ms)
+                    } else {
+                        start_ms
+                    };
+                    state.cursor.begin(start);
+                    Span {
+                        start_ms: start,
+                        end_ms: now_ms,
+                        token: None,
+                    }
+                }
+            };
+            let key = GroupRead {
+                group: group.clone(),
+                pattern: Some(REPORT_FILTER_PATTERN.to_string()),
+            };
+            let r = reader
+                .read_group(&key, owners, &mut state.cursor, span)
+                .await;
+            calls += r.calls;
+            match r.error {
+                Some(e) => outcome.fail(self.clients.source_error(&e)),
+                None if !state.cursor.is_pending() => state.complete = true,
+                None => {}
+            }
+            self.filter.take_events(r.events);
+            since_delivery += 1;
+            // While the window is backfilled, what is complete is shown at once.
+            let first = detail_first && i == 0;
+            if !ctx.once && (since_delivery >= GROUPS_PER_DELIVERY || first) {
+                since_delivery = 0;
+                let reports = self.filter.reports(&all);
+                let interim = Update::Reports(WindowReports {
+                    origin: ReportOrigin::Filter,
+                    window: req.window,
+                    from,
+                    to: ctx.now(),
+                    reports,
+                });
+                if !ctx.send(interim).await {
+                    return outcome;
+                }
+            }
+        }
+        self.filter.slide(start_ms);
+        outcome.updates.push(Update::Reports(WindowReports {
+            origin: ReportOrigin::Filter,
+            window: req.window,
+            from,
+            to: now,
+            reports: self.filter.reports(&all),
+        }));
+        outcome.calls.push(ApiCalls {
+            operation: FILTER_LOG_EVENTS.name,
+            calls,
+            billed_units: 0,
+        });
+        if unread > 0 {
+            outcome.fail(SourceError::new(
+                format!(
+                    "The REPORT lines of {unread} functions were not read within {} s.",
+                    self.opts.reports_once_timeout.as_secs()
+                ),
+                Some("FilterLogEvents is rate limited per account; narrow the snapshot with --functions, or use --log-analytics insights."),
+            ));
+        }
+        if !self.filter.capped.is_empty() {
+            outcome.notice = Some(SourceError::new(
+                format!(
+                    "{} functions had more invocations in the window than are kept ({} each): their REPORT figures cover the newest.",
+                    self.filter.capped.len(),
+                    records_cap(self.filter.records.len())
+                ),
+                Some("Use --log-analytics insights for busy functions or long windows."),
+            ));
+        }
+        outcome
+    }
+}
+
+impl ReportsPoller {
+    /// One set of Logs Insights queries over the window.
+    async fn read_insights(
+        &mut self,
+        ctx: &SourceContext,
+        req: &Request,
+    ) -> Result<RoundOutcome, (Trouble, Vec<ApiCalls>)> {
+        let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+        let all: BTreeMap<String, Vec<Arc<str>>> =
+            Self::groups(&discovered, req).into_iter().collect();
+        let names: Vec<String> = all.keys().cloned().collect();
+        let plans = plan(&names);
+        let now = ctx.now();
+        let window = req.window;
+        let from = window.start(now);
+        let requests = ctx.requests.clone();
+        let wanted = move || requests.borrow().window == window;
+        let wait = if ctx.once {
+            self.opts.reports_once_timeout
+        } else {
+            self.opts.insights_timeout
+        };
+        let mut calls = Vec::new();
+        let mut runner = Runner {
+            clients: &self.clients,
+            opts: &self.opts,
+            ctx,
+            calls: &mut calls,
+            deadline: Instant::now() + wait,
+            wanted: &wanted,
+        };
+        let answer = match runner.run(&plans, from.timestamp(), now.timestamp()).await {
+            Ok(answer) => answer,
+            Err(t) => return Err((t, calls)),
+        };
+        self.insights_last = Some((window, Instant::now(), req.refresh));
+        let mut outcome = RoundOutcome::default();
+        outcome.updates.push(Update::Reports(WindowReports {
+            origin: ReportOrigin::Insights,
+            window,
+            from,
+            to: now,
+            reports: attribute(answer.rows, &all),
+        }));
+        outcome.updates.push(Update::Scanned {
+            bytes: answer.bytes_scanned.max(0.0).round() as u64,
+        });
+        outcome.calls = calls;
+        Ok(outcome)
+    }
+}
+
+impl Round for ReportsPoller {
+    fn poller(&self) -> Poller {
+        Poller::Reports
+    }
+
+    fn interval(&self) -> Duration {
+        self.opts.reports_interval
+    }
+
+    /// A new window is read at once, and so is a detail view's function not read yet.
+    fn wants(&self, seen: &Request, now: &Request) -> bool {
+        if seen.window != now.window {
+            return true;
+        }
+        let Some(detail) = now.detail_function.as_deref() else {
+            return false;
+        };
+        let discovered = self.shared.discovered.borrow();
+        let group = discovered
+            .as_ref()
+            .and_then(|d| d.functions.iter().find(|f| f.name == detail))
+            .map(|f| f.log_group_name());
+        seen.detail_function != now.detail_function
+            && group.is_some_and(|g| !self.filter.groups.get(&g).is_some_and(|s| s.complete))
+    }
+
+    async fn ready(&mut self, _ctx: &SourceContext) -> bool {
+        let mut discovered = self.shared.discovered.subscribe();
+        discovered.wait_for(Option::is_some).await.is_ok()
+    }
+
+    async fn read(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        let Engine::Insights { fallback } = self.engine else {
+            return self.read_filter(ctx, req).await;
+        };
+        let due = self.insights_last.is_none_or(|(window, at, refresh)| {
+            window != req.window
+                || refresh != req.refresh
+                || at.elapsed() >= self.opts.insights_interval
+        });
+        if !due {
+            return RoundOutcome::default();
+        }
+        let (trouble, calls) = match self.read_insights(ctx, req).await {
+            Ok(outcome) => return outcome,
+            Err(e) => e,
+        };
+        let mut outcome = match trouble {
+            Trouble::Unavailable(why) if fallback => {
+                self.engine = Engine::Filter;
+                let mut outcome = self.read_filter(ctx, req).await;
+                outcome.notice = Some(SourceError::new(
+                    format!("{why}: REPORT figures are read with FilterLogEvents instead."),
+                    Some(
+                        "Grant logs:StartQuery and logs:GetQueryResults to use Logs Insights, or set --log-analytics filter.",
+                    ),
+                ));
+                outcome
+            }
+            Trouble::Unavailable(why) => {
+                // Asked for Insights alone: its figures are unsupported here, not zeros.
+                let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
+                let now = ctx.now();
+                let reports = Self::groups(&discovered, req)
+                    .into_iter()
+                    .flat_map(|(_, owners)| owners)
+                    .map(|f| (f.to_string(), None))
+                    .collect();
+                let mut outcome = RoundOutcome::default();
+                outcome.updates.push(Update::Reports(WindowReports {
+                    origin: ReportOrigin::Insights,
+                    window: req.window,
+                    from: req.window.start(now),
+                    to: now,
+                    reports,
+                }));
+                outcome.notice = Some(SourceError::new(
+                    format!("{why}: REPORT figures are unsupported here."),
+                    Some("Use --log-analytics filter (or auto) against this endpoint."),
+                ));
+                self.insights_last = Some((req.window, Instant::now(), req.refresh));
+                outcome
+            }
+            Trouble::Failed(e) => {
+                let mut outcome = RoundOutcome::default();
+                outcome.fail(e);
+                outcome
+            }
+            // Another window is asked for: the next round reads it.
+            Trouble::Abandoned => RoundOutcome::default(),
+        };
+        outcome.calls.extend(calls);
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::model::LogEvent;
+
+    fn report(function: &str, at_ms: i64, duration_ms: u32) -> LogEvent {
+        LogEvent {
+            function: Arc::from(function),
+            timestamp: DateTime::<Utc>::from_timestamp_millis(at_ms).expect("time"),
+            stream: Arc::from("s"),
+            message: format!(
+                "REPORT RequestId: r{at_ms}\tDuration: {duration_ms}.00 ms\tBilled Duration: {duration_ms} ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB"
+            ),
+            event_id: None,
+        }
+    }
+
+    #[test]
+    fn the_window_slides_and_only_complete_groups_report() {
+        let mut e = FilterEngine::default();
+        e.take_events(vec![
+            report("a", 1_000, 10),
+            report("a", 2_000, 20),
+            report("b", 1_500, 30),
+            // Not a REPORT: not kept.
+            LogEvent {
+                message: "START RequestId: x Version: $LATEST".into(),
+                ..report("a", 2_500, 1)
+            },
+        ]);
+        let groups: BTreeMap<String, Vec<Arc<str>>> = [
+            ("/aws/lambda/a".to_string(), vec![Arc::from("a")]),
+            ("/aws/lambda/b".to_string(), vec![Arc::from("b")]),
+        ]
+        .into();
+        assert!(
+            e.reports(&groups).is_empty(),
+            "no group read completely yet"
+        );
+        for g in ["/aws/lambda/a", "/aws/lambda/b"] {
+            e.groups.insert(
+                g.into(),
+                GroupState {
+                    cursor: LogCursor::new(10),
+                    complete: true,
+                },
+            );
+        }
+        let invocations = |e: &FilterEngine| -> Vec<(String, u64)> {
+            e.reports(&groups)
+                .into_iter()
+                .map(|(f, r)| (f, r.map_or(0, |r| r.invocations)))
+                .collect()
+        };
+        assert_eq!(invocations(&e), [("a".into(), 2), ("b".into(), 1)]);
+        // The window now starts at 1,600 ms: a's first and b's only REPORT leave it.
+        e.slide(1_600);
+        assert_eq!(invocations(&e), [("a".into(), 1), ("b".into(), 0)]);
+    }
+
+    #[test]
+    fn memory_is_capped_per_function_and_in_all() {
+        assert_eq!(records_cap(1), MAX_RECORDS_PER_FUNCTION);
+        assert_eq!(records_cap(100), 10_000);
+        assert_eq!(records_cap(10_000), MIN_RECORDS_PER_FUNCTION);
+        let mut e = FilterEngine::default();
+        let n = MAX_RECORDS_PER_FUNCTION as i64 * 2;
+        e.take_events((0..n).map(|i| report("busy", i, 1)).collect());
+        let kept = &e.records[&Arc::from("busy")];
+        assert!(
+            kept.len() <= MAX_RECORDS_PER_FUNCTION * 11 / 10,
+            "{}",
+            kept.len()
+        );
+        // The newest are kept.
+        assert_eq!(kept.iter().map(|r| r.at_ms).max(), Some(n - 1));
+        assert!(kept.iter().all(|r| r.at_ms >= n - kept.len() as i64));
+        assert!(e.capped.contains("busy"));
+    }
+}
