@@ -145,7 +145,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "standard output is not a terminal. Use --once for a printable snapshot, e.g. lambdatop --demo --once"
         );
     }
-    tui::run(store, source, ViewState::new(selection), theme, clock).await
+    let mut view = ViewState::new(selection);
+    view.cost = tui::view::CostSettings {
+        idle_after: settings.idle_after,
+        budget_usd_per_hour: settings.budget_usd_per_hour,
+    };
+    tui::run(store, source, view, theme, clock).await
 }
 
 /// Prints the snapshot, then the rule breaches; exit 3 when a rule held.

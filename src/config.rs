@@ -31,6 +31,17 @@ pub struct ConfigFile {
     pub aws: AwsSection,
     pub logs: LogsSection,
     pub pricing: Option<Pricing>,
+    pub cost: CostSection,
+}
+
+/// `[cost]`: what the dashboard's own API use may cost.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CostSection {
+    /// US dollars an hour, like --budget.
+    pub budget_usd_per_hour: Option<f64>,
+    /// No key for this long (`"10m"`) makes the dashboard idle.
+    pub idle_after: Option<String>,
 }
 
 /// `[aws]`.
@@ -144,6 +155,13 @@ impl ConfigFile {
         if let Some(p) = &file.pricing {
             p.check().map_err(|e| bad(format!("pricing.{e}")))?;
         }
+        if let Some(b) = file.cost.budget_usd_per_hour {
+            crate::cli::budget(b)
+                .map_err(|e| bad(format!("cost.budget_usd_per_hour = {b}: {e}")))?;
+        }
+        if let Some(t) = &file.cost.idle_after {
+            crate::cli::parse_interval(t).map_err(|e| bad(format!("cost.idle_after: {e}")))?;
+        }
         Ok(file)
     }
 }
@@ -178,6 +196,10 @@ pub struct Settings {
     pub logs_requests_per_second: f64,
     pub limits: StoreLimits,
     pub pricing: Pricing,
+    /// `--budget`, else the file's `[cost] budget_usd_per_hour`.
+    pub budget_usd_per_hour: Option<f64>,
+    /// The file's `[cost] idle_after`, else 10 minutes.
+    pub idle_after: Duration,
 }
 
 /// FilterLogEvents calls per second when nothing says otherwise: the lowest Regional quota.
@@ -245,6 +267,13 @@ impl Settings {
                 .unwrap_or(DEFAULT_LOGS_REQUESTS_PER_SECOND),
             limits,
             pricing: file.pricing.unwrap_or_default(),
+            budget_usd_per_hour: cli.budget.or(file.cost.budget_usd_per_hour),
+            idle_after: file
+                .cost
+                .idle_after
+                .as_deref()
+                .and_then(|t| crate::cli::parse_interval(t).ok())
+                .unwrap_or(crate::tui::view::IDLE_AFTER),
         }
     }
 }

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::format;
+use crate::message::{IDLE_REFRESH, PaceReason, usd_per_month};
 use crate::store::Store;
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
@@ -55,15 +56,44 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             theme.warn,
         ));
     }
-    let calls = store.api.total_calls();
+    let api = &store.api;
+    let calls = api.total_calls();
     if calls > 0 {
+        let hourly = api.usd_per_hour();
+        let budget = view.cost.budget_usd_per_hour;
         spans.push(Span::styled(
             format!(
-                " · {} API calls · ~{}/h",
+                " · {} API calls · ~{}/h ({}/month)",
                 format::count(calls),
-                format::usd(store.api.usd_per_hour())
+                format::usd(hourly),
+                format::usd(usd_per_month(hourly))
             ),
             theme.muted,
+        ));
+        let pace = api.metrics_pace();
+        match (budget, pace) {
+            (Some(b), Some(p)) if p.reason == PaceReason::Budget => spans.push(Span::styled(
+                format!(
+                    " · budget {}/h: metrics every {}",
+                    format::usd(b),
+                    every(p.every)
+                ),
+                theme.warn,
+            )),
+            (Some(b), _) => spans.push(Span::styled(
+                format!(" · budget {}/h", format::usd(b)),
+                theme.muted,
+            )),
+            _ => {}
+        }
+    }
+    if view.idle {
+        spans.push(Span::styled(
+            format!(
+                " · idle: metrics every {} (a key refreshes)",
+                every(IDLE_REFRESH)
+            ),
+            theme.accent,
         ));
     }
     if view.maximised {
@@ -74,6 +104,16 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         theme.muted,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// An interval as the status line says it: `45s`, `5m`, `2m30s`.
+fn every(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s:02}s"),
+    }
 }
 
 #[cfg(test)]
