@@ -289,6 +289,31 @@ mod tests {
     }
 
     #[test]
+    fn the_cost_section_sets_a_budget_and_when_idle_begins() {
+        let f = parse("[cost]\nbudget_usd_per_hour = 0.10\nidle_after = \"5m\"").unwrap();
+        let cli = Cli::parse_from(["lambdatop"]);
+        let s = Settings::merge_with_env(&cli, f.clone(), &|_| None);
+        assert_eq!(s.budget_usd_per_hour, Some(0.10));
+        assert_eq!(s.idle_after, Duration::from_secs(300));
+        // --budget wins over the file.
+        let cli = Cli::parse_from(["lambdatop", "--budget", "0.05"]);
+        let s = Settings::merge_with_env(&cli, f, &|_| None);
+        assert_eq!(s.budget_usd_per_hour, Some(0.05));
+        // Defaults: no budget, idle after 10 minutes.
+        let s = Settings::merge_with_env(&cli, ConfigFile::default(), &|_| None);
+        assert_eq!(s.idle_after, Duration::from_secs(600));
+        let e = parse("[cost]\nbudget_usd_per_hour = -1").unwrap_err();
+        assert!(
+            e.contains("cost.budget_usd_per_hour = -1: use US dollars"),
+            "{e}"
+        );
+        let e = parse("[cost]\nidle_after = \"soon\"").unwrap_err();
+        assert!(e.contains("cost.idle_after: \"soon\" is not a time"), "{e}");
+        assert!(Cli::try_parse_from(["lambdatop", "--budget", "nan"]).is_err());
+        assert!(Cli::try_parse_from(["lambdatop", "--budget", "$0.10"]).is_ok());
+    }
+
+    #[test]
     fn empty_file_is_defaults() {
         assert_eq!(parse("").unwrap(), ConfigFile::default());
     }

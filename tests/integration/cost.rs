@@ -22,7 +22,7 @@ use lambdatop::message::{
     CLOUDWATCH_USD_PER_UNIT, Pace, PaceReason, Request, SourceContext, SourceKind, Update, pace,
 };
 use lambdatop::model::{FunctionConfig, MetricKind};
-use lambdatop::poll::Backoff;
+use lambdatop::poll::{Backoff, Round};
 use lambdatop::source::cloudwatch::{AwsOptions, CloudWatchPollers, CloudWatchSource, ViewTiers};
 use lambdatop::store::{Store, StoreLimits};
 use lambdatop::tui::handle_key;
@@ -310,6 +310,16 @@ async fn a_dashboard_left_open_costs_what_is_on_screen() {
     let text = s.show();
     assert!(text.contains("idle: metrics every 5m"), "{text}");
 
+    // The first key: a round at once, which reads everything the view shows again.
+    let seen = s.requests.borrow().clone();
+    s.view.idle = false;
+    s.show();
+    let now = s.requests.borrow().clone();
+    assert!(s.pollers.metrics.wants(&seen, &now));
+    let (woke, pace) = s.round().await;
+    assert_eq!(woke, first);
+    assert_eq!(pace.map(|p| p.every.as_secs()), Some(60));
+
     eprintln!(
         "measured (local peer), 120 functions, {COLUMNS}x{ROWS}: before {before} \
          metrics/h (${:.3}/h), after {watched} (${:.4}/h), idle {idle} (${:.4}/h)",
@@ -395,4 +405,49 @@ async fn a_budget_stretches_the_rounds_and_says_so() {
     assert!(usd(units as f64) <= 0.03 + 1e-9, "{units}");
     let text = s.show();
     assert!(text.contains("budget $0.0300/h: metrics every"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_file_records_the_billed_units_of_every_call() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    for i in 0..3 {
+        aws.put_metric(
+            &name(i),
+            "Invocations",
+            StandardUnit::Count,
+            &[(base_minute(), 1.0)],
+        )
+        .await;
+    }
+    let log = std::env::temp_dir().join(format!("lambdatop-cost-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--once", "--output", "json", "--log-file"])
+        .arg(&log)
+        .env_remove("AWS_PROFILE")
+        .env("HOME", std::env::temp_dir())
+        .envs(aws.env_vars())
+        .output()
+        .expect("run lambdatop");
+    let text = std::fs::read_to_string(&log).expect("diagnostic log written");
+    let _ = std::fs::remove_file(&log);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // --once reads every metric of the 3 functions: 8 each and the Region's 2 (6 each
+    // where the endpoint has no percentiles), one call.
+    let per_call = text
+        .lines()
+        .find(|l| l.contains("api: call GetMetricData calls=1 metrics="))
+        .unwrap_or_else(|| panic!("no call line:\n{text}"));
+    assert!(
+        per_call.ends_with("metrics=26 cost=$0.00026")
+            || per_call.ends_with("metrics=20 cost=$0.0002"),
+        "{per_call}"
+    );
+    // Each round's sum, and the other operations' units too.
+    assert!(
+        text.contains("api: DescribeAlarms calls=1 requests=1 cost=$0.00001"),
+        "{text}"
+    );
 }
