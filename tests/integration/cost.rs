@@ -308,7 +308,9 @@ async fn a_dashboard_left_open_costs_what_is_on_screen() {
     let (idle, pace) = s.hour(true).await;
     assert_eq!((pace.every.as_secs(), pace.reason), (300, PaceReason::Idle));
     let text = s.show();
-    assert!(text.contains("idle: metrics every 5m"), "{text}");
+    assert!(text.contains("idle: metrics every 5m "), "{text}");
+    // The rate now, and over a month: 1,500 metrics an hour (no alarms poller here).
+    assert!(text.contains("~$0.0150/h ($10.95/month)"), "{text}");
 
     // The first key: a round at once, which reads everything the view shows again.
     let seen = s.requests.borrow().clone();

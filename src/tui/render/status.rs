@@ -88,11 +88,13 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         }
     }
     if view.idle {
+        // The idle pace once the source has kept it (longer than five minutes for many rows).
+        let pace = api
+            .metrics_pace()
+            .filter(|p| p.reason == PaceReason::Idle)
+            .map_or(IDLE_REFRESH, |p| p.every);
         spans.push(Span::styled(
-            format!(
-                " · idle: metrics every {} (a key refreshes)",
-                every(IDLE_REFRESH)
-            ),
+            format!(" · idle: metrics every {} (a key refreshes)", every(pace)),
             theme.accent,
         ));
     }
