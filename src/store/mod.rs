@@ -803,8 +803,14 @@ impl Store {
                 .get(&m)
                 .map(|s| s.sum(from).round() as u64)
         };
+        // The Region's figures once it has published invocations in the window (an emulator
+        // may publish none: then the functions' sums, as without them).
+        let published = self
+            .account_totals
+            .get(&MetricKind::Invocations)
+            .is_some_and(|s| s.max(from).is_some());
         match (
-            region(MetricKind::Invocations),
+            region(MetricKind::Invocations).filter(|_| published),
             region(MetricKind::Errors),
             region(MetricKind::Throttles),
         ) {
@@ -992,6 +998,9 @@ mod tests {
     fn the_header_totals_come_from_the_region_once_read() {
         let (mut s, _) = store();
         invocations(&mut s, Some("read"), 7.0);
+        assert_eq!(s.totals().invocations, 7);
+        // A Region that published nothing (an emulator): the functions' sums.
+        invocations(&mut s, None, f64::NAN);
         assert_eq!(s.totals().invocations, 7);
         // The Region's own figures count every function, read or not.
         invocations(&mut s, None, 40.0);

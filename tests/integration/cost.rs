@@ -262,6 +262,11 @@ impl Session {
             }
             let (u, pace) = self.round().await;
             units += u;
+            // What the round's data brings on screen (a new order) is read at once.
+            if view {
+                self.show();
+                units += self.between_rounds().await;
+            }
             last = pace.unwrap_or(Pace {
                 every: StdDuration::from_secs(60),
                 reason: PaceReason::Normal,

@@ -13,6 +13,15 @@
 //! read the whole window anyway — the number of calls never grows. A change of window reads the
 //! whole window again.
 //!
+//! The dashboard names what it shows ([`Request::metrics`], a [`MetricsView`]): then a round
+//! reads only that, by tier ([`ViewTiers`]) — the Region's figures, the rows on screen and the
+//! detail view's function every round; every function's sort metrics every [`ORDER_EVERY`]
+//! rounds; the rows about to be scrolled to every [`AHEAD_EVERY`] rounds; everything on waking
+//! from idle. What comes on screen between rounds is read at once, over the whole window. A
+//! query the round before did not read reads the whole window; the others the trailing minutes.
+//! The poller then paces its rounds ([`pace`]): every minute, every five while idle, longer when
+//! a budget says so, and tells the front end (`Update::Pace`).
+//!
 //! Planning (which query goes into which call, over which time range, under which id) is pure and
 //! tested here; the poller only sends the plan and maps results back.
 

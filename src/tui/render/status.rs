@@ -87,12 +87,16 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             _ => {}
         }
     }
-    if view.idle {
+    // Only a source that paces its reads to the view (CloudWatch) reads less when idle.
+    if view.idle
+        && let Some(p) = api.metrics_pace()
+    {
         // The idle pace once the source has kept it (longer than five minutes for many rows).
-        let pace = api
-            .metrics_pace()
-            .filter(|p| p.reason == PaceReason::Idle)
-            .map_or(IDLE_REFRESH, |p| p.every);
+        let pace = if p.reason == PaceReason::Idle {
+            p.every
+        } else {
+            IDLE_REFRESH
+        };
         spans.push(Span::styled(
             format!(" · idle: metrics every {} (a key refreshes)", every(pace)),
             theme.accent,
@@ -156,6 +160,68 @@ mod tests {
             .unwrap();
         let buf = terminal.backend().buffer();
         buf.content().iter().map(|c| c.symbol()).collect()
+    }
+
+    /// The status line of `view` after one metrics round paced by `pace`, if any.
+    fn status_with(view: &ViewState, pace: Option<crate::message::Pace>) -> String {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap();
+        let clock = Arc::new(ManualClock::new(at));
+        let mut store = Store::new(
+            SourceKind::Cloudwatch,
+            None,
+            TimeWindow::default(),
+            StoreLimits::default(),
+            clock,
+        );
+        store.apply(Update::ApiCalls(crate::message::ApiCalls::new(
+            "GetMetricData",
+            1,
+            125,
+        )));
+        if let Some(pace) = pace {
+            store.apply(Update::Pace {
+                poller: Poller::Metrics,
+                pace,
+            });
+        }
+        let mut terminal = Terminal::new(TestBackend::new(200, 1)).unwrap();
+        terminal
+            .draw(|f| render(f, f.area(), view, &store, &Theme::dark()))
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        buf.content().iter().map(|c| c.symbol()).collect()
+    }
+
+    #[test]
+    fn the_cost_an_hour_and_a_month_idleness_and_the_budget_are_said() {
+        use crate::message::{Pace, PaceReason};
+        let idle = Pace {
+            every: Duration::from_secs(346),
+            reason: PaceReason::Idle,
+            usd_per_hour: 0.018,
+        };
+        let mut view = ViewState {
+            idle: true,
+            ..ViewState::default()
+        };
+        let text = status_with(&view, Some(idle));
+        assert!(text.contains("~$0.0180/h ($13.14/month)"), "{text}");
+        assert!(text.contains("idle: metrics every 5m46s"), "{text}");
+        // A source that does not pace its reads (the demo, a replay): no idle mark.
+        assert!(!status_with(&view, None).contains("idle"));
+        view.idle = false;
+        view.cost.budget_usd_per_hour = Some(0.05);
+        let stretched = Pace {
+            every: Duration::from_secs(150),
+            reason: PaceReason::Budget,
+            usd_per_hour: 0.05,
+        };
+        let text = status_with(&view, Some(stretched));
+        assert!(
+            text.contains("budget $0.0500/h: metrics every 2m30s"),
+            "{text}"
+        );
+        assert!(!text.contains("idle"));
     }
 
     #[test]
