@@ -137,42 +137,46 @@ mod tests {
     use crate::store::StoreLimits;
     use crate::window::TimeWindow;
 
-    /// The status line `age_s` seconds after a metrics round, with rounds `refresh_s` apart.
-    fn status(refresh_s: u64, age_s: i64) -> String {
+    /// A store at 09:00 and its clock.
+    fn store() -> (Store, Arc<ManualClock>) {
         let at = chrono::Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap();
         let clock = Arc::new(ManualClock::new(at));
-        let mut store = Store::new(
+        let store = Store::new(
             SourceKind::Cloudwatch,
             None,
             TimeWindow::default(),
             StoreLimits::default(),
             clock.clone(),
         );
+        (store, clock)
+    }
+
+    /// The status line of `view` on `store`, `width` cells wide.
+    fn line(view: &ViewState, store: &Store, width: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, 1)).unwrap();
+        terminal
+            .draw(|f| render(f, f.area(), view, store, &Theme::dark()))
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        buf.content().iter().map(|c| c.symbol()).collect()
+    }
+
+    /// The status line `age_s` seconds after a metrics round, with rounds `refresh_s` apart.
+    fn status(refresh_s: u64, age_s: i64) -> String {
+        let (mut store, clock) = store();
+        let at = store.now();
         store.set_refresh(Duration::from_secs(refresh_s));
         store.apply(Update::Polled {
             poller: Poller::Metrics,
             at,
         });
         clock.advance(chrono::Duration::seconds(age_s));
-        let mut terminal = Terminal::new(TestBackend::new(120, 1)).unwrap();
-        terminal
-            .draw(|f| render(f, f.area(), &ViewState::default(), &store, &Theme::dark()))
-            .unwrap();
-        let buf = terminal.backend().buffer();
-        buf.content().iter().map(|c| c.symbol()).collect()
+        line(&ViewState::default(), &store, 120)
     }
 
     /// The status line of `view` after one metrics round paced by `pace`, if any.
     fn status_with(view: &ViewState, pace: Option<crate::message::Pace>) -> String {
-        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap();
-        let clock = Arc::new(ManualClock::new(at));
-        let mut store = Store::new(
-            SourceKind::Cloudwatch,
-            None,
-            TimeWindow::default(),
-            StoreLimits::default(),
-            clock,
-        );
+        let (mut store, _) = store();
         store.apply(Update::ApiCalls(crate::message::ApiCalls::new(
             "GetMetricData",
             1,
@@ -184,12 +188,7 @@ mod tests {
                 pace,
             });
         }
-        let mut terminal = Terminal::new(TestBackend::new(200, 1)).unwrap();
-        terminal
-            .draw(|f| render(f, f.area(), view, &store, &Theme::dark()))
-            .unwrap();
-        let buf = terminal.backend().buffer();
-        buf.content().iter().map(|c| c.symbol()).collect()
+        line(view, &store, 200)
     }
 
     #[test]
