@@ -150,34 +150,67 @@ pub struct Pace {
     pub usd_per_hour: f64,
 }
 
-/// The pace of a poller whose rounds bill `units_per_round` CloudWatch units on average:
-/// `normal` (or [`IDLE_REFRESH`] when idle, whichever is longer), stretched to whole seconds
-/// until it costs no more than `budget` USD an hour, and when idle no more than
-/// [`IDLE_USD_PER_HOUR`] (a wide terminal's rows).
-pub fn pace(normal: Duration, idle: bool, budget: Option<f64>, units_per_round: f64) -> Pace {
+/// What a poller's rounds bill, in CloudWatch units: `every` each round, and each of
+/// `periodic` (`(n, units)`) every n-th round.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoundCost {
+    pub every: f64,
+    pub periodic: Vec<(u64, f64)>,
+}
+
+impl RoundCost {
+    /// A round that bills `units`, every round.
+    pub fn flat(units: f64) -> Self {
+        Self {
+            every: units,
+            periodic: Vec::new(),
+        }
+    }
+
+    /// Units a round on average.
+    pub fn average(&self) -> f64 {
+        self.every
+            + self
+                .periodic
+                .iter()
+                .map(|(n, u)| u / (*n).max(1) as f64)
+                .sum::<f64>()
+    }
+
+    /// Units in the costliest hour of rounds `secs` apart: an hour holds `ceil(3600 / secs)`
+    /// rounds, and a part read every n-th round is in `ceil(rounds / n)` of them at most.
+    fn worst_hour(&self, secs: u64) -> f64 {
+        let rounds = 3600u64.div_ceil(secs.max(1));
+        rounds as f64 * self.every
+            + self
+                .periodic
+                .iter()
+                .map(|(n, u)| rounds.div_ceil((*n).max(1)) as f64 * u)
+                .sum::<f64>()
+    }
+}
+
+/// The pace of a poller whose rounds bill `cost`: `normal` (or [`IDLE_REFRESH`] when idle,
+/// whichever is longer), stretched to whole seconds until no hour of rounds costs more than
+/// `budget` USD, and when idle more than [`IDLE_USD_PER_HOUR`] (a wide terminal's rows).
+pub fn pace(normal: Duration, idle: bool, budget: Option<f64>, cost: &RoundCost) -> Pace {
     let budget = budget.filter(|b| b.is_finite());
     let (limit, reason_if_stretched) = match (budget, idle) {
         (Some(b), true) if b < IDLE_USD_PER_HOUR => (Some(b), PaceReason::Budget),
         (_, true) => (Some(IDLE_USD_PER_HOUR), PaceReason::Idle),
         (b, false) => (b, PaceReason::Budget),
     };
-    let usd_per_round = units_per_round.max(0.0) * CLOUDWATCH_USD_PER_UNIT;
     let (base, reason) = if idle && IDLE_REFRESH > normal {
         (IDLE_REFRESH, PaceReason::Idle)
     } else {
         (normal.max(Duration::from_secs(1)), PaceReason::Normal)
     };
-    let rate = |every: Duration| usd_per_round * 3600.0 / every.as_secs_f64();
+    const DAY: u64 = 86_400;
+    let fits = |secs: u64, b: f64| cost.worst_hour(secs) * CLOUDWATCH_USD_PER_UNIT <= b + 1e-12;
     let (every, reason) = match limit {
-        Some(b) if rate(base) > b => {
-            // The shortest whole number of seconds that keeps within the budget; a day at most.
-            let needed = if b > 0.0 {
-                // Less a hair, so that rounding (180.00000000000003) does not add a second.
-                (usd_per_round * 3600.0 / b - 1e-9).ceil()
-            } else {
-                f64::INFINITY
-            };
-            let secs = needed.clamp(base.as_secs_f64(), 86_400.0) as u64;
+        Some(b) if !fits(base.as_secs(), b) => {
+            // The shortest whole number of seconds that keeps within the limit; a day at most.
+            let secs = (base.as_secs()..DAY).find(|&s| fits(s, b)).unwrap_or(DAY);
             (Duration::from_secs(secs), reason_if_stretched)
         }
         _ => (base, reason),
@@ -185,7 +218,7 @@ pub fn pace(normal: Duration, idle: bool, budget: Option<f64>, units_per_round: 
     Pace {
         every,
         reason,
-        usd_per_hour: rate(every),
+        usd_per_hour: cost.average() * CLOUDWATCH_USD_PER_UNIT * 3600.0 / every.as_secs_f64(),
     }
 }
 
@@ -224,39 +257,63 @@ mod tests {
     #[test]
     fn idle_and_budgets_stretch_the_pace() {
         let minute = Duration::from_secs(60);
+        let flat = RoundCost::flat;
         // 150 metrics a minute: 9,000 an hour, $0.09.
-        let p = pace(minute, false, None, 150.0);
+        let p = pace(minute, false, None, &flat(150.0));
         assert_eq!((p.every, p.reason), (minute, PaceReason::Normal));
         assert!((p.usd_per_hour - 0.09).abs() < 1e-9);
         // Idle: every five minutes, a fifth of it.
-        let p = pace(minute, true, None, 150.0);
+        let p = pace(minute, true, None, &flat(125.0));
         assert_eq!((p.every, p.reason), (IDLE_REFRESH, PaceReason::Idle));
-        assert!((p.usd_per_hour - 0.018).abs() < 1e-9);
-        // A budget of $0.03/h: every 180 s.
-        let p = pace(minute, false, Some(0.03), 150.0);
+        assert!((p.usd_per_hour - 0.015).abs() < 1e-9);
+        // A budget of $0.03/h: 3,000 metrics, 20 rounds of 150, every 180 s.
+        let p = pace(minute, false, Some(0.03), &flat(150.0));
         assert_eq!(
             (p.every, p.reason),
             (Duration::from_secs(180), PaceReason::Budget)
         );
         assert!(p.usd_per_hour <= 0.03 + 1e-12);
-        // Idle and many rows: longer than five minutes, to stay under the idle limit.
-        let p = pace(minute, true, None, 173.0);
+        // Idle and many rows: longer than five minutes, to stay under the idle limit; 173
+        // metrics a round, at most 10 rounds an hour (360 s).
+        let p = pace(minute, true, None, &flat(173.0));
         assert_eq!(p.reason, PaceReason::Idle);
-        assert_eq!(p.every, Duration::from_secs(346));
-        assert!(p.usd_per_hour <= IDLE_USD_PER_HOUR + 1e-12);
-        // Idle with a budget below the idle limit: the budget says.
-        let p = pace(minute, true, Some(0.01), 150.0);
-        assert_eq!((p.every.as_secs(), p.reason), (540, PaceReason::Budget));
+        assert_eq!(p.every, Duration::from_secs(360));
+        assert!(p.usd_per_hour <= IDLE_USD_PER_HOUR);
+        // Idle with a budget below the idle limit: the budget says; 1,000 metrics an hour hold
+        // 6 rounds of 150 (600 s; at 599 s an hour holds 7).
+        let p = pace(minute, true, Some(0.01), &flat(150.0));
+        assert_eq!((p.every.as_secs(), p.reason), (600, PaceReason::Budget));
         // A budget the normal pace keeps: nothing stretched.
         assert_eq!(
-            pace(minute, false, Some(0.10), 150.0).reason,
+            pace(minute, false, Some(0.10), &flat(150.0)).reason,
             PaceReason::Normal
         );
         // A budget of nothing: once a day.
         assert_eq!(
-            pace(minute, false, Some(0.0), 150.0).every,
+            pace(minute, false, Some(0.0), &flat(150.0)).every,
             Duration::from_secs(86_400)
         );
+    }
+
+    #[test]
+    fn a_budget_holds_in_the_hours_that_read_every_part() {
+        // 100 metrics every round, 100 more every 5th and 300 every 15th: 146.7 on average.
+        let cost = RoundCost {
+            every: 100.0,
+            periodic: vec![(5, 100.0), (15, 300.0)],
+        };
+        assert!((cost.average() - (100.0 + 20.0 + 20.0)).abs() < 1e-9);
+        // $0.03 an hour, 3,000 metrics: on average 176 s would do, but at 179 s an hour holds
+        // 21 rounds, 5 of them 5th and 2 15th: 2,100 + 500 + 600 = 3,200. At 180 s: 20
+        // rounds, 4 and 2: 2,000 + 400 + 600 = 3,000.
+        let p = pace(Duration::from_secs(60), false, Some(0.03), &cost);
+        assert_eq!(p.every, Duration::from_secs(180));
+        assert!(cost.worst_hour(180) <= 3000.0);
+        assert!(cost.worst_hour(179) > 3000.0);
+    }
+
+    #[test]
+    fn a_month_is_730_hours() {
         assert!((usd_per_month(0.1) - 73.0).abs() < 1e-9);
     }
 }

@@ -21,7 +21,7 @@ use crate::window::TimeWindow;
 
 pub use cost::{
     CLOUDWATCH_USD_PER_UNIT, Charge, IDLE_REFRESH, IDLE_USD_PER_HOUR, MetricRead, MetricsView,
-    Pace, PaceReason, pace, usd_per_month,
+    Pace, PaceReason, RoundCost, pace, usd_per_month,
 };
 pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
 

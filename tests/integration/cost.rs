@@ -81,13 +81,8 @@ fn computed_per_hour(req: &Request, n: usize) -> f64 {
         req.detail_function.as_deref(),
         true,
     );
-    let p = pace(
-        StdDuration::from_secs(60),
-        req.idle,
-        None,
-        tiers.units_per_round(),
-    );
-    tiers.units_per_round() * 3600.0 / p.every.as_secs_f64()
+    let p = pace(StdDuration::from_secs(60), req.idle, None, &tiers.cost());
+    tiers.cost().average() * 3600.0 / p.every.as_secs_f64()
 }
 
 fn usd(metrics_per_hour: f64) -> f64 {
@@ -405,10 +400,27 @@ async fn a_budget_stretches_the_rounds_and_says_so() {
     let mut s = Session::start(&aws, 120).await;
     s.view.cost.budget_usd_per_hour = Some(0.03);
     s.show();
-    s.round().await;
+    // The first round reads everything; the user goes to the end of the table and back:
+    // reads between rounds count against the budget too.
+    let (_, first) = s.round().await;
+    handle_key(&mut s.view, &s.store, code(KeyCode::End));
+    s.show();
+    let between = s.between_rounds().await;
+    assert!(between > 0);
+    handle_key(&mut s.view, &s.store, code(KeyCode::Home));
+    s.show();
+    s.between_rounds().await;
+    // Every hour of rounds after that stays under the budget.
+    let every = first.expect("paced").every;
+    s.clock
+        .advance(Duration::from_std(every).expect("duration"));
     let (units, pace) = s.hour(true).await;
     assert_eq!(pace.reason, PaceReason::Budget);
     assert!(pace.every > StdDuration::from_secs(60));
+    eprintln!(
+        "budget $0.03/h: {units} metrics in the hour, every {:?}",
+        pace.every
+    );
     assert!(usd(units as f64) <= 0.03 + 1e-9, "{units}");
     let text = s.show();
     assert!(text.contains("budget $0.0300/h: metrics every"), "{text}");

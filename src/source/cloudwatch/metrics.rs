@@ -37,7 +37,10 @@ use super::call::{MapErrOp, next_token, retried};
 use super::error::{AwsError, GET_METRIC_DATA};
 use super::{AwsOptions, Clients, Shared};
 use crate::clock::floor_to;
-use crate::message::{ApiCalls, MetricRead, MetricsView, Pace, SourceError, Update, pace};
+use crate::message::{
+    ApiCalls, CLOUDWATCH_USD_PER_UNIT, MetricRead, MetricsView, Pace, RoundCost, SourceError,
+    Update, pace,
+};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Datapoint, FunctionConfig, MetricKind, MetricPoints, WindowStats};
 use crate::poll::{Round, RoundOutcome, round_now};
@@ -242,11 +245,15 @@ impl ViewTiers {
         specs
     }
 
-    /// Metrics requested a round on average, each tier at its pace.
-    pub fn units_per_round(&self) -> f64 {
-        self.every_round.len() as f64
-            + self.order.len() as f64 / ORDER_EVERY as f64
-            + self.ahead.len() as f64 / AHEAD_EVERY as f64
+    /// Metrics requested a round: each tier at its pace.
+    pub fn cost(&self) -> RoundCost {
+        RoundCost {
+            every: self.every_round.len() as f64,
+            periodic: vec![
+                (ORDER_EVERY, self.order.len() as f64),
+                (AHEAD_EVERY, self.ahead.len() as f64),
+            ],
+        }
     }
 }
 
@@ -643,6 +650,8 @@ pub struct MetricsPoller {
     was_idle: bool,
     /// The pace of the last view round; `None` before one (the configured interval).
     pace: Option<Pace>,
+    /// Metrics billed by reads between rounds, and when: the last hour's count in the pace.
+    between: std::collections::VecDeque<(DateTime<Utc>, u32)>,
 }
 
 /// The detail view's function of `req`, with the window.
@@ -671,6 +680,7 @@ impl MetricsPoller {
             last_round_at: None,
             was_idle: false,
             pace: None,
+            between: std::collections::VecDeque::new(),
         }
     }
 
@@ -730,6 +740,7 @@ impl MetricsPoller {
             // Not the poller's health: the next round reads them again.
             Some(e) => crate::diag::log(&format!("detail metrics not read: {e}")),
         }
+        self.between.push_back((ctx.now(), billed));
         outcome
             .calls
             .push(ApiCalls::new(GET_METRIC_DATA.name, requests, billed));
@@ -848,12 +859,19 @@ impl MetricsPoller {
         }
         self.was_idle = req.idle;
         self.last_round_at = Some(now);
-        let pace = pace(
+        // Reads between rounds (scrolling, sorting) over the last hour count as a rate of
+        // their own, which the rounds' share of a budget leaves room for.
+        let hour_ago = now - Duration::hours(1);
+        self.between.retain(|(at, _)| *at > hour_ago);
+        let between_usd =
+            self.between.iter().map(|(_, u)| f64::from(*u)).sum::<f64>() * CLOUDWATCH_USD_PER_UNIT;
+        let mut pace = pace(
             self.opts.metrics_interval,
             req.idle,
-            req.budget_usd_per_hour,
-            tiers.units_per_round(),
+            req.budget_usd_per_hour.map(|b| (b - between_usd).max(0.0)),
+            &tiers.cost(),
         );
+        pace.usd_per_hour += between_usd;
         self.pace = Some(pace);
         read.outcome(
             &self.shared,
@@ -946,6 +964,7 @@ impl MetricsPoller {
         if !stats.is_empty() {
             outcome.updates.push(Update::WindowStats(stats));
         }
+        self.between.push_back((ctx.now(), billed));
         outcome
             .calls
             .push(ApiCalls::new(GET_METRIC_DATA.name, requests, billed));
@@ -1201,7 +1220,7 @@ mod tests {
         assert_eq!(t.ahead.len(), 3 * 3);
         assert_eq!(t.round(false, false).len(), 17);
         assert_eq!(t.round(true, true).len(), 17 + 7 + 9);
-        assert!((t.units_per_round() - (17.0 + 7.0 / 5.0 + 9.0 / 15.0)).abs() < 1e-9);
+        assert!((t.cost().average() - (17.0 + 7.0 / 5.0 + 9.0 / 15.0)).abs() < 1e-9);
         // Without percentiles: no p99 queries anywhere.
         let t = ViewTiers::new(&v, &names, None, false);
         assert_eq!(t.every_round.len(), 5 + 3 * 2);
