@@ -199,7 +199,11 @@ mod tests {
             self.rounds += 1;
             let mut o = RoundOutcome {
                 updates: vec![Update::Alarms(Vec::new())],
-                calls: vec![ApiCalls::new("DescribeAlarms", self.rounds, 1)],
+                calls: vec![ApiCalls {
+                    operation: "DescribeAlarms",
+                    calls: self.rounds,
+                    billed_units: 1,
+                }],
                 notice: Some(SourceError::new("note", None)),
                 error: None,
             };
@@ -217,7 +221,11 @@ mod tests {
         async fn interim(&mut self, _ctx: &SourceContext, _req: &Request) -> RoundOutcome {
             self.interims += 1;
             RoundOutcome {
-                calls: vec![ApiCalls::new("Interim", self.interims, 0)],
+                calls: vec![ApiCalls {
+                    operation: "Interim",
+                    calls: self.interims,
+                    billed_units: 0,
+                }],
                 ..RoundOutcome::default()
             }
         }

@@ -113,11 +113,11 @@ impl AlarmsPoller {
         )
         .await;
         let mut outcome = RoundOutcome {
-            calls: vec![ApiCalls::new(
-                DESCRIBE_ALARMS.name,
-                listed.calls,
-                listed.calls,
-            )],
+            calls: vec![ApiCalls {
+                operation: DESCRIBE_ALARMS.name,
+                calls: listed.calls,
+                billed_units: listed.calls,
+            }],
             ..RoundOutcome::default()
         };
         match listed.items {
