@@ -149,7 +149,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             "standard output is not a terminal. Use --once for a printable snapshot, e.g. lambdatop --demo --once"
         );
     }
-    let code = tui::run(store, source, ViewState::new(selection), theme, clock).await;
+    let mut view = ViewState::new(selection);
+    view.cost = tui::view::CostSettings {
+        idle_after: settings.idle_after,
+        budget_usd_per_hour: settings.budget_usd_per_hour,
+    };
+    let code = tui::run(store, source, view, theme, clock).await;
     // Logs Insights queries still running are stopped, not left to scan on.
     crate::source::cloudwatch::insights::settle(std::time::Duration::from_secs(2)).await;
     code

@@ -144,6 +144,11 @@ pub struct Cli {
     #[arg(long, value_name = "SECONDS", value_parser = parse_refresh, help_heading = "View")]
     pub refresh: Option<u64>,
 
+    /// US dollars an hour the dashboard's own API use may cost (GetMetricData is billed per
+    /// metric read): refreshes are stretched to stay under it.
+    #[arg(long, value_name = "USD", value_parser = parse_budget, help_heading = "View")]
+    pub budget: Option<f64>,
+
     /// Colour: auto (when the output is a terminal and NO_COLOR is unset or empty; CLICOLOR_FORCE
     /// forces it), always or never.
     #[arg(
@@ -331,6 +336,45 @@ impl Cli {
         let matches = Self::command_with_figures().try_get_matches()?;
         Cli::from_arg_matches(&matches)
     }
+}
+
+/// Checks a budget in US dollars an hour, the same for `--budget` and the config file's
+/// `budget_usd_per_hour`: more than 0, at most 1,000.
+pub fn budget(usd: f64) -> Result<f64, &'static str> {
+    if usd.is_finite() && usd > 0.0 && usd <= 1000.0 {
+        Ok(usd)
+    } else {
+        Err("use US dollars an hour above 0 and at most 1000, e.g. 0.10")
+    }
+}
+
+fn parse_budget(s: &str) -> Result<f64, String> {
+    let usd: f64 = s
+        .trim()
+        .trim_start_matches('$')
+        .parse()
+        .map_err(|_| format!("{s:?} is not an amount; e.g. 0.10"))?;
+    budget(usd).map_err(str::to_string)
+}
+
+/// A time like `90s`, `10m` or `1h` (a plain number is seconds), from 1 second to a day.
+pub fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not a time; e.g. 10m"))?;
+    let seconds = match unit {
+        "" | "s" => Some(n),
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3600),
+        _ => None,
+    }
+    .ok_or_else(|| format!("{s:?} is not a time; e.g. 90s, 10m or 1h"))?;
+    if !(1..=86_400).contains(&seconds) {
+        return Err(format!("{s:?}: use from 1s to 24h"));
+    }
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 /// Checks a refresh interval, the same for `--refresh` and the config file's `refresh_seconds`:

@@ -32,6 +32,17 @@ pub struct ConfigFile {
     pub aws: AwsSection,
     pub logs: LogsSection,
     pub pricing: Option<Pricing>,
+    pub cost: CostSection,
+}
+
+/// `[cost]`: what the dashboard's own API use may cost.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CostSection {
+    /// US dollars an hour, like --budget.
+    pub budget_usd_per_hour: Option<f64>,
+    /// No key for this long (`"10m"`) makes the dashboard idle.
+    pub idle_after: Option<String>,
 }
 
 /// `[aws]`.
@@ -147,6 +158,13 @@ impl ConfigFile {
         if let Some(p) = &file.pricing {
             p.check().map_err(|e| bad(format!("pricing.{e}")))?;
         }
+        if let Some(b) = file.cost.budget_usd_per_hour {
+            crate::cli::budget(b)
+                .map_err(|e| bad(format!("cost.budget_usd_per_hour = {b}: {e}")))?;
+        }
+        if let Some(t) = &file.cost.idle_after {
+            crate::cli::parse_interval(t).map_err(|e| bad(format!("cost.idle_after: {e}")))?;
+        }
         Ok(file)
     }
 }
@@ -183,6 +201,10 @@ pub struct Settings {
     pub log_analytics: LogAnalytics,
     pub limits: StoreLimits,
     pub pricing: Pricing,
+    /// `--budget`, else the file's `[cost] budget_usd_per_hour`.
+    pub budget_usd_per_hour: Option<f64>,
+    /// The file's `[cost] idle_after`, else 10 minutes.
+    pub idle_after: Duration,
 }
 
 /// FilterLogEvents calls per second when nothing says otherwise: the lowest Regional quota.
@@ -254,6 +276,13 @@ impl Settings {
                 .unwrap_or_default(),
             limits,
             pricing: file.pricing.unwrap_or_default(),
+            budget_usd_per_hour: cli.budget.or(file.cost.budget_usd_per_hour),
+            idle_after: file
+                .cost
+                .idle_after
+                .as_deref()
+                .and_then(|t| crate::cli::parse_interval(t).ok())
+                .unwrap_or(crate::tui::view::IDLE_AFTER),
         }
     }
 }
@@ -266,6 +295,31 @@ mod tests {
     fn parse(text: &str) -> Result<ConfigFile, String> {
         ConfigFile::parse(text, Path::new("/home/u/.config/lambdatop/config.toml"))
             .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_cost_section_sets_a_budget_and_when_idle_begins() {
+        let f = parse("[cost]\nbudget_usd_per_hour = 0.10\nidle_after = \"5m\"").unwrap();
+        let cli = Cli::parse_from(["lambdatop"]);
+        let s = Settings::merge_with_env(&cli, f.clone(), &|_| None);
+        assert_eq!(s.budget_usd_per_hour, Some(0.10));
+        assert_eq!(s.idle_after, Duration::from_secs(300));
+        // --budget wins over the file.
+        let cli = Cli::parse_from(["lambdatop", "--budget", "0.05"]);
+        let s = Settings::merge_with_env(&cli, f, &|_| None);
+        assert_eq!(s.budget_usd_per_hour, Some(0.05));
+        // Defaults: no budget, idle after 10 minutes.
+        let s = Settings::merge_with_env(&cli, ConfigFile::default(), &|_| None);
+        assert_eq!(s.idle_after, Duration::from_secs(600));
+        let e = parse("[cost]\nbudget_usd_per_hour = -1").unwrap_err();
+        assert!(
+            e.contains("cost.budget_usd_per_hour = -1: use US dollars"),
+            "{e}"
+        );
+        let e = parse("[cost]\nidle_after = \"soon\"").unwrap_err();
+        assert!(e.contains("cost.idle_after: \"soon\" is not a time"), "{e}");
+        assert!(Cli::try_parse_from(["lambdatop", "--budget", "nan"]).is_err());
+        assert!(Cli::try_parse_from(["lambdatop", "--budget", "$0.10"]).is_ok());
     }
 
     #[test]

@@ -199,9 +199,13 @@ pub fn update(u: &Update) {
     match u {
         Update::Polled { poller, at } => log(&format!("{poller}: round done, data as of {at}")),
         Update::Failed { poller, error, .. } => log(&format!("{poller}: failed: {error}")),
-        Update::ApiCalls(c) => log(&format!(
-            "api: {} × {} ({} billed units)",
-            c.calls, c.operation, c.billed_units
+        Update::ApiCalls(c) => log(&format!("api: {}", c.billed())),
+        Update::Charge(c) => log(&format!("api: {}", c.billed())),
+        Update::Pace { poller, pace } => log(&format!(
+            "{poller}: every {}s ({:?}), ~${:.4}/h",
+            pace.every.as_secs(),
+            pace.reason,
+            pace.usd_per_hour
         )),
         Update::Notice { poller, notice } => log(&format!("{poller}: note: {notice}")),
         Update::Scanned { bytes } => log(&format!("api: Logs Insights scanned {bytes} bytes")),

@@ -9,8 +9,10 @@
 //! all made from [`FIGURES`]: adding a figure is one entry here, plus its tests
 //! (`tests/integration/figures.rs` checks every front end against this table).
 
+mod plan;
 mod select;
 
+pub use plan::{Screen, plan as plan_metrics};
 pub use select::{Selection, SelectionOrder, SortKey, function_glob};
 
 use crate::format;

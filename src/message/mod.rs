@@ -5,6 +5,7 @@
 //! Sources and the store both depend on this layer and never on each other: a source cannot
 //! reach into the store, and the store does not know which source feeds it.
 
+mod cost;
 mod log_block;
 
 use std::fmt;
@@ -18,6 +19,10 @@ use crate::clock::SharedClock;
 use crate::model::{Alarm, FunctionConfig, LogEvent, MetricPoints, WindowStats};
 use crate::window::TimeWindow;
 
+pub use cost::{
+    CLOUDWATCH_USD_PER_UNIT, Charge, IDLE_REFRESH, IDLE_USD_PER_HOUR, MetricRead, MetricsView,
+    Pace, PaceReason, RoundCost, pace, usd_per_month,
+};
 pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
 
 /// How often metrics are read unless the source says otherwise (CloudWatch's finest period).
@@ -51,13 +56,16 @@ impl std::fmt::Display for SourceError {
     }
 }
 
-/// API calls one poller round made, for the status line's call count and cost estimate.
+/// API calls one poller round made, for the status line's call count and cost estimate. What
+/// else the calls are billed for (Logs Insights bytes, Live Tail minutes) is sent as a
+/// [`Charge`]; the store counts both in one figure.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ApiCalls {
     pub operation: &'static str,
     pub calls: u32,
     /// CloudWatch's billing units for the round: metrics requested for GetMetricData,
-    /// requests for other CloudWatch calls, 0 for APIs without a per-request charge.
+    /// requests for other CloudWatch calls, 0 for APIs without a per-request charge. Priced at
+    /// [`CLOUDWATCH_USD_PER_UNIT`].
     pub billed_units: u32,
 }
 
@@ -78,9 +86,16 @@ pub enum Update {
     /// read for the log pane fold into.
     Reports(WindowReports),
     ApiCalls(ApiCalls),
-    /// Bytes a Logs Insights round scanned (billed per GB, see the store's pricing).
+    /// Bytes a Logs Insights round scanned (billed per GB at the store's configured price).
     Scanned {
         bytes: u64,
+    },
+    /// A priced amount besides CloudWatch's per-unit charge of [`ApiCalls`].
+    Charge(Charge),
+    /// How often a poller reads now, why, and what that costs an hour.
+    Pace {
+        poller: Poller,
+        pace: Pace,
     },
     /// A poller finished a round: its data is fresh as of `at`.
     Polled {
@@ -242,6 +257,13 @@ pub struct Request {
     pub log_filter_pattern: Option<String>,
     /// The function the detail view shows: its less common metrics are read too.
     pub detail_function: Option<String>,
+    /// Which metrics the view shows; `None` asks for every metric of every function (what
+    /// `--once` prints).
+    pub metrics: Option<MetricsView>,
+    /// Nobody is looking (no key for a while, or the terminal lost focus): refresh rarely.
+    pub idle: bool,
+    /// US dollars an hour the metric reads may cost; `None` for no limit.
+    pub budget_usd_per_hour: Option<f64>,
 }
 
 impl Request {
@@ -252,6 +274,9 @@ impl Request {
             log_functions: Vec::new(),
             log_filter_pattern: None,
             detail_function: None,
+            metrics: None,
+            idle: false,
+            budget_usd_per_hour: None,
         }
     }
 }

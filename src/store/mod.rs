@@ -21,8 +21,8 @@ use crate::analytics::{FunctionAnalytics, Pricing, ReportSummary};
 use crate::clock::SharedClock;
 use crate::lambda_log::{LogLine, parse};
 use crate::message::{
-    ApiCalls, DEFAULT_REFRESH, LOG_PANE_EVENTS, LogBlock, Poller, ReportOrigin, SourceError,
-    SourceKind, Update, WindowReport, WindowReports,
+    ApiCalls, Charge, DEFAULT_REFRESH, LOG_PANE_EVENTS, LogBlock, MetricRead, Pace, Poller,
+    ReportOrigin, SourceError, SourceKind, Update, WindowReport, WindowReports,
 };
 use crate::model::{
     Alarm, AlarmState, DEFAULT_ACCOUNT_CONCURRENCY, FunctionConfig, FunctionId, MetricKind, Origin,
@@ -51,24 +51,21 @@ impl PollerHealth {
     }
 }
 
-/// Calls and estimated CloudWatch cost of the dashboard's own API use.
+/// Calls and estimated cost of the dashboard's own API use: CloudWatch's billed units and every
+/// other priced amount ([`Charge`]), in one figure.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApiUsage {
     pub calls: BTreeMap<&'static str, u64>,
     pub billed_units: u64,
+    /// Everything spent so far, USD.
+    spent_usd: f64,
     rounds: BTreeMap<&'static str, RoundRate>,
-    /// Bytes Logs Insights scanned, and what they cost.
+    /// Bytes Logs Insights scanned (priced as [`Charge`]s).
     pub scanned_bytes: u64,
-    scanned_usd: f64,
-    scans: ScanRate,
-}
-
-/// The pace of Logs Insights rounds and the cost of the last.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct ScanRate {
-    last_at: Option<DateTime<Utc>>,
-    gap_s: Option<f64>,
-    last_usd: f64,
+    /// The metrics poller's pace as it announced it: what GetMetricData costs an hour from now
+    /// on, which its last round alone cannot tell (reads between rounds, rounds of several
+    /// sizes, idle).
+    metrics_pace: Option<Pace>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -76,32 +73,32 @@ struct RoundRate {
     last_at: Option<DateTime<Utc>>,
     /// Seconds between the last two rounds.
     gap_s: Option<f64>,
-    last_units: u32,
+    last_usd: f64,
 }
 
-/// CloudWatch's price of one billed unit (one metric requested, or one API request).
-pub const CLOUDWATCH_USD_PER_UNIT: f64 = 0.01 / 1000.0;
+pub use crate::message::CLOUDWATCH_USD_PER_UNIT;
+
+/// What the bytes Logs Insights scans are charged as.
+const INSIGHTS_SCAN: &str = "Logs Insights scan";
+
+/// The operation whose cost the metrics poller's pace announces.
+const GET_METRIC_DATA: &str = "GetMetricData";
 
 impl ApiUsage {
     fn record(&mut self, at: DateTime<Utc>, c: ApiCalls) {
         *self.calls.entry(c.operation).or_default() += u64::from(c.calls);
         self.billed_units += u64::from(c.billed_units);
-        let r = self.rounds.entry(c.operation).or_default();
-        if let Some(prev) = r.last_at {
-            let gap = (at - prev).num_milliseconds() as f64 / 1000.0;
-            if gap > 0.0 {
-                r.gap_s = Some(gap);
-            }
-        }
-        r.last_at = Some(at);
-        r.last_units = c.billed_units;
+        self.spend(at, c.operation, c.usd());
     }
 
-    fn record_scan(&mut self, at: DateTime<Utc>, bytes: u64, usd_per_gb: f64) {
-        let usd = bytes as f64 / f64::from(1u32 << 30) * usd_per_gb;
-        self.scanned_bytes += bytes;
-        self.scanned_usd += usd;
-        let r = &mut self.scans;
+    /// Adds a priced amount (Logs Insights bytes, Live Tail minutes) to the same figure.
+    pub fn charge(&mut self, at: DateTime<Utc>, c: Charge) {
+        self.spend(at, c.operation, c.usd);
+    }
+
+    fn spend(&mut self, at: DateTime<Utc>, operation: &'static str, usd: f64) {
+        self.spent_usd += usd;
+        let r = self.rounds.entry(operation).or_default();
         if let Some(prev) = r.last_at {
             let gap = (at - prev).num_milliseconds() as f64 / 1000.0;
             if gap > 0.0 {
@@ -118,20 +115,27 @@ impl ApiUsage {
 
     /// Cost so far, USD: CloudWatch's billed units and the bytes Logs Insights scanned.
     pub fn cost_usd(&self) -> f64 {
-        self.billed_units as f64 * CLOUDWATCH_USD_PER_UNIT + self.scanned_usd
+        self.spent_usd
     }
 
-    /// Steady-state cost per hour: each operation's last round, repeated at its observed pace.
+    /// The metrics poller's pace, once it has said it.
+    pub fn metrics_pace(&self) -> Option<&Pace> {
+        self.metrics_pace.as_ref()
+    }
+
+    /// Steady-state cost per hour: the metrics poller's pace, and every other operation's last
+    /// round repeated at its observed pace.
     pub fn usd_per_hour(&self) -> f64 {
+        self.metrics_pace.map_or(0.0, |p| p.usd_per_hour) + self.usd_per_hour_besides_paced()
+    }
+
+    /// What everything but the paced metric reads costs an hour: what a budget leaves them.
+    pub fn usd_per_hour_besides_paced(&self) -> f64 {
         self.rounds
-            .values()
-            .filter_map(|r| Some(f64::from(r.last_units) * 3600.0 / r.gap_s?))
-            .sum::<f64>()
-            * CLOUDWATCH_USD_PER_UNIT
-            + self
-                .scans
-                .gap_s
-                .map_or(0.0, |gap| self.scans.last_usd * 3600.0 / gap)
+            .iter()
+            .filter(|(op, _)| self.metrics_pace.is_none() || **op != GET_METRIC_DATA)
+            .filter_map(|(_, r)| Some(r.last_usd * 3600.0 / r.gap_s?))
+            .sum()
     }
 }
 
@@ -162,6 +166,8 @@ pub struct FunctionState {
     pub config: FunctionConfig,
     series: BTreeMap<MetricKind, MetricSeries>,
     pub window_stats: WindowStats,
+    /// When the window p99 was last read; `None` before it was.
+    window_stats_at: Option<DateTime<Utc>>,
     pub summary: FunctionSummary,
     /// Invocation analytics from the function's log lines; `None` until a line arrives.
     analytics: Option<Box<FunctionAnalytics>>,
@@ -202,6 +208,7 @@ impl FunctionState {
             config,
             series: BTreeMap::new(),
             window_stats: WindowStats::default(),
+            window_stats_at: None,
             summary: FunctionSummary::default(),
             analytics: None,
             report: None,
@@ -235,6 +242,15 @@ impl FunctionState {
 
     pub fn series(&self, metric: MetricKind) -> Option<&MetricSeries> {
         self.series.get(&metric)
+    }
+
+    /// When `read` was last read for this function; `None` when it never was (in this window).
+    /// A figure made from it shows its last value meanwhile.
+    pub fn read_at(&self, read: MetricRead) -> Option<DateTime<Utc>> {
+        match read {
+            MetricRead::Series(m) => self.series.get(&m).and_then(MetricSeries::read_at),
+            MetricRead::WindowP99 => self.window_stats_at,
+        }
     }
 
     /// Re-prices the figures; `live`: the log lines' analytics make figures too (not when the
@@ -298,6 +314,16 @@ impl FunctionState {
     }
 }
 
+/// Whether a function's figure is up to date ([`Store::read_state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadState {
+    Fresh,
+    /// Last read longer ago than data stays fresh: the last value, marked.
+    Stale,
+    /// Never read (a row scrolled to for the first time): its read is on its way.
+    Unread,
+}
+
 /// Account-wide figures: sums over functions plus the Region-level series.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountTotals {
@@ -359,6 +385,12 @@ pub enum Figures {
     /// The analytics of REPORT lines (cold starts, memory, cost): every line read.
     Reports,
 }
+/// The Region-level metrics the header's totals are read from, when the source reads them.
+const ACCOUNT_TOTALS: [MetricKind; 3] = [
+    MetricKind::Invocations,
+    MetricKind::Errors,
+    MetricKind::Throttles,
+];
 
 /// Metrics rounds after which data is stale.
 const STALE_ROUNDS: f64 = 2.5;
@@ -374,6 +406,9 @@ pub struct Store {
     functions: BTreeMap<FunctionId, FunctionState>,
     account_concurrency: MetricSeries,
     claimed_concurrency: MetricSeries,
+    /// The Region's Invocations, Errors and Throttles (no FunctionName dimension), when the
+    /// source reads them: the header's totals, whatever rows were read.
+    account_totals: BTreeMap<MetricKind, MetricSeries>,
     concurrency_limit: u32,
     concurrency_limit_known: bool,
     /// Every alarm, per origin: each source's set replaces only its own.
@@ -420,6 +455,7 @@ impl Store {
             functions: BTreeMap::new(),
             account_concurrency: Self::new_series(window),
             claimed_concurrency: Self::new_series(window),
+            account_totals: BTreeMap::new(),
             concurrency_limit: DEFAULT_ACCOUNT_CONCURRENCY,
             concurrency_limit_known: false,
             alarms: BTreeMap::new(),
@@ -548,6 +584,7 @@ impl Store {
         self.generation += 1;
         self.account_concurrency = Self::new_series(window);
         self.claimed_concurrency = Self::new_series(window);
+        self.account_totals.clear();
         for f in self.functions.values_mut() {
             f.series.clear();
             f.window_stats = WindowStats::default();
@@ -555,6 +592,7 @@ impl Store {
             if let Some(w) = &mut f.window_report {
                 w.loading = true;
             }
+            f.window_stats_at = None;
         }
         let ids: Vec<FunctionId> = self.functions.keys().cloned().collect();
         self.refresh_derived(&ids);
@@ -613,6 +651,12 @@ impl Store {
                         None if b.metric == MetricKind::ClaimedAccountConcurrency => {
                             &mut self.claimed_concurrency
                         }
+                        None if ACCOUNT_TOTALS.contains(&b.metric) => {
+                            let window = self.window;
+                            self.account_totals
+                                .entry(b.metric)
+                                .or_insert_with(|| Self::new_series(window))
+                        }
                         None => continue,
                         Some(name) => {
                             let window = self.window;
@@ -623,6 +667,7 @@ impl Store {
                         }
                     };
                     series.merge(b.from, b.to, &b.points, keep_from);
+                    series.mark_read(now);
                 }
                 self.resummarise();
             }
@@ -630,6 +675,7 @@ impl Store {
                 for (name, s) in stats {
                     if let Some(f) = self.functions.get_mut(&origin.function(&name)) {
                         f.window_stats = s;
+                        f.window_stats_at = Some(now);
                     }
                 }
                 self.resummarise();
@@ -653,9 +699,21 @@ impl Store {
             Update::Logs(block) => self.ingest_block(origin, block),
             Update::Reports(reports) => self.apply_reports(origin, reports),
             Update::ApiCalls(c) => self.api.record(now, c),
+            Update::Charge(c) => self.api.charge(now, c),
             Update::Scanned { bytes } => {
-                self.api
-                    .record_scan(now, bytes, self.pricing.insights_usd_per_gb)
+                let usd_per_byte = self.pricing.insights_usd_per_gb / f64::from(1u32 << 30);
+                self.api.scanned_bytes += bytes;
+                self.api.charge(
+                    now,
+                    Charge::new(INSIGHTS_SCAN, bytes as f64, "bytes", usd_per_byte),
+                );
+            }
+            Update::Pace { poller, pace } => {
+                if poller == Poller::Metrics {
+                    self.api.metrics_pace = Some(pace);
+                    // Data is stale after a few rounds at the pace the poller keeps now.
+                    self.refresh = pace.every;
+                }
             }
             Update::Polled { poller, at } => {
                 let h = self.pollers.entry(poller).or_default();
@@ -820,6 +878,9 @@ impl Store {
         let keep_from = self.window_start();
         self.account_concurrency.prune(keep_from);
         self.claimed_concurrency.prune(keep_from);
+        for s in self.account_totals.values_mut() {
+            s.prune(keep_from);
+        }
         for f in self.functions.values_mut() {
             for s in f.series.values_mut() {
                 s.prune(keep_from);
@@ -930,10 +991,35 @@ impl Store {
             concurrency_limit_known: self.concurrency_limit_known,
             ..AccountTotals::default()
         };
-        for f in self.functions.values() {
-            t.invocations += f.summary.invocations;
-            t.errors += f.summary.errors;
-            t.throttles += f.summary.throttles;
+        let from = self.window_start();
+        let region = |m: MetricKind| {
+            self.account_totals
+                .get(&m)
+                .map(|s| s.sum(from).round() as u64)
+        };
+        // The Region's figures once it has published invocations in the window (an emulator
+        // may publish none: then the functions' sums, as without them).
+        let published = self
+            .account_totals
+            .get(&MetricKind::Invocations)
+            .is_some_and(|s| s.max(from).is_some());
+        match (
+            region(MetricKind::Invocations).filter(|_| published),
+            region(MetricKind::Errors),
+            region(MetricKind::Throttles),
+        ) {
+            (Some(invocations), Some(errors), Some(throttles)) => {
+                t.invocations = invocations;
+                t.errors = errors;
+                t.throttles = throttles;
+            }
+            _ => {
+                for f in self.functions.values() {
+                    t.invocations += f.summary.invocations;
+                    t.errors += f.summary.errors;
+                    t.throttles += f.summary.throttles;
+                }
+            }
         }
         if t.invocations > 0 {
             t.error_rate = t.errors as f64 / t.invocations as f64;
@@ -998,6 +1084,32 @@ impl Store {
         }
     }
 
+    /// How a figure made from `reads` stands for `f`: never read yet, read longer ago than data
+    /// stays fresh (its last value is shown meanwhile), or fresh. Series made here from REPORT
+    /// lines are always fresh.
+    pub fn read_state(&self, f: &FunctionState, reads: &[MetricRead]) -> ReadState {
+        if self.derived.is_some() || self.loading.is_some() {
+            return ReadState::Fresh;
+        }
+        let stale_before = self.now() - self.stale_after();
+        let mut state = ReadState::Fresh;
+        for &r in reads {
+            let known = match r {
+                MetricRead::Series(m) => f.series.contains_key(&m),
+                MetricRead::WindowP99 => {
+                    f.window_stats_at.is_some() || f.window_stats.duration_p99_ms.is_some()
+                }
+            };
+            if !known {
+                return ReadState::Unread;
+            }
+            if f.read_at(r).is_some_and(|at| at < stale_before) {
+                state = ReadState::Stale;
+            }
+        }
+        state
+    }
+
     /// The source has delivered all it ever will.
     pub fn ended(&self) -> bool {
         self.ended
@@ -1017,6 +1129,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
+    use std::time::Duration as StdDuration;
 
     use chrono::TimeZone;
 
@@ -1116,5 +1229,130 @@ mod tests {
             .and_then(|f| f.report())
             .expect("report");
         assert_eq!(r.invocations, 2);
+    }
+
+    use crate::model::{Datapoint, MetricPoints};
+
+    fn paced_store() -> (Store, Arc<ManualClock>) {
+        let at = Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 30).unwrap();
+        let clock = Arc::new(ManualClock::new(at));
+        let mut s = Store::new(
+            SourceKind::Cloudwatch,
+            None,
+            TimeWindow::default(),
+            StoreLimits::default(),
+            clock.clone(),
+        );
+        s.set_refresh(StdDuration::from_secs(60));
+        s.apply(Update::Functions(vec![
+            FunctionConfig::named("read"),
+            FunctionConfig::named("never"),
+        ]));
+        (s, clock)
+    }
+
+    fn invocations(s: &mut Store, name: Option<&str>, value: f64) {
+        let now = s.now();
+        let from = now - Duration::minutes(10);
+        let at = Utc.with_ymd_and_hms(2026, 3, 14, 8, 59, 0).unwrap();
+        s.apply(Update::Metrics(vec![MetricPoints {
+            function: name.map(str::to_string),
+            metric: MetricKind::Invocations,
+            from,
+            to: now + Duration::seconds(30),
+            period_s: 60,
+            points: vec![Datapoint { at, value }],
+        }]));
+    }
+
+    #[test]
+    fn a_figure_keeps_its_last_value_marked_stale_until_read_again() {
+        let (mut s, clock) = paced_store();
+        invocations(&mut s, Some("read"), 7.0);
+        let inv = [MetricRead::Series(MetricKind::Invocations)];
+        let f = |s: &Store, n: &str| s.function_named(n).expect("function").clone();
+        assert_eq!(s.read_state(&f(&s, "read"), &inv), ReadState::Fresh);
+        // Never read: not a 0, a read on its way.
+        assert_eq!(s.read_state(&f(&s, "never"), &inv), ReadState::Unread);
+        // Read no more (scrolled away) for longer than 2.5 rounds: the last value, stale.
+        clock.advance(Duration::seconds(151));
+        s.tick();
+        assert_eq!(s.read_state(&f(&s, "read"), &inv), ReadState::Stale);
+        assert_eq!(f(&s, "read").summary.invocations, 7);
+        // Read again: fresh.
+        invocations(&mut s, Some("read"), 9.0);
+        assert_eq!(s.read_state(&f(&s, "read"), &inv), ReadState::Fresh);
+        assert_eq!(f(&s, "read").summary.invocations, 9);
+    }
+
+    #[test]
+    fn the_header_totals_come_from_the_region_once_read() {
+        let (mut s, _) = paced_store();
+        invocations(&mut s, Some("read"), 7.0);
+        assert_eq!(s.totals().invocations, 7);
+        // A Region that published nothing (an emulator): the functions' sums.
+        invocations(&mut s, None, f64::NAN);
+        assert_eq!(s.totals().invocations, 7);
+        // The Region's own figures count every function, read or not.
+        invocations(&mut s, None, 40.0);
+        let now = s.now();
+        for metric in [MetricKind::Errors, MetricKind::Throttles] {
+            s.apply(Update::Metrics(vec![MetricPoints {
+                function: None,
+                metric,
+                from: now - Duration::minutes(10),
+                to: now,
+                period_s: 60,
+                points: Vec::new(),
+            }]));
+        }
+        let t = s.totals();
+        assert_eq!((t.invocations, t.errors, t.throttles), (40, 0, 0));
+    }
+
+    #[test]
+    fn the_cost_an_hour_follows_the_metrics_pace_and_counts_every_charge() {
+        let (mut s, clock) = paced_store();
+        let pace = Pace {
+            every: StdDuration::from_secs(300),
+            reason: crate::message::PaceReason::Idle,
+            usd_per_hour: 0.015,
+        };
+        s.apply(Update::ApiCalls(ApiCalls::new("GetMetricData", 1, 962)));
+        s.apply(Update::Pace {
+            poller: Poller::Metrics,
+            pace,
+        });
+        s.apply(Update::ApiCalls(ApiCalls::new("DescribeAlarms", 1, 1)));
+        clock.advance(Duration::seconds(60));
+        s.apply(Update::ApiCalls(ApiCalls::new("GetMetricData", 1, 5)));
+        s.apply(Update::ApiCalls(ApiCalls::new("DescribeAlarms", 1, 1)));
+        // Two Live Tail minutes a minute apart, at $0.01 a minute.
+        s.apply(Update::Charge(Charge::new(
+            "StartLiveTail",
+            1.0,
+            "minutes",
+            0.01,
+        )));
+        clock.advance(Duration::seconds(60));
+        s.apply(Update::Charge(Charge::new(
+            "StartLiveTail",
+            1.0,
+            "minutes",
+            0.01,
+        )));
+        // GetMetricData at its pace, not its last read; alarms at 60 an hour; Live Tail at 60
+        // minutes an hour.
+        let expected = 0.015 + 60.0 * CLOUDWATCH_USD_PER_UNIT + 0.6;
+        assert!(
+            (s.api.usd_per_hour() - expected).abs() < 1e-9,
+            "{}",
+            s.api.usd_per_hour()
+        );
+        assert!((s.api.usd_per_hour_besides_paced() - (expected - 0.015)).abs() < 1e-9);
+        let spent = (962.0 + 1.0 + 5.0 + 1.0) * CLOUDWATCH_USD_PER_UNIT + 0.02;
+        assert!((s.api.cost_usd() - spent).abs() < 1e-12);
+        // Stale data follows the pace: 2.5 idle rounds.
+        assert_eq!(s.stale_after(), Duration::seconds(750));
     }
 }

@@ -13,6 +13,8 @@ pub struct MetricSeries {
     period_s: u32,
     capacity: usize,
     points: VecDeque<Datapoint>,
+    /// When the source last read the series; `None` for a series made here (from REPORT lines).
+    read_at: Option<DateTime<Utc>>,
 }
 
 impl MetricSeries {
@@ -21,7 +23,18 @@ impl MetricSeries {
             period_s,
             capacity,
             points: VecDeque::with_capacity(capacity.min(512)),
+            read_at: None,
         }
+    }
+
+    /// When the source last read the series.
+    pub fn read_at(&self) -> Option<DateTime<Utc>> {
+        self.read_at
+    }
+
+    /// Notes that the source read the series at `at`.
+    pub fn mark_read(&mut self, at: DateTime<Utc>) {
+        self.read_at = Some(at);
     }
 
     pub fn period_s(&self) -> u32 {

@@ -77,6 +77,9 @@ pub async fn run(
     let (mut input, stop_input) = spawn_input_reader();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut dirty = true;
+    // Input and focus, for idleness: a terminal that does not report focus counts as focused.
+    let mut last_input = std::time::Instant::now();
+    let mut focused = true;
     // A source that has finished (a replay at the end of its input) closes its channel, which
     // then answers at once, forever: it is no longer asked.
     let mut source_open = true;
@@ -92,6 +95,8 @@ pub async fn run(
                 break Err(e).context("cannot draw to the terminal");
             }
             dirty = false;
+            // What is on screen now is what the source reads.
+            requests_tx.send_if_modified(|r| sync_request(&mut view, &store, r));
         }
         tokio::select! {
             biased;
@@ -117,6 +122,16 @@ pub async fn run(
             _ = &mut deliberate_panic => panic!("LAMBDATOP_PANIC_AFTER_MS elapsed"),
             ev = input.recv() => {
                 let Some(ev) = ev else { break Ok(ExitCode::SUCCESS) };
+                match &ev {
+                    Ok(Event::FocusLost) => focused = false,
+                    Ok(Event::FocusGained) => {
+                        focused = true;
+                        last_input = std::time::Instant::now();
+                    }
+                    Ok(Event::Key(_) | Event::Mouse(_)) => last_input = std::time::Instant::now(),
+                    _ => {}
+                }
+                view.idle = !focused || last_input.elapsed() >= view.cost.idle_after;
                 match ev {
                     Ok(Event::Mouse(m)) => {
                         if !handle_mouse(&mut view, &store, m) {
@@ -151,15 +166,6 @@ pub async fn run(
                     Ok(_) => {}
                     Err(e) => break Err(e).context("cannot read from the terminal"),
                 }
-                let (focus, detail) = (view.log_focus(), view.detail_focus());
-                requests_tx.send_if_modified(|r| {
-                    let changed = r.log_functions != focus || r.detail_function != detail;
-                    if changed {
-                        r.log_functions = focus;
-                        r.detail_function = detail;
-                    }
-                    changed
-                });
                 dirty = true;
             }
             u = updates.recv(), if source_open && !view.frozen => {
@@ -185,6 +191,7 @@ pub async fn run(
                 if !view.frozen {
                     store.tick();
                 }
+                view.idle = !focused || last_input.elapsed() >= view.cost.idle_after;
                 dirty = true;
             }
         }
@@ -192,6 +199,33 @@ pub async fn run(
     stop_input.store(true, Ordering::Relaxed);
     drop(guard);
     result
+}
+
+/// Brings `req` in line with what `view` shows (the rows on screen, their columns, the sort, the
+/// detail view, the log pane's functions, idleness and the budget); `true` when it changed.
+pub fn sync_request(view: &mut ViewState, store: &Store, req: &mut Request) -> bool {
+    let metrics = Some(view.metrics_view(store));
+    let log_functions = view.log_focus(store);
+    let detail_function = view.detail_focus();
+    // The metric reads get what the rest of the dashboard's API use leaves of the budget,
+    // rounded so that small changes in the rest do not make a new request.
+    let budget = view.cost.budget_usd_per_hour.map(|b| {
+        let left = (b - store.api.usd_per_hour_besides_paced()).max(0.0);
+        (left * 10_000.0).floor() / 10_000.0
+    });
+    let changed = req.metrics != metrics
+        || req.log_functions != log_functions
+        || req.detail_function != detail_function
+        || req.idle != view.idle
+        || req.budget_usd_per_hour != budget;
+    if changed {
+        req.metrics = metrics;
+        req.log_functions = log_functions;
+        req.detail_function = detail_function;
+        req.idle = view.idle;
+        req.budget_usd_per_hour = budget;
+    }
+    changed
 }
 
 /// Turns a key press into a view change, with text entry for the `/` filter.

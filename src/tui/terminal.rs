@@ -4,7 +4,9 @@
 use std::io::{self, Stdout, Write};
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -89,10 +91,17 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Raw mode, the alternate screen, mouse reports, no cursor; on failure, the terminal as it was.
+/// Raw mode, the alternate screen, mouse and focus reports (losing focus makes the dashboard
+/// idle), no cursor; on failure, the terminal as it was.
 fn take_over() -> io::Result<()> {
     enable_raw_mode()?;
-    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide) {
+    if let Err(e) = execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableFocusChange,
+        Hide
+    ) {
         restore();
         return Err(e);
     }
@@ -103,7 +112,13 @@ fn take_over() -> io::Result<()> {
 pub fn restore() {
     let _ = disable_raw_mode();
     let mut stdout = io::stdout();
-    let _ = execute!(stdout, DisableMouseCapture, LeaveAlternateScreen, Show);
+    let _ = execute!(
+        stdout,
+        DisableMouseCapture,
+        DisableFocusChange,
+        LeaveAlternateScreen,
+        Show
+    );
     let _ = stdout.flush();
 }
 

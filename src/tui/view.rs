@@ -3,8 +3,9 @@
 use ratatui::layout::Rect;
 
 use crate::analytics::{Invocation, InvocationStatus};
-use crate::figures::{Selection, SelectionOrder, SortKey};
-use crate::model::FunctionId;
+use crate::figures::{Figure, Screen, Selection, SelectionOrder, SortKey, plan_metrics};
+use crate::message::MetricsView;
+use crate::model::{FunctionId, MetricKind};
 use crate::store::{FunctionState, Store};
 use crate::window::TimeWindow;
 
@@ -53,7 +54,39 @@ pub struct ViewState {
     pub table_area: Rect,
     /// Text `y` asked to put on the clipboard, for the event loop to write (OSC 52).
     pub copied: Option<String>,
+    /// The figures of the table's columns and its sparklines as last drawn, and how many rows
+    /// it showed: what the metrics to read are made from.
+    pub table_figures: Vec<Figure>,
+    pub table_sparklines: Vec<MetricKind>,
+    pub table_rows: usize,
+    /// Nobody is looking: no key for [`CostSettings::idle_after`], or the terminal lost focus.
+    pub idle: bool,
+    pub cost: CostSettings,
 }
+
+/// What the dashboard may cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostSettings {
+    /// No key or mouse event for this long makes the dashboard idle.
+    pub idle_after: std::time::Duration,
+    /// US dollars an hour the dashboard's API use may cost; `None` for no limit.
+    pub budget_usd_per_hour: Option<f64>,
+}
+
+/// Minutes without a key before the dashboard is idle, unless configured otherwise.
+pub const IDLE_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl Default for CostSettings {
+    fn default() -> Self {
+        Self {
+            idle_after: IDLE_AFTER,
+            budget_usd_per_hour: None,
+        }
+    }
+}
+
+/// Functions at the top of the table whose logs the log pane follows.
+pub const LOG_FOLLOWED: usize = 5;
 
 /// The function detail view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,12 +183,37 @@ impl ViewState {
     }
 
     /// The functions whose logs the view is about, for the source to read: the detail view's
-    /// function; none in the overview, where the source follows the busiest functions.
-    pub fn log_focus(&self) -> Vec<String> {
-        self.detail
-            .iter()
-            .map(|d| d.function.name.to_string())
-            .collect()
+    /// function, else the first [`LOG_FOLLOWED`] of the table in its order (sorting by errors
+    /// follows the failing functions).
+    pub fn log_focus(&mut self, store: &Store) -> Vec<String> {
+        match &self.detail {
+            Some(d) => vec![d.function.name.to_string()],
+            None => self
+                .order
+                .ids(store, &self.selection)
+                .iter()
+                .take(LOG_FOLLOWED)
+                .map(|id| id.name.to_string())
+                .collect(),
+        }
+    }
+
+    /// The metrics the view shows, for the source to read and no more.
+    pub fn metrics_view(&mut self, store: &Store) -> MetricsView {
+        let detail = self.detail_focus();
+        let ids = self.order.ids(store, &self.selection);
+        let names: Vec<&str> = ids.iter().map(|id| &*id.name).collect();
+        plan_metrics(&Screen {
+            order: &names,
+            offset: self.table_offset,
+            rows: self.table_rows,
+            columns: &self.table_figures,
+            sparklines: &self.table_sparklines,
+            sort: self.selection.sort,
+            detail: detail.as_deref(),
+            idle: self.idle,
+            narrowed: self.selection.glob.is_some(),
+        })
     }
 
     /// The function of the detail view, whose less common metrics the source reads too.

@@ -13,6 +13,7 @@ mod aws_peer;
 mod cli;
 mod cloudwatch_canned;
 mod cloudwatch_source;
+mod cost;
 mod demo;
 mod figures;
 mod hostile_text;

@@ -25,6 +25,8 @@ const ENTER_ALTERNATE_SCREEN: &str = "\x1b[?1049h";
 const SHOW_CURSOR: &str = "\x1b[?25h";
 /// The last of the sequences that turn mouse reports off.
 const NO_MOUSE: &str = "\x1b[?1000l";
+/// Focus reports off (the dashboard asks for them to tell when nobody is looking).
+const NO_FOCUS_REPORTS: &str = "\x1b[?1004l";
 /// The replayed log the replay tests read.
 const REPLAY_LOG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/replay/tail.log");
 /// How long the dashboard may take to go away once told to.
@@ -579,7 +581,12 @@ fn suspend_and_resume(stop: impl FnOnce(&mut Dashboard), quit: &[u8]) {
     d.wait_stopped(PROMPTLY);
     assert!(d.cooked(), "raw mode left on while stopped");
     // What it wrote before it stopped may take a moment to be read.
-    for sequence in [LEAVE_ALTERNATE_SCREEN, SHOW_CURSOR, NO_MOUSE] {
+    for sequence in [
+        LEAVE_ALTERNATE_SCREEN,
+        SHOW_CURSOR,
+        NO_MOUSE,
+        NO_FOCUS_REPORTS,
+    ] {
         d.wait_for_from(mark, sequence, PROMPTLY);
     }
     let mark = d.output().len();

@@ -108,7 +108,7 @@ fn open_and_close_the_detail_view() {
         "orders-prod-api"
     );
     // The source is asked for the function's logs, and for its detail metrics.
-    assert_eq!(view.log_focus(), ["orders-prod-api"]);
+    assert_eq!(view.log_focus(&store), ["orders-prod-api"]);
     assert_eq!(view.detail_focus().as_deref(), Some("orders-prod-api"));
     // The log pane follows the function.
     assert_eq!(view.log_scope(), Some("orders-prod-api"));
@@ -138,8 +138,15 @@ fn open_and_close_the_detail_view() {
     // Backspace goes back; so does Esc, which does not quit from the detail view.
     handle_key(&mut view, &store, code(KeyCode::Backspace));
     assert!(view.detail.is_none());
-    // The overview leaves the choice of logs to the source, and needs no detail metrics.
-    assert!(view.log_focus().is_empty());
+    // The overview follows the table's first five functions (see `cost.rs`), and needs no
+    // detail metrics.
+    let top: Vec<String> = store
+        .select(&view.selection)
+        .iter()
+        .take(5)
+        .map(|f| f.name().to_string())
+        .collect();
+    assert_eq!(view.log_focus(&store), top);
     assert_eq!(view.detail_focus(), None);
     handle_key(&mut view, &store, code(KeyCode::Enter));
     assert!(view.detail.is_some());

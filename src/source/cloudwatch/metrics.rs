@@ -13,6 +13,15 @@
 //! read the whole window anyway — the number of calls never grows. A change of window reads the
 //! whole window again.
 //!
+//! The dashboard names what it shows ([`Request::metrics`], a [`MetricsView`]): then a round
+//! reads only that, by tier ([`ViewTiers`]) — the Region's figures, the rows on screen and the
+//! detail view's function every round; every function's sort metrics every [`ORDER_EVERY`]
+//! rounds; the rows about to be scrolled to every [`AHEAD_EVERY`] rounds; everything on waking
+//! from idle. What comes on screen between rounds is read at once, over the whole window. A
+//! query the round before did not read reads the whole window; the others the trailing minutes.
+//! The poller then paces its rounds ([`pace`]): every minute, every five while idle, longer when
+//! a budget says so, and tells the front end (`Update::Pace`).
+//!
 //! Planning (which query goes into which call, over which time range, under which id) is pure and
 //! tested here; the poller only sends the plan and maps results back.
 
@@ -28,7 +37,10 @@ use super::call::{MapErrOp, next_token, retried};
 use super::error::{AwsError, GET_METRIC_DATA};
 use super::{AwsOptions, Clients, Shared};
 use crate::clock::floor_to;
-use crate::message::{ApiCalls, SourceError, Update};
+use crate::message::{
+    ApiCalls, CLOUDWATCH_USD_PER_UNIT, MetricRead, MetricsView, Pace, RoundCost, SourceError,
+    Update, pace,
+};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{Datapoint, FunctionConfig, MetricKind, MetricPoints, WindowStats};
 use crate::poll::{Round, RoundOutcome, round_now};
@@ -74,7 +86,7 @@ pub struct QuerySpec {
 }
 
 /// A half-open time range `[from, to)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TimeRange {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -88,7 +100,7 @@ pub struct CallPlan {
 }
 
 /// The calls of one round.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricsPlan {
     pub specs: Vec<QuerySpec>,
     pub calls: Vec<CallPlan>,
@@ -105,6 +117,153 @@ fn detail_specs(index: usize) -> impl Iterator<Item = QuerySpec> {
         target: QueryTarget::Function(index),
         kind: QueryKind::Series(kind),
     })
+}
+
+/// Rounds between reads of every function's sort metrics (the order of the rows off screen).
+pub const ORDER_EVERY: u64 = 5;
+/// Rounds between reads of the rows the user is about to scroll to.
+pub const AHEAD_EVERY: u64 = 15;
+
+impl From<MetricRead> for QueryKind {
+    fn from(r: MetricRead) -> Self {
+        match r {
+            MetricRead::Series(m) => QueryKind::Series(m),
+            MetricRead::WindowP99 => QueryKind::WindowP99,
+        }
+    }
+}
+
+/// A query by name rather than by index, for remembering what was read across rounds whose
+/// function lists differ.
+pub type QueryKey = (Option<String>, QueryKind);
+
+/// What a view asks the metrics poller for, by how often it is read: `every_round` (the
+/// Region's figures, the rows on screen, the detail view's function), `order` (the sort
+/// metrics of every other function, every [`ORDER_EVERY`] rounds) and `ahead` (the rows about
+/// to be scrolled to, every [`AHEAD_EVERY`] rounds). No query is in two tiers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ViewTiers {
+    pub every_round: Vec<QuerySpec>,
+    pub order: Vec<QuerySpec>,
+    pub ahead: Vec<QuerySpec>,
+}
+
+impl ViewTiers {
+    /// The tiers of `view` over `names` (the functions discovered, in their order); `detail`
+    /// is the detail view's function, whose [`MetricKind::DETAIL`] metrics are read too.
+    pub fn new(
+        view: &MetricsView,
+        names: &[String],
+        detail: Option<&str>,
+        percentiles: bool,
+    ) -> Self {
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let keep = |k: &QueryKind| percentiles || !k.is_percentile();
+        let mut seen = std::collections::HashSet::new();
+        let mut tier = |targets: &mut dyn Iterator<Item = (QueryTarget, QueryKind)>| {
+            let mut out = Vec::new();
+            for (target, kind) in targets {
+                if keep(&kind) && seen.insert((target, kind)) {
+                    out.push(QuerySpec { target, kind });
+                }
+            }
+            out
+        };
+        let rows = |list: &[String], reads: Vec<QueryKind>| -> Vec<(QueryTarget, QueryKind)> {
+            list.iter()
+                .filter_map(|n| index.get(n.as_str()))
+                .flat_map(|&i| reads.iter().map(move |k| (QueryTarget::Function(i), *k)))
+                .collect()
+        };
+        let row: Vec<QueryKind> = view.row.iter().map(|r| QueryKind::from(*r)).collect();
+        let mut every: Vec<(QueryTarget, QueryKind)> = vec![
+            (
+                QueryTarget::Region,
+                QueryKind::Series(MetricKind::ConcurrentExecutions),
+            ),
+            (
+                QueryTarget::Region,
+                QueryKind::Series(MetricKind::ClaimedAccountConcurrency),
+            ),
+        ];
+        if view.account_totals {
+            every.extend(
+                [
+                    MetricKind::Invocations,
+                    MetricKind::Errors,
+                    MetricKind::Throttles,
+                ]
+                .map(|m| (QueryTarget::Region, QueryKind::Series(m))),
+            );
+        }
+        for name in &view.full {
+            let Some(&i) = index.get(name.as_str()) else {
+                continue;
+            };
+            let detail_too = detail == Some(name.as_str());
+            every.extend(
+                std::iter::once(QueryKind::WindowP99)
+                    .chain(MetricKind::ALL.map(QueryKind::Series))
+                    .chain(
+                        MetricKind::DETAIL
+                            .into_iter()
+                            .filter(|_| detail_too)
+                            .map(QueryKind::Series),
+                    )
+                    .map(|k| (QueryTarget::Function(i), k)),
+            );
+        }
+        every.extend(rows(&view.shown, row.clone()));
+        let every_round = tier(&mut every.into_iter());
+        let all: Vec<QueryKind> = view
+            .every_function
+            .iter()
+            .map(|r| QueryKind::from(*r))
+            .collect();
+        let order = tier(&mut rows(names, all).into_iter());
+        let ahead = tier(&mut rows(&view.ahead, row).into_iter());
+        Self {
+            every_round,
+            order,
+            ahead,
+        }
+    }
+
+    /// The queries of a round, with or without the order and the rows ahead.
+    pub fn round(&self, order: bool, ahead: bool) -> Vec<QuerySpec> {
+        let mut specs = self.every_round.clone();
+        if order {
+            specs.extend(self.order.iter().copied());
+        }
+        if ahead {
+            specs.extend(self.ahead.iter().copied());
+        }
+        specs
+    }
+
+    /// Metrics requested a round: each tier at its pace.
+    pub fn cost(&self) -> RoundCost {
+        RoundCost {
+            every: self.every_round.len() as f64,
+            periodic: vec![
+                (ORDER_EVERY, self.order.len() as f64),
+                (AHEAD_EVERY, self.ahead.len() as f64),
+            ],
+        }
+    }
+}
+
+/// The name-keyed form of `spec` over `names`.
+fn query_key(spec: &QuerySpec, names: &[String]) -> Option<QueryKey> {
+    let function = match spec.target {
+        QueryTarget::Region => None,
+        QueryTarget::Function(i) => Some(names.get(i)?.clone()),
+    };
+    Some((function, spec.kind))
 }
 
 /// The id of query `index`: ids must start with a lower-case letter.
@@ -207,6 +366,37 @@ impl MetricsPlan {
         now: DateTime<Utc>,
         reread_from: Option<DateTime<Utc>>,
     ) -> Self {
+        Self::batched_with(specs, window, now, reread_from, |_| false)
+    }
+
+    /// The queries of a view's round: `specs`, of which those `whole` says (queries never read
+    /// in this window, or not in the round before) read the whole window and come first, so
+    /// that the calls carrying them are as few as can be; the others re-read from
+    /// `reread_from`.
+    pub fn for_view(
+        specs: Vec<QuerySpec>,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        reread_from: Option<DateTime<Utc>>,
+        whole: impl Fn(&QuerySpec) -> bool,
+    ) -> Self {
+        let (mut first, rest): (Vec<QuerySpec>, Vec<QuerySpec>) = specs
+            .into_iter()
+            .partition(|s| s.kind == QueryKind::WindowP99 || whole(s));
+        let n = first.len();
+        first.extend(rest);
+        Self::batched_with(first, window, now, reread_from, move |i| i < n)
+    }
+
+    /// [`MetricsPlan::batched`], where `whole(index)` also marks queries that need the whole
+    /// window.
+    fn batched_with(
+        specs: Vec<QuerySpec>,
+        window: TimeWindow,
+        now: DateTime<Utc>,
+        reread_from: Option<DateTime<Utc>>,
+        whole: impl Fn(usize) -> bool,
+    ) -> Self {
         let period_s = window.period_s();
         let period = i64::from(period_s);
         let start = window.start(now);
@@ -226,7 +416,9 @@ impl MetricsPlan {
             .collect::<Vec<_>>()
             .chunks(MAX_QUERIES_PER_CALL)
             .map(|chunk| {
-                let window_long = chunk.iter().any(|&i| specs[i].kind == QueryKind::WindowP99);
+                let window_long = chunk
+                    .iter()
+                    .any(|&i| specs[i].kind == QueryKind::WindowP99 || whole(i));
                 CallPlan {
                     range: match trailing {
                         Some(t) if !window_long => t,
@@ -351,6 +543,82 @@ struct CallResult {
     error: Option<AwsError>,
 }
 
+/// What the calls of one plan brought back.
+#[derive(Default)]
+struct PlanRead {
+    plan: MetricsPlan,
+    series: Vec<MetricPoints>,
+    stats: Vec<(String, WindowStats)>,
+    /// Indexes of the plan's queries whose call was answered.
+    answered: std::collections::HashSet<usize>,
+    requests: u32,
+    billed: u32,
+    error: Option<SourceError>,
+    percentile_note: Option<SourceError>,
+    percentiles: bool,
+}
+
+impl PlanRead {
+    /// The round's outcome: `first` (e.g. the pace), the series and window figures, the calls;
+    /// the invocations per function go to the logs poller for its ranking.
+    fn outcome(
+        self,
+        shared: &Shared,
+        functions: &[FunctionConfig],
+        first: Vec<Update>,
+    ) -> RoundOutcome {
+        let mut invocations: HashMap<String, f64> = HashMap::new();
+        for m in &self.series {
+            if m.metric == MetricKind::Invocations
+                && let Some(name) = &m.function
+            {
+                *invocations.entry(name.clone()).or_default() +=
+                    m.points.iter().map(|p| p.value).sum::<f64>();
+            }
+        }
+        let mut stats = self.stats;
+        if !self.percentiles {
+            // No window p99 this round: say so rather than keep a stale one.
+            stats = functions
+                .iter()
+                .map(|f| (f.name.clone(), WindowStats::default()))
+                .collect();
+        }
+        if !invocations.is_empty() || self.error.is_none() {
+            shared
+                .recent_invocations
+                .send_replace(Some(Arc::new(invocations)));
+        }
+        let mut updates = first;
+        if !self.series.is_empty() {
+            updates.push(Update::Metrics(self.series));
+        }
+        if !stats.is_empty() {
+            updates.push(Update::WindowStats(stats));
+        }
+        RoundOutcome {
+            updates,
+            calls: vec![ApiCalls::new(
+                GET_METRIC_DATA.name,
+                self.requests,
+                self.billed,
+            )],
+            // A notice, not a failure: the round's data is good and not stale.
+            notice: self.percentile_note,
+            error: self.error,
+        }
+    }
+}
+
+/// The longest timeout of `functions`, seconds: how late Lambda may fill in a minute.
+fn longest_timeout(functions: &[FunctionConfig]) -> u32 {
+    functions
+        .iter()
+        .filter_map(|f| f.timeout_s)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Reads metrics every minute (or at once on "refresh now" or a new window).
 pub struct MetricsPoller {
     clients: Clients,
@@ -369,6 +637,21 @@ pub struct MetricsPoller {
     /// The detail view's function (and window) whose detail metrics were last asked for, read
     /// or not: a failed read between rounds is not tried again before the next round.
     detail_tried: Option<(TimeWindow, String)>,
+    /// A view's rounds: the window they read, and per query the round (from 0) it was last
+    /// read in, and last tried in (read or not).
+    view_window: Option<TimeWindow>,
+    read_round: HashMap<QueryKey, u64>,
+    tried_round: HashMap<QueryKey, u64>,
+    /// Rounds that last read every function's sort metrics, and the rows ahead.
+    last_order: Option<u64>,
+    last_ahead: Option<u64>,
+    /// When the last view round ran: later rounds re-read from a little before it.
+    last_round_at: Option<DateTime<Utc>>,
+    was_idle: bool,
+    /// The pace of the last view round; `None` before one (the configured interval).
+    pace: Option<Pace>,
+    /// Metrics billed by reads between rounds, and when: the last hour's count in the pace.
+    between: std::collections::VecDeque<(DateTime<Utc>, u32)>,
 }
 
 /// The detail view's function of `req`, with the window.
@@ -389,6 +672,15 @@ impl MetricsPoller {
             percentiles_off_since: 0,
             detail_read: None,
             detail_tried: None,
+            view_window: None,
+            read_round: HashMap::new(),
+            tried_round: HashMap::new(),
+            last_order: None,
+            last_ahead: None,
+            last_round_at: None,
+            was_idle: false,
+            pace: None,
+            between: std::collections::VecDeque::new(),
         }
     }
 
@@ -448,20 +740,27 @@ impl MetricsPoller {
             // Not the poller's health: the next round reads them again.
             Some(e) => crate::diag::log(&format!("detail metrics not read: {e}")),
         }
-        outcome.calls.push(ApiCalls {
-            operation: GET_METRIC_DATA.name,
-            calls: requests,
-            billed_units: billed,
-        });
+        self.between.push_back((ctx.now(), billed));
+        outcome
+            .calls
+            .push(ApiCalls::new(GET_METRIC_DATA.name, requests, billed));
         outcome
     }
 
-    async fn read_metrics(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+    /// Percentiles are tried again a while after an endpoint refused them.
+    fn start_round(&mut self) {
         self.rounds += 1;
         if !self.percentiles && self.rounds - self.percentiles_off_since >= PERCENTILE_RETRY_ROUNDS
         {
             self.percentiles = true;
         }
+    }
+
+    async fn read_metrics(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        if let Some(view) = &req.metrics {
+            return self.read_view(ctx, req, view).await;
+        }
+        self.start_round();
         let functions = self.discovered_functions();
         let now = ctx.now();
         let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
@@ -473,40 +772,220 @@ impl MetricsPoller {
         let detail_known = detail.is_none() || detail_key(req) == self.detail_read;
         let reread = match self.last_ok {
             Some((w, prev)) if w == req.window && names == self.last_functions && detail_known => {
-                let longest = functions
-                    .iter()
-                    .filter_map(|f| f.timeout_s)
-                    .max()
-                    .unwrap_or(0);
-                Some(reread_from(req.window, now, prev, longest))
+                Some(reread_from(
+                    req.window,
+                    now,
+                    prev,
+                    longest_timeout(&functions),
+                ))
             }
             _ => None,
         };
-        let plan_for = |percentiles| {
-            MetricsPlan::with_detail(
-                functions.len(),
-                detail,
-                req.window,
-                now,
-                reread,
-                percentiles,
-            )
-        };
-        let mut plan = plan_for(self.percentiles);
+        let read = self
+            .run_plan(&functions, |percentiles| {
+                MetricsPlan::with_detail(
+                    functions.len(),
+                    detail,
+                    req.window,
+                    now,
+                    reread,
+                    percentiles,
+                )
+            })
+            .await;
+        self.detail_tried = detail_key(req);
+        if read.error.is_none() {
+            self.last_ok = Some((req.window, now));
+            self.last_functions = names;
+            self.detail_read = detail.and(detail_key(req));
+        }
+        read.outcome(&self.shared, &functions, Vec::new())
+    }
 
-        let mut requests = 0;
-        let mut billed = 0;
-        let mut series = Vec::new();
-        let mut stats = Vec::new();
-        let mut first_error: Option<SourceError> = None;
-        let mut percentile_note: Option<SourceError> = None;
-        let mut invocations: HashMap<String, f64> = HashMap::new();
+    /// A round of a view ([`Request::metrics`]): the Region and the rows on screen every round,
+    /// every function's sort metrics and the rows ahead every few rounds (all of it on waking
+    /// from idle), each query re-reading only the trailing minutes when the round before read
+    /// it.
+    async fn read_view(
+        &mut self,
+        ctx: &SourceContext,
+        req: &Request,
+        view: &MetricsView,
+    ) -> RoundOutcome {
+        self.start_round();
+        let round = self.rounds - 1;
+        if self.view_window != Some(req.window) {
+            self.view_window = Some(req.window);
+            self.read_round.clear();
+            self.tried_round.clear();
+            self.last_order = None;
+            self.last_ahead = None;
+            self.last_round_at = None;
+        }
+        let functions = self.discovered_functions();
+        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+        let now = ctx.now();
+        let woke = self.was_idle && !req.idle;
+        let order = woke || self.last_order.is_none_or(|l| round >= l + ORDER_EVERY);
+        let ahead = woke || self.last_ahead.is_none_or(|l| round >= l + AHEAD_EVERY);
+        let reread = self
+            .last_round_at
+            .map(|prev| reread_from(req.window, now, prev, longest_timeout(&functions)));
+        let previous = round.checked_sub(1);
+        let read_round = std::mem::take(&mut self.read_round);
+        let detail = req.detail_function.as_deref();
+        let plan_for = |percentiles: bool| {
+            let tiers = ViewTiers::new(view, &names, detail, percentiles);
+            MetricsPlan::for_view(tiers.round(order, ahead), req.window, now, reread, |s| {
+                query_key(s, &names).is_none_or(|k| read_round.get(&k) != previous.as_ref())
+            })
+        };
+        let read = self.run_plan(&functions, plan_for).await;
+        self.read_round = read_round;
+        for (i, spec) in read.plan.specs.iter().enumerate() {
+            if let Some(key) = query_key(spec, &names) {
+                if read.answered.contains(&i) {
+                    self.read_round.insert(key.clone(), round);
+                }
+                self.tried_round.insert(key, round);
+            }
+        }
+        let tiers = ViewTiers::new(view, &names, detail, self.percentiles);
+        if order && !tiers.order.is_empty() {
+            self.last_order = Some(round);
+        }
+        if ahead && !tiers.ahead.is_empty() {
+            self.last_ahead = Some(round);
+        }
+        self.was_idle = req.idle;
+        self.last_round_at = Some(now);
+        // Reads between rounds (scrolling, sorting) over the last hour count as a rate of
+        // their own, which the rounds' share of a budget leaves room for.
+        let hour_ago = now - Duration::hours(1);
+        self.between.retain(|(at, _)| *at > hour_ago);
+        let between_usd =
+            self.between.iter().map(|(_, u)| f64::from(*u)).sum::<f64>() * CLOUDWATCH_USD_PER_UNIT;
+        let mut pace = pace(
+            self.opts.metrics_interval,
+            req.idle,
+            req.budget_usd_per_hour.map(|b| (b - between_usd).max(0.0)),
+            &tiers.cost(),
+        );
+        pace.usd_per_hour += between_usd;
+        self.pace = Some(pace);
+        read.outcome(
+            &self.shared,
+            &functions,
+            vec![Update::Pace {
+                poller: Poller::Metrics,
+                pace,
+            }],
+        )
+    }
+
+    /// The queries `req`'s view shows now that were not read this round: rows scrolled to or
+    /// opened, and the sort metrics of a new sort. Empty outside a view, or before a round.
+    fn missing(&self, req: &Request) -> Vec<QuerySpec> {
+        let Some(view) = &req.metrics else {
+            return Vec::new();
+        };
+        if self.rounds == 0 || self.view_window != Some(req.window) {
+            return Vec::new();
+        }
+        let round = self.rounds - 1;
+        let names: Vec<String> = self
+            .shared
+            .discovered
+            .borrow()
+            .as_ref()
+            .map(|d| d.functions.iter().map(|f| f.name.clone()).collect())
+            .unwrap_or_default();
+        let tiers = ViewTiers::new(
+            view,
+            &names,
+            req.detail_function.as_deref(),
+            self.percentiles,
+        );
+        let tried = |s: &QuerySpec| query_key(s, &names).map(|k| self.tried_round.get(&k));
+        let mut out: Vec<QuerySpec> = tiers
+            .every_round
+            .iter()
+            .filter(|s| tried(s).is_some_and(|r| r != Some(&round)))
+            .copied()
+            .collect();
+        out.extend(
+            tiers
+                .order
+                .iter()
+                .filter(|s| tried(s).is_some_and(|r| r.is_none())),
+        );
+        out
+    }
+
+    /// Reads what [`MetricsPoller::missing`] finds, over the whole window, between rounds.
+    async fn read_missing(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        let specs = self.missing(req);
+        if specs.is_empty() {
+            return RoundOutcome::default();
+        }
+        let round = self.rounds - 1;
+        let functions = self.discovered_functions();
+        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+        let plan = MetricsPlan::for_view(specs, req.window, ctx.now(), None, |_| true);
+        let mut outcome = RoundOutcome::default();
+        let (mut requests, mut billed) = (0, 0);
+        let (mut series, mut stats) = (Vec::new(), Vec::new());
+        for call in &plan.calls {
+            let r = self.call(&plan, call, &functions).await;
+            requests += r.requests;
+            billed += r.answered * call.queries.len() as u32;
+            for &i in &call.queries {
+                if let Some(key) = plan.specs.get(i).and_then(|s| query_key(s, &names)) {
+                    if r.error.is_none() {
+                        self.read_round.insert(key.clone(), round);
+                    }
+                    self.tried_round.insert(key, round);
+                }
+            }
+            if let Some(e) = &r.error {
+                // Not the poller's health: the next round reads them again.
+                crate::diag::log(&format!(
+                    "metrics in view not read: {}",
+                    self.clients.source_error(e)
+                ));
+            }
+            let (s, w) = plan.updates(call, &r.points, &functions);
+            series.extend(s);
+            stats.extend(w);
+        }
+        if !series.is_empty() {
+            outcome.updates.push(Update::Metrics(series));
+        }
+        if !stats.is_empty() {
+            outcome.updates.push(Update::WindowStats(stats));
+        }
+        self.between.push_back((ctx.now(), billed));
+        outcome
+            .calls
+            .push(ApiCalls::new(GET_METRIC_DATA.name, requests, billed));
+        outcome
+    }
+
+    /// Sends the calls of the plan `plan_for(percentiles)` makes; when the endpoint cannot
+    /// compute percentiles, plans again without them and starts over.
+    async fn run_plan(
+        &mut self,
+        functions: &[FunctionConfig],
+        plan_for: impl Fn(bool) -> MetricsPlan,
+    ) -> PlanRead {
+        let mut plan = plan_for(self.percentiles);
+        let mut read = PlanRead::default();
         let mut i = 0;
         while i < plan.calls.len() {
             let call = plan.calls[i].clone();
-            let r = self.call(&plan, &call, &functions).await;
-            requests += r.requests;
-            billed += r.answered * call.queries.len() as u32;
+            let r = self.call(&plan, &call, functions).await;
+            read.requests += r.requests;
+            read.billed += r.answered * call.queries.len() as u32;
             match &r.error {
                 Some(e)
                     if e.facts.is_server_error()
@@ -520,7 +999,7 @@ impl MetricsPoller {
                     // partitions) fail the whole call: plan again without them and carry on.
                     self.percentiles = false;
                     self.percentiles_off_since = self.rounds;
-                    percentile_note = Some(SourceError::new(
+                    read.percentile_note = Some(SourceError::new(
                         "Duration percentiles are not available from this endpoint; p99 shows as —.",
                         Some(
                             "The other metrics are read as usual; percentiles are tried again in an hour.",
@@ -529,67 +1008,28 @@ impl MetricsPoller {
                     // The window p99 queries come first, so this is the first call: starting
                     // over costs nothing already answered.
                     plan = plan_for(false);
-                    series.clear();
-                    stats.clear();
-                    invocations.clear();
+                    read.series.clear();
+                    read.stats.clear();
+                    read.answered.clear();
                     i = 0;
                     continue;
                 }
-                Some(e) if first_error.is_none() => {
-                    first_error = Some(self.clients.source_error(e));
+                Some(e) if read.error.is_none() => {
+                    read.error = Some(self.clients.source_error(e));
                 }
                 _ => {}
             }
-            let (s, w) = plan.updates(&call, &r.points, &functions);
-            for m in &s {
-                if m.metric == MetricKind::Invocations
-                    && let Some(name) = &m.function
-                {
-                    *invocations.entry(name.clone()).or_default() +=
-                        m.points.iter().map(|p| p.value).sum::<f64>();
-                }
+            if r.error.is_none() {
+                read.answered.extend(call.queries.iter().copied());
             }
-            series.extend(s);
-            stats.extend(w);
+            let (s, w) = plan.updates(&call, &r.points, functions);
+            read.series.extend(s);
+            read.stats.extend(w);
             i += 1;
         }
-        if !plan.specs.iter().any(|s| s.kind == QueryKind::WindowP99) {
-            // No window p99 this round: say so rather than keep a stale one.
-            stats = functions
-                .iter()
-                .map(|f| (f.name.clone(), WindowStats::default()))
-                .collect();
-        }
-        self.detail_tried = detail_key(req);
-        if first_error.is_none() {
-            self.last_ok = Some((req.window, now));
-            self.last_functions = names;
-            self.detail_read = detail.and(detail_key(req));
-        }
-        if !invocations.is_empty() || first_error.is_none() {
-            self.shared
-                .recent_invocations
-                .send_replace(Some(Arc::new(invocations)));
-        }
-
-        let mut updates = Vec::new();
-        if !series.is_empty() {
-            updates.push(Update::Metrics(series));
-        }
-        if !stats.is_empty() {
-            updates.push(Update::WindowStats(stats));
-        }
-        RoundOutcome {
-            updates,
-            calls: vec![ApiCalls {
-                operation: GET_METRIC_DATA.name,
-                calls: requests,
-                billed_units: billed,
-            }],
-            // A notice, not a failure: the round's data is good and not stale.
-            notice: percentile_note,
-            error: first_error,
-        }
+        read.percentiles = self.percentiles;
+        read.plan = plan;
+        read
     }
 
     /// Sends one planned call, following `NextToken`, retrying throttled pages.
@@ -631,11 +1071,17 @@ impl MetricsPoller {
             let page = match a.result {
                 Ok(p) => p,
                 Err(e) => {
+                    crate::diag::log(&format!(
+                        "api: {} calls={} failed, not billed",
+                        GET_METRIC_DATA.name, a.calls
+                    ));
                     out.error = Some(e);
                     return out;
                 }
             };
             out.answered += 1;
+            let billed = ApiCalls::new(GET_METRIC_DATA.name, a.calls, queries.len() as u32);
+            crate::diag::log(&format!("api: call {}", billed.billed()));
             for r in page.metric_data_results() {
                 let Some(index) = r.id().and_then(parse_query_id) else {
                     continue;
@@ -672,12 +1118,12 @@ impl Round for MetricsPoller {
     }
 
     fn interval(&self) -> std::time::Duration {
-        self.opts.metrics_interval
+        self.pace.map_or(self.opts.metrics_interval, |p| p.every)
     }
 
-    /// Another window is read whole at once.
+    /// Another window is read whole at once, and so is everything when the user is back.
     fn wants(&self, seen: &Request, now: &Request) -> bool {
-        seen.window != now.window
+        seen.window != now.window || (seen.idle && !now.idle)
     }
 
     /// Waits for discovery's first round.
@@ -690,13 +1136,20 @@ impl Round for MetricsPoller {
         self.read_metrics(ctx, req).await
     }
 
-    /// The detail view opens on a function: its detail metrics are read at once.
+    /// The detail view opens on a function: its detail metrics are read at once. In a view,
+    /// so is whatever comes on screen (rows scrolled to, a new sort, a function opened).
     fn wants_interim(&self, now: &Request) -> bool {
+        if now.metrics.is_some() {
+            return !self.missing(now).is_empty();
+        }
         let key = detail_key(now);
         key.is_some() && key != self.detail_tried
     }
 
     async fn interim(&mut self, ctx: &SourceContext, req: &Request) -> RoundOutcome {
+        if req.metrics.is_some() {
+            return self.read_missing(ctx, req).await;
+        }
         self.read_detail(ctx, req).await
     }
 }
@@ -708,6 +1161,136 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 14, 9, 26, 53).unwrap()
+    }
+
+    fn view(shown: &[&str], ahead: &[&str], full: &[&str]) -> MetricsView {
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        MetricsView {
+            account_totals: true,
+            every_function: vec![MetricRead::Series(MetricKind::Invocations)],
+            shown: list(shown),
+            full: list(full),
+            ahead: list(ahead),
+            row: vec![
+                MetricRead::Series(MetricKind::Invocations),
+                MetricRead::Series(MetricKind::Errors),
+                MetricRead::Series(MetricKind::DurationP99),
+                MetricRead::WindowP99,
+            ],
+        }
+    }
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("f{i:03}")).collect()
+    }
+
+    #[test]
+    fn a_view_reads_the_region_and_its_rows_every_round_and_the_rest_less_often() {
+        let names = names(10);
+        let v = view(&["f000", "f001", "f002"], &["f003", "f004", "f005"], &[]);
+        let t = ViewTiers::new(&v, &names, None, true);
+        // The Region's concurrency, claimed concurrency and three totals; four per row.
+        assert_eq!(t.every_round.len(), 5 + 3 * 4);
+        let region: Vec<QueryKind> = t
+            .every_round
+            .iter()
+            .filter(|s| s.target == QueryTarget::Region)
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(
+            region,
+            [
+                MetricKind::ConcurrentExecutions,
+                MetricKind::ClaimedAccountConcurrency,
+                MetricKind::Invocations,
+                MetricKind::Errors,
+                MetricKind::Throttles
+            ]
+            .map(QueryKind::Series)
+        );
+        // Every other function's Invocations, for the order.
+        assert_eq!(t.order.len(), 7);
+        assert!(
+            t.order
+                .iter()
+                .all(|s| s.kind == QueryKind::Series(MetricKind::Invocations)
+                    && !matches!(s.target, QueryTarget::Function(0..=2)))
+        );
+        // The rows ahead: what the order does not read already.
+        assert_eq!(t.ahead.len(), 3 * 3);
+        assert_eq!(t.round(false, false).len(), 17);
+        assert_eq!(t.round(true, true).len(), 17 + 7 + 9);
+        assert!((t.cost().average() - (17.0 + 7.0 / 5.0 + 9.0 / 15.0)).abs() < 1e-9);
+        // Without percentiles: no p99 queries anywhere.
+        let t = ViewTiers::new(&v, &names, None, false);
+        assert_eq!(t.every_round.len(), 5 + 3 * 2);
+        assert!(t.round(true, true).iter().all(|s| !s.kind.is_percentile()));
+        // Names not (or no longer) discovered are left out.
+        let t = ViewTiers::new(&view(&["gone"], &[], &[]), &names, None, true);
+        assert_eq!(t.every_round.len(), 5);
+    }
+
+    #[test]
+    fn a_view_reads_the_detail_function_whole() {
+        let names = names(10);
+        let v = view(&[], &["f000", "f001"], &["f007"]);
+        let t = ViewTiers::new(&v, &names, Some("f007"), true);
+        let f7: Vec<QueryKind> = t
+            .every_round
+            .iter()
+            .filter(|s| s.target == QueryTarget::Function(7))
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(
+            f7.len(),
+            1 + MetricKind::ALL.len() + MetricKind::DETAIL.len()
+        );
+        assert!(f7.contains(&QueryKind::WindowP99));
+        assert!(f7.contains(&QueryKind::Series(MetricKind::IteratorAge)));
+        // Its Invocations are not read twice.
+        assert!(!t.order.iter().any(|s| s.target == QueryTarget::Function(7)));
+        // A function shown whole that is not the detail view's: no detail metrics.
+        let t = ViewTiers::new(&v, &names, None, true);
+        assert_eq!(t.every_round.len(), 5 + 1 + MetricKind::ALL.len());
+    }
+
+    #[test]
+    fn a_view_reads_the_whole_window_for_queries_new_to_it() {
+        let names = names(3);
+        let v = view(&["f000", "f001", "f002"], &[], &[]);
+        let t = ViewTiers::new(&v, &names, None, true);
+        let w = TimeWindow::minutes(60);
+        let trailing = Utc.with_ymd_and_hms(2026, 3, 14, 9, 20, 0).unwrap();
+        // f002 is new: its queries (and the window p99s) read the whole window, the rest the
+        // trailing minutes.
+        let plan = MetricsPlan::for_view(t.round(true, true), w, now(), Some(trailing), |s| {
+            s.target == QueryTarget::Function(2)
+        });
+        assert_eq!(plan.query_count(), t.round(true, true).len());
+        assert_eq!(plan.calls.len(), 1, "one call carries them all");
+        assert_eq!(plan.calls[0].range, plan.window);
+        let many = names_view(600);
+        let t = ViewTiers::new(&many.0, &many.1, None, true);
+        let plan = MetricsPlan::for_view(t.round(true, false), w, now(), Some(trailing), |s| {
+            s.target == QueryTarget::Function(0)
+        });
+        // 5 + 4 + 599 queries: the first call carries the whole-window ones (f000's four
+        // first), the second reads the trailing minutes.
+        assert_eq!(plan.calls.len(), 2);
+        assert_eq!(plan.calls[0].range, plan.window);
+        assert_eq!(plan.calls[1].range.from, trailing);
+        assert!(
+            plan.calls[0]
+                .queries
+                .iter()
+                .take(4)
+                .all(|&q| plan.specs[q].kind == QueryKind::WindowP99
+                    || plan.specs[q].target == QueryTarget::Function(0))
+        );
+    }
+
+    fn names_view(n: usize) -> (MetricsView, Vec<String>) {
+        (view(&["f000"], &[], &[]), names(n))
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub use discovery::{DiscoveryPoller, function_from_lambda, merge_functions};
 pub use error::{AwsError, ErrorFacts, Operation, Service, Timeouts};
 pub use logs::{LogCursor, LogsPoller, REPORT_FILTER_PATTERN, SeenEvents, attribute_stream};
 pub use metrics::{
-    CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, QueryKind, QuerySpec, QueryTarget,
-    TimeRange, parse_query_id, query_id, reread_from,
+    AHEAD_EVERY, CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, ORDER_EVERY, QueryKey,
+    QueryKind, QuerySpec, QueryTarget, TimeRange, ViewTiers, parse_query_id, query_id, reread_from,
 };
 pub use reports::{
     LogAnalytics, MAX_RECORDS, MAX_RECORDS_PER_FUNCTION, ReportsPoller, records_cap,

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::format;
+use crate::message::{IDLE_REFRESH, PaceReason, usd_per_month};
 use crate::store::Store;
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
@@ -62,15 +63,50 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
             theme.warn,
         ));
     }
-    let calls = store.api.total_calls();
+    let api = &store.api;
+    let calls = api.total_calls();
     if calls > 0 {
+        let hourly = api.usd_per_hour();
+        let budget = view.cost.budget_usd_per_hour;
         spans.push(Span::styled(
             format!(
-                " · {} API calls · ~{}/h",
+                " · {} API calls · ~{}/h ({}/month)",
                 format::count(calls),
-                format::usd(store.api.usd_per_hour())
+                format::usd(hourly),
+                format::usd(usd_per_month(hourly))
             ),
             theme.muted,
+        ));
+        let pace = api.metrics_pace();
+        match (budget, pace) {
+            (Some(b), Some(p)) if p.reason == PaceReason::Budget => spans.push(Span::styled(
+                format!(
+                    " · budget {}/h: metrics every {}",
+                    format::usd(b),
+                    every(p.every)
+                ),
+                theme.warn,
+            )),
+            (Some(b), _) => spans.push(Span::styled(
+                format!(" · budget {}/h", format::usd(b)),
+                theme.muted,
+            )),
+            _ => {}
+        }
+    }
+    // Only a source that paces its reads to the view (CloudWatch) reads less when idle.
+    if view.idle
+        && let Some(p) = api.metrics_pace()
+    {
+        // The idle pace once the source has kept it (longer than five minutes for many rows).
+        let pace = if p.reason == PaceReason::Idle {
+            p.every
+        } else {
+            IDLE_REFRESH
+        };
+        spans.push(Span::styled(
+            format!(" · idle: metrics every {} (a key refreshes)", every(pace)),
+            theme.accent,
         ));
     }
     if view.maximised {
@@ -81,6 +117,16 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         theme.muted,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// An interval as the status line says it: `45s`, `5m`, `2m30s`.
+fn every(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s:02}s"),
+    }
 }
 
 #[cfg(test)]
@@ -98,29 +144,90 @@ mod tests {
     use crate::store::StoreLimits;
     use crate::window::TimeWindow;
 
-    /// The status line `age_s` seconds after a metrics round, with rounds `refresh_s` apart.
-    fn status(refresh_s: u64, age_s: i64) -> String {
+    /// A store at 09:00 and its clock.
+    fn store() -> (Store, Arc<ManualClock>) {
         let at = chrono::Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap();
         let clock = Arc::new(ManualClock::new(at));
-        let mut store = Store::new(
+        let store = Store::new(
             SourceKind::Cloudwatch,
             None,
             TimeWindow::default(),
             StoreLimits::default(),
             clock.clone(),
         );
+        (store, clock)
+    }
+
+    /// The status line of `view` on `store`, `width` cells wide.
+    fn line(view: &ViewState, store: &Store, width: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, 1)).unwrap();
+        terminal
+            .draw(|f| render(f, f.area(), view, store, &Theme::dark()))
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        buf.content().iter().map(|c| c.symbol()).collect()
+    }
+
+    /// The status line `age_s` seconds after a metrics round, with rounds `refresh_s` apart.
+    fn status(refresh_s: u64, age_s: i64) -> String {
+        let (mut store, clock) = store();
+        let at = store.now();
         store.set_refresh(Duration::from_secs(refresh_s));
         store.apply(Update::Polled {
             poller: Poller::Metrics,
             at,
         });
         clock.advance(chrono::Duration::seconds(age_s));
-        let mut terminal = Terminal::new(TestBackend::new(120, 1)).unwrap();
-        terminal
-            .draw(|f| render(f, f.area(), &ViewState::default(), &store, &Theme::dark()))
-            .unwrap();
-        let buf = terminal.backend().buffer();
-        buf.content().iter().map(|c| c.symbol()).collect()
+        line(&ViewState::default(), &store, 120)
+    }
+
+    /// The status line of `view` after one metrics round paced by `pace`, if any.
+    fn status_with(view: &ViewState, pace: Option<crate::message::Pace>) -> String {
+        let (mut store, _) = store();
+        store.apply(Update::ApiCalls(crate::message::ApiCalls::new(
+            "GetMetricData",
+            1,
+            125,
+        )));
+        if let Some(pace) = pace {
+            store.apply(Update::Pace {
+                poller: Poller::Metrics,
+                pace,
+            });
+        }
+        line(view, &store, 200)
+    }
+
+    #[test]
+    fn the_cost_an_hour_and_a_month_idleness_and_the_budget_are_said() {
+        use crate::message::{Pace, PaceReason};
+        let idle = Pace {
+            every: Duration::from_secs(346),
+            reason: PaceReason::Idle,
+            usd_per_hour: 0.018,
+        };
+        let mut view = ViewState {
+            idle: true,
+            ..ViewState::default()
+        };
+        let text = status_with(&view, Some(idle));
+        assert!(text.contains("~$0.0180/h ($13.14/month)"), "{text}");
+        assert!(text.contains("idle: metrics every 5m46s"), "{text}");
+        // A source that does not pace its reads (the demo, a replay): no idle mark.
+        assert!(!status_with(&view, None).contains("idle"));
+        view.idle = false;
+        view.cost.budget_usd_per_hour = Some(0.05);
+        let stretched = Pace {
+            every: Duration::from_secs(150),
+            reason: PaceReason::Budget,
+            usd_per_hour: 0.05,
+        };
+        let text = status_with(&view, Some(stretched));
+        assert!(
+            text.contains("budget $0.0500/h: metrics every 2m30s"),
+            "{text}"
+        );
+        assert!(!text.contains("idle"));
     }
 
     #[test]

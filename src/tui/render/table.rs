@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use crate::figures::{self, Figure, Health, SortKey, Unit};
 use crate::format;
 use crate::model::{AlarmState, MetricKind};
-use crate::store::{FunctionState, Store};
+use crate::store::{FunctionState, ReadState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
 use crate::tui::theme::Theme;
@@ -243,6 +243,21 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     }
     // `<` and `>` move the sort between the columns shown.
     view.sort_columns = layout.columns.iter().filter_map(|c| c.sort()).collect();
+    // What the rows on screen show, for the metrics to read.
+    view.table_figures = layout
+        .columns
+        .iter()
+        .filter_map(|c| match c {
+            Column::Fig(f) => Some(*f),
+            Column::Name => None,
+        })
+        .collect();
+    view.table_sparklines = layout
+        .sparked
+        .iter()
+        .filter_map(|c| c.sparkline().map(|(m, _)| m))
+        .collect();
+    view.table_rows = visible;
     let headers: Vec<Cell> = layout
         .columns
         .iter()
@@ -287,17 +302,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let mut scratch = Vec::with_capacity(slots);
     let rows: Vec<Row> = functions
         .iter()
-        .map(|f| {
-            row(
-                f,
-                &layout,
-                from,
-                slots,
-                &mut scratch,
-                store.loading() || f.window_report().is_some_and(|w| w.loading),
-                theme,
-            )
-        })
+        .map(|f| row(f, &layout, from, slots, &mut scratch, store, theme))
         .collect();
     let focused = view.pane == Pane::Functions;
     let border = if focused { theme.accent } else { theme.muted };
@@ -349,9 +354,10 @@ fn row<'a>(
     from: DateTime<Utc>,
     slots: usize,
     scratch: &mut Vec<Option<f64>>,
-    loading: bool,
+    store: &Store,
     theme: &Theme,
 ) -> Row<'a> {
+    let loading = store.loading() || f.window_report().is_some_and(|w| w.loading);
     // While a new window loads, the figures are the old window's: shown muted.
     let tone = |h: Health| match h {
         _ if loading => theme.muted,
@@ -377,13 +383,20 @@ fn row<'a>(
                 None => Span::styled("-", theme.muted),
             });
         }
+        // A row scrolled to for the first time waits for its read (`…`, never a false 0); one
+        // read longer ago than data stays fresh shows its last value, muted.
+        let state = store.read_state(f, &figure.reads());
         let text = match (figure.value(f), figure.unit()) {
+            _ if state == ReadState::Unread => "…".to_string(),
             (None, _) => "-".to_string(),
             (Some(v), Unit::Count) => format::count_short(v.max(0.0).round() as u64),
             (Some(v), Unit::Usd) => cost(v),
             (Some(v), unit) => unit.show(v),
         };
-        let style = tone(figures::judged_health(figure, f));
+        let style = match state {
+            ReadState::Fresh => tone(figures::judged_health(figure, f)),
+            _ => theme.muted,
+        };
         let width = usize::from(layout.cells(c));
         let mut spans = vec![Span::styled(format!("{text:>width$}"), style)];
         if let (true, Some((metric, combine))) = (layout.sparked.contains(&c), c.sparkline()) {
