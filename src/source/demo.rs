@@ -1060,6 +1060,9 @@ pub struct DemoSource {
     account: DemoAccount,
     /// How often the simulated pollers run.
     pub interval: StdDuration,
+    /// How far back the first log read goes ([`LOG_BACKFILL`] unless `lambdatop tail --since`
+    /// says).
+    pub log_backfill: Duration,
 }
 
 impl DemoSource {
@@ -1067,6 +1070,7 @@ impl DemoSource {
         Self {
             account: DemoAccount::new(seed),
             interval: StdDuration::from_secs(1),
+            log_backfill: LOG_BACKFILL,
         }
     }
 }
@@ -1101,7 +1105,7 @@ impl Source for DemoSource {
         let logs_from = if ctx.once {
             ctx.requests.borrow().window.start(now)
         } else {
-            now - LOG_BACKFILL
+            now - self.log_backfill
         };
         for poller in [
             Poller::Discovery,

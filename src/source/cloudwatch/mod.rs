@@ -101,6 +101,9 @@ pub struct AwsOptions {
     pub logs_page_size: Option<u32>,
     /// Retries of throttled and failed calls.
     pub backoff: Backoff,
+    /// Logs only (`lambdatop tail`): the logs of every function listed are followed, and no
+    /// metrics or alarms are read.
+    pub logs_only: bool,
 }
 
 impl Default for AwsOptions {
@@ -123,6 +126,7 @@ impl Default for AwsOptions {
             logs_max_pages: 20,
             logs_page_size: None,
             backoff: Backoff::default(),
+            logs_only: false,
         }
     }
 }
@@ -408,18 +412,25 @@ impl Source for CloudWatchSource {
 
     fn provides(&self) -> Provides {
         Provides {
-            pollers: Poller::ALL.to_vec(),
-            metrics: true,
+            pollers: if self.opts.logs_only {
+                vec![Poller::Discovery, Poller::Logs]
+            } else {
+                Poller::ALL.to_vec()
+            },
+            metrics: !self.opts.logs_only,
             finite: false,
             refresh: self.opts.metrics_interval,
         }
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
+        let logs_only = self.opts.logs_only;
         let p = self.into_pollers();
         tokio::spawn(drive(p.discovery, ctx.clone()));
-        tokio::spawn(drive(p.metrics, ctx.clone()));
-        tokio::spawn(drive(p.alarms, ctx.clone()));
+        if !logs_only {
+            tokio::spawn(drive(p.metrics, ctx.clone()));
+            tokio::spawn(drive(p.alarms, ctx.clone()));
+        }
         tokio::spawn(drive(p.logs, ctx));
     }
 }
