@@ -357,6 +357,19 @@ pub async fn run(
                     }
                 }
             }
+            Update::Functions(functions) => {
+                let glob = printer.opts.functions.as_ref();
+                if !functions
+                    .iter()
+                    .any(|f| glob.is_none_or(|g| g.is_match(&f.name)))
+                {
+                    let text = match glob {
+                        Some(g) => format!("no function is named like {}", g.glob()),
+                        None => "no function is listed".to_string(),
+                    };
+                    say(err, &mut said, "note", &text);
+                }
+            }
             Update::Polled { poller, .. } => done = !follow && *poller == Poller::Logs,
             Update::Failed { poller, error, .. } => {
                 let unlisted = *poller == Poller::Discovery && store.functions().len() == 0;

@@ -226,6 +226,14 @@ fn functions_filter_and_colour_select_what_is_printed() {
         !m.starts_with("START RequestId") && !m.starts_with("END RequestId")
     }));
 
+    // A name that matches nothing is said.
+    let (code, out, err) = demo(&["nothing-*", "ordres-prod-api"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    assert_eq!(
+        err,
+        "lambdatop: note: no function is named like {nothing-*,ordres-prod-api}\n"
+    );
+
     // A bad filter is a usage error, before anything runs.
     let (code, out, err) = demo(&["--filter", "level:loud"]);
     assert_eq!((code, out.as_str()), (2, ""));
