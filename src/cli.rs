@@ -19,9 +19,10 @@ Examples:
   lambdatop --once --fail-on 'error_rate>1%' --fail-on 'throttles>0'   exit 3 when a rule holds
   aws logs tail /aws/lambda/my-fn --since 1h | lambdatop --replay - --once
   aws logs tail /aws/lambda/my-fn --follow | lambdatop --replay -   a live view of one function
+  lambdatop tail 'orders-*' --filter level:error   log lines as they arrive, for pipes
 
 Exit codes: 0 ok, 1 runtime error (e.g. no credentials), 2 usage error (including a malformed
---fail-on rule), 3 a --fail-on rule held for a listed function.
+--fail-on rule), 3 a --fail-on rule held for a listed function, 130 ended by SIGINT (Ctrl-C).
 Keys in the dashboard: press ? for help, q to quit.";
 
 /// The manual page's ENVIRONMENT section, one variable a line.
