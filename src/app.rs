@@ -123,9 +123,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 enum Mode {
     Dashboard,
     Snapshot,
-    /// `lambdatop tail`: log lines from `since` on (every line of a replay without it).
+    /// `lambdatop tail`: log lines from `since` on (every line of a replay without it), then
+    /// on as they arrive with `follow`.
     Tail {
         since: Option<chrono::DateTime<chrono::Utc>>,
+        follow: bool,
     },
 }
 
@@ -138,9 +140,9 @@ async fn make_source(
     clock: &mut SharedClock,
 ) -> anyhow::Result<Box<dyn Source>> {
     let lookback = match mode {
-        Mode::Tail { since: Some(since) } => {
-            Some((clock.now() - since).max(chrono::Duration::zero()))
-        }
+        Mode::Tail {
+            since: Some(since), ..
+        } => Some((clock.now() - since).max(chrono::Duration::zero())),
         _ => None,
     };
     Ok(if cli.demo {
@@ -196,8 +198,12 @@ async fn make_source(
         if let Some(s) = settings.refresh_seconds {
             opts.metrics_interval = std::time::Duration::from_secs(s.max(1));
         }
-        if let (Mode::Tail { .. }, Some(Command::Tail(args))) = (mode, &cli.command) {
+        if let (Mode::Tail { follow, .. }, Some(Command::Tail(args))) = (mode, &cli.command) {
             opts.logs_only = true;
+            if !follow {
+                // The one read is the whole answer: it is not cut at a number of pages.
+                opts.logs_max_pages = u32::MAX;
+            }
             opts.functions = tail_glob(&args.functions);
             // The first read starts at --since.
             let lookback = lookback.and_then(|l| l.to_std().ok()).unwrap_or_default();
@@ -247,7 +253,9 @@ async fn run_tail(
         None if cli.replay.is_some() => None,
         None => Some(Since::DEFAULT.start(clock.now())),
     };
-    let source = make_source(cli, settings, Mode::Tail { since }, manual, &mut clock).await?;
+    let follow = args.follow(std::io::stdout().is_terminal());
+    let mode = Mode::Tail { since, follow };
+    let source = make_source(cli, settings, mode, manual, &mut clock).await?;
     // The store's window covers the lines asked for (the AWS source reads no further back).
     let window = crate::window::TimeWindow::covering(
         since.map_or(chrono::Duration::days(7), |since| clock.now() - since),
@@ -265,7 +273,7 @@ async fn run_tail(
         filter,
         reports: args.reports,
         since,
-        follow: args.follow(stdout_is_terminal),
+        follow,
         format: args.output,
         colour: args.output == TailFormat::Text && colour(cli.color, stdout_is_terminal),
     };
