@@ -279,7 +279,7 @@ pub struct TailArgs {
     pub reports: Reports,
 
     /// Start this far in the past (10m, 2h, 1d; at most 7d) or at this RFC 3339 time
-    /// (default 10m).
+    /// (default 10m; a replay is printed whole).
     #[arg(long, value_name = "TIME", value_parser = parse_since)]
     pub since: Option<Since>,
 
