@@ -278,8 +278,16 @@ async fn run_tail(
         colour: args.output == TailFormat::Text && colour(cli.color, stdout_is_terminal),
     };
     let mut out = std::io::stdout();
+    let reader_gone = || {
+        use std::os::fd::AsFd;
+        tail::reader_gone(std::io::stdout().as_fd())
+    };
+    let output = tail::Output {
+        out: &mut out,
+        reader_gone: &reader_gone,
+    };
     let mut err = std::io::stderr();
-    Ok(tail::run(store, source, opts, clock, &mut out, &mut err).await?)
+    Ok(tail::run(store, source, opts, clock, output, &mut err).await?)
 }
 
 /// Prints the snapshot, then the rule breaches; exit 3 when a rule held.

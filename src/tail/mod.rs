@@ -311,7 +311,29 @@ pub enum TailError {
     Write(#[source] std::io::Error),
 }
 
-/// Runs `source` into `store`, printing its log lines to `out` (notes and warnings to `err`)
+/// How often a quiet tail checks whether the reader of its output went away.
+const READER_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Where the lines go: the writer, and a check that its reader went away (a pipe whose reading
+/// end was closed), for a tail with nothing to write to find out.
+pub struct Output<'a> {
+    pub out: &'a mut dyn Write,
+    pub reader_gone: &'a dyn Fn() -> bool,
+}
+
+/// Whether the reading end of the pipe `fd` writes to was closed (`| head` exited): the next
+/// write would fail. `false` for a terminal or a file.
+#[cfg(unix)]
+pub fn reader_gone(fd: std::os::fd::BorrowedFd<'_>) -> bool {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let mut fds = [PollFd::new(fd, PollFlags::empty())];
+    matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+        && fds[0]
+            .revents()
+            .is_some_and(|r| r.intersects(PollFlags::POLLERR | PollFlags::POLLHUP))
+}
+
+/// Runs `source` into `store`, printing its log lines to `output` (notes and warnings to `err`)
 /// until the source's first read is printed (or it ended), or for ever with `follow`, Ctrl-C or
 /// a reader that went away.
 pub async fn run(
@@ -319,9 +341,10 @@ pub async fn run(
     source: Box<dyn Source>,
     opts: TailOptions,
     clock: SharedClock,
-    out: &mut dyn Write,
+    output: Output<'_>,
     err: &mut dyn Write,
 ) -> Result<ExitCode, TailError> {
+    let out = output.out;
     let (tx, mut rx) = mpsc::channel(64);
     let (_requests, requests) = watch::channel(Request::new(store.window()));
     source.start(SourceContext {
@@ -336,10 +359,17 @@ pub async fn run(
     let mut buf = Vec::new();
     let interrupted = tokio::signal::ctrl_c();
     tokio::pin!(interrupted);
+    let mut check = tokio::time::interval(READER_CHECK);
     loop {
         let update = tokio::select! {
             u = rx.recv() => u,
             _ = &mut interrupted => return Ok(ExitCode::from(EXIT_INTERRUPTED)),
+            _ = check.tick() => {
+                if (output.reader_gone)() {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                continue;
+            }
         };
         let Some(update) = update else { break };
         let mut done = false;

@@ -358,6 +358,34 @@ fn a_closed_pipe_ends_the_tail_quietly_and_ctrl_c_leaves_whole_lines() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert_eq!((status.code(), err.as_str()), (Some(0), ""));
 
+    // A quiet log: the tail finds out that its reader went away without a line to write.
+    let mut child = command(&["tail", "--replay", "-", "--function", "orders", "--follow"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input
+        .write_all(b"2024-03-05T10:00:00.100000+00:00 s START RequestId: aaaa-1 Version: $LATEST\n")
+        .unwrap();
+    input.flush().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.contains("START RequestId: aaaa-1"), "{first}");
+    let closed = Instant::now();
+    drop(reader);
+    // Standard input stays open: no line comes, none is written.
+    let status = wait(&mut child, StdDuration::from_secs(10)).expect("the tail ends");
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        closed.elapsed() < StdDuration::from_secs(3),
+        "{:?}",
+        closed.elapsed()
+    );
+    drop(input);
+
     // Ctrl-C: exit 130, every line whole.
     let child = command(&["tail", "--demo", "--follow", "-o", "jsonl"])
         .stdout(Stdio::piped())
