@@ -6,19 +6,21 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 
-use crate::cli::{Cli, ColorWhen, OutputFormat};
+use crate::cli::{Cli, ColorWhen, Command, OutputFormat, Since, TailArgs, TailFormat};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ConfigFile, Settings};
 use crate::figures::{Selection, function_glob};
+use crate::lambda_log::filter::LogFilter;
 use crate::sanitize::sanitize_lines;
 use crate::source::Source;
 use crate::source::cloudwatch::{AwsOptions, CloudWatchSource, Timeouts};
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
 use crate::store::Store;
+use crate::tail::TailOptions;
 use crate::tui::theme::Theme;
 use crate::tui::view::ViewState;
-use crate::{snapshot, tui};
+use crate::{snapshot, tail, tui};
 
 /// A mistake in how lambdatop was called (exit code 2), found after argument parsing.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +49,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         })?;
         crate::sdk_trace::install(cli.log_level());
     }
+    if let Some(Command::Tail(args)) = &cli.command {
+        if let Some(option) = cli.misplaced_options().first() {
+            return Err(UsageError(format!(
+                "{option} is an option of the dashboard and snapshots, not of lambdatop tail: \
+                 name functions as arguments (lambdatop tail 'orders-*') and see lambdatop tail --help"
+            ))
+            .into());
+        }
+        return run_tail(&cli, args, &settings, manual, clock).await;
+    }
     // A bad theme is a usage error, reported before the terminal is touched; a snapshot does not
     // use it, but a mistake in the command line is one whatever the mode. The dashboard's output
     // is the terminal.
@@ -65,55 +77,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         limit: cli.limit,
         ..Selection::default()
     };
-    let source: Box<dyn Source> = if cli.demo {
-        let mut demo = DemoSource::new(cli.seed.unwrap_or(DEFAULT_SEED));
-        if let Some(s) = settings.refresh_seconds {
-            demo.interval = std::time::Duration::from_secs(s.max(1));
-        }
-        Box::new(demo)
-    } else if let Some(path) = cli.replay.clone() {
-        let input = ReplayInput::from_arg(path);
-        // The dashboard reads its keys from the terminal: logs cannot come from it as well.
-        if input == ReplayInput::Stdin && !once && std::io::stdin().is_terminal() {
-            return Err(UsageError(
-                "--replay - reads logs from standard input, which is this terminal: pipe logs in, \
-                 e.g. aws logs tail /aws/lambda/my-fn --follow | lambdatop --replay -"
-                    .to_string(),
-            )
-            .into());
-        }
-        // Replayed logs bring their own time: the clock follows the newest event.
-        let replay_clock = manual.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now())));
-        clock = replay_clock.clone();
-        Box::new(
-            ReplaySource::new(input, cli.function.clone(), replay_clock)
-                .with_accept_partial(cli.accept_partial)
-                // A snapshot shows no log pane: no line needs copying for one.
-                .with_pane_events(if once { 0 } else { settings.limits.log_events }),
-        )
+    let mode = if once {
+        Mode::Snapshot
     } else {
-        let mut opts = AwsOptions {
-            profile: settings.profile.clone(),
-            region: settings.region.clone(),
-            endpoint_url: settings.endpoint_url.clone(),
-            config_endpoint_url: settings.config_endpoint_url.clone(),
-            timeouts: Timeouts {
-                connect: settings.connect_timeout,
-                operation: settings.operation_timeout,
-            },
-            functions: cli.functions.clone(),
-            logs_rate_limit_per_s: settings.logs_requests_per_second,
-            log_analytics: settings.log_analytics,
-            ..AwsOptions::default()
-        };
-        if let Some(s) = settings.refresh_seconds {
-            opts.metrics_interval = std::time::Duration::from_secs(s.max(1));
-        }
-        match CloudWatchSource::connect(opts).await {
-            Ok(source) => Box::new(source),
-            Err(e) => bail!("{e}"),
-        }
+        Mode::Dashboard
     };
+    let source = make_source(&cli, &settings, mode, manual, &mut clock).await?;
     let mut store = Store::new(
         source.kind(),
         source.region(),
@@ -158,6 +127,179 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Logs Insights queries still running are stopped, not left to scan on.
     crate::source::cloudwatch::insights::settle(std::time::Duration::from_secs(2)).await;
     code
+}
+
+/// What a source is made for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Dashboard,
+    Snapshot,
+    /// `lambdatop tail`: log lines from `since` on (every line of a replay without it), then
+    /// on as they arrive with `follow`.
+    Tail {
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        follow: bool,
+    },
+}
+
+/// The source the options name: the demo, a replay (whose clock then replaces `clock`) or AWS.
+async fn make_source(
+    cli: &Cli,
+    settings: &Settings,
+    mode: Mode,
+    manual: Option<Arc<ManualClock>>,
+    clock: &mut SharedClock,
+) -> anyhow::Result<Box<dyn Source>> {
+    let lookback = match mode {
+        Mode::Tail {
+            since: Some(since), ..
+        } => Some((clock.now() - since).max(chrono::Duration::zero())),
+        _ => None,
+    };
+    Ok(if cli.demo {
+        let mut demo = DemoSource::new(cli.seed.unwrap_or(DEFAULT_SEED));
+        if let Some(s) = settings.refresh_seconds {
+            demo.interval = std::time::Duration::from_secs(s.max(1));
+        }
+        if let Some(lookback) = lookback {
+            demo.log_backfill = lookback;
+        }
+        Box::new(demo)
+    } else if let Some(path) = cli.replay.clone() {
+        let input = ReplayInput::from_arg(path);
+        // The dashboard reads its keys from the terminal: logs cannot come from it as well.
+        if input == ReplayInput::Stdin && mode == Mode::Dashboard && std::io::stdin().is_terminal()
+        {
+            return Err(UsageError(
+                "--replay - reads logs from standard input, which is this terminal: pipe logs in, \
+                 e.g. aws logs tail /aws/lambda/my-fn --follow | lambdatop --replay -"
+                    .to_string(),
+            )
+            .into());
+        }
+        // Replayed logs bring their own time: the clock follows the newest event.
+        let replay_clock = manual.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now())));
+        *clock = replay_clock.clone();
+        let pane_events = match mode {
+            // A snapshot shows no log pane: no line needs copying for one.
+            Mode::Snapshot => 0,
+            Mode::Dashboard => settings.limits.log_events,
+            // Every line is printed.
+            Mode::Tail { .. } => usize::MAX,
+        };
+        Box::new(
+            ReplaySource::new(input, cli.function.clone(), replay_clock)
+                .with_accept_partial(cli.accept_partial)
+                .with_pane_events(pane_events),
+        )
+    } else {
+        let mut opts = AwsOptions {
+            profile: settings.profile.clone(),
+            region: settings.region.clone(),
+            endpoint_url: settings.endpoint_url.clone(),
+            config_endpoint_url: settings.config_endpoint_url.clone(),
+            timeouts: Timeouts {
+                connect: settings.connect_timeout,
+                operation: settings.operation_timeout,
+            },
+            functions: cli.functions.clone(),
+            logs_rate_limit_per_s: settings.logs_requests_per_second,
+            log_analytics: settings.log_analytics,
+            ..AwsOptions::default()
+        };
+        if let Some(s) = settings.refresh_seconds {
+            opts.metrics_interval = std::time::Duration::from_secs(s.max(1));
+        }
+        if let (Mode::Tail { follow, .. }, Some(Command::Tail(args))) = (mode, &cli.command) {
+            opts.logs_only = true;
+            if !follow {
+                // The one read is the whole answer: it is not cut at a number of pages.
+                opts.logs_max_pages = u32::MAX;
+            }
+            opts.functions = tail_glob(&args.functions);
+            // The first read starts at --since.
+            let lookback = lookback.and_then(|l| l.to_std().ok()).unwrap_or_default();
+            opts.logs_lookback = lookback.max(std::time::Duration::from_secs(1));
+        }
+        match CloudWatchSource::connect(opts).await {
+            Ok(source) => Box::new(source),
+            Err(e) => bail!("{e}"),
+        }
+    })
+}
+
+/// The globs of `lambdatop tail` as one glob: `{a,b}` for several.
+fn tail_glob(globs: &[String]) -> Option<String> {
+    match globs {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(format!("{{{}}}", many.join(","))),
+    }
+}
+
+/// `lambdatop tail`: the source's log lines on standard output.
+async fn run_tail(
+    cli: &Cli,
+    args: &TailArgs,
+    settings: &Settings,
+    manual: Option<Arc<ManualClock>>,
+    mut clock: SharedClock,
+) -> anyhow::Result<ExitCode> {
+    let usage = |e: String| anyhow::Error::from(UsageError(e));
+    let functions = match tail_glob(&args.functions) {
+        Some(p) => Some(function_glob(&p).map_err(|e| {
+            usage(format!(
+                "invalid function pattern {}: {}",
+                args.functions.join(" "),
+                e.kind()
+            ))
+        })?),
+        None => None,
+    };
+    let filter = LogFilter::parse(args.filter.as_deref().unwrap_or(""))
+        .map_err(|e| usage(format!("invalid --filter: {e}")))?;
+    // A replayed log is printed whole unless --since says otherwise; AWS and the demo start ten
+    // minutes back.
+    let since = match args.since {
+        Some(since) => Some(since.start(clock.now())),
+        None if cli.replay.is_some() => None,
+        None => Some(Since::DEFAULT.start(clock.now())),
+    };
+    let follow = args.follow(std::io::stdout().is_terminal());
+    let mode = Mode::Tail { since, follow };
+    let source = make_source(cli, settings, mode, manual, &mut clock).await?;
+    // The store's window covers the lines asked for (the AWS source reads no further back).
+    let window = crate::window::TimeWindow::covering(
+        since.map_or(chrono::Duration::days(7), |since| clock.now() - since),
+    );
+    let store = Store::new(
+        source.kind(),
+        source.region(),
+        window,
+        settings.limits,
+        clock.clone(),
+    );
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let opts = TailOptions {
+        functions,
+        filter,
+        reports: args.reports,
+        since,
+        follow,
+        format: args.output,
+        colour: args.output == TailFormat::Text && colour(cli.color, stdout_is_terminal),
+    };
+    let mut out = std::io::stdout();
+    let reader_gone = || {
+        use std::os::fd::AsFd;
+        tail::reader_gone(std::io::stdout().as_fd())
+    };
+    let output = tail::Output {
+        out: &mut out,
+        reader_gone: &reader_gone,
+    };
+    let mut err = std::io::stderr();
+    Ok(tail::run(store, source, opts, clock, output, &mut err).await?)
 }
 
 /// Prints the snapshot, then the rule breaches; exit 3 when a rule held.

@@ -7,6 +7,8 @@ use clap::Parser;
 pub use crate::figures::SortKey;
 pub use crate::snapshot::{ColorWhen, OutputFormat};
 pub use crate::source::cloudwatch::LogAnalytics;
+use crate::tail::parse_since;
+pub use crate::tail::{Reports, Since, TailFormat};
 use crate::window::TimeWindow;
 
 const AFTER_HELP: &str = "\
@@ -18,9 +20,10 @@ Examples:
   lambdatop --once --fail-on 'error_rate>1%' --fail-on 'throttles>0'   exit 3 when a rule holds
   aws logs tail /aws/lambda/my-fn --since 1h | lambdatop --replay - --once
   aws logs tail /aws/lambda/my-fn --follow | lambdatop --replay -   a live view of one function
+  lambdatop tail 'orders-*' --filter level:error   log lines as they arrive, for pipes
 
 Exit codes: 0 ok, 1 runtime error (e.g. no credentials), 2 usage error (including a malformed
---fail-on rule), 3 a --fail-on rule held for a listed function.
+--fail-on rule), 3 a --fail-on rule held for a listed function, 130 ended by SIGINT (Ctrl-C).
 Keys in the dashboard: press ? for help, q to quit.";
 
 /// The manual page's ENVIRONMENT section, one variable a line.
@@ -64,20 +67,27 @@ pub const LONG_VERSION: &str = concat!(
     about,
     long_about,
     after_help = AFTER_HELP,
-    group = clap::ArgGroup::new("snapshot").args(["once", "output"]).multiple(true)
+    group = clap::ArgGroup::new("snapshot").args(["once", "output"]).multiple(true),
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     /// Show a simulated account instead of AWS: no credentials, no network.
-    #[arg(long, conflicts_with = "replay", help_heading = "Source")]
+    #[arg(
+        global = true,
+        long,
+        conflicts_with = "replay",
+        help_heading = "Source"
+    )]
     pub demo: bool,
 
     /// Analyse saved Lambda logs from FILE (or - for standard input) instead of AWS: plain
     /// messages, `aws logs tail` output or `aws logs filter-log-events` JSON.
-    #[arg(long, value_name = "FILE|-", help_heading = "Source")]
+    #[arg(global = true, long, value_name = "FILE|-", help_heading = "Source")]
     pub replay: Option<PathBuf>,
 
     /// With --replay: the function the log belongs to, when the input does not say.
     #[arg(
+        global = true,
         long,
         value_name = "NAME",
         requires = "replay",
@@ -88,32 +98,38 @@ pub struct Cli {
     /// With --replay: when JSON input (`aws logs filter-log-events` output, subscription
     /// payloads) breaks off or is invalid, analyse the events read before the break, with a
     /// warning, instead of failing (exit code 1 with --once).
-    #[arg(long, requires = "replay", help_heading = "Source")]
+    #[arg(global = true, long, requires = "replay", help_heading = "Source")]
     pub accept_partial: bool,
 
     /// Seed of the simulated account.
-    #[arg(long, value_name = "N", requires = "demo", help_heading = "Source")]
+    #[arg(
+        global = true,
+        long,
+        value_name = "N",
+        requires = "demo",
+        help_heading = "Source"
+    )]
     pub seed: Option<u64>,
 
     /// Named profile from ~/.aws/config; wins over AWS_PROFILE, which wins over the config file.
-    #[arg(long, value_name = "NAME", help_heading = "AWS")]
+    #[arg(global = true, long, value_name = "NAME", help_heading = "AWS")]
     pub profile: Option<String>,
 
     /// AWS Region, e.g. us-east-1; wins over AWS_REGION, the config file and the profile.
-    #[arg(long, value_name = "REGION", help_heading = "AWS")]
+    #[arg(global = true, long, value_name = "REGION", help_heading = "AWS")]
     pub region: Option<String>,
 
     /// Send AWS requests to this endpoint (a local emulator, a VPC endpoint); wins over
     /// AWS_ENDPOINT_URL, the config file and the profile.
-    #[arg(long, value_name = "URL", help_heading = "AWS")]
+    #[arg(global = true, long, value_name = "URL", help_heading = "AWS")]
     pub endpoint_url: Option<String>,
 
     /// Give up connecting to AWS after SECONDS (default 5; [aws] connect_timeout).
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "AWS")]
+    #[arg(global = true, long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "AWS")]
     pub connect_timeout: Option<std::time::Duration>,
 
     /// Give up on an AWS call after SECONDS (default 30; [aws] operation_timeout).
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "AWS")]
+    #[arg(global = true, long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "AWS")]
     pub operation_timeout: Option<std::time::Duration>,
 
     /// How the REPORT figures (cold starts, timeouts, memory, cost) over the window are read:
@@ -152,6 +168,7 @@ pub struct Cli {
     /// Colour: auto (when the output is a terminal and NO_COLOR is unset or empty; CLICOLOR_FORCE
     /// forces it), always or never.
     #[arg(
+        global = true,
         long,
         value_enum,
         value_name = "WHEN",
@@ -190,12 +207,13 @@ pub struct Cli {
     pub limit: Option<usize>,
 
     /// Config file (default: $XDG_CONFIG_HOME/lambdatop/config.toml).
-    #[arg(long, value_name = "PATH")]
+    #[arg(global = true, long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Append diagnostics (poller rounds, failures, API calls, the AWS SDK's own events;
     /// credentials redacted) to PATH.
     #[arg(
+        global = true,
         long,
         value_name = "PATH",
         env = "LAMBDATOP_LOG_FILE",
@@ -206,6 +224,7 @@ pub struct Cli {
     /// How much of the AWS SDK's events --log-file records: error, warn, info (default), debug
     /// or trace.
     #[arg(
+        global = true,
         long,
         value_enum,
         value_name = "LEVEL",
@@ -215,11 +234,16 @@ pub struct Cli {
     pub log_level: Option<LogLevel>,
 
     /// Same as --log-level debug.
-    #[arg(long, conflicts_with = "log_level", help_heading = "Diagnostics")]
+    #[arg(
+        global = true,
+        long,
+        conflicts_with = "log_level",
+        help_heading = "Diagnostics"
+    )]
     pub debug: bool,
 
     /// Freeze the clock at this RFC 3339 time (deterministic demo output and screenshots).
-    #[arg(long, value_name = "TIME", hide = true)]
+    #[arg(global = true, long, value_name = "TIME", hide = true)]
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
 
     /// Print a shell completion script and exit (see the README for where to put it).
@@ -229,6 +253,75 @@ pub struct Cli {
     /// Print the manual page (roff) and exit, e.g. lambdatop --man > ~/.local/share/man/man1/lambdatop.1
     #[arg(long, help_heading = "Installation")]
     pub man: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What lambdatop does instead of the dashboard.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Print log lines as they arrive, oldest first, for pipes and scripts (from AWS, --demo or
+    /// --replay).
+    #[command(after_help = TAIL_AFTER_HELP)]
+    Tail(TailArgs),
+}
+
+const TAIL_AFTER_HELP: &str = "\
+Examples:
+  lambdatop tail 'orders-*' --filter 'level:error -healthcheck'
+  lambdatop tail --since 1h --no-follow -o jsonl | jq -r 'select(.report) | .report.duration_ms'
+  lambdatop tail --demo --reports hide
+  aws logs tail /aws/lambda/my-fn --since 1h | lambdatop tail --replay -";
+
+/// `lambdatop tail`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TailArgs {
+    /// Only functions whose name matches one of these globs (e.g. 'orders-*'); every function
+    /// when none is given.
+    #[arg(value_name = "GLOB")]
+    pub functions: Vec<String>,
+
+    /// Only lines the filter matches, in the log pane's language: words, "phrases", /regexes/,
+    /// level:warn, req:ID, fn:NAME, cold, each negated with a leading -.
+    #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
+    pub filter: Option<String>,
+
+    /// How REPORT lines are printed: as one short summary, as logged, or not at all.
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = Reports::Summary)]
+    pub reports: Reports,
+
+    /// Start this far in the past (10m, 2h, 1d; at most 7d) or at this RFC 3339 time
+    /// (default 10m; a replay is printed whole).
+    #[arg(long, value_name = "TIME", value_parser = parse_since)]
+    pub since: Option<Since>,
+
+    /// Keep printing lines as they arrive (the default when standard output is a terminal).
+    #[arg(short = 'f', long, overrides_with = "no_follow")]
+    pub follow: bool,
+
+    /// Print the lines since --since and exit (the default when standard output is not a
+    /// terminal).
+    #[arg(long, overrides_with = "follow")]
+    pub no_follow: bool,
+
+    /// Output: text lines, or one JSON object a line (see the README for its keys).
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TailFormat::Text)]
+    pub output: TailFormat,
+}
+
+impl TailArgs {
+    /// Whether to keep following: `--follow`, `--no-follow`, else whether standard output is a
+    /// terminal.
+    pub fn follow(&self, stdout_is_terminal: bool) -> bool {
+        if self.follow {
+            true
+        } else if self.no_follow {
+            false
+        } else {
+            stdout_is_terminal
+        }
+    }
 }
 
 /// `--log-level`: the least severe SDK event written to the diagnostics log.
@@ -284,8 +377,9 @@ impl Cli {
     pub fn man_page() -> Vec<u8> {
         use roff::{Roff, roman};
         let cmd = Self::command_with_figures().long_version(None);
-        let man = clap_mangen::Man::new(cmd);
+        let man = clap_mangen::Man::new(cmd.clone());
         let mut notes = Roff::default();
+        tail_section(&mut notes, &cmd);
         let mut section = |title: &str, lines: &[&str], verbatim: bool| {
             notes.control("SH", [title]);
             if verbatim {
@@ -328,6 +422,28 @@ impl Cli {
             out.extend_from_slice(body.as_bytes());
         }
         out
+    }
+
+    /// The dashboard's and snapshot's options given with a subcommand, which does not use them.
+    pub fn misplaced_options(&self) -> Vec<&'static str> {
+        if self.command.is_none() {
+            return Vec::new();
+        }
+        let given = [
+            (self.once, "--once"),
+            (self.output.is_some(), "--output"),
+            (!self.fail_on.is_empty(), "--fail-on"),
+            (self.functions.is_some(), "--functions"),
+            (self.window.is_some(), "--window"),
+            (self.sort.is_some(), "--sort"),
+            (self.limit.is_some(), "--limit"),
+            (self.theme.is_some(), "--theme"),
+        ];
+        given
+            .into_iter()
+            .filter(|(g, _)| *g)
+            .map(|(_, o)| o)
+            .collect()
     }
 
     /// Parses the process's arguments; the error carries the usage message (and `--help`).
@@ -375,6 +491,59 @@ pub fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
         return Err(format!("{s:?}: use from 1s to 24h"));
     }
     Ok(std::time::Duration::from_secs(seconds))
+}
+
+/// The manual page's section on `lambdatop tail`: what it does, its options and examples (its
+/// source, AWS and diagnostics options are the main command's).
+fn tail_section(roff: &mut roff::Roff, cmd: &clap::Command) {
+    use roff::{bold, italic, roman};
+    let Some(tail) = cmd.find_subcommand("tail") else {
+        return;
+    };
+    roff.control("SH", ["TAIL"]);
+    roff.text([
+        bold("lambdatop tail"),
+        roman(" [OPTIONS] ["),
+        italic("GLOB"),
+        roman("]..."),
+    ]);
+    roff.control("PP", []);
+    if let Some(about) = tail.get_about() {
+        roff.text([roman(format!("{about}."))]);
+    }
+    for arg in tail.get_arguments() {
+        if arg.is_global_set() || arg.get_id() == "help" {
+            continue;
+        }
+        roff.control("TP", []);
+        let name = match (arg.get_short(), arg.get_long()) {
+            (Some(s), Some(l)) => format!("-{s}, --{l}"),
+            (None, Some(l)) => format!("--{l}"),
+            _ => arg
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map_or_else(String::new, ToString::to_string),
+        };
+        roff.text([bold(name)]);
+        let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+        let mut help = format!("{}.", help.trim_end_matches('.'));
+        let values: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        if arg.get_action().takes_values() && !values.is_empty() {
+            help.push_str(&format!(" One of: {}.", values.join(", ")));
+        }
+        roff.text([roman(help)]);
+    }
+    roff.control("PP", []);
+    roff.control("nf", []);
+    for line in TAIL_AFTER_HELP.lines() {
+        roff.text([roman(line)]);
+    }
+    roff.control("fi", []);
 }
 
 /// Checks a refresh interval, the same for `--refresh` and the config file's `refresh_seconds`:

@@ -2,19 +2,20 @@
 //!
 //! Data flows one way: a **source** (CloudWatch, the demo account or a replayed log) runs pollers
 //! that send [`message::Update`]s over a channel; one owner applies them to the [`store::Store`];
-//! a **front end** (the [`tui`] or a `--once` [`snapshot`]) reads the store.
+//! a **front end** (the [`tui`], a `--once` [`snapshot`] or `lambdatop` [`tail`]) reads the
+//! store.
 //!
 //! Module map, bottom up (each imports only modules above it in this list; no cycles):
 //! - [`model`], [`clock`], [`window`], [`format`], [`sanitize`], [`textfile`], [`lambda_log`]:
 //!   domain types, time, figures and text made safe for a terminal, small files read safely,
-//!   and the pure log parser;
+//!   and the pure log parser (with the log filter language and the REPORT summary);
 //! - [`message`], [`diag`]: what sources and the store share (updates, requests, log blocks),
 //!   and diagnostics;
 //! - [`analytics`], [`store`]: invocation analytics and the one store;
 //! - [`figures`]: every per-function figure, defined once, and selecting/sorting functions;
 //! - [`poll`], [`source`]: the round driver, backoff and rate limits; CloudWatch, demo, replay;
-//! - [`tui`], [`snapshot`]: the front ends; [`cli`], [`sdk_trace`] (the AWS SDK's events into
-//!   the diagnostics log), [`config`], [`app`]: wiring.
+//! - [`tui`], [`snapshot`], [`tail`]: the front ends; [`cli`], [`sdk_trace`] (the AWS SDK's
+//!   events into the diagnostics log), [`config`], [`app`]: wiring.
 //!
 //! `tests/integration/architecture.rs` keeps the map true.
 
@@ -37,6 +38,7 @@ pub mod sdk_trace;
 pub mod snapshot;
 pub mod source;
 pub mod store;
+pub mod tail;
 pub mod textfile;
 pub mod tui;
 pub mod window;

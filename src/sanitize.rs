@@ -19,13 +19,24 @@ pub const MAX_LINE_CHARS: usize = 2000;
 /// their control pictures (`␇`, `␍`, …), DEL as `␡`, C1 controls and bidi or invisible format
 /// characters as `�`; tabs become a space. Longer lines are cut at [`MAX_LINE_CHARS`] with `…`.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    let clean = s.len() <= MAX_LINE_CHARS && !s.chars().any(needs_escaping);
+    inert(s, MAX_LINE_CHARS)
+}
+
+/// [`sanitize`] without the length cap: for lines printed whole (`lambdatop tail`), where a
+/// pipe, not a screen, decides what is too long.
+pub fn sanitize_uncut(s: &str) -> Cow<'_, str> {
+    inert(s, usize::MAX)
+}
+
+/// `s` with control characters replaced, cut at `max_chars` characters with `…`.
+fn inert(s: &str, max_chars: usize) -> Cow<'_, str> {
+    let clean = s.len() <= max_chars && !s.chars().any(needs_escaping);
     if clean {
         return Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len().min(MAX_LINE_CHARS * 4));
+    let mut out = String::with_capacity(s.len().min(max_chars.saturating_mul(4)));
     for (n, c) in s.chars().enumerate() {
-        if n == MAX_LINE_CHARS {
+        if n == max_chars {
             out.push('…');
             break;
         }

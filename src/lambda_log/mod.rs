@@ -11,10 +11,12 @@
 //! ([`LogLine::App`]) or, for empty input, [`LogLine::Unknown`].
 
 mod fields;
+pub mod filter;
 mod json;
 mod line;
 mod prefix;
 mod scan;
+pub mod summary;
 mod text;
 
 pub use line::*;

@@ -1114,6 +1114,9 @@ pub struct DemoSource {
     account: DemoAccount,
     /// How often the simulated pollers run.
     pub interval: StdDuration,
+    /// How far back the first log read goes ([`LOG_BACKFILL`] unless `lambdatop tail --since`
+    /// says).
+    pub log_backfill: Duration,
 }
 
 impl DemoSource {
@@ -1121,6 +1124,7 @@ impl DemoSource {
         Self {
             account: DemoAccount::new(seed),
             interval: StdDuration::from_secs(1),
+            log_backfill: LOG_BACKFILL,
         }
     }
 }
@@ -1156,7 +1160,7 @@ impl Source for DemoSource {
         let logs_from = if ctx.once {
             ctx.requests.borrow().window.start(now)
         } else {
-            now - LOG_BACKFILL
+            now - self.log_backfill
         };
         for poller in [
             Poller::Discovery,

@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "source",
     "tui",
     "snapshot",
+    "tail",
     "cli",
     "sdk_trace",
     "config",

@@ -875,3 +875,52 @@ async fn snapshots_read_report_lines_of_every_function_over_the_window() {
         Some((1, 5))
     );
 }
+
+/// Logs only (`lambdatop tail`): every function listed is read, without waiting for metrics
+/// to rank them, and a read without a page limit is whole in one round.
+#[tokio::test]
+async fn logs_only_reads_every_function_whole_in_one_round() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    let now = Utc::now()
+        .duration_trunc(Duration::seconds(1))
+        .expect("truncate");
+    let s = Duration::seconds;
+    for name in ["orders", "billing"] {
+        let group = format!("/aws/lambda/{name}");
+        aws.create_function(&FunctionSeed::new(name)).await;
+        aws.create_log_group(&group).await;
+        aws.create_log_stream(&group, STREAM).await;
+        let lines: Vec<String> = (0..7).map(|i| format!("{name} line {i}")).collect();
+        let events: Vec<(DateTime<Utc>, &str)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (now - s(60 - i as i64), l.as_str()))
+            .collect();
+        aws.put_log_events(&group, STREAM, &events).await;
+    }
+    let opts = AwsOptions {
+        logs_only: true,
+        logs_page_size: Some(2),
+        logs_max_pages: u32::MAX,
+        ..test_options()
+    };
+    let mut h = Harness::new(&aws, opts, TimeWindow::minutes(15), now, false).await;
+    h.discovery().await;
+    // No metrics round has ranked the functions, and none is named: all are read.
+    let u = h.logs().await;
+    assert!(polled(&u, Poller::Logs), "{:?}", failures(&u));
+    // Seven events a group, two a page: four pages each.
+    assert_eq!(api(&u, "FilterLogEvents").0, 8);
+    assert_eq!(h.store.logs().len(), 14);
+    for name in ["orders", "billing"] {
+        let n = h
+            .store
+            .logs()
+            .iter()
+            .filter(|e| &*e.function == name)
+            .count();
+        assert_eq!(n, 7, "{name}");
+    }
+}

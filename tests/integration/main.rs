@@ -28,6 +28,7 @@ mod snapshot_aws;
 mod snapshot_formats;
 mod snapshot_rules;
 mod sort;
+mod tail;
 mod terminal;
 mod themes;
 mod tui;

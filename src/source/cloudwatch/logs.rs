@@ -241,14 +241,17 @@ impl LogsPoller {
         round_now(self, ctx).await
     }
 
-    /// The functions to follow: those in view, or the busiest of the latest metrics round.
+    /// The functions to follow: those in view, or the busiest of the latest metrics round (every
+    /// function listed when following logs only).
     fn targets(&self, req: &Request, discovered: &Discovered) -> Vec<FunctionConfig> {
         let known: HashMap<&str, &FunctionConfig> = discovered
             .functions
             .iter()
             .map(|f| (f.name.as_str(), f))
             .collect();
-        let chosen: Vec<FunctionConfig> = if req.log_functions.is_empty() {
+        let chosen: Vec<FunctionConfig> = if req.log_functions.is_empty() && self.opts.logs_only {
+            discovered.functions.clone()
+        } else if req.log_functions.is_empty() {
             let ranked = self.shared.recent_invocations.borrow().clone();
             let mut busy: Vec<(&FunctionConfig, f64)> = discovered
                 .functions
@@ -544,7 +547,8 @@ impl Round for LogsPoller {
         if discovered.wait_for(Option::is_some).await.is_err() {
             return false;
         }
-        let needs_ranking = !ctx.once && ctx.requests.borrow().log_functions.is_empty();
+        let needs_ranking =
+            !ctx.once && !self.opts.logs_only && ctx.requests.borrow().log_functions.is_empty();
         if needs_ranking {
             let mut ranked = self.shared.recent_invocations.subscribe();
             let wait = ranked.wait_for(Option::is_some);

@@ -119,6 +119,9 @@ pub struct AwsOptions {
     pub insights_interval: Duration,
     /// How long the dashboard waits for its Logs Insights queries before stopping them.
     pub insights_timeout: Duration,
+    /// Logs only (`lambdatop tail`): the logs of every function listed are followed, and no
+    /// metrics or alarms are read.
+    pub logs_only: bool,
 }
 
 impl Default for AwsOptions {
@@ -146,6 +149,7 @@ impl Default for AwsOptions {
             reports_once_timeout: Duration::from_secs(120),
             insights_interval: Duration::from_secs(300),
             insights_timeout: Duration::from_secs(600),
+            logs_only: false,
         }
     }
 }
@@ -432,14 +436,19 @@ impl Source for CloudWatchSource {
     }
 
     fn provides(&self) -> Provides {
-        let reports = self.opts.log_analytics != LogAnalytics::Off;
-        let mut pollers = Poller::ALL.to_vec();
+        let logs_only = self.opts.logs_only;
+        let reports = !logs_only && self.opts.log_analytics != LogAnalytics::Off;
+        let mut pollers = if logs_only {
+            vec![Poller::Discovery, Poller::Logs]
+        } else {
+            Poller::ALL.to_vec()
+        };
         if reports {
             pollers.push(Poller::Reports);
         }
         Provides {
             pollers,
-            metrics: true,
+            metrics: !logs_only,
             finite: false,
             refresh: self.opts.metrics_interval,
             window_reports: reports,
@@ -447,14 +456,17 @@ impl Source for CloudWatchSource {
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
-        let reports = self.opts.log_analytics != LogAnalytics::Off;
+        let logs_only = self.opts.logs_only;
+        let reports = !logs_only && self.opts.log_analytics != LogAnalytics::Off;
         let p = self.into_pollers();
         if reports {
             tokio::spawn(drive(p.reports, ctx.clone()));
         }
         tokio::spawn(drive(p.discovery, ctx.clone()));
-        tokio::spawn(drive(p.metrics, ctx.clone()));
-        tokio::spawn(drive(p.alarms, ctx.clone()));
+        if !logs_only {
+            tokio::spawn(drive(p.metrics, ctx.clone()));
+            tokio::spawn(drive(p.alarms, ctx.clone()));
+        }
         tokio::spawn(drive(p.logs, ctx));
     }
 }

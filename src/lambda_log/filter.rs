@@ -1,4 +1,5 @@
-//! The log pane's filter language: pure parsing and matching, no terminal.
+//! The log filter language of the dashboard's log pane and `lambdatop tail --filter`: pure
+//! parsing and matching, no terminal.
 //!
 //! A filter is a list of terms separated by spaces; a line is shown when **every** term matches.
 //!
@@ -23,7 +24,7 @@ use std::ops::Range;
 
 use regex::{Regex, RegexBuilder};
 
-use crate::lambda_log::{Level, LogLine, parse};
+use super::{Level, LogLine, parse};
 use crate::model::LogEvent;
 
 /// Compiled regexes are capped at this size, so a pathological pattern fails to parse instead
