@@ -75,6 +75,16 @@ pub const MIN_RECORDS_PER_FUNCTION: usize = 5_000;
 pub fn records_cap(functions: usize) -> usize {
     (MAX_RECORDS / functions.max(1)).clamp(MIN_RECORDS_PER_FUNCTION, MAX_RECORDS_PER_FUNCTION)
 }
+/// The time between two rounds of the filter engine that made `calls` calls a round, so that
+/// they take at most half of `rate_per_s`; at least `interval`.
+fn filter_pace(interval: Duration, calls: u32, rate_per_s: f64) -> Duration {
+    let share = rate_per_s / 2.0;
+    if !(share.is_finite() && share > 0.0) {
+        return interval;
+    }
+    interval.max(Duration::from_secs_f64(f64::from(calls) / share))
+}
+
 /// Event ids remembered per log group for de-duplicating overlapping reads.
 const MAX_IDS_PER_GROUP: usize = 100_000;
 /// Groups read between two interim deliveries of figures while the window is backfilled.
@@ -163,6 +173,9 @@ pub struct ReportsPoller {
     filter: FilterEngine,
     /// The window, time and "refresh now" count of the last Insights figures.
     insights_last: Option<(TimeWindow, Instant, u64)>,
+    /// FilterLogEvents calls the filter engine's last round made: its next round waits long
+    /// enough for them to take at most half of the account's rate (the log pane keeps the rest).
+    filter_calls: u32,
 }
 
 impl ReportsPoller {
@@ -180,6 +193,7 @@ impl ReportsPoller {
             window: None,
             filter: FilterEngine::default(),
             insights_last: None,
+            filter_calls: 0,
         }
     }
 
@@ -324,6 +338,7 @@ impl ReportsPoller {
             to: now,
             reports: self.filter.reports(&all),
         }));
+        self.filter_calls = calls;
         outcome.calls.push(ApiCalls {
             operation: FILTER_LOG_EVENTS.name,
             calls,
@@ -409,8 +424,15 @@ impl Round for ReportsPoller {
         Poller::Reports
     }
 
+    /// Every `reports_interval`, or longer when the filter engine's reads would otherwise take
+    /// more than half of the account's FilterLogEvents rate (120 log groups at 5 calls/s: every
+    /// 48 s of reads, at most).
     fn interval(&self) -> Duration {
-        self.opts.reports_interval
+        filter_pace(
+            self.opts.reports_interval,
+            self.filter_calls,
+            self.opts.logs_rate_limit_per_s,
+        )
     }
 
     /// A new window is read at once, and so is a detail view's function not read yet.
@@ -506,6 +528,17 @@ mod tests {
 
     use super::*;
     use crate::model::LogEvent;
+
+    #[test]
+    fn the_filter_engine_leaves_half_the_rate_to_the_log_pane() {
+        let minute = Duration::from_secs(60);
+        // 120 groups at 5 calls/s: 48 s of half the rate, so every minute still.
+        assert_eq!(filter_pace(minute, 120, 5.0), minute);
+        // 400 calls: 160 s at 2.5 calls/s.
+        assert_eq!(filter_pace(minute, 400, 5.0), Duration::from_secs(160));
+        // No rate limit known: the interval.
+        assert_eq!(filter_pace(minute, 400, 0.0), minute);
+    }
 
     fn report(function: &str, at_ms: i64, duration_ms: u32) -> LogEvent {
         LogEvent {
