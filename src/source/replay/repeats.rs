@@ -6,14 +6,21 @@
 //! request id, or a `REPORT` of that request id with the same figures. A retried asynchronous
 //! invocation keeps its request id, but runs again later: its lines are not repeats.
 //!
-//! Memory is bounded: the lines are remembered (as 64-bit fingerprints) in two generations of
-//! up to [`REMEMBERED`] each; when the newer one is full, the older one is forgotten whole, so
-//! the last `REMEMBERED` to `2 × REMEMBERED` such lines are remembered and no line is ever
-//! removed one by one. Copies of one file are recognised whole when the file has up to
+//! Memory is bounded: the lines are remembered (as 64-bit fingerprints) in generations of up
+//! to [`REMEMBERED`] lines; when one is full, a new one starts and the one before the previous
+//! is forgotten whole (never a removal per line), so the last `REMEMBERED` to `2 × REMEMBERED`
+//! such lines are remembered. Copies of one file are recognised whole when the file has up to
 //! `REMEMBERED` of these lines (two per invocation); beyond that, a REPORT not newer than every
 //! REPORT forgotten may repeat one forgotten, and is counted as not checked.
+//!
+//! Most logs only move forward in time, and a line newer than every line before cannot repeat
+//! one: while that holds, fingerprints are only appended to a list (and a line at the newest
+//! millisecond is compared with the few lines of that millisecond). The first time the log goes
+//! back in time, or a millisecond holds many lines, the lists become a hash index, which every
+//! later line is looked up in.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::Hasher;
 
 use chrono::{DateTime, Utc};
@@ -24,18 +31,17 @@ use crate::lambda_log::LogLine;
 /// Lines remembered in each generation.
 pub const REMEMBERED: usize = 1 << 18;
 
-/// Fingerprints of lines, with the newest REPORT time among them (in ms).
-#[derive(Debug, Default)]
-struct Generation {
-    seen: HashSet<u64, FxBuildHasher>,
-    newest_report: Option<i64>,
-}
+/// Lines of one millisecond compared one by one before the lines are indexed.
+const SAME_MILLISECOND: usize = 32;
 
 /// The lines of invocations read so far; see the module documentation.
 #[derive(Debug)]
 pub struct Repeats {
-    newer: Generation,
-    older: Generation,
+    memory: Memory,
+    /// Lines of the current generation.
+    in_generation: usize,
+    /// The newest REPORT time (ms) of the previous and the current generation.
+    newest_report: [Option<i64>; 2],
     cap: usize,
     /// The newest time of a REPORT no longer remembered.
     forgotten_newest: Option<i64>,
@@ -43,6 +49,24 @@ pub struct Repeats {
     pub repeated: u64,
     /// REPORT lines older than a forgotten one: not known to be new.
     pub unchecked: u64,
+}
+
+/// How the remembered lines are kept.
+#[derive(Debug)]
+enum Memory {
+    /// In the order read, while the log moves forward in time: the fingerprints of the previous
+    /// and the current generation, and how many lines the newest millisecond holds.
+    Forward {
+        previous: Vec<u64>,
+        current: Vec<u64>,
+        newest_ms: Option<i64>,
+        same_ms: usize,
+    },
+    /// Fingerprint → the generation that saw it.
+    Indexed {
+        seen: HashMap<u64, u32, FxBuildHasher>,
+        generation: u32,
+    },
 }
 
 impl Default for Repeats {
@@ -55,8 +79,14 @@ impl Repeats {
     /// Remembers generations of `cap` lines (at least one).
     pub fn with_cap(cap: usize) -> Self {
         Self {
-            newer: Generation::default(),
-            older: Generation::default(),
+            memory: Memory::Forward {
+                previous: Vec::new(),
+                current: Vec::new(),
+                newest_ms: None,
+                same_ms: 0,
+            },
+            in_generation: 0,
+            newest_report: [None; 2],
             cap: cap.max(1),
             forgotten_newest: None,
             repeated: 0,
@@ -100,32 +130,113 @@ impl Repeats {
             }
             _ => false,
         };
-        let key = h.finish();
-        if self.newer.seen.contains(&key) || self.older.seen.contains(&key) {
+        if self.in_generation >= self.cap {
+            self.next_generation();
+        }
+        if self.seen_before(h.finish(), ms) {
             self.repeated += u64::from(report);
             return true;
         }
-        if report && self.forgotten_newest.is_some_and(|t| ms <= t) {
-            self.unchecked += 1;
-        }
-        if self.newer.seen.len() >= self.cap {
-            let forgotten = std::mem::replace(&mut self.older, std::mem::take(&mut self.newer));
-            self.forgotten_newest = self.forgotten_newest.max(forgotten.newest_report);
-            // The forgotten generation's table is reused: no allocation after the first two.
-            self.newer.seen = forgotten.seen;
-            self.newer.seen.clear();
-        }
-        self.newer.seen.insert(key);
+        self.in_generation += 1;
         if report {
-            self.newer.newest_report = self.newer.newest_report.max(Some(ms));
+            if self.forgotten_newest.is_some_and(|t| ms <= t) {
+                self.unchecked += 1;
+            }
+            self.newest_report[1] = self.newest_report[1].max(Some(ms));
         }
         false
+    }
+
+    /// Whether `key` (of a line at `ms`) was remembered; remembers it when not.
+    fn seen_before(&mut self, key: u64, ms: i64) -> bool {
+        if let Memory::Forward {
+            previous,
+            current,
+            newest_ms,
+            same_ms,
+        } = &mut self.memory
+        {
+            match *newest_ms {
+                Some(newest) if ms < newest => {}
+                Some(newest) if ms == newest && *same_ms >= SAME_MILLISECOND => {}
+                Some(newest) if ms == newest => {
+                    let run = current.iter().rev().chain(previous.iter().rev());
+                    if run.take(*same_ms).any(|&k| k == key) {
+                        return true;
+                    }
+                    current.push(key);
+                    *same_ms += 1;
+                    return false;
+                }
+                _ => {
+                    current.push(key);
+                    *newest_ms = Some(ms);
+                    *same_ms = 1;
+                    return false;
+                }
+            }
+            self.index();
+        }
+        let Memory::Indexed { seen, generation } = &mut self.memory else {
+            return false;
+        };
+        match seen.entry(key) {
+            Entry::Occupied(_) => true,
+            Entry::Vacant(place) => {
+                place.insert(*generation);
+                false
+            }
+        }
+    }
+
+    /// From lists to a hash index: the log went back in time, or one millisecond holds many
+    /// lines.
+    fn index(&mut self) {
+        let Memory::Forward {
+            previous, current, ..
+        } = &self.memory
+        else {
+            return;
+        };
+        let mut seen: HashMap<u64, u32, FxBuildHasher> = HashMap::default();
+        seen.reserve(previous.len() + current.len());
+        seen.extend(previous.iter().map(|&k| (k, 0)));
+        seen.extend(current.iter().map(|&k| (k, 1)));
+        self.memory = Memory::Indexed {
+            seen,
+            generation: 1,
+        };
+    }
+
+    /// Starts a generation, forgetting the one before the previous.
+    fn next_generation(&mut self) {
+        self.forgotten_newest = self.forgotten_newest.max(self.newest_report[0]);
+        self.newest_report = [self.newest_report[1], None];
+        self.in_generation = 0;
+        match &mut self.memory {
+            Memory::Forward {
+                previous, current, ..
+            } => {
+                std::mem::swap(previous, current);
+                current.clear();
+            }
+            Memory::Indexed { seen, generation } => {
+                let previous = *generation;
+                seen.retain(|_, g| *g == previous);
+                *generation = generation.wrapping_add(1);
+            }
+        }
     }
 
     /// Lines remembered now.
     #[cfg(test)]
     fn remembered(&self) -> usize {
-        self.newer.seen.len() + self.older.seen.len()
+        match &self.memory {
+            Memory::Forward {
+                previous, current, ..
+            } => previous.len() + current.len(),
+            Memory::Indexed { seen, .. } => seen.len(),
+        }
     }
 }
 
@@ -175,6 +286,33 @@ mod tests {
         assert!(!r.repeats(0, at(59), &parse(&report("a", "1.50"))));
         assert!(!r.repeats(0, at(1), &parse(&report("a", "9.00"))));
         assert_eq!((r.repeated, r.unchecked), (2, 0));
+    }
+
+    #[test]
+    fn a_log_moving_forward_is_not_indexed_until_it_goes_back() {
+        let mut r = Repeats::default();
+        let start = |i: u32| format!("START RequestId: id-{i} Version: $LATEST");
+        // Three lines in one millisecond, a repeat among them, then a newer line.
+        for i in 0..3 {
+            assert!(!r.repeats(0, at(0), &parse(&start(i))));
+        }
+        assert!(r.repeats(0, at(0), &parse(&start(1))));
+        assert!(!r.repeats(0, at(1), &parse(&start(3))));
+        assert!(matches!(r.memory, Memory::Forward { .. }));
+        // Back in time: indexed, and every line is still known.
+        assert!(r.repeats(0, at(0), &parse(&start(2))));
+        assert!(matches!(r.memory, Memory::Indexed { .. }));
+        assert!(r.repeats(0, at(1), &parse(&start(3))));
+        assert!(!r.repeats(0, at(1), &parse(&start(4))));
+
+        // A millisecond of many lines is indexed too.
+        let mut r = Repeats::default();
+        for i in 0..40 {
+            assert!(!r.repeats(0, at(7), &parse(&start(i))));
+        }
+        assert!(matches!(r.memory, Memory::Indexed { .. }));
+        assert!(r.repeats(0, at(7), &parse(&start(0))));
+        assert_eq!(r.remembered(), 40);
     }
 
     #[test]
