@@ -601,3 +601,22 @@ fn a_on_the_table_changes_nothing_and_says_so() {
         "the detail view shows its function's logs"
     );
 }
+
+#[test]
+fn the_name_column_is_as_wide_as_the_longest_name_and_scrolling_never_shifts_the_table() {
+    let store = common::demo_store(TimeWindow::default());
+    let longest = store.functions().map(|f| f.name().len()).max().unwrap();
+    let mut view = ViewState::new(Selection::default());
+    // The header row's "Invocations" column, at 220 columns, on a screen of a few rows.
+    let column = |view: &mut ViewState| {
+        let terminal = draw(view, &store, 220, 16);
+        let (x, _) = find(terminal.backend().buffer(), "Invocations ▼").expect("header");
+        x
+    };
+    let top = column(&mut view);
+    // The figures start one cell after the longest name of all, not far to the right.
+    assert_eq!(usize::from(top), longest + 1);
+    handle_key(&mut view, &store, key('G'));
+    assert_eq!(column(&mut view), top);
+    assert!(view.table_offset > 0, "the table scrolled");
+}

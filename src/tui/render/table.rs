@@ -233,7 +233,13 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         .collect();
     view.table_area = area;
 
-    let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0);
+    // The longest name of every function, not only those on screen: scrolling never shifts the
+    // table.
+    let longest = store
+        .functions()
+        .map(|f| f.name().chars().count())
+        .max()
+        .unwrap_or(0);
     let sort = view.selection.sort;
     let mut layout = Layout::for_width(area.width, longest);
     if store.from_logs_only() {
@@ -288,7 +294,17 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             _ => 0,
         })
         .sum();
-    let name_width = area.width.saturating_sub(figures).max(8);
+    // The name column is as wide as the longest name (and its title), no wider: what the
+    // figures leave beyond that stays at the right, so figures sit beside their names.
+    let name_width = area
+        .width
+        .saturating_sub(figures)
+        .min(
+            u16::try_from(longest)
+                .unwrap_or(u16::MAX)
+                .max(Column::Name.figure_width()),
+        )
+        .max(8);
     let widths: Vec<Constraint> = layout
         .columns
         .iter()
