@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::analytics::Pricing;
 use crate::cli::Cli;
 use crate::figures::SortKey;
-use crate::source::cloudwatch::LogAnalytics;
+use crate::source::cloudwatch::{LiveTailMode, LogAnalytics};
 use crate::store::StoreLimits;
 use crate::textfile::TextFileError;
 use crate::window::TimeWindow;
@@ -69,6 +69,8 @@ pub struct LogsSection {
     pub max_lines: Option<usize>,
     /// How REPORT figures are read: `auto`, `insights`, `filter` or `off` (like --log-analytics).
     pub analytics: Option<LogAnalytics>,
+    /// Live Tail for followed logs: `auto`, `on` or `off` (like --live-tail).
+    pub live_tail: Option<LiveTailMode>,
 }
 
 /// Why the config file could not be used. The path is quoted inert; the file's text never.
@@ -199,6 +201,8 @@ pub struct Settings {
     pub logs_requests_per_second: f64,
     /// `--log-analytics`, else `[logs] analytics`, else auto.
     pub log_analytics: LogAnalytics,
+    /// `--live-tail`, else `[logs] live_tail`, else auto.
+    pub live_tail: LiveTailMode,
     pub limits: StoreLimits,
     pub pricing: Pricing,
     /// `--budget`, else the file's `[cost] budget_usd_per_hour`.
@@ -274,6 +278,7 @@ impl Settings {
                 .log_analytics
                 .or(file.logs.analytics)
                 .unwrap_or_default(),
+            live_tail: cli.live_tail.or(file.logs.live_tail).unwrap_or_default(),
             limits,
             pricing: file.pricing.unwrap_or_default(),
             budget_usd_per_hour: cli.budget.or(file.cost.budget_usd_per_hour),
