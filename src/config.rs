@@ -345,6 +345,7 @@ mod tests {
             region = "eu-central-1"
             logs_requests_per_second = 2.5
             [logs]
+            live_tail = "off"
             max_lines = 5000
             analytics = "filter"
             [pricing]
@@ -353,6 +354,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.logs.analytics, Some(LogAnalytics::Filter));
+        assert_eq!(f.logs.live_tail, Some(LiveTailMode::Off));
+        // --live-tail wins over the file; without either, auto.
+        let on = Cli::parse_from(["lambdatop", "--live-tail", "on"]);
+        assert_eq!(
+            Settings::merge_with_env(&on, f.clone(), &|_| None).live_tail,
+            LiveTailMode::On
+        );
+        let none = Cli::parse_from(["lambdatop"]);
+        assert_eq!(
+            Settings::merge_with_env(&none, f.clone(), &|_| None).live_tail,
+            LiveTailMode::Off
+        );
+        assert_eq!(
+            Settings::merge_with_env(&none, ConfigFile::default(), &|_| None).live_tail,
+            LiveTailMode::Auto
+        );
         // The command line wins over the file; without either, auto.
         let cli = Cli::parse_from(["lambdatop", "--log-analytics", "off"]);
         assert_eq!(

@@ -2,7 +2,7 @@
 //!
 //! The same source and store as the dashboard: the source's log blocks are printed as the store
 //! receives them, oldest first within a block, each line once (sources deliver each event once:
-//! the CloudWatch poller de-duplicates its overlapping reads by event id). Lines are filtered
+//! the CloudWatch poller de-duplicates its overlapping reads and Live Tail streams). Lines are filtered
 //! with the log pane's language ([`LogFilter`]), REPORT lines can be folded into the pane's
 //! summary ([`report_summary`], after the request id and before the billed duration), and text
 //! output is made inert ([`sanitize_uncut`]); JSON output escapes by construction

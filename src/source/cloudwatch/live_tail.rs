@@ -262,7 +262,11 @@ pub(super) fn is_unavailable(f: &ErrorFacts) -> bool {
         return true;
     }
     match f.failure {
-        Failure::Service | Failure::Response => !f.is_retryable(),
+        // A 5xx without an AWS error code is not the service failing but an endpoint that does
+        // not know the operation (an emulator's "not implemented").
+        Failure::Service | Failure::Response => {
+            !f.is_retryable() || (f.code.is_none() && matches!(f.status, Some(500 | 501)))
+        }
         _ => false,
     }
 }
@@ -325,6 +329,9 @@ impl Intercept for EndpointAsGiven {
     }
 }
 
+/// A stream that ran this long before it dropped was a good one: the backoff starts over.
+const STABLE: Duration = Duration::from_secs(300);
+
 /// How one stream ended.
 enum End {
     /// Time to renew (the session limit is near, or the service ended it).
@@ -371,6 +378,7 @@ impl SessionTask {
             } else {
                 call.send().await
             };
+            let opened = Instant::now();
             let end = match sent {
                 Err(e) => {
                     let e = AwsError::from_sdk(START_LIVE_TAIL, &e);
@@ -411,6 +419,10 @@ impl SessionTask {
             if renew {
                 failures = 0;
             } else {
+                // A stream that ran a while starts the backoff over.
+                if opened.elapsed() >= STABLE {
+                    failures = 0;
+                }
                 failures += 1;
                 // At least the backoff's base between two attempts, whatever the draw.
                 let wait = self
@@ -519,11 +531,6 @@ impl SessionTask {
                 groups
                     .iter()
                     .find(|g| g.name == name.trim_end_matches(":*"))
-            })
-            .or(if groups.len() == 1 {
-                groups.first()
-            } else {
-                None
             })?;
         Some(LiveEvent {
             group: group.name.clone(),
@@ -847,6 +854,13 @@ mod tests {
             "ServiceUnavailableException",
             "later"
         )));
+        // An emulator's "not implemented": HTTP 500 without an AWS error code.
+        let html = ErrorFacts {
+            code: None,
+            message: None,
+            ..ErrorFacts::service(500, "x", "")
+        };
+        assert!(is_unavailable(&html));
         assert!(!is_unavailable(&ErrorFacts::service(
             400,
             "ThrottlingException",

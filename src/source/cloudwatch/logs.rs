@@ -1,7 +1,8 @@
 //! Log lines through CloudWatch Logs `FilterLogEvents`.
 //!
 //! Following a log (the TUI): each log group is read over overlapping windows — from the newest
-//! event seen, less an overlap for late-ingested events — and de-duplicated exactly by `eventId`.
+//! event seen, less an overlap for late-ingested events — and de-duplicated exactly by what the
+//! line is and which copy of it (see [`Copies`]; the same ids as Live Tail's lines).
 //! Only the ids at or after the next read's start are kept, so memory stays bounded. Every page
 //! is followed, empty ones with a `nextToken` included; a read cut short by the page limit is
 //! resumed with its token next round. No line is lost and none is repeated.
@@ -540,7 +541,11 @@ impl LogsPoller {
                     let lookback =
                         millis(self.opts.logs_lookback).min(req.window.length().num_milliseconds());
                     let start = cursor.next_start(now_ms, lookback, millis(self.opts.logs_overlap));
-                    cursor.begin(start);
+                    // With Live Tail the ids are kept (up to the cap): a stream may bring a line
+                    // from before this read's start, late-ingested or sent again.
+                    if self.live.opts.mode == LiveTailMode::Off {
+                        cursor.begin(start);
+                    }
                     (start, now_ms, None)
                 }
             };
