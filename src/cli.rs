@@ -310,7 +310,8 @@ pub struct TailArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_since)]
     pub since: Option<Since>,
 
-    /// Keep printing lines as they arrive (the default when standard output is a terminal).
+    /// Keep printing lines as they arrive (the default when standard output is a terminal);
+    /// from AWS they are streamed with Live Tail, billed per session minute (see --live-tail).
     #[arg(short = 'f', long, overrides_with = "no_follow")]
     pub follow: bool,
 

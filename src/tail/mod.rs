@@ -25,6 +25,7 @@ use crate::message::{Poller, Request, SourceContext, Update};
 use crate::model::LogEvent;
 use crate::sanitize::{json_inert, sanitize_lines, sanitize_uncut};
 use crate::source::Source;
+use crate::source::cloudwatch::live_tail;
 use crate::store::Store;
 
 /// Exit code after Ctrl-C (128 + SIGINT), as a shell reports it.
@@ -403,7 +404,10 @@ pub async fn run(
             Update::Polled { poller, .. } => done = !follow && *poller == Poller::Logs,
             Update::Failed { poller, error, .. } => {
                 let unlisted = *poller == Poller::Discovery && store.functions().len() == 0;
-                if !follow && (*poller == Poller::Logs || unlisted) {
+                // `--live-tail on` where Live Tail is not available: nothing would come.
+                let live_required = *poller == Poller::Logs
+                    && error.message.starts_with(live_tail::REQUIRED_UNAVAILABLE);
+                if (!follow || live_required) && (*poller == Poller::Logs || unlisted) {
                     return Err(TailError::Source {
                         poller: *poller,
                         error: error.clone(),

@@ -14,6 +14,7 @@ use lambdatop::clock::Clock;
 use lambdatop::message::{Charge, Update};
 use lambdatop::poll::Backoff;
 use lambdatop::source::cloudwatch::{AwsOptions, LiveTailMode, LiveTailOptions};
+use tokio::sync::mpsc::UnboundedSender;
 
 use crate::cloudwatch_canned::{Harness, harness_with};
 use crate::support::live_tail_peer::{Answer, Frame, GROUP_ARN, Line, LivePeer};
@@ -59,7 +60,11 @@ fn options(mode: LiveTailMode) -> AwsOptions {
 }
 
 async fn start(peer: &LivePeer, mode: LiveTailMode) -> Harness {
-    let mut h = harness_with(&peer.endpoint, Utc::now(), options(mode)).await;
+    start_with(peer, options(mode)).await
+}
+
+async fn start_with(peer: &LivePeer, opts: AwsOptions) -> Harness {
+    let mut h = harness_with(&peer.endpoint, Utc::now(), opts).await;
     assert!(h.pollers.discovery.round(&h.ctx).await);
     h.drain();
     h
@@ -105,16 +110,29 @@ async fn rounds(h: &mut Harness, seen: &mut Seen, n: usize) {
     .await;
 }
 
+/// Logs `lines` and sends them on `stream`, as the service streams what is ingested.
+fn stream_lines(peer: &LivePeer, stream: &UnboundedSender<Frame>, lines: &[Line]) {
+    peer.ingest(lines);
+    stream
+        .send(Frame::Update {
+            lines: lines.to_vec(),
+            sampled: false,
+        })
+        .unwrap();
+}
+
+/// Rounds until the peer has been asked for `n` sessions.
+async fn until_sessions(h: &mut Harness, seen: &mut Seen, peer: &LivePeer, n: usize) {
+    rounds_until(h, seen, "a session", |_| peer.live_calls().len() == n).await;
+}
+
 fn ms(h: &Harness, back: Duration) -> i64 {
     (h.clock.now() - back).timestamp_millis()
 }
 
 /// Starts a session on a log with one old line: the poll reads it, the stream starts, its first
 /// minute is charged.
-async fn live_session(
-    peer: &LivePeer,
-    seen: &mut Seen,
-) -> (Harness, tokio::sync::mpsc::UnboundedSender<Frame>) {
+async fn live_session(peer: &LivePeer, seen: &mut Seen) -> (Harness, UnboundedSender<Frame>) {
     let s1 = peer.stream();
     let mut h = start(peer, LiveTailMode::Auto).await;
     let t = ms(&h, Duration::seconds(60));
@@ -157,12 +175,7 @@ async fn a_session_streams_the_followed_groups_and_its_minutes_are_charged() {
     let polls = peer.filter_calls();
     let t = ms(&h, Duration::seconds(1));
     let b = [Line::new(t, t + 200, "B"), Line::new(t + 1, t + 200, "C")];
-    peer.ingest(&b);
-    s1.send(Frame::Update {
-        lines: b.to_vec(),
-        sampled: false,
-    })
-    .unwrap();
+    stream_lines(&peer, &s1, &b);
     rounds_until(&mut h, &mut seen, "B and C", |s| s.count("C") == 1).await;
     rounds(&mut h, &mut seen, 12).await;
     assert_eq!(peer.filter_calls(), polls, "a streamed group is not polled");
@@ -183,12 +196,7 @@ async fn a_dropped_stream_is_opened_again_and_the_gap_read_once() {
         Line::new(t + 5, t + 300, "dup"),
         Line::new(t + 5, t + 300, "dup"),
     ];
-    peer.ingest(&burst);
-    s1.send(Frame::Update {
-        lines: burst.to_vec(),
-        sampled: false,
-    })
-    .unwrap();
+    stream_lines(&peer, &s1, &burst);
     rounds_until(&mut h, &mut seen, "the burst", |s| s.count("dup") == 2).await;
 
     // The connection drops; D is logged while no stream runs.
@@ -207,12 +215,7 @@ async fn a_dropped_stream_is_opened_again_and_the_gap_read_once() {
     s2.send(Frame::Start).unwrap();
     let t = ms(&h, Duration::zero());
     let e = Line::new(t, t + 100, "E");
-    peer.ingest(std::slice::from_ref(&e));
-    s2.send(Frame::Update {
-        lines: vec![e],
-        sampled: false,
-    })
-    .unwrap();
+    stream_lines(&peer, &s2, std::slice::from_ref(&e));
     rounds_until(&mut h, &mut seen, "D and E", |s| {
         s.count("D") + s.count("E") == 2
     })
@@ -232,12 +235,7 @@ async fn a_session_that_times_out_is_renewed_and_nothing_between_is_lost() {
 
     let t = ms(&h, Duration::seconds(1));
     let b = Line::new(t, t + 100, "B");
-    peer.ingest(std::slice::from_ref(&b));
-    s1.send(Frame::Update {
-        lines: vec![b],
-        sampled: false,
-    })
-    .unwrap();
+    stream_lines(&peer, &s1, std::slice::from_ref(&b));
     rounds_until(&mut h, &mut seen, "B", |s| s.count("B") == 1).await;
 
     // After three hours the service ends the session: it is started again at once.
@@ -245,19 +243,11 @@ async fn a_session_that_times_out_is_renewed_and_nothing_between_is_lost() {
     s1.send(Frame::Timeout).unwrap();
     let t = ms(&h, Duration::zero());
     peer.ingest(&[Line::new(t, t + 100, "between")]);
-    rounds_until(&mut h, &mut seen, "the renewal", |_| {
-        peer.live_calls().len() == 2
-    })
-    .await;
+    until_sessions(&mut h, &mut seen, &peer, 2).await;
     s2.send(Frame::Start).unwrap();
     let t = ms(&h, Duration::zero());
     let c = Line::new(t, t + 100, "C");
-    peer.ingest(std::slice::from_ref(&c));
-    s2.send(Frame::Update {
-        lines: vec![c],
-        sampled: false,
-    })
-    .unwrap();
+    stream_lines(&peer, &s2, std::slice::from_ref(&c));
     rounds_until(&mut h, &mut seen, "C and the line between", |s| {
         s.count("C") == 1 && s.count("between") == 1
     })
@@ -356,4 +346,120 @@ async fn an_endpoint_without_live_tail_fails_clearly_when_it_is_required() {
         seen.failures
     );
     assert!(seen.failures[0].contains("--live-tail auto"));
+}
+
+#[tokio::test]
+async fn a_silent_stream_is_taken_as_dropped_and_opened_again() {
+    // Streams have no SDK timeout: a stream that sends nothing after its start (not even the
+    // update due every second) is given up after the idle timeout and opened again.
+    let peer = LivePeer::start().await;
+    let mut opts = options(LiveTailMode::Auto);
+    opts.live_tail.idle_timeout = StdDuration::from_millis(300);
+    let s1 = peer.stream();
+    let s2 = peer.stream();
+    let mut h = start_with(&peer, opts).await;
+    let mut seen = Seen::default();
+    until_sessions(&mut h, &mut seen, &peer, 1).await;
+    s1.send(Frame::Start).unwrap();
+    until_sessions(&mut h, &mut seen, &peer, 2).await;
+    s2.send(Frame::Start).unwrap();
+    let t = ms(&h, Duration::zero());
+    let line = Line::new(t, t + 10, "after the silence");
+    stream_lines(&peer, &s2, std::slice::from_ref(&line));
+    rounds_until(&mut h, &mut seen, "the line", |s| {
+        s.count("after the silence") == 1
+    })
+    .await;
+    rounds(&mut h, &mut seen, 8).await;
+    assert_eq!(seen.count("after the silence"), 1);
+    drop(s1);
+}
+
+#[tokio::test]
+async fn sessions_change_with_what_is_followed_once_it_stays_the_same() {
+    // The filter typed in the log pane goes to Live Tail as its pattern: a new session, but
+    // only once the filter has stayed the same for the debounce time (3 s here).
+    let peer = LivePeer::start().await;
+    let mut opts = options(LiveTailMode::Auto);
+    opts.live_tail.debounce = StdDuration::from_secs(3);
+    let s1 = peer.stream();
+    let _s2 = peer.stream();
+    let mut h = start_with(&peer, opts).await;
+    let mut seen = Seen::default();
+    // The first session waits out the debounce too.
+    until_sessions(&mut h, &mut seen, &peer, 1).await;
+    s1.send(Frame::Start).unwrap();
+    rounds(&mut h, &mut seen, 2).await;
+
+    // Typing: "ERR", a second later "ERROR", then nothing.
+    h.requests
+        .send_modify(|r| r.log_filter_pattern = Some("ERR".into()));
+    rounds(&mut h, &mut seen, 1).await;
+    h.requests
+        .send_modify(|r| r.log_filter_pattern = Some("ERROR".into()));
+    rounds(&mut h, &mut seen, 2).await;
+    assert_eq!(peer.live_calls().len(), 1, "still debounced");
+    until_sessions(&mut h, &mut seen, &peer, 2).await;
+    rounds(&mut h, &mut seen, 3).await;
+    let calls = peer.live_calls();
+    assert_eq!(calls.len(), 2, "one new session, not one per keystroke");
+    assert!(!calls[0].contains("logEventFilterPattern"), "{}", calls[0]);
+    assert!(
+        calls[1].contains("\"logEventFilterPattern\":\"ERROR\""),
+        "{}",
+        calls[1]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_follow_with_live_tail_required_ends_with_the_reason() {
+    // `lambdatop tail --follow --live-tail on` end to end, against the scripted peer (moto's
+    // Live Tail cannot be made to refuse): the endpoint refuses StartLiveTail, so the tail
+    // exits with status 1 and says why instead of waiting for lines that never come.
+    let peer = LivePeer::start().await;
+    peer.answer(Answer::Error {
+        status: 400,
+        code: "AccessDeniedException",
+    });
+    let endpoint = peer.endpoint.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+            .args([
+                "tail",
+                "--follow",
+                "--live-tail",
+                "on",
+                "--endpoint-url",
+                &endpoint,
+                "--region",
+                "eu-central-1",
+            ])
+            .env_remove("AWS_PROFILE")
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("HOME", std::env::temp_dir())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + StdDuration::from_secs(30);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("the tail did not end");
+            }
+            std::thread::sleep(StdDuration::from_millis(50));
+        }
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Live Tail is not available: AccessDenied on logs:StartLiveTail"),
+        "{err}"
+    );
+    assert!(err.contains("--live-tail auto"), "{err}");
 }

@@ -271,6 +271,10 @@ pub(super) fn is_unavailable(f: &ErrorFacts) -> bool {
     }
 }
 
+/// How the error of `--live-tail on` begins when Live Tail cannot be used: a `tail --follow` ends
+/// with it.
+pub const REQUIRED_UNAVAILABLE: &str = "Live Tail is not available";
+
 /// The notice (or, with `on`, the error) when Live Tail cannot be used.
 pub(super) fn unavailable_error(e: &AwsError, mode: LiveTailMode) -> SourceError {
     let why = match e.facts.code.as_deref() {
@@ -286,7 +290,7 @@ pub(super) fn unavailable_error(e: &AwsError, mode: LiveTailMode) -> SourceError
     };
     match mode {
         LiveTailMode::On => SourceError::new(
-            format!("Live Tail is not available: {why}."),
+            format!("{REQUIRED_UNAVAILABLE}: {why}."),
             Some("Use --live-tail auto to read the logs with FilterLogEvents instead."),
         ),
         _ => SourceError::new(
