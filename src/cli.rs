@@ -142,8 +142,8 @@ pub struct Cli {
     /// How followed logs arrive: auto (CloudWatch Logs Live Tail while the log pane is watched
     /// and for `tail --follow`, lines within a second or two, $0.01 per session minute after
     /// 1,800 free minutes a month; FilterLogEvents where Live Tail is denied, over its quota or
-    /// not offered), on (Live Tail or fail) or off (FilterLogEvents every few seconds, no
-    /// charge). Config: [logs] live_tail.
+    /// not offered, and under a --budget), on (Live Tail or fail) or off (FilterLogEvents every
+    /// few seconds, no charge). Config: [logs] live_tail.
     #[arg(
         global = true,
         long,

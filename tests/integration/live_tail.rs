@@ -257,9 +257,31 @@ async fn a_session_that_times_out_is_renewed_and_nothing_between_is_lost() {
     let mut lines = seen.lines.clone();
     lines.sort();
     assert_eq!(lines, ["A", "B", "C", "between"]);
-    // Two sessions, two minutes started.
+    // Two sessions, two minutes started: charged together once a minute (the second with the
+    // next charge, a minute after the first), so the rate an hour is what the sessions cost.
     assert_eq!(peer.live_calls().len(), 2);
-    assert_eq!(seen.charges.len(), 2);
+    rounds(&mut h, &mut seen, 60).await;
+    let minutes: Vec<f64> = seen.charges.iter().map(|c| c.units).collect();
+    assert_eq!(minutes, [1.0, 1.0]);
+}
+
+#[tokio::test]
+async fn under_a_budget_auto_polls_instead() {
+    // A session alone costs $0.60 an hour, more than a dashboard budget is for: with a budget,
+    // `auto` does not start Live Tail and polls; without it again, it does.
+    let peer = LivePeer::start().await;
+    let _s1 = peer.stream();
+    let mut h = start(&peer, LiveTailMode::Auto).await;
+    h.requests
+        .send_modify(|r| r.budget_usd_per_hour = Some(0.10));
+    let mut seen = Seen::default();
+    let t = ms(&h, Duration::seconds(10));
+    peer.ingest(&[Line::new(t, t + 10, "polled")]);
+    rounds(&mut h, &mut seen, 12).await;
+    assert_eq!(seen.lines, ["polled"]);
+    assert!(peer.live_calls().is_empty());
+    h.requests.send_modify(|r| r.budget_usd_per_hour = None);
+    until_sessions(&mut h, &mut seen, &peer, 1).await;
 }
 
 #[tokio::test]

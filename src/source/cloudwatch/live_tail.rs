@@ -60,7 +60,7 @@ use crate::poll::{Backoff, jitter_unit};
 #[serde(rename_all = "lowercase")]
 pub enum LiveTailMode {
     /// Live Tail while the log pane is watched (and for `tail --follow`); FilterLogEvents where
-    /// Live Tail is denied, over its quota or not offered.
+    /// Live Tail is denied, over its quota or not offered, and under a budget.
     #[default]
     Auto,
     /// Live Tail only: the log reads fail when it is not available.

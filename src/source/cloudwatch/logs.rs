@@ -248,6 +248,9 @@ pub struct LogsPoller {
     next_poll: Option<DateTime<Utc>>,
     /// The groups polled last.
     polled: Vec<GroupRead>,
+    /// Live Tail session minutes started and not charged yet, and when the last were.
+    live_minutes: u32,
+    live_charged_at: Option<DateTime<Utc>>,
 }
 
 impl LogsPoller {
@@ -268,6 +271,8 @@ impl LogsPoller {
             region,
             next_poll: None,
             polled: Vec::new(),
+            live_minutes: 0,
+            live_charged_at: None,
         }
     }
 
@@ -347,12 +352,7 @@ impl LogsPoller {
                         .copies(session, epoch)
                         .forget_older(LIVE_COPIES_KEEP_MS);
                 }
-                LiveMsg::Minute => outcome.updates.push(Update::Charge(Charge::new(
-                    START_LIVE_TAIL.name,
-                    1.0,
-                    "minutes",
-                    self.live.opts.usd_per_minute,
-                ))),
+                LiveMsg::Minute => self.live_minutes += 1,
                 LiveMsg::Down {
                     session,
                     why: Down::Dropped(reason),
@@ -377,10 +377,27 @@ impl LogsPoller {
                 }
             }
         }
-        // Live Tail while someone reads the log pane (or a tail follows), as far as allowed.
+        // The session minutes started, charged once a minute: the status line's rate an hour is
+        // then what the sessions cost, however many run.
+        let charge_due = self
+            .live_charged_at
+            .is_none_or(|t| now - t >= chrono::Duration::seconds(60));
+        if self.live_minutes > 0 && charge_due {
+            outcome.updates.push(Update::Charge(Charge::new(
+                START_LIVE_TAIL.name,
+                f64::from(self.live_minutes),
+                "minutes",
+                self.live.opts.usd_per_minute,
+            )));
+            self.live_minutes = 0;
+            self.live_charged_at = Some(now);
+        }
+        // Live Tail while someone reads the log pane (or a tail follows), as far as allowed; with
+        // `auto`, not under a budget (a session alone costs $0.60 an hour).
         let wanted = mode != LiveTailMode::Off
             && !ctx.once
             && (self.opts.logs_only || !req.idle)
+            && (mode == LiveTailMode::On || req.budget_usd_per_hour.is_none())
             && self.live.allowed(now);
         if wanted {
             let groups = reads
@@ -764,7 +781,9 @@ impl Round for LogsPoller {
     fn wants(&self, seen: &Request, now: &Request) -> bool {
         seen.log_functions != now.log_functions
             || seen.log_filter_pattern != now.log_filter_pattern
-            || (self.live.opts.mode != LiveTailMode::Off && seen.idle != now.idle)
+            || (self.live.opts.mode != LiveTailMode::Off
+                && (seen.idle != now.idle
+                    || seen.budget_usd_per_hour.is_some() != now.budget_usd_per_hour.is_some()))
     }
 
     /// Waits for discovery, and for the first metrics round (a minute at most) when it must
