@@ -743,9 +743,9 @@ impl LiveTail {
         }
     }
 
-    /// Whether `session` is still running (not replaced or stopped).
-    pub fn is_running(&self, session: u64) -> bool {
-        self.running.values().any(|(id, _)| *id == session)
+    /// The filter pattern of `session`, while it runs (not replaced or stopped).
+    pub fn pattern_of(&self, session: u64) -> Option<Option<String>> {
+        self.key_of(session).map(|k| k.pattern)
     }
 
     /// Forgets a session that stopped for good.

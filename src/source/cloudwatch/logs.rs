@@ -302,8 +302,10 @@ impl LogsPoller {
                     events: lines,
                     sampled,
                 } => {
-                    // A session replaced since (other groups, another filter) is ignored.
-                    if !self.live.is_running(session) {
+                    // A session replaced since (other groups), or one still running with the
+                    // previous filter while the new one waits out the debounce, is ignored: the
+                    // reads of what is followed now cover its lines.
+                    if self.live.pattern_of(session) != Some(pattern.clone()) {
                         continue;
                     }
                     if self.live.sampled(session, sampled) {
