@@ -208,6 +208,7 @@ async fn make_source(
             ..AwsOptions::default()
         };
         opts.live_tail.mode = settings.live_tail;
+        opts.live_tail.usd_per_minute = settings.pricing.live_tail_usd_per_minute;
         if let Some(s) = settings.refresh_seconds {
             opts.metrics_interval = std::time::Duration::from_secs(s.max(1));
         }

@@ -42,6 +42,7 @@ use tokio::time::Instant;
 
 use super::Clients;
 use super::error::{AwsError, ErrorFacts, Failure, START_LIVE_TAIL};
+use crate::analytics::Pricing;
 use crate::message::SourceError;
 use crate::poll::{Backoff, jitter_unit};
 
@@ -72,9 +73,6 @@ pub enum LiveTailMode {
 /// Log groups a session can follow.
 pub const GROUPS_PER_SESSION: usize = 10;
 
-/// What a Live Tail session minute costs, USD (us-east-1; other Regions differ a little).
-pub const USD_PER_MINUTE: f64 = 0.01;
-
 /// How Live Tail sessions are run.
 #[derive(Debug, Clone)]
 pub struct LiveTailOptions {
@@ -95,6 +93,8 @@ pub struct LiveTailOptions {
     pub reconnect: Backoff,
     /// After falling back to polling, Live Tail is tried again after this long.
     pub retry_after: Duration,
+    /// What a session minute costs (`[pricing] live_tail_usd_per_minute`; us-east-1's $0.01 by
+    /// default).
     pub usd_per_minute: f64,
 }
 
@@ -114,7 +114,7 @@ impl Default for LiveTailOptions {
                 max_attempts: u32::MAX,
             },
             retry_after: Duration::from_secs(600),
-            usd_per_minute: USD_PER_MINUTE,
+            usd_per_minute: Pricing::default().live_tail_usd_per_minute,
         }
     }
 }
