@@ -13,7 +13,7 @@ use crate::figures::{Selection, function_glob};
 use crate::lambda_log::filter::LogFilter;
 use crate::sanitize::sanitize_lines;
 use crate::source::Source;
-use crate::source::cloudwatch::{AwsOptions, CloudWatchSource, Timeouts};
+use crate::source::cloudwatch::{AwsOptions, CloudWatchSource, LiveTailMode, Timeouts};
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
 use crate::store::Store;
@@ -207,12 +207,16 @@ async fn make_source(
             log_analytics: settings.log_analytics,
             ..AwsOptions::default()
         };
+        opts.live_tail.mode = settings.live_tail;
+        opts.live_tail.usd_per_minute = settings.pricing.live_tail_usd_per_minute;
         if let Some(s) = settings.refresh_seconds {
             opts.metrics_interval = std::time::Duration::from_secs(s.max(1));
         }
         if let (Mode::Tail { follow, .. }, Some(Command::Tail(args))) = (mode, &cli.command) {
             opts.logs_only = true;
             if !follow {
+                // One read and done: nothing to stream.
+                opts.live_tail.mode = LiveTailMode::Off;
                 // The one read is the whole answer: it is not cut at a number of pages.
                 opts.logs_max_pages = u32::MAX;
             }

@@ -6,7 +6,7 @@ use clap::Parser;
 
 pub use crate::figures::SortKey;
 pub use crate::snapshot::{ColorWhen, OutputFormat};
-pub use crate::source::cloudwatch::LogAnalytics;
+pub use crate::source::cloudwatch::{LiveTailMode, LogAnalytics};
 use crate::tail::parse_since;
 pub use crate::tail::{Reports, Since, TailFormat};
 use crate::window::TimeWindow;
@@ -138,6 +138,20 @@ pub struct Cli {
     /// FilterLogEvents under the account's rate limit; no charge) or off. Config: [logs] analytics.
     #[arg(long, value_enum, value_name = "ENGINE", help_heading = "AWS")]
     pub log_analytics: Option<LogAnalytics>,
+
+    /// How followed logs arrive: auto (CloudWatch Logs Live Tail while the log pane is watched
+    /// and for `tail --follow`, lines within a second or two, $0.01 per session minute after
+    /// 1,800 free minutes a month; FilterLogEvents where Live Tail is denied, over its quota or
+    /// not offered, and under a --budget), on (Live Tail or fail) or off (FilterLogEvents every
+    /// few seconds, no charge). Config: [logs] live_tail.
+    #[arg(
+        global = true,
+        long,
+        value_enum,
+        value_name = "MODE",
+        help_heading = "AWS"
+    )]
+    pub live_tail: Option<LiveTailMode>,
 
     /// Only functions whose name matches GLOB (e.g. 'orders-*').
     #[arg(long, value_name = "GLOB", help_heading = "View")]
@@ -296,7 +310,8 @@ pub struct TailArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_since)]
     pub since: Option<Since>,
 
-    /// Keep printing lines as they arrive (the default when standard output is a terminal).
+    /// Keep printing lines as they arrive (the default when standard output is a terminal);
+    /// from AWS they are streamed with Live Tail, billed per session minute (see --live-tail).
     #[arg(short = 'f', long, overrides_with = "no_follow")]
     pub follow: bool,
 

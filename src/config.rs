@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::analytics::Pricing;
 use crate::cli::Cli;
 use crate::figures::SortKey;
-use crate::source::cloudwatch::LogAnalytics;
+use crate::source::cloudwatch::{LiveTailMode, LogAnalytics};
 use crate::store::StoreLimits;
 use crate::textfile::TextFileError;
 use crate::window::TimeWindow;
@@ -69,6 +69,8 @@ pub struct LogsSection {
     pub max_lines: Option<usize>,
     /// How REPORT figures are read: `auto`, `insights`, `filter` or `off` (like --log-analytics).
     pub analytics: Option<LogAnalytics>,
+    /// Live Tail for followed logs: `auto`, `on` or `off` (like --live-tail).
+    pub live_tail: Option<LiveTailMode>,
 }
 
 /// Why the config file could not be used. The path is quoted inert; the file's text never.
@@ -199,6 +201,8 @@ pub struct Settings {
     pub logs_requests_per_second: f64,
     /// `--log-analytics`, else `[logs] analytics`, else auto.
     pub log_analytics: LogAnalytics,
+    /// `--live-tail`, else `[logs] live_tail`, else auto.
+    pub live_tail: LiveTailMode,
     pub limits: StoreLimits,
     pub pricing: Pricing,
     /// `--budget`, else the file's `[cost] budget_usd_per_hour`.
@@ -274,6 +278,7 @@ impl Settings {
                 .log_analytics
                 .or(file.logs.analytics)
                 .unwrap_or_default(),
+            live_tail: cli.live_tail.or(file.logs.live_tail).unwrap_or_default(),
             limits,
             pricing: file.pricing.unwrap_or_default(),
             budget_usd_per_hour: cli.budget.or(file.cost.budget_usd_per_hour),
@@ -340,6 +345,7 @@ mod tests {
             region = "eu-central-1"
             logs_requests_per_second = 2.5
             [logs]
+            live_tail = "off"
             max_lines = 5000
             analytics = "filter"
             [pricing]
@@ -348,6 +354,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.logs.analytics, Some(LogAnalytics::Filter));
+        assert_eq!(f.logs.live_tail, Some(LiveTailMode::Off));
+        // --live-tail wins over the file; without either, auto.
+        let on = Cli::parse_from(["lambdatop", "--live-tail", "on"]);
+        assert_eq!(
+            Settings::merge_with_env(&on, f.clone(), &|_| None).live_tail,
+            LiveTailMode::On
+        );
+        let none = Cli::parse_from(["lambdatop"]);
+        assert_eq!(
+            Settings::merge_with_env(&none, f.clone(), &|_| None).live_tail,
+            LiveTailMode::Off
+        );
+        assert_eq!(
+            Settings::merge_with_env(&none, ConfigFile::default(), &|_| None).live_tail,
+            LiveTailMode::Auto
+        );
         // The command line wins over the file; without either, auto.
         let cli = Cli::parse_from(["lambdatop", "--log-analytics", "off"]);
         assert_eq!(

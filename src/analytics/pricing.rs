@@ -22,6 +22,8 @@ pub struct Pricing {
     pub gb_second_usd_arm64: f64,
     /// USD per GB (2^30 bytes) a CloudWatch Logs Insights query scans.
     pub insights_usd_per_gb: f64,
+    /// USD per minute of a CloudWatch Logs Live Tail session.
+    pub live_tail_usd_per_minute: f64,
 }
 
 impl Default for Pricing {
@@ -31,6 +33,7 @@ impl Default for Pricing {
             gb_second_usd_x86_64: 0.000_016_666_7,
             gb_second_usd_arm64: 0.000_013_333_4,
             insights_usd_per_gb: 0.005,
+            live_tail_usd_per_minute: 0.01,
         }
     }
 }
@@ -52,6 +55,7 @@ impl Pricing {
             ("gb_second_usd_x86_64", self.gb_second_usd_x86_64),
             ("gb_second_usd_arm64", self.gb_second_usd_arm64),
             ("insights_usd_per_gb", self.insights_usd_per_gb),
+            ("live_tail_usd_per_minute", self.live_tail_usd_per_minute),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(format!(
@@ -84,6 +88,9 @@ mod tests {
         let p: Pricing = serde_json::from_str(r#"{"gb_second_usd_arm64": 0.00001}"#).unwrap();
         assert_eq!(p.gb_second_usd_arm64, 0.00001);
         assert_eq!(p.request_usd_per_million, 0.20);
+        assert_eq!(p.live_tail_usd_per_minute, 0.01);
+        let p: Pricing = serde_json::from_str(r#"{"live_tail_usd_per_minute": 0.0126}"#).unwrap();
+        assert_eq!(p.live_tail_usd_per_minute, 0.0126);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! The same source and store as the dashboard: the source's log blocks are printed as the store
 //! receives them, oldest first within a block, each line once (sources deliver each event once:
-//! the CloudWatch poller de-duplicates its overlapping reads by event id). Lines are filtered
+//! the CloudWatch poller de-duplicates its overlapping reads and Live Tail streams). Lines are filtered
 //! with the log pane's language ([`LogFilter`]), REPORT lines can be folded into the pane's
 //! summary ([`report_summary`], after the request id and before the billed duration), and text
 //! output is made inert ([`sanitize_uncut`]); JSON output escapes by construction
@@ -25,6 +25,7 @@ use crate::message::{Poller, Request, SourceContext, Update};
 use crate::model::LogEvent;
 use crate::sanitize::{json_inert, sanitize_lines, sanitize_uncut};
 use crate::source::Source;
+use crate::source::cloudwatch::live_tail;
 use crate::store::Store;
 
 /// Exit code after Ctrl-C (128 + SIGINT), as a shell reports it.
@@ -403,7 +404,10 @@ pub async fn run(
             Update::Polled { poller, .. } => done = !follow && *poller == Poller::Logs,
             Update::Failed { poller, error, .. } => {
                 let unlisted = *poller == Poller::Discovery && store.functions().len() == 0;
-                if !follow && (*poller == Poller::Logs || unlisted) {
+                // `--live-tail on` where Live Tail is not available: nothing would come.
+                let live_required = *poller == Poller::Logs
+                    && error.message.starts_with(live_tail::REQUIRED_UNAVAILABLE);
+                if (!follow || live_required) && (*poller == Poller::Logs || unlisted) {
                     return Err(TailError::Source {
                         poller: *poller,
                         error: error.clone(),

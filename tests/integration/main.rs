@@ -18,6 +18,7 @@ mod demo;
 mod figures;
 mod hostile_text;
 mod lambda_log_fixtures;
+mod live_tail;
 mod read_only;
 mod replay;
 mod replay_blocks;

@@ -7,7 +7,8 @@ use lambdatop::source::cloudwatch::AWS_OPERATIONS;
 fn every_operation_is_a_read() {
     for op in AWS_OPERATIONS {
         let action = op.split_once(':').map(|(_, a)| a).unwrap_or(op);
-        // A Logs Insights query only reads logs; StopQuery ends lambdatop's own query.
+        // A Logs Insights query only reads logs; StopQuery ends lambdatop's own query; a Live
+        // Tail session only streams log lines.
         assert!(
             [
                 "List",
@@ -15,7 +16,8 @@ fn every_operation_is_a_read() {
                 "Describe",
                 "Filter",
                 "StartQuery",
-                "StopQuery"
+                "StopQuery",
+                "StartLiveTail"
             ]
             .iter()
             .any(|p| action.starts_with(p)),

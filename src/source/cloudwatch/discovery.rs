@@ -229,7 +229,7 @@ impl DiscoveryPoller {
     /// notice saying what is missing, while the functions are listed all the same.
     async fn read_all(&mut self, req: &Request) -> RoundOutcome {
         // At once, so a slow optional call does not hold up the others.
-        let (functions, metrics, groups, settings) = tokio::join!(
+        let ((functions, account), metrics, groups, settings) = tokio::join!(
             self.list_functions(),
             self.list_metric_functions(req.window.length() <= chrono::Duration::hours(3)),
             self.list_log_groups(),
@@ -289,6 +289,7 @@ impl DiscoveryPoller {
         let discovered = Discovered {
             functions: all.clone(),
             log_groups: known_groups.map(|g| g.into_iter().collect()),
+            account,
         };
         self.shared
             .discovered
@@ -314,8 +315,10 @@ impl DiscoveryPoller {
         outcome
     }
 
-    async fn list_functions(&self) -> Listed<Vec<FunctionConfig>> {
-        read_pages(
+    /// The functions, and the account of their ARNs.
+    async fn list_functions(&self) -> (Listed<Vec<FunctionConfig>>, Option<String>) {
+        let account = std::sync::OnceLock::new();
+        let listed = read_pages(
             &self.opts.backoff,
             |marker| {
                 self.clients
@@ -327,11 +330,19 @@ impl DiscoveryPoller {
                     .map_err_op(LIST_FUNCTIONS)
             },
             |page, out| {
+                if let Some(a) = page
+                    .functions()
+                    .iter()
+                    .find_map(|f| account_of_arn(f.function_arn()?))
+                {
+                    let _ = account.set(a);
+                }
                 out.extend(page.functions().iter().filter_map(function_from_lambda));
                 page.next_marker().map(str::to_string)
             },
         )
-        .await
+        .await;
+        (listed, account.into_inner())
     }
 
     async fn list_metric_functions(&self, recent: bool) -> Listed<Vec<String>> {
@@ -418,6 +429,13 @@ impl DiscoveryPoller {
 
 /// One notice for the optional calls that failed: what each leaves missing and why, with the
 /// first one's hint.
+/// The account of an ARN (`arn:aws:lambda:eu-west-1:123456789012:function:orders`).
+fn account_of_arn(arn: &str) -> Option<String> {
+    let account = arn.split(':').nth(4)?;
+    (!account.is_empty() && account.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| account.to_string())
+}
+
 fn missing_notice(missing: &[(&str, SourceError)]) -> Option<SourceError> {
     let (_, first) = missing.first()?;
     let mut message = String::new();

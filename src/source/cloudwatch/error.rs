@@ -95,9 +95,10 @@ pub const FILTER_LOG_EVENTS: Operation = Operation::new(Service::Logs, "FilterLo
 pub const START_QUERY: Operation = Operation::new(Service::Logs, "StartQuery");
 pub const GET_QUERY_RESULTS: Operation = Operation::new(Service::Logs, "GetQueryResults");
 pub const STOP_QUERY: Operation = Operation::new(Service::Logs, "StopQuery");
+pub const START_LIVE_TAIL: Operation = Operation::new(Service::Logs, "StartLiveTail");
 
 /// Every operation the CloudWatch source calls; [`super::AWS_OPERATIONS`] lists their actions.
-pub const OPERATIONS: [Operation; 11] = [
+pub const OPERATIONS: [Operation; 12] = [
     LIST_FUNCTIONS,
     GET_ACCOUNT_SETTINGS,
     GET_FUNCTION_CONCURRENCY,
@@ -109,6 +110,7 @@ pub const OPERATIONS: [Operation; 11] = [
     START_QUERY,
     GET_QUERY_RESULTS,
     STOP_QUERY,
+    START_LIVE_TAIL,
 ];
 
 /// How a call failed, as far as the SDK can tell.
@@ -692,7 +694,8 @@ mod tests {
     #[test]
     fn every_operation_is_read_only() {
         for op in OPERATIONS {
-            // A Logs Insights query only reads logs; StopQuery ends lambdatop's own query.
+            // A Logs Insights query only reads logs; StopQuery ends lambdatop's own query; a Live
+            // Tail session only streams log lines.
             assert!(
                 [
                     "List",
@@ -700,7 +703,8 @@ mod tests {
                     "Describe",
                     "Filter",
                     "StartQuery",
-                    "StopQuery"
+                    "StopQuery",
+                    "StartLiveTail"
                 ]
                 .iter()
                 .any(|p| op.name.starts_with(p)),

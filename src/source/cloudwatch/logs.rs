@@ -1,7 +1,8 @@
 //! Log lines through CloudWatch Logs `FilterLogEvents`.
 //!
 //! Following a log (the TUI): each log group is read over overlapping windows — from the newest
-//! event seen, less an overlap for late-ingested events — and de-duplicated exactly by `eventId`.
+//! event seen, less an overlap for late-ingested events — and de-duplicated exactly by what the
+//! line is and which copy of it (see [`Copies`]; the same ids as Live Tail's lines).
 //! Only the ids at or after the next read's start are kept, so memory stays bounded. Every page
 //! is followed, empty ones with a `nextToken` included; a read cut short by the page limit is
 //! resumed with its token next round. No line is lost and none is repeated.
@@ -11,6 +12,11 @@
 //!
 //! Every call waits for the account-wide token bucket first: FilterLogEvents is limited per
 //! account and Region (as low as 5 calls a second), shared with every other tool.
+//!
+//! With Live Tail (`live_tail.rs`) the followed groups are streamed instead: a group is polled
+//! until its session has started and a read after the start caught up with what came before,
+//! and again whenever its stream is down. Polled and streamed lines are known by the same ids
+//! ([`Copies`]), so the overlap of the two is delivered once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -18,9 +24,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::call::{MapErrOp, retried};
-use super::error::{AwsError, FILTER_LOG_EVENTS};
+use super::error::{AwsError, FILTER_LOG_EVENTS, START_LIVE_TAIL};
+use super::live_tail::{
+    Copies, Down, LiveGroup, LiveMsg, LiveTail, LiveTailMode, log_group_identifier, plan_sessions,
+    sampled_notice, unavailable_error,
+};
 use super::{AwsOptions, Clients, Discovered, Shared};
-use crate::message::{ApiCalls, Update};
+use crate::message::{ApiCalls, Charge, Update};
 use crate::message::{Poller, Request, SourceContext};
 use crate::model::{FunctionConfig, LogEvent};
 use crate::poll::{Round, RoundOutcome, round_now};
@@ -108,7 +118,7 @@ impl SeenEvents {
 }
 
 /// A read cut short by the page limit, continued with the same range and its token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 struct PendingRead {
     start_ms: i64,
     end_ms: i64,
@@ -124,6 +134,8 @@ pub struct LogCursor {
     read_to_ms: Option<i64>,
     pending: Option<PendingRead>,
     seen: SeenEvents,
+    /// The copies of lines the current read has seen (kept while it goes on page by page).
+    copies: Copies,
     last_used: u64,
 }
 
@@ -137,6 +149,7 @@ impl LogCursor {
             read_to_ms: None,
             pending: None,
             seen: SeenEvents::new(max_ids),
+            copies: Copies::default(),
             last_used: 0,
         }
     }
@@ -159,7 +172,7 @@ impl LogCursor {
         self.seen.forget_before(start_ms);
     }
 
-    /// Records a delivered event; `true` when it is new.
+    /// Records a delivered event by its id ([`Copies::id`]); `true` when it is new.
     pub fn accept(&mut self, timestamp_ms: i64, event_id: &str) -> bool {
         let new = self.seen.insert(timestamp_ms, event_id);
         if new {
@@ -214,6 +227,12 @@ pub(super) struct GroupResult {
 const MAX_CURSORS: usize = 64;
 const MAX_IDS_PER_GROUP: usize = 50_000;
 
+/// A session's copies of lines ingested this long before its newest are forgotten.
+const LIVE_COPIES_KEEP_MS: i64 = 5 * 60 * 1000;
+
+/// Rounds while Live Tail runs: what the streams brought is delivered this often.
+const LIVE_ROUND: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Follows the logs of the functions in view (or the busiest), or reads REPORT lines for `--once`.
 pub struct LogsPoller {
     clients: Clients,
@@ -222,17 +241,187 @@ pub struct LogsPoller {
     cursors: HashMap<GroupRead, LogCursor>,
     pattern: Option<String>,
     rounds: u64,
+    region: String,
+    live: LiveTail,
+    /// While Live Tail runs, rounds come every second: the groups left to polling are read
+    /// at the usual interval, from this time.
+    next_poll: Option<DateTime<Utc>>,
+    /// The groups polled last.
+    polled: Vec<GroupRead>,
+    /// Live Tail session minutes started and not charged yet, and when the last were.
+    live_minutes: u32,
+    live_charged_at: Option<DateTime<Utc>>,
 }
 
 impl LogsPoller {
-    pub(crate) fn new(clients: Clients, shared: Arc<Shared>, opts: Arc<AwsOptions>) -> Self {
+    pub(crate) fn new(
+        clients: Clients,
+        shared: Arc<Shared>,
+        opts: Arc<AwsOptions>,
+        region: String,
+    ) -> Self {
         Self {
+            live: LiveTail::new(opts.live_tail.clone(), clients.clone()),
             clients,
             shared,
             opts,
             cursors: HashMap::new(),
             pattern: None,
             rounds: 0,
+            region,
+            next_poll: None,
+            polled: Vec::new(),
+            live_minutes: 0,
+            live_charged_at: None,
+        }
+    }
+
+    /// What the Live Tail sessions streamed since the last round (into `events`), and which
+    /// sessions should run now.
+    fn live_round(
+        &mut self,
+        ctx: &SourceContext,
+        req: &Request,
+        reads: &BTreeMap<GroupRead, Vec<Arc<str>>>,
+        discovered: &Discovered,
+        events: &mut Vec<LogEvent>,
+        outcome: &mut RoundOutcome,
+    ) {
+        let now = ctx.now();
+        let mode = self.live.opts.mode;
+        let pattern = req
+            .log_filter_pattern
+            .clone()
+            .filter(|p| !p.trim().is_empty());
+        for msg in self.live.drain() {
+            match msg {
+                LiveMsg::Started { session, epoch } => self.live.started(session, epoch, now),
+                LiveMsg::Update {
+                    session,
+                    epoch,
+                    events: lines,
+                    sampled,
+                } => {
+                    // A session replaced since (other groups), or one still running with the
+                    // previous filter while the new one waits out the debounce, is ignored: the
+                    // reads of what is followed now cover its lines.
+                    if self.live.pattern_of(session) != Some(pattern.clone()) {
+                        continue;
+                    }
+                    if self.live.sampled(session, sampled) {
+                        outcome.notice = Some(sampled_notice());
+                    }
+                    for e in lines {
+                        let key = GroupRead {
+                            group: e.group,
+                            pattern: pattern.clone(),
+                        };
+                        let id = self.live.copies(session, epoch).id(
+                            &e.stream,
+                            e.timestamp,
+                            e.ingestion,
+                            &e.message,
+                        );
+                        let cursor = self
+                            .cursors
+                            .entry(key.clone())
+                            .or_insert_with(|| LogCursor::new(MAX_IDS_PER_GROUP));
+                        let (Some(timestamp), true) =
+                            (millis_to_utc(e.timestamp), cursor.accept(e.timestamp, &id))
+                        else {
+                            continue;
+                        };
+                        let owners = reads.get(&key).cloned().unwrap_or_else(|| {
+                            discovered
+                                .functions
+                                .iter()
+                                .filter(|f| f.log_group_name() == key.group)
+                                .map(|f| Arc::from(f.name.as_str()))
+                                .collect()
+                        });
+                        let Some(function) = attribute_stream(&e.stream, &owners) else {
+                            continue;
+                        };
+                        events.push(LogEvent {
+                            function: function.clone(),
+                            timestamp,
+                            stream: Arc::from(e.stream.as_str()),
+                            message: e.message,
+                            event_id: None,
+                        });
+                    }
+                    self.live
+                        .copies(session, epoch)
+                        .forget_older(LIVE_COPIES_KEEP_MS);
+                }
+                LiveMsg::Minute => self.live_minutes += 1,
+                LiveMsg::Down {
+                    session,
+                    why: Down::Dropped(reason),
+                } => {
+                    crate::diag::log(&format!("Live Tail stream {session} down: {reason}"));
+                    self.live.down(session);
+                }
+                LiveMsg::Down {
+                    session,
+                    why: Down::Unavailable(e),
+                } => {
+                    self.live.remove(session);
+                    let error = unavailable_error(&e, mode);
+                    crate::diag::log(&format!(
+                        "Live Tail unavailable: {}",
+                        self.clients.source_error(&e)
+                    ));
+                    self.live.fall_back(error.clone(), now);
+                    if mode == LiveTailMode::Auto {
+                        outcome.notice = Some(error);
+                    }
+                }
+            }
+        }
+        // The session minutes started, charged once a minute: the status line's rate an hour is
+        // then what the sessions cost, however many run.
+        let charge_due = self
+            .live_charged_at
+            .is_none_or(|t| now - t >= chrono::Duration::seconds(60));
+        if self.live_minutes > 0 && charge_due {
+            outcome.updates.push(Update::Charge(Charge::new(
+                START_LIVE_TAIL.name,
+                f64::from(self.live_minutes),
+                "minutes",
+                self.live.opts.usd_per_minute,
+            )));
+            self.live_minutes = 0;
+            self.live_charged_at = Some(now);
+        }
+        // Live Tail while someone reads the log pane (or a tail follows), as far as allowed; with
+        // `auto`, not under a budget (a session alone costs $0.60 an hour).
+        let wanted = mode != LiveTailMode::Off
+            && !ctx.once
+            && (self.opts.logs_only || !req.idle)
+            && (mode == LiveTailMode::On || req.budget_usd_per_hour.is_none())
+            && self.live.allowed(now);
+        if wanted {
+            let groups = reads
+                .keys()
+                .map(|k| LiveGroup {
+                    name: k.group.clone(),
+                    identifier: log_group_identifier(
+                        &k.group,
+                        &self.region,
+                        discovered.account.as_deref(),
+                    ),
+                })
+                .collect();
+            let plan = plan_sessions(groups, pattern, self.live.opts.max_sessions);
+            self.live.want(plan, now);
+        } else if self.live.active() {
+            self.live.stop_all();
+        }
+        if mode == LiveTailMode::On
+            && let Some(e) = &self.live.unavailable
+        {
+            outcome.fail(e.clone());
         }
     }
 
@@ -328,7 +517,38 @@ impl LogsPoller {
         let mut events = Vec::new();
         let mut calls = 0;
         let mut outcome = RoundOutcome::default();
+        self.live_round(ctx, req, &reads, &discovered, &mut events, &mut outcome);
+
+        // While Live Tail runs, rounds come every second and the other groups are polled at
+        // the usual interval; without it every round polls.
+        let keys: Vec<GroupRead> = reads.keys().cloned().collect();
+        let poll_due = !self.live.active()
+            || keys != self.polled
+            || self
+                .next_poll
+                .is_none_or(|t| now + chrono::Duration::milliseconds(500) >= t);
+        let live_only = self.live.opts.mode == LiveTailMode::On && self.live.unavailable.is_some();
+        if poll_due {
+            self.polled = keys;
+            self.next_poll = chrono::Duration::from_std(self.opts.logs_interval)
+                .ok()
+                .map(|d| now + d);
+        }
+        let catch_up =
+            chrono::Duration::from_std(self.live.opts.catch_up).unwrap_or(chrono::Duration::zero());
         for (key, functions) in reads {
+            let live = self.live.groups.get(&key.group).copied();
+            if live.is_some_and(|l| l.caught_up) {
+                // Streamed: everything up to now is delivered as it comes.
+                if let Some(c) = self.cursors.get_mut(&key) {
+                    c.last_used = self.rounds;
+                    c.complete(now_ms);
+                }
+                continue;
+            }
+            if !poll_due || live_only {
+                continue;
+            }
             let mut cursor = self
                 .cursors
                 .remove(&key)
@@ -340,7 +560,11 @@ impl LogsPoller {
                     let lookback =
                         millis(self.opts.logs_lookback).min(req.window.length().num_milliseconds());
                     let start = cursor.next_start(now_ms, lookback, millis(self.opts.logs_overlap));
-                    cursor.begin(start);
+                    // With Live Tail the ids are kept (up to the cap): a stream may bring a line
+                    // from before this read's start, late-ingested or sent again.
+                    if self.live.opts.mode == LiveTailMode::Off {
+                        cursor.begin(start);
+                    }
                     (start, now_ms, None)
                 }
             };
@@ -353,6 +577,15 @@ impl LogsPoller {
                 .reader()
                 .read_group(&key, &functions, &mut cursor, span)
                 .await;
+            // A complete read starting late enough after its session's start has caught up.
+            if let Some(l) = live
+                && r.error.is_none()
+                && !cursor.is_pending()
+                && now >= l.since + catch_up
+                && let Some(g) = self.live.groups.get_mut(&key.group)
+            {
+                g.caught_up = true;
+            }
             self.cursors.insert(key, cursor);
             calls += r.calls;
             events.extend(r.events);
@@ -366,11 +599,13 @@ impl LogsPoller {
         if !events.is_empty() {
             outcome.updates.push(Update::logs(events));
         }
-        outcome.calls.push(ApiCalls {
-            operation: FILTER_LOG_EVENTS.name,
-            calls,
-            billed_units: 0,
-        });
+        if poll_due {
+            outcome.calls.push(ApiCalls {
+                operation: FILTER_LOG_EVENTS.name,
+                calls,
+                billed_units: 0,
+            });
+        }
         outcome
     }
 
@@ -438,6 +673,10 @@ impl GroupReader<'_> {
         };
         let mut streams: HashMap<String, Arc<str>> = HashMap::new();
         let mut pages = 0;
+        if token.is_none() {
+            // A new read: it counts its own copies of each line.
+            cursor.copies = Copies::default();
+        }
         loop {
             let this = self;
             let page_token = token.clone();
@@ -482,9 +721,9 @@ impl GroupReader<'_> {
                     continue;
                 };
                 let stream_name = e.log_stream_name().unwrap_or_default();
-                if let Some(id) = e.event_id()
-                    && !cursor.accept(ts, id)
-                {
+                let ingestion = e.ingestion_time().unwrap_or_default();
+                let id = cursor.copies.id(stream_name, ts, ingestion, message);
+                if !cursor.accept(ts, &id) {
                     continue;
                 }
                 let stream = streams
@@ -532,12 +771,21 @@ impl Round for LogsPoller {
     }
 
     fn interval(&self) -> std::time::Duration {
-        self.opts.logs_interval
+        if self.live.active() {
+            LIVE_ROUND.min(self.opts.logs_interval)
+        } else {
+            self.opts.logs_interval
+        }
     }
 
-    /// Other functions in view, or another filter, are read at once.
+    /// Other functions in view, or another filter, are read at once; Live Tail stops as soon as
+    /// nobody is looking.
     fn wants(&self, seen: &Request, now: &Request) -> bool {
-        seen.log_functions != now.log_functions || seen.log_filter_pattern != now.log_filter_pattern
+        seen.log_functions != now.log_functions
+            || seen.log_filter_pattern != now.log_filter_pattern
+            || (self.live.opts.mode != LiveTailMode::Off
+                && (seen.idle != now.idle
+                    || seen.budget_usd_per_hour.is_some() != now.budget_usd_per_hour.is_some()))
     }
 
     /// Waits for discovery, and for the first metrics round (a minute at most) when it must

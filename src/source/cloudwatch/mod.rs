@@ -24,6 +24,7 @@ mod call;
 mod discovery;
 pub mod error;
 pub mod insights;
+pub mod live_tail;
 mod logs;
 mod metrics;
 mod reports;
@@ -43,6 +44,7 @@ use tokio::sync::watch;
 pub use alarms::{AlarmsPoller, alarm_from_composite, alarm_from_metric};
 pub use discovery::{DiscoveryPoller, function_from_lambda, merge_functions};
 pub use error::{AwsError, ErrorFacts, Operation, Service, Timeouts};
+pub use live_tail::{Copies, LiveTailMode, LiveTailOptions};
 pub use logs::{LogCursor, LogsPoller, REPORT_FILTER_PATTERN, SeenEvents, attribute_stream};
 pub use metrics::{
     AHEAD_EVERY, CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, ORDER_EVERY, QueryKey,
@@ -71,6 +73,7 @@ pub const AWS_OPERATIONS: &[&str] = &[
     "logs:StartQuery",
     "logs:GetQueryResults",
     "logs:StopQuery",
+    "logs:StartLiveTail",
 ];
 
 /// How to reach the account and how often to read it.
@@ -122,6 +125,8 @@ pub struct AwsOptions {
     /// Logs only (`lambdatop tail`): the logs of every function listed are followed, and no
     /// metrics or alarms are read.
     pub logs_only: bool,
+    /// How the followed log groups are read: Live Tail sessions or FilterLogEvents.
+    pub live_tail: LiveTailOptions,
 }
 
 impl Default for AwsOptions {
@@ -150,6 +155,7 @@ impl Default for AwsOptions {
             insights_interval: Duration::from_secs(300),
             insights_timeout: Duration::from_secs(600),
             logs_only: false,
+            live_tail: LiveTailOptions::default(),
         }
     }
 }
@@ -232,6 +238,9 @@ pub(crate) struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub endpoints: Arc<Endpoints>,
     pub timeouts: Timeouts,
+    /// CloudWatch Logs is reached at an endpoint given by the user or the environment, used as
+    /// given (no host prefix for Live Tail).
+    pub custom_logs_endpoint: bool,
 }
 
 impl Clients {
@@ -246,6 +255,8 @@ pub struct Discovered {
     pub functions: Vec<FunctionConfig>,
     /// Log groups under `/aws/lambda/` that exist, when DescribeLogGroups could tell.
     pub log_groups: Option<HashSet<String>>,
+    /// The account the functions belong to (from their ARNs), for log group ARNs.
+    pub account: Option<String>,
 }
 
 impl Discovered {
@@ -390,6 +401,9 @@ impl CloudWatchSource {
             logs: client!(aws_sdk_cloudwatchlogs, Service::Logs),
             endpoints: Arc::new(endpoints),
             timeouts: opts.timeouts,
+            custom_logs_endpoint: endpoint_override(Service::Logs, &opts, &process_env).is_some()
+                || env_endpoint(Service::Logs, &process_env).is_some()
+                || sdk.endpoint_url().is_some(),
         };
         Ok(Self {
             clients,
@@ -420,7 +434,12 @@ impl CloudWatchSource {
             ),
             metrics: MetricsPoller::new(self.clients.clone(), shared.clone(), opts.clone()),
             alarms: AlarmsPoller::new(self.clients.clone(), opts.clone(), self.filter),
-            logs: LogsPoller::new(self.clients.clone(), shared.clone(), opts.clone()),
+            logs: LogsPoller::new(
+                self.clients.clone(),
+                shared.clone(),
+                opts.clone(),
+                self.region.clone(),
+            ),
             reports: ReportsPoller::new(self.clients, shared, opts),
         }
     }
@@ -490,6 +509,7 @@ mod tests {
             include_str!("logs.rs"),
             include_str!("reports.rs"),
             include_str!("insights.rs"),
+            include_str!("live_tail.rs"),
         ];
         let mut called = std::collections::BTreeSet::new();
         let re =

@@ -4,5 +4,6 @@
 //! * [`svg`]: a drawn screen as an SVG image, for the README's screenshots.
 #![allow(dead_code)]
 
+pub mod live_tail_peer;
 pub mod peer;
 pub mod svg;
