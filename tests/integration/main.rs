@@ -19,6 +19,7 @@ mod figures;
 mod hostile_text;
 mod lambda_log_fixtures;
 mod read_only;
+mod regions;
 mod replay;
 mod replay_blocks;
 mod report_insights;

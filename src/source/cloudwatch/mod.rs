@@ -26,6 +26,7 @@ pub mod error;
 pub mod insights;
 mod logs;
 mod metrics;
+pub mod origins;
 mod reports;
 
 use std::collections::{HashMap, HashSet};

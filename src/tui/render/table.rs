@@ -233,7 +233,17 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         .collect();
     view.table_area = area;
 
-    let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0);
+    // With several Regions, each name is followed by its Region (and account).
+    let place = |f: &FunctionState| {
+        store
+            .several()
+            .then(|| format!("  {}", sanitize(&f.id.origin().label())))
+    };
+    let longest = functions
+        .iter()
+        .map(|f| f.name().len() + place(f).map_or(0, |p| p.len()))
+        .max()
+        .unwrap_or(0);
     let sort = view.selection.sort;
     let mut layout = Layout::for_width(area.width, longest);
     if store.from_logs_only() {
@@ -369,7 +379,17 @@ fn row<'a>(
     let cells = layout.columns.iter().map(|&c| {
         let figure = match c {
             Column::Name => {
-                return Cell::from(Span::styled(sanitize(f.name()).into_owned(), name_style));
+                let name = Span::styled(sanitize(f.name()).into_owned(), name_style);
+                return match store.several() {
+                    true => Cell::from(Line::from(vec![
+                        name,
+                        Span::styled(
+                            format!("  {}", sanitize(&f.id.origin().label())),
+                            theme.muted,
+                        ),
+                    ])),
+                    false => Cell::from(name),
+                };
             }
             Column::Fig(figure) => figure,
         };

@@ -1,0 +1,309 @@
+//! Several Regions and profiles in one snapshot, against the local AWS peer (one moto serves
+//! every Region: the request's signature names it) and a canned peer that denies everything.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_cloudwatch::types::StateValue;
+use serde_json::Value;
+
+use crate::cloudwatch_canned::{Script, json, serve};
+use crate::support::peer::{ACCESS_KEY_ID, AlarmSeed, FunctionSeed, LocalAws, SECRET_ACCESS_KEY};
+
+/// `checkout` in both Regions (one name, two functions), `billing` in eu-west-1 alone; an
+/// alarm in each Region.
+async fn seed(aws: &LocalAws) {
+    aws.create_function_in("us-east-1", &FunctionSeed::new("checkout"))
+        .await;
+    aws.create_function_in("eu-west-1", &FunctionSeed::new("checkout"))
+        .await;
+    aws.create_function_in("eu-west-1", &FunctionSeed::new("billing"))
+        .await;
+    let alarm = AlarmSeed::new("checkout-errors", "checkout", "Errors", StateValue::Alarm);
+    aws.put_alarm_in("us-east-1", &alarm).await;
+    let ok = AlarmSeed::new("billing-errors", "billing", "Errors", StateValue::Ok);
+    aws.put_alarm_in("eu-west-1", &ok).await;
+}
+
+/// Runs lambdatop against the peer off the async runtime (a canned peer may be served on it).
+async fn run(cmd: Command) -> (Option<i32>, String, String) {
+    let mut cmd = cmd;
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run lambdatop"))
+        .await
+        .expect("join");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn lambdatop(aws: &LocalAws, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+    cmd.args(args)
+        .env_remove("AWS_PROFILE")
+        .env("HOME", std::env::temp_dir())
+        .envs(aws.env_vars());
+    cmd
+}
+
+fn parse(stdout: &str, stderr: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
+}
+
+/// A JSON snapshot of `regions`, without REPORT figures (not needed here).
+fn snapshot_of(regions: &str) -> [&str; 7] {
+    [
+        "--once",
+        "-o",
+        "json",
+        "--log-analytics",
+        "off",
+        "--region",
+        regions,
+    ]
+}
+
+/// The `keys` of every object of `list`, as text (`-` for null), sorted.
+fn table(list: &Value, keys: &[&str]) -> Vec<Vec<String>> {
+    let mut v: Vec<Vec<String>> = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|item| {
+            keys.iter()
+                .map(|k| match &item[*k] {
+                    Value::String(s) => s.clone(),
+                    Value::Null => "-".to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// (name, region, account, alarm_state) of every function.
+fn rows(doc: &Value) -> Vec<Vec<String>> {
+    table(
+        &doc["functions"],
+        &["name", "region", "account", "alarm_state"],
+    )
+}
+
+/// (account, region, status, functions) of every Region read.
+fn regions(doc: &Value) -> Vec<Vec<String>> {
+    table(
+        &doc["regions"],
+        &["account", "region", "status", "functions"],
+    )
+}
+
+fn row(cells: [&str; 4]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_regions_give_the_union_each_row_with_its_region() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    seed(&aws).await;
+    let args = snapshot_of("us-east-1,eu-west-1");
+    let (code, out, err) = run(lambdatop(&aws, &args)).await;
+    let doc = parse(&out, &err);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(doc["schema"], "lambdatop.snapshot/v1");
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["billing", "eu-west-1", "-", "OK"]),
+            row(["checkout", "eu-west-1", "-", "-"]),
+            row(["checkout", "us-east-1", "-", "ALARM"]),
+        ]
+    );
+    // Every alarm of every Region is counted.
+    assert_eq!(doc["alarms"]["alarm"], 1, "{doc}");
+    assert_eq!(doc["alarms"]["ok"], 1, "{doc}");
+    assert_eq!(
+        regions(&doc),
+        [
+            row(["-", "eu-west-1", "ok", "2"]),
+            row(["-", "us-east-1", "ok", "1"]),
+        ]
+    );
+    assert!(
+        doc["regions"][0]["api_calls"].as_u64().unwrap_or(0) > 0,
+        "calls per Region: {doc}"
+    );
+
+    // CSV and the table name each function's Region; `REGION/GLOB` picks Regions.
+    let csv = |functions: &'static str| {
+        let mut v = args.to_vec();
+        v[2] = "csv";
+        v.extend(["--functions", functions]);
+        lambdatop(&aws, &v)
+    };
+    let (code, out, err) = run(csv("*/check*")).await;
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("name,region,invocations,"), "{out}");
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[1].starts_with("checkout,eu-west-1,0,"), "{out}");
+    assert!(lines[2].starts_with("checkout,us-east-1,0,"), "{out}");
+    // One Region left: read as that one alone, without the column.
+    let (code, out, err) = run(csv("eu-west-1/b*")).await;
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("name,invocations,"), "{out}");
+    assert_eq!(lines[1..].len(), 1, "{out}");
+    assert!(lines[1].starts_with("billing,"), "{out}");
+    let mut table_args = args.to_vec();
+    table_args[2] = "table";
+    let (code, out, err) = run(lambdatop(&aws, &table_args)).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("2 of 2 Regions read"), "{out}");
+    let heading = out
+        .lines()
+        .find(|l| l.starts_with("FUNCTION"))
+        .unwrap_or_default();
+    assert!(heading.starts_with("FUNCTION  REGION"), "{out}");
+}
+
+/// A home with `~/.aws/config` and `credentials` for `profiles` (name, Region, endpoint of
+/// every service).
+fn aws_home(tag: &str, profiles: &[(&str, &str, &str)]) -> PathBuf {
+    let home = std::env::temp_dir().join(format!("lambdatop-regions-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aws")).expect("mkdir");
+    let mut config = String::new();
+    let mut credentials = String::new();
+    for (name, region, endpoint) in profiles {
+        config.push_str(&format!(
+            "[profile {name}]\nregion = {region}\nservices = {name}\n\n[services {name}]\n\
+             cloudwatch =\n  endpoint_url = {endpoint}\n\
+             cloudwatch_logs =\n  endpoint_url = {endpoint}\n\
+             cloudwatch-logs =\n  endpoint_url = {endpoint}\n\
+             lambda =\n  endpoint_url = {endpoint}\n\n"
+        ));
+        credentials.push_str(&format!(
+            "[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\n"
+        ));
+    }
+    std::fs::write(home.join(".aws/config"), config).expect("config");
+    std::fs::write(home.join(".aws/credentials"), credentials).expect("credentials");
+    home
+}
+
+fn with_profiles(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join(".aws/config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+/// Every call answered AccessDenied.
+async fn denying_peer() -> String {
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        for op in ["ListFunctions", "GetAccountSettings"] {
+            let denied = serde_json::json!({
+                "__type": "AccessDeniedException",
+                "Message": format!("User is not authorized to perform: lambda:{op}"),
+            });
+            s.on(op, vec![json(403, denied)]);
+        }
+    }
+    serve(script).await
+}
+
+/// Two profiles, each read in its own Region: the one whose every call is denied is said to
+/// have failed and its Region reads `failed`; the other's rows are all there. When no Region
+/// can be read, the snapshot fails.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    seed(&aws).await;
+    let denied = denying_peer().await;
+    // `good` reaches moto through the adapter for CloudWatch and Lambda, moto for Logs: the
+    // adapter passes what it does not translate on to moto.
+    let good = aws.cloudwatch_endpoint();
+    let home = aws_home(
+        "denied",
+        &[
+            ("good", "eu-west-1", good.as_str()),
+            ("denied", "ap-south-1", denied.as_str()),
+            ("denied2", "sa-east-1", denied.as_str()),
+        ],
+    );
+    let args = ["--once", "-o", "json", "--log-analytics", "off"];
+    let mut both = args.to_vec();
+    both.extend(["--profile", "good,denied"]);
+    let (code, out, err) = run(with_profiles(&home, &both)).await;
+    let doc = parse(&out, &err);
+    assert_eq!(code, Some(0), "{err}");
+    // Each profile in its own Region, each row with its account (the profile).
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["billing", "eu-west-1", "good", "OK"]),
+            row(["checkout", "eu-west-1", "good", "-"]),
+        ]
+    );
+    assert_eq!(
+        regions(&doc),
+        [
+            row(["denied", "ap-south-1", "failed", "0"]),
+            row(["good", "eu-west-1", "ok", "2"]),
+        ]
+    );
+    assert!(
+        doc["regions"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("AccessDenied")),
+        "{doc}"
+    );
+    assert!(
+        err.contains("warning: cannot read functions in denied/ap-south-1"),
+        "{err}"
+    );
+    // No Region read: exit 1.
+    let mut none = args.to_vec();
+    none.extend(["--profile", "denied,denied2"]);
+    let (code, _, err) = run(with_profiles(&home, &none)).await;
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot read functions"), "{err}");
+}
+
+/// Time to a full snapshot (every Region's functions, metrics and alarms) of 1, 2 and 4
+/// Regions against the local peer: printed, not asserted (`--ignored --nocapture`).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement"]
+async fn time_to_the_first_full_screen() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    let regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"];
+    for r in regions {
+        for i in 0..5 {
+            aws.create_function_in(r, &FunctionSeed::new(&format!("fn-{i}")))
+                .await;
+        }
+    }
+    for n in [1, 2, 4, 1, 2, 4] {
+        let list = regions[..n].join(",");
+        let args = snapshot_of(&list);
+        let started = std::time::Instant::now();
+        let (code, _, err) = run(lambdatop(&aws, &args)).await;
+        assert_eq!(code, Some(0), "{err}");
+        println!("{n} Region(s): {:?}", started.elapsed());
+    }
+}
