@@ -307,3 +307,105 @@ async fn time_to_the_first_full_screen() {
         println!("{n} Region(s): {:?}", started.elapsed());
     }
 }
+
+/// The demo account in two Regions, eu-west-1's functions and metrics then failing with
+/// AccessDenied.
+fn two_region_store() -> lambdatop::store::Store {
+    use lambdatop::message::{Poller, SourceError, SourceKind, Update};
+    use lambdatop::model::Origin;
+    use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
+    use lambdatop::store::{Store, StoreLimits};
+    use lambdatop::window::TimeWindow;
+
+    let now = crate::common::fixed_now();
+    let window = TimeWindow::default();
+    let mut store = Store::new(
+        SourceKind::Cloudwatch,
+        None,
+        window,
+        StoreLimits::default(),
+        crate::common::fixed_clock(),
+    );
+    let (east, west) = (
+        Origin::region(Some("us-east-1")),
+        Origin::region(Some("eu-west-1")),
+    );
+    store.set_origins(&[east.clone(), west.clone()]);
+    for (origin, seed) in [(&east, DEFAULT_SEED), (&west, DEFAULT_SEED + 1)] {
+        let account = DemoAccount::new(seed);
+        for u in account.round(window, now, true, true, now - chrono::Duration::minutes(2)) {
+            store.apply(Update::From {
+                origin: origin.clone(),
+                update: Box::new(u),
+            });
+        }
+    }
+    for poller in [Poller::Discovery, Poller::Metrics] {
+        store.apply(Update::From {
+            origin: west.clone(),
+            update: Box::new(Update::Failed {
+                poller,
+                at: now + chrono::Duration::seconds(1),
+                error: SourceError::new("AccessDenied on lambda:ListFunctions.", None),
+            }),
+        });
+    }
+    store.tick();
+    store
+}
+
+/// The dashboard names each row's Region, each Region's concurrency against its own limit, and
+/// the Region that failed; the detail view names the function's Region.
+#[test]
+fn the_dashboard_names_each_region_and_the_one_that_failed() {
+    use lambdatop::figures::Selection;
+    use lambdatop::tui::handle_key;
+    use lambdatop::tui::view::ViewState;
+
+    let store = two_region_store();
+    let mut view = ViewState::new(Selection::default());
+    let term = crate::common::draw(&mut view, &store, 160, 45);
+    let screen = crate::common::buffer_text(term.backend().buffer());
+    assert!(screen.contains("2 Regions (1 failing)"), "{screen}");
+    assert!(
+        screen.contains("eu-west-1: functions: AccessDenied on lambda:ListFunctions."),
+        "{screen}"
+    );
+    let header = screen.lines().nth(1).unwrap_or_default();
+    assert!(
+        header.contains("Concurrency")
+            && header.contains("us-east-1")
+            && header.contains("eu-west-1"),
+        "{header}"
+    );
+    // The functions of both Regions, each after its Region.
+    let rows = |region: &str| {
+        screen
+            .lines()
+            .filter(|l| l.starts_with(&format!("{region}  ")))
+            .count()
+    };
+    assert!(rows("us-east-1") > 0 && rows("eu-west-1") > 0, "{screen}");
+    // The detail view of the selected function names its Region.
+    let selected = store
+        .select(&view.selection)
+        .first()
+        .map(|f| f.id.clone())
+        .expect("a function");
+    handle_key(
+        &mut view,
+        &store,
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        ),
+    );
+    let term = crate::common::draw(&mut view, &store, 160, 45);
+    let screen = crate::common::buffer_text(term.backend().buffer());
+    let title = format!(
+        " {} · {} ",
+        selected.name,
+        selected.region.as_deref().unwrap_or_default()
+    );
+    assert!(screen.contains(&title), "{title:?} in\n{screen}");
+}

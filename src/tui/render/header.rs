@@ -125,10 +125,11 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
     if store.several() {
         // Each Region's own limit and headroom, the largest share first, as many as fit.
         totals.spans.push(label("  Concurrency"));
-        for (origin, peak, limit) in store.origin_concurrency() {
+        for (i, (origin, peak, limit)) in store.origin_concurrency().into_iter().enumerate() {
             let ratio = peak.unwrap_or(0.0) / f64::from(limit.unwrap_or(1000).max(1));
+            let sep = if i == 0 { " " } else { " · " };
             let spans = [
-                label(&format!(" {} ", sanitize(&origin.label()))),
+                label(&format!("{sep}{} ", sanitize(&origin.label()))),
                 Span::styled(
                     peak.map_or("-".to_string(), |p| format!("{p:.0}")),
                     headroom_style(ratio, theme),

@@ -233,17 +233,14 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         .collect();
     view.table_area = area;
 
-    // With several Regions, each name is followed by its Region (and account).
-    let place = |f: &FunctionState| {
-        store
-            .several()
-            .then(|| format!("  {}", sanitize(&f.id.origin().label())))
-    };
-    let longest = functions
-        .iter()
-        .map(|f| f.name().len() + place(f).map_or(0, |p| p.len()))
+    // With several Regions, each name comes after its Region (and account), in a column of
+    // their own width: a long name is cut, never the Region.
+    let place_width = store
+        .origins()
+        .map(|(o, _)| o.label().chars().count())
         .max()
-        .unwrap_or(0);
+        .map_or(0, |w| w + 2);
+    let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0) + place_width;
     let sort = view.selection.sort;
     let mut layout = Layout::for_width(area.width, longest);
     if store.from_logs_only() {
@@ -312,7 +309,10 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let mut scratch = Vec::with_capacity(slots);
     let rows: Vec<Row> = functions
         .iter()
-        .map(|f| row(f, &layout, from, slots, &mut scratch, store, theme))
+        .map(|f| {
+            let place = (place_width, store);
+            row(f, &layout, from, slots, &mut scratch, place, theme)
+        })
         .collect();
     let focused = view.pane == Pane::Functions;
     let border = if focused { theme.accent } else { theme.muted };
@@ -364,7 +364,7 @@ fn row<'a>(
     from: DateTime<Utc>,
     slots: usize,
     scratch: &mut Vec<Option<f64>>,
-    store: &Store,
+    (place_width, store): (usize, &Store),
     theme: &Theme,
 ) -> Row<'a> {
     let loading = store.loading() || f.window_report().is_some_and(|w| w.loading);
@@ -380,16 +380,14 @@ fn row<'a>(
         let figure = match c {
             Column::Name => {
                 let name = Span::styled(sanitize(f.name()).into_owned(), name_style);
-                return match store.several() {
-                    true => Cell::from(Line::from(vec![
-                        name,
-                        Span::styled(
-                            format!("  {}", sanitize(&f.id.origin().label())),
-                            theme.muted,
-                        ),
-                    ])),
-                    false => Cell::from(name),
-                };
+                if place_width == 0 {
+                    return Cell::from(name);
+                }
+                let place = sanitize(&f.id.origin().label()).into_owned();
+                return Cell::from(Line::from(vec![
+                    Span::styled(format!("{place:<place_width$}"), theme.muted),
+                    name,
+                ]));
             }
             Column::Fig(figure) => figure,
         };
