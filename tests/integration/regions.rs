@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_cloudwatch::types::StateValue;
 use serde_json::Value;
 
-use crate::cloudwatch_canned::{Script, json, serve};
+use crate::cloudwatch_canned::{Cbor, Script, cbor, json, serve};
 use crate::support::peer::{ACCESS_KEY_ID, AlarmSeed, FunctionSeed, LocalAws, SECRET_ACCESS_KEY};
 
 /// `checkout` in both Regions (one name, two functions), `billing` in eu-west-1 alone; an
@@ -408,4 +408,75 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
         selected.region.as_deref().unwrap_or_default()
     );
     assert!(screen.contains(&title), "{title:?} in\n{screen}");
+}
+
+/// A canned account whose every Region has one function `orders`, and answers
+/// `GetAccountSettings` with `settings`.
+async fn canned_everywhere(settings: crate::cloudwatch_canned::Reply) -> String {
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        let empty = |key: &'static str| cbor(200, Cbor::Map(vec![(key, Cbor::Array(vec![]))]));
+        s.on(
+            "ListFunctions",
+            vec![json(
+                200,
+                serde_json::json!({"Functions": [{"FunctionName": "orders"}]}),
+            )],
+        );
+        s.on("GetAccountSettings", vec![settings]);
+        s.on("ListMetrics", vec![empty("Metrics")]);
+        s.on("GetMetricData", vec![empty("MetricDataResults")]);
+        s.on("DescribeAlarms", vec![empty("MetricAlarms")]);
+        s.on(
+            "DescribeLogGroups",
+            vec![json(200, serde_json::json!({"logGroups": []}))],
+        );
+    }
+    serve(script).await
+}
+
+/// The Regions `--region all` reads against `endpoint`, sorted, and how many rows.
+async fn all_regions(endpoint: &str) -> (Vec<String>, usize) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+    cmd.args(["--region", "all", "--endpoint-url", endpoint])
+        .args(["--once", "-o", "json", "--log-analytics", "off"])
+        .env_clear()
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let (code, out, err) = run(cmd).await;
+    let doc = parse(&out, &err);
+    assert_eq!(code, Some(0), "{err}");
+    let read = regions(&doc).into_iter().map(|r| r[1].clone()).collect();
+    (read, rows(&doc).len())
+}
+
+/// `--region all`: the Regions every account has enabled, and the opt-in ones this account has:
+/// an opt-in Region whose answer is "unrecognized client" (not enabled) is left out, not an
+/// error. The canned peer answers every Region alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn all_regions_leave_out_the_opt_in_ones_not_enabled() {
+    use lambdatop::source::cloudwatch::origins::{DEFAULT_REGIONS, OPT_IN_REGIONS};
+    let sorted = |regions: &[&[&str]]| {
+        let mut v: Vec<String> = regions.concat().iter().map(|r| r.to_string()).collect();
+        v.sort();
+        v
+    };
+    let unrecognized = serde_json::json!({
+        "__type": "UnrecognizedClientException",
+        "message": "The security token included in the request is invalid.",
+    });
+    let endpoint = canned_everywhere(json(403, unrecognized)).await;
+    let (read, functions) = all_regions(&endpoint).await;
+    assert_eq!(read, sorted(&[DEFAULT_REGIONS]));
+    // One `orders` per Region, each its own row.
+    assert_eq!(functions, DEFAULT_REGIONS.len());
+    // Enabled: every opt-in Region is read too.
+    let settings = serde_json::json!({"AccountLimit": {"ConcurrentExecutions": 50}});
+    let endpoint = canned_everywhere(json(200, settings)).await;
+    let (read, functions) = all_regions(&endpoint).await;
+    assert_eq!(read, sorted(&[DEFAULT_REGIONS, OPT_IN_REGIONS]));
+    assert_eq!(functions, read.len());
 }

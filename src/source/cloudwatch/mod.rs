@@ -491,6 +491,7 @@ mod tests {
             include_str!("logs.rs"),
             include_str!("reports.rs"),
             include_str!("insights.rs"),
+            include_str!("origins.rs"),
         ];
         let mut called = std::collections::BTreeSet::new();
         let re =

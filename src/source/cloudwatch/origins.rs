@@ -12,8 +12,7 @@ use crate::source::multi::{Child, MultiSource};
 /// `--region all`.
 pub const ALL_REGIONS: &str = "all";
 
-/// `--region all`: the Regions of the `aws` partition that every account has enabled. Opt-in
-/// Regions (af-south-1, ap-east-1, eu-south-1, me-south-1, …) are read when named.
+/// `--region all`: the Regions of the `aws` partition that every account has enabled.
 pub const DEFAULT_REGIONS: &[&str] = &[
     "us-east-1",
     "us-east-2",
@@ -34,12 +33,45 @@ pub const DEFAULT_REGIONS: &[&str] = &[
     "ap-southeast-2",
 ];
 
+/// `--region all` also reads the opt-in Regions of the `aws` partition an account has enabled:
+/// each is asked once (Lambda `GetAccountSettings`) and left out when the account's credentials
+/// are not valid there (not enabled).
+pub const OPT_IN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+];
+
+/// What an opt-in Region the account has not enabled answers: the credentials are not valid
+/// there.
+const NOT_ENABLED: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "AuthFailure",
+    "OptInRequired",
+];
+
 /// One (profile, Region) to read; `None` leaves it to the SDK (the default profile, the
 /// profile's Region).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// An opt-in Region `--region all` added: read only when the account has enabled it.
+    pub opt_in: bool,
 }
 
 /// Every (profile, Region) pair of the lists, `all` standing for [`DEFAULT_REGIONS`].
@@ -48,29 +80,35 @@ pub fn targets(profiles: &[String], regions: &[String]) -> Vec<Target> {
         [] => vec![None],
         p => p.iter().cloned().map(Some).collect(),
     };
-    let mut names: Vec<String> = Vec::new();
+    // (Region, opt-in), each once: a Region named is read whatever `all` says of it.
+    let mut names: Vec<(String, bool)> = Vec::new();
     for r in regions {
-        let expanded: Vec<String> = if r == ALL_REGIONS {
-            DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect()
+        let expanded: Vec<(&str, bool)> = if r == ALL_REGIONS {
+            let default = DEFAULT_REGIONS.iter().map(|r| (*r, false));
+            default
+                .chain(OPT_IN_REGIONS.iter().map(|r| (*r, true)))
+                .collect()
         } else {
-            vec![r.clone()]
+            vec![(r.as_str(), false)]
         };
-        for r in expanded {
-            if !names.contains(&r) {
-                names.push(r);
+        for (r, opt_in) in expanded {
+            match names.iter_mut().find(|(n, _)| n == r) {
+                Some((_, o)) => *o &= opt_in,
+                None => names.push((r.to_string(), opt_in)),
             }
         }
     }
-    let regions: Vec<Option<String>> = match names.is_empty() {
-        true => vec![None],
-        false => names.into_iter().map(Some).collect(),
+    let regions: Vec<(Option<String>, bool)> = match names.is_empty() {
+        true => vec![(None, false)],
+        false => names.into_iter().map(|(r, o)| (Some(r), o)).collect(),
     };
     profiles
         .iter()
         .flat_map(|p| {
-            regions.iter().map(move |r| Target {
+            regions.iter().map(move |(r, opt_in)| Target {
                 profile: p.clone(),
                 region: r.clone(),
+                opt_in: *opt_in,
             })
         })
         .collect()
@@ -93,6 +131,18 @@ fn in_scope(scope: &str, origin: &Origin) -> bool {
     let glob = glob.compile_matcher();
     let region = origin.region.as_deref().unwrap_or_default();
     glob.is_match(region) || glob.is_match(origin.label())
+}
+
+/// Whether the account has enabled the Region `source` reads: `false` only when its
+/// credentials are refused there as unknown (any other answer leaves it to the pollers).
+async fn enabled(source: &CloudWatchSource) -> bool {
+    use aws_sdk_lambda::error::ProvideErrorMetadata;
+    let ask = source.clients.lambda.get_account_settings().send();
+    // A Region that does not answer soon is kept: its pollers say what is wrong.
+    match tokio::time::timeout(source.opts.timeouts.connect * 2, ask).await {
+        Ok(Err(e)) => !e.code().is_some_and(|c| NOT_ENABLED.contains(&c)),
+        Ok(Ok(_)) | Err(_) => true,
+    }
 }
 
 /// Connects to every target at once. A target whose credentials or Region do not resolve is
@@ -120,7 +170,13 @@ pub async fn connect_all(
         opts.profile = t.profile.clone();
         opts.region = t.region.clone();
         opts.functions = names.clone();
-        set.spawn(async move { (i, t, CloudWatchSource::connect(opts).await) });
+        set.spawn(async move {
+            let connected = match CloudWatchSource::connect(opts).await {
+                Ok(source) if t.opt_in && !enabled(&source).await => None,
+                other => Some(other),
+            };
+            (i, t, connected)
+        });
     }
     let mut done = Vec::new();
     while let Some(joined) = set.join_next().await {
@@ -131,7 +187,8 @@ pub async fn connect_all(
     done.sort_by_key(|(i, _, _)| *i);
     let mut first_error = None;
     let mut children = Vec::new();
-    for (_, t, connected) in done {
+    // Opt-in Regions the account has not enabled are left out.
+    for (_, t, connected) in done.into_iter().filter_map(|(i, t, c)| Some((i, t, c?))) {
         let account = t.profile.as_deref().filter(|_| several_profiles);
         let (region, child) = match connected {
             Ok(source) => (Some(source.region.clone()), Child::Ready(Box::new(source))),
@@ -165,6 +222,7 @@ mod tests {
         Target {
             profile: p.map(str::to_string),
             region: r.map(str::to_string),
+            opt_in: false,
         }
     }
 
@@ -185,9 +243,18 @@ mod tests {
             targets(&s(&["dev", "prod"]), &[]),
             [t(Some("dev"), None), t(Some("prod"), None)]
         );
+        // `all`: every default Region, then the opt-in ones, each asked first — unless named.
         let all = targets(&[], &s(&["all", "eu-west-1", "af-south-1"]));
-        assert_eq!(all.len(), DEFAULT_REGIONS.len() + 1);
-        assert_eq!(all.last(), Some(&t(None, Some("af-south-1"))));
+        assert_eq!(all.len(), DEFAULT_REGIONS.len() + OPT_IN_REGIONS.len());
+        assert_eq!(
+            all.iter().filter(|t| t.opt_in).count(),
+            OPT_IN_REGIONS.len() - 1
+        );
+        assert!(all.contains(&t(None, Some("af-south-1"))));
+        assert!(all.contains(&Target {
+            opt_in: true,
+            ..t(None, Some("me-south-1"))
+        }));
     }
 
     #[test]
