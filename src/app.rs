@@ -260,6 +260,13 @@ async fn run_tail(
     mut clock: SharedClock,
 ) -> anyhow::Result<ExitCode> {
     let usage = |e: String| anyhow::Error::from(UsageError(e));
+    if settings.several_origins() && !cli.demo && cli.replay.is_none() {
+        return Err(usage(
+            "lambdatop tail reads one Region of one profile: name one with --region and --profile \
+             (several are for the dashboard and snapshots)"
+                .to_string(),
+        ));
+    }
     let functions = match tail_glob(&args.functions) {
         Some(p) => Some(function_glob(&p).map_err(|e| {
             usage(format!(

@@ -480,3 +480,12 @@ async fn all_regions_leave_out_the_opt_in_ones_not_enabled() {
     assert_eq!(read, sorted(&[DEFAULT_REGIONS, OPT_IN_REGIONS]));
     assert_eq!(functions, read.len());
 }
+
+/// `lambdatop tail` follows one Region: several are a usage error, said before anything is read.
+#[test]
+fn tail_takes_one_region() {
+    let out = crate::common::lambdatop(&["tail", "--region", "us-east-1,eu-west-1", "orders-*"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("lambdatop tail reads one Region"), "{err}");
+}
