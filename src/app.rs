@@ -94,7 +94,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match source.origins().as_slice() {
         [] => {}
         // A `--functions REGION/GLOB` that leaves one Region: read as that Region alone.
-        [one] => store.region = one.region.as_deref().map(str::to_string),
+        [one] => store.set_origin(one),
         several => store.set_origins(several),
     }
     let provides = source.provides();
@@ -211,6 +211,7 @@ async fn make_source(
             functions: cli.functions.clone(),
             logs_rate_limit_per_s: settings.logs_requests_per_second,
             log_analytics: settings.log_analytics,
+            linked_accounts: settings.linked_accounts,
             ..AwsOptions::default()
         };
         if let Some(s) = settings.refresh_seconds {

@@ -149,6 +149,12 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "ENGINE", help_heading = "AWS")]
     pub log_analytics: Option<LogAnalytics>,
 
+    /// In a CloudWatch cross-account observability monitoring account: the functions of the
+    /// linked source accounts too, each with its account (their metrics; their logs are not
+    /// read). Config: [aws] linked_accounts.
+    #[arg(long, help_heading = "AWS")]
+    pub linked_accounts: bool,
+
     /// Only functions whose name matches GLOB (e.g. 'orders-*'); with several Regions or
     /// profiles, REGION/GLOB or PROFILE/REGION/GLOB (e.g. 'eu-west-1/orders-*') too.
     #[arg(long, value_name = "GLOB", help_heading = "View")]

@@ -57,6 +57,8 @@ pub struct AwsSection {
     /// Several Regions read at once, like `--region us-east-1,eu-west-1` (`["all"]` for every
     /// Region enabled by default).
     pub regions: Vec<String>,
+    /// Linked source accounts too, like `--linked-accounts`.
+    pub linked_accounts: Option<bool>,
     pub endpoint_url: Option<String>,
     /// FilterLogEvents calls per second this dashboard may make (the account-wide quota is
     /// shared with every other tool: 5/s in some Regions).
@@ -201,6 +203,8 @@ pub struct Settings {
     pub profiles: Vec<String>,
     /// Every Region to read: `--region us-east-1,eu-west-1`, `all`, or the file's `regions`.
     pub regions: Vec<String>,
+    /// `--linked-accounts`, else the file's `linked_accounts`.
+    pub linked_accounts: bool,
     /// `--endpoint-url`: every service, over any variable or file.
     pub endpoint_url: Option<String>,
     /// The file's `endpoint_url`: below the `AWS_ENDPOINT_URL*` variables, above the profile's.
@@ -305,6 +309,7 @@ impl Settings {
             region: one(&regions),
             profiles,
             regions,
+            linked_accounts: cli.linked_accounts || file.aws.linked_accounts.unwrap_or(false),
             endpoint_url: cli.endpoint_url.clone(),
             config_endpoint_url: file.aws.endpoint_url.filter(|e| !e.trim().is_empty()),
             connect_timeout: cli

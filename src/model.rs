@@ -141,6 +141,10 @@ pub struct FunctionConfig {
     pub log_format: LogFormat,
     pub snap_start: bool,
     pub reserved_concurrency: Reserved,
+    /// The account that owns the function when it is not the one the credentials reach: a
+    /// source account linked to a CloudWatch cross-account observability monitoring account.
+    #[serde(skip)]
+    pub account: Option<String>,
 }
 
 /// A function's reserved concurrency.

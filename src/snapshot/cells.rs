@@ -136,11 +136,14 @@ impl Place {
 /// The Region column when several Regions or accounts are read, the account column when
 /// several accounts are.
 pub fn place_columns(snap: &Snapshot) -> Vec<Place> {
-    let Some(regions) = &snap.regions else {
+    let several = snap.regions.is_some() || snap.functions.iter().any(|f| f.qualified);
+    if !several {
         return Vec::new();
-    };
+    }
     let mut v = vec![Place::Region];
-    if regions.iter().any(|r| r.account.is_some()) {
+    let accounts = snap.regions.iter().flatten().any(|r| r.account.is_some())
+        || snap.functions.iter().any(|f| f.account.is_some());
+    if accounts {
         v.push(Place::Account);
     }
     v

@@ -334,7 +334,7 @@ impl Snapshot {
                     .and_then(format::count_figure),
             },
             functions,
-            regions: several.then(|| region_rows(store)),
+            regions: (store.origins().next().is_some()).then(|| region_rows(store)),
             context: Context {
                 functions_known: store.functions().len(),
                 concurrency_limit_known: account.concurrency_limit_known,

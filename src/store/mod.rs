@@ -467,6 +467,8 @@ pub struct Store {
     pollers: BTreeMap<Poller, PollerHealth>,
     /// Each origin's own state, when several sources feed the store ([`Store::set_origins`]).
     origins: BTreeMap<Origin, OriginState>,
+    /// Some function is of another origin than the source's own (a linked account's).
+    foreign: bool,
     pub api: ApiUsage,
     ended: bool,
     /// After a window change, until the metrics poller has delivered the new window: the totals
@@ -508,6 +510,7 @@ impl Store {
             refresh: DEFAULT_REFRESH,
             pollers: BTreeMap::new(),
             origins: BTreeMap::new(),
+            foreign: false,
             api: ApiUsage::default(),
             ended: false,
             loading: None,
@@ -657,9 +660,16 @@ impl Store {
             .collect();
     }
 
-    /// Whether several origins feed the store.
+    /// The one origin the source reads, when it says so itself (one Region of several asked).
+    pub fn set_origin(&mut self, origin: &Origin) {
+        self.region = origin.region.as_deref().map(str::to_string);
+        self.origin = origin.clone();
+    }
+
+    /// Whether the functions are of several origins: several sources feed the store, or one
+    /// source reads linked accounts too.
     pub fn several(&self) -> bool {
-        self.origins.len() > 1
+        self.origins.len() > 1 || self.foreign
     }
 
     /// Each origin's state, in order (empty unless several feed the store).
@@ -746,6 +756,9 @@ impl Store {
         }
         self.generation += 1;
         let now = self.now();
+        if self.origins.is_empty() && *origin != self.origin {
+            self.foreign = true;
+        }
         if self.several() && self.record_origin(origin, &update, now) {
             return;
         }

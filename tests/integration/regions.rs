@@ -410,22 +410,26 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
     assert!(screen.contains(&title), "{title:?} in\n{screen}");
 }
 
-/// A canned account whose every Region has one function `orders`, and answers
-/// `GetAccountSettings` with `settings`.
-async fn canned_everywhere(settings: crate::cloudwatch_canned::Reply) -> String {
+/// A canned account, the same in every Region: `ListFunctions` lists `functions`,
+/// `ListMetrics` answers `metrics`, `GetAccountSettings` `settings` (unscripted: an error), no
+/// metric data, alarms or log groups.
+fn canned_account(
+    functions: Value,
+    metrics: crate::cloudwatch_canned::Reply,
+    settings: Option<crate::cloudwatch_canned::Reply>,
+) -> Arc<Mutex<Script>> {
     let script = Arc::new(Mutex::new(Script::default()));
     {
         let mut s = script.lock().expect("script");
         let empty = |key: &'static str| cbor(200, Cbor::Map(vec![(key, Cbor::Array(vec![]))]));
         s.on(
             "ListFunctions",
-            vec![json(
-                200,
-                serde_json::json!({"Functions": [{"FunctionName": "orders"}]}),
-            )],
+            vec![json(200, serde_json::json!({ "Functions": functions }))],
         );
-        s.on("GetAccountSettings", vec![settings]);
-        s.on("ListMetrics", vec![empty("Metrics")]);
+        if let Some(settings) = settings {
+            s.on("GetAccountSettings", vec![settings]);
+        }
+        s.on("ListMetrics", vec![metrics]);
         s.on("GetMetricData", vec![empty("MetricDataResults")]);
         s.on("DescribeAlarms", vec![empty("MetricAlarms")]);
         s.on(
@@ -433,19 +437,34 @@ async fn canned_everywhere(settings: crate::cloudwatch_canned::Reply) -> String 
             vec![json(200, serde_json::json!({"logGroups": []}))],
         );
     }
-    serve(script).await
+    script
 }
 
-/// The Regions `--region all` reads against `endpoint`, sorted, and how many rows.
-async fn all_regions(endpoint: &str) -> (Vec<String>, usize) {
+/// A canned account whose every Region has one function `orders`, and answers
+/// `GetAccountSettings` with `settings`.
+async fn canned_everywhere(settings: crate::cloudwatch_canned::Reply) -> String {
+    let functions = serde_json::json!([{"FunctionName": "orders"}]);
+    let no_metrics = cbor(200, Cbor::Map(vec![("Metrics", Cbor::Array(vec![]))]));
+    serve(canned_account(functions, no_metrics, Some(settings))).await
+}
+
+/// lambdatop reading the canned peer at `endpoint` with static keys, `args` after the endpoint.
+fn canned_command(endpoint: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
-    cmd.args(["--region", "all", "--endpoint-url", endpoint])
+    cmd.args(["--endpoint-url", endpoint])
         .args(["--once", "-o", "json", "--log-analytics", "off"])
+        .args(args)
         .env_clear()
         .env("HOME", std::env::temp_dir())
         .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
         .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+/// The Regions `--region all` reads against `endpoint`, sorted, and how many rows.
+async fn all_regions(endpoint: &str) -> (Vec<String>, usize) {
+    let cmd = canned_command(endpoint, &["--region", "all"]);
     let (code, out, err) = run(cmd).await;
     let doc = parse(&out, &err);
     assert_eq!(code, Some(0), "{err}");
@@ -488,4 +507,90 @@ fn tail_takes_one_region() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("lambdatop tail reads one Region"), "{err}");
+}
+
+/// A monitoring account with `orders` of its own (account 111122223333) and, through its link,
+/// `payments` of the source account 222233334444: ListMetrics with `IncludeLinkedAccounts`
+/// names both with their `OwningAccounts`. moto's ListMetrics knows nothing of linked
+/// accounts (it neither reads `IncludeLinkedAccounts` nor answers `OwningAccounts`), hence a
+/// canned peer.
+fn monitoring_account() -> Arc<Mutex<Script>> {
+    let metric = |name: &str| {
+        Cbor::Map(vec![
+            ("Namespace", Cbor::Text("AWS/Lambda".into())),
+            ("MetricName", Cbor::Text("Invocations".into())),
+            (
+                "Dimensions",
+                Cbor::Array(vec![Cbor::Map(vec![
+                    ("Name", Cbor::Text("FunctionName".into())),
+                    ("Value", Cbor::Text(name.into())),
+                ])]),
+            ),
+        ])
+    };
+    let functions = serde_json::json!([{
+        "FunctionName": "orders",
+        "FunctionArn": "arn:aws:lambda:eu-west-1:111122223333:function:orders",
+    }]);
+    let metrics = cbor(
+        200,
+        Cbor::Map(vec![
+            (
+                "Metrics",
+                Cbor::Array(vec![metric("orders"), metric("payments")]),
+            ),
+            (
+                "OwningAccounts",
+                Cbor::Array(vec![
+                    Cbor::Text("111122223333".into()),
+                    Cbor::Text("222233334444".into()),
+                ]),
+            ),
+        ]),
+    );
+    canned_account(functions, metrics, None)
+}
+
+/// With `--linked-accounts`, a monitoring account's linked source accounts' functions are rows of
+/// their own, each with its account, their metrics read with `AccountId`; without it, as before.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_monitoring_account_shows_its_linked_accounts_functions() {
+    let snapshot = |linked: bool| async move {
+        let script = monitoring_account();
+        let endpoint = serve(script.clone()).await;
+        let mut args = vec!["--region", "eu-west-1"];
+        args.extend(linked.then_some("--linked-accounts"));
+        let cmd = canned_command(&endpoint, &args);
+        let (code, out, err) = run(cmd).await;
+        assert_eq!(code, Some(0), "{err}");
+        let s = script.lock().expect("script");
+        let asked = |op: &str, what: &str| s.calls(op).iter().any(|body| body.contains(what));
+        (
+            parse(&out, &err),
+            asked("ListMetrics", "IncludeLinkedAccounts"),
+            asked("GetMetricData", "222233334444"),
+        )
+    };
+    let (doc, include, account_id) = snapshot(true).await;
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["orders", "eu-west-1", "-", "-"]),
+            row(["payments", "eu-west-1", "222233334444", "-"]),
+        ]
+    );
+    assert!(
+        include && account_id,
+        "IncludeLinkedAccounts {include}, AccountId {account_id}"
+    );
+    // Without the flag: one account, read as before.
+    let (doc, include, account_id) = snapshot(false).await;
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["orders", "-", "-", "-"]),
+            row(["payments", "-", "-", "-"]),
+        ]
+    );
+    assert!(!include && !account_id);
 }

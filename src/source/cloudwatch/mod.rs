@@ -24,6 +24,7 @@ mod call;
 mod discovery;
 pub mod error;
 pub mod insights;
+mod linked;
 mod logs;
 mod metrics;
 pub mod origins;
@@ -123,6 +124,10 @@ pub struct AwsOptions {
     /// Logs only (`lambdatop tail`): the logs of every function listed are followed, and no
     /// metrics or alarms are read.
     pub logs_only: bool,
+    /// In a CloudWatch cross-account observability monitoring account: the functions of the
+    /// linked source accounts too (ListMetrics `IncludeLinkedAccounts`, GetMetricData
+    /// `AccountId`), each keyed by its account.
+    pub linked_accounts: bool,
 }
 
 impl Default for AwsOptions {
@@ -151,6 +156,7 @@ impl Default for AwsOptions {
             insights_interval: Duration::from_secs(300),
             insights_timeout: Duration::from_secs(600),
             logs_only: false,
+            linked_accounts: false,
         }
     }
 }
@@ -253,6 +259,10 @@ impl Discovered {
     /// Whether `f`'s log group can be read: custom groups are assumed to exist, default ones
     /// must have been listed (when listing worked).
     pub fn has_log_group(&self, f: &FunctionConfig) -> bool {
+        // A linked account's log group is not the credentials' own account's to read by name.
+        if f.account.is_some() {
+            return false;
+        }
         let group = f.log_group_name();
         match &self.log_groups {
             Some(known) if group.starts_with(discovery::LAMBDA_LOG_GROUP_PREFIX) => {
@@ -272,6 +282,8 @@ pub(crate) struct Shared {
     pub recent_invocations: watch::Sender<Option<Arc<HashMap<String, f64>>>>,
     /// Paces every FilterLogEvents call.
     pub log_limiter: RateLimiter,
+    /// The Region read: a linked account's functions are of it.
+    pub region: String,
 }
 
 /// The AWS source. Build it with [`CloudWatchSource::connect`], hand it to the front end as a
@@ -410,6 +422,7 @@ impl CloudWatchSource {
             discovered: watch::Sender::new(None),
             recent_invocations: watch::Sender::new(None),
             log_limiter: RateLimiter::per_second(self.opts.logs_rate_limit_per_s),
+            region: self.region.clone(),
         });
         let opts = Arc::new(self.opts);
         CloudWatchPollers {
@@ -459,7 +472,12 @@ impl Source for CloudWatchSource {
     fn start(self: Box<Self>, ctx: SourceContext) {
         let logs_only = self.opts.logs_only;
         let reports = !logs_only && self.opts.log_analytics != LogAnalytics::Off;
+        let linked = self.opts.linked_accounts;
         let p = self.into_pollers();
+        let ctx = match linked {
+            true => linked::attributed(ctx, p.discovery.shared()),
+            false => ctx,
+        };
         if reports {
             tokio::spawn(drive(p.reports, ctx.clone()));
         }

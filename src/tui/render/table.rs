@@ -235,9 +235,10 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
 
     // With several Regions, each name comes after its Region (and account), in a column of
     // their own width: a long name is cut, never the Region.
-    let place_width = store
-        .origins()
-        .map(|(o, _)| o.label().chars().count())
+    let place_width = functions
+        .iter()
+        .filter(|_| store.several())
+        .map(|f| f.id.origin().label().chars().count())
         .max()
         .map_or(0, |w| w + 2);
     let longest = functions.iter().map(|f| f.name().len()).max().unwrap_or(0) + place_width;
