@@ -138,7 +138,89 @@ impl Source for MultiSource {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::model::FunctionConfig;
+
+    /// A source that lists `functions` at once, or never answers (`None`).
+    struct Stub(Option<Vec<FunctionConfig>>);
+
+    impl Source for Stub {
+        fn kind(&self) -> SourceKind {
+            SourceKind::Cloudwatch
+        }
+
+        fn region(&self) -> Option<String> {
+            None
+        }
+
+        fn provides(&self) -> Provides {
+            Provides {
+                pollers: vec![Poller::Discovery],
+                metrics: true,
+                finite: false,
+                refresh: crate::message::DEFAULT_REFRESH,
+                window_reports: false,
+            }
+        }
+
+        fn start(self: Box<Self>, ctx: SourceContext) {
+            tokio::spawn(async move {
+                match self.0 {
+                    Some(functions) => {
+                        ctx.send(Update::Functions(functions)).await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            });
+        }
+    }
+
+    #[tokio::test]
+    async fn a_region_that_answers_is_shown_before_the_slowest_and_a_failed_one_says_so() {
+        let (slow, fast, broken) = (
+            Origin::region(Some("ap-south-1")),
+            Origin::region(Some("eu-west-1")),
+            Origin::region(Some("us-east-1")),
+        );
+        let source = Box::new(MultiSource::new(vec![
+            (slow.clone(), Child::Ready(Box::new(Stub(None)))),
+            (
+                fast.clone(),
+                Child::Ready(Box::new(Stub(Some(vec![FunctionConfig::named("orders")])))),
+            ),
+            (
+                broken.clone(),
+                Child::Failed(SourceError::new("No AWS credentials found.", None)),
+            ),
+        ]));
+        assert_eq!(source.origins(), [slow, fast.clone(), broken.clone()]);
+        let (tx, mut rx) = mpsc::channel(16);
+        let window = crate::window::TimeWindow::default();
+        let (_keep, requests) = watch::channel(Request::new(window));
+        let clock: crate::clock::SharedClock = std::sync::Arc::new(crate::clock::SystemClock);
+        source.start(SourceContext {
+            updates: tx,
+            requests,
+            clock,
+            once: true,
+        });
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            let next = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+            let Ok(Some(Update::From { origin, update })) = next else {
+                panic!("expected an update from a Region, got {next:?}");
+            };
+            got.push((origin, *update));
+        }
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        assert!(matches!(&got[0], (o, Update::Functions(f)) if *o == fast && f.len() == 1));
+        assert!(
+            matches!(&got[1], (o, Update::Failed { poller: Poller::Discovery, error, .. })
+                if *o == broken && error.message == "No AWS credentials found.")
+        );
+    }
 
     #[test]
     fn each_child_reads_its_share_of_the_budget() {
