@@ -58,6 +58,8 @@ pub struct RegionRow {
     pub error: Option<String>,
     /// Functions of this Region the store knows.
     pub functions: usize,
+    /// This Region's alarms.
+    pub alarms: AlarmCounts,
     pub concurrency_max: Option<u64>,
     /// `null` when the account's limit could not be read.
     pub concurrency_limit: Option<u32>,
@@ -226,6 +228,16 @@ impl Serialize for FunctionRow {
 }
 
 impl FunctionRow {
+    /// The name a person tells the function by: `region/name` (`account/region/name`) when
+    /// several Regions or accounts are read.
+    pub fn shown_name(&self) -> String {
+        match (self.qualified, &self.region, &self.account) {
+            (true, Some(r), Some(a)) => format!("{a}/{r}/{}", self.name),
+            (true, Some(r), None) => format!("{r}/{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
     /// The function's `figure`, unrounded; `None` when it does not have it.
     pub fn figure(&self, figure: Figure) -> Option<f64> {
         self.figures.get(&figure).copied()
@@ -369,6 +381,7 @@ fn region_rows(store: &Store) -> Vec<RegionRow> {
                     .functions()
                     .filter(|f| f.id.origin() == *origin)
                     .count(),
+                alarms: store.alarm_counts_of(origin),
                 concurrency_max: peaks
                     .iter()
                     .find(|(o, _, _)| *o == origin)

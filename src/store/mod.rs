@@ -1126,8 +1126,17 @@ impl Store {
     }
 
     pub fn alarm_counts(&self) -> AlarmCounts {
+        Self::count_alarms(self.alarms())
+    }
+
+    /// The alarms one origin reported, per state.
+    pub fn alarm_counts_of(&self, origin: &Origin) -> AlarmCounts {
+        Self::count_alarms(self.alarms.get(origin).into_iter().flatten())
+    }
+
+    fn count_alarms<'a>(alarms: impl Iterator<Item = &'a Alarm>) -> AlarmCounts {
         let mut c = AlarmCounts::default();
-        for a in self.alarms() {
+        for a in alarms {
             match a.state {
                 AlarmState::Alarm => c.alarm += 1,
                 AlarmState::InsufficientData => c.insufficient_data += 1,

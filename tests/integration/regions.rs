@@ -138,6 +138,22 @@ async fn two_regions_give_the_union_each_row_with_its_region() {
         doc["regions"][0]["api_calls"].as_u64().unwrap_or(0) > 0,
         "calls per Region: {doc}"
     );
+    // Alarms per Region: us-east-1's ALARM, eu-west-1's OK.
+    assert_eq!(doc["regions"][0]["alarms"]["ok"], 1, "{doc}");
+    assert_eq!(doc["regions"][1]["alarms"]["alarm"], 1, "{doc}");
+    // The rules check every function of every Region, and name each by its Region.
+    let mut rule = args.to_vec();
+    rule.extend(["--fail-on", "alarm", "--fail-on", "invocations>=0"]);
+    let (code, _, err) = run(lambdatop(&aws, &rule)).await;
+    assert_eq!(code, Some(3), "{err}");
+    for breach in [
+        "us-east-1/checkout: alarm state is ALARM",
+        "eu-west-1/checkout: invocations",
+        "eu-west-1/billing: invocations",
+        "us-east-1/checkout: invocations",
+    ] {
+        assert!(err.contains(breach), "{breach} in {err}");
+    }
 
     // CSV and the table name each function's Region; `REGION/GLOB` picks Regions.
     let csv = |functions: &'static str| {
