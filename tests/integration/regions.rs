@@ -239,9 +239,9 @@ async fn denying_peer() -> String {
     serve(script).await
 }
 
-/// Two profiles, each read in its own Region: the one whose every call is denied is said to
-/// have failed and its Region reads `failed`; the other's rows are all there. When no Region
-/// can be read, the snapshot fails.
+/// Profiles, each read in its own Region: the one whose every call is denied and the one whose
+/// endpoint nobody listens on (an outage) are said to have failed and read `failed`; the other's
+/// rows are all there. When no Region can be read, the snapshot fails.
 #[tokio::test(flavor = "multi_thread")]
 async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
     let Some(aws) = LocalAws::start_or_skip() else {
@@ -252,17 +252,22 @@ async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
     // `good` reaches moto through the adapter for CloudWatch and Lambda, moto for Logs: the
     // adapter passes what it does not translate on to moto.
     let good = aws.cloudwatch_endpoint();
+    let down = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", l.local_addr().expect("addr"))
+    };
     let home = aws_home(
         "denied",
         &[
             ("good", "eu-west-1", good.as_str()),
             ("denied", "ap-south-1", denied.as_str()),
             ("denied2", "sa-east-1", denied.as_str()),
+            ("down", "ca-central-1", down.as_str()),
         ],
     );
     let args = ["--once", "-o", "json", "--log-analytics", "off"];
     let mut both = args.to_vec();
-    both.extend(["--profile", "good,denied"]);
+    both.extend(["--profile", "good,denied,down"]);
     let (code, out, err) = run(with_profiles(&home, &both)).await;
     let doc = parse(&out, &err);
     assert_eq!(code, Some(0), "{err}");
@@ -278,8 +283,15 @@ async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
         regions(&doc),
         [
             row(["denied", "ap-south-1", "failed", "0"]),
+            row(["down", "ca-central-1", "failed", "0"]),
             row(["good", "eu-west-1", "ok", "2"]),
         ]
+    );
+    assert!(
+        doc["regions"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Cannot reach Lambda")),
+        "the outage: {doc}"
     );
     assert!(
         doc["regions"][0]["error"]
@@ -287,10 +299,12 @@ async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
             .is_some_and(|e| e.contains("AccessDenied")),
         "{doc}"
     );
-    assert!(
-        err.contains("warning: cannot read functions in denied/ap-south-1"),
-        "{err}"
-    );
+    for region in ["denied/ap-south-1", "down/ca-central-1"] {
+        assert!(
+            err.contains(&format!("warning: cannot read functions in {region}")),
+            "{err}"
+        );
+    }
     // No Region read: exit 1.
     let mut none = args.to_vec();
     none.extend(["--profile", "denied,denied2"]);
