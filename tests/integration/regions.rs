@@ -309,6 +309,7 @@ async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
     let mut none = args.to_vec();
     none.extend(["--profile", "denied,denied2"]);
     let (code, _, err) = run(with_profiles(&home, &none)).await;
+    let _ = std::fs::remove_dir_all(&home);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("cannot read functions"), "{err}");
 }
