@@ -625,3 +625,88 @@ async fn a_monitoring_account_shows_its_linked_accounts_functions() {
     );
     assert!(!include && !account_id);
 }
+
+/// A linked source account's log group is listed with `IncludeLinkedAccounts`, read by its ARN
+/// (FilterLogEvents `logGroupIdentifier`), and its lines are that account's.
+#[tokio::test]
+async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
+    use lambdatop::message::Update;
+    use lambdatop::poll::Backoff;
+    use lambdatop::source::cloudwatch::AwsOptions;
+
+    let script = monitoring_account();
+    let arn = "arn:aws:logs:eu-central-1:222233334444:log-group:/aws/lambda/payments";
+    let now = chrono::Utc::now();
+    {
+        let mut s = script.lock().expect("script");
+        s.on(
+            "DescribeLogGroups",
+            vec![json(
+                200,
+                serde_json::json!({"logGroups": [
+                    {
+                        "logGroupName": "/aws/lambda/orders",
+                        "logGroupArn": "arn:aws:logs:eu-central-1:111122223333:log-group:/aws/lambda/orders",
+                    },
+                    {"logGroupName": "/aws/lambda/payments", "logGroupArn": arn},
+                ]}),
+            )],
+        );
+        s.on(
+            "FilterLogEvents",
+            vec![json(
+                200,
+                serde_json::json!({"events": [{
+                    "logStreamName": "2026/01/01/[$LATEST]abc",
+                    "timestamp": now.timestamp_millis() - 1000,
+                    "message": "payment taken\n",
+                    "eventId": "1",
+                }]}),
+            )],
+        );
+    }
+    let endpoint = serve(script.clone()).await;
+    let opts = AwsOptions {
+        linked_accounts: true,
+        backoff: Backoff {
+            base: std::time::Duration::from_millis(1),
+            cap: std::time::Duration::from_millis(5),
+            max_attempts: 2,
+        },
+        logs_rate_limit_per_s: 1000.0,
+        ..AwsOptions::default()
+    };
+    let mut h = crate::cloudwatch_canned::harness_with(&endpoint, now, opts).await;
+    h.requests
+        .send_modify(|r| r.log_functions = vec!["payments".into()]);
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    assert!(h.pollers.logs.round(&h.ctx).await);
+    let updates = h.drain();
+    let linked = updates.iter().find_map(|u| match u {
+        Update::From { origin, update } => match update.as_ref() {
+            Update::Logs(block) => Some((origin.clone(), block.pane.len())),
+            _ => None,
+        },
+        _ => None,
+    });
+    let (origin, lines) = linked.unwrap_or_else(|| panic!("no linked log lines in {updates:?}"));
+    assert_eq!(origin.account.as_deref(), Some("222233334444"));
+    assert_eq!(origin.region.as_deref(), Some("eu-central-1"));
+    assert_eq!(lines, 1);
+    let s = script.lock().expect("script");
+    let reads = s.calls("FilterLogEvents");
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert!(
+        reads[0].contains("logGroupIdentifier") && reads[0].contains(arn),
+        "{}",
+        reads[0]
+    );
+    assert!(!reads[0].contains("\"logGroupName\""), "{}", reads[0]);
+    assert!(
+        s.calls("DescribeLogGroups")
+            .iter()
+            .all(|b| b.contains("\"includeLinkedAccounts\":true")),
+        "{:?}",
+        s.calls("DescribeLogGroups")
+    );
+}

@@ -294,7 +294,7 @@ impl DiscoveryPoller {
                 Vec::new()
             }
         };
-        let known_groups: Option<Vec<String>> = match &groups.items {
+        let listed_groups: Option<Vec<(String, Option<String>)>> = match &groups.items {
             Ok(g) => Some(g.clone()),
             Err(e) => {
                 optional("log groups not listed", e);
@@ -316,6 +316,27 @@ impl DiscoveryPoller {
         let reserved_calls = self.read_reserved(&req.log_functions).await;
         let lambda_names: HashSet<String> = lambda.iter().map(|f| f.name.clone()).collect();
         let linked = linked_functions(&named, &lambda_names, self.filter.as_ref());
+        // The log groups of the linked accounts, by (account, name); the others are the own
+        // account's.
+        let linked_accounts: HashSet<&str> =
+            linked.iter().filter_map(|f| f.account.as_deref()).collect();
+        let (theirs, own): (Vec<_>, Vec<_>) =
+            listed_groups
+                .iter()
+                .flatten()
+                .cloned()
+                .partition(|(_, account)| {
+                    account
+                        .as_deref()
+                        .is_some_and(|a| linked_accounts.contains(a))
+                });
+        let linked_log_groups: HashSet<(String, String)> = theirs
+            .into_iter()
+            .filter_map(|(group, account)| Some((account?, group)))
+            .collect();
+        let known_groups: Option<Vec<String>> = listed_groups
+            .is_some()
+            .then(|| own.into_iter().map(|(group, _)| group).collect());
         // A name a linked account owns is not the credentials' own account's as well.
         let names = named.into_iter().filter_map(|(name, account)| {
             let theirs = account.is_some()
@@ -337,6 +358,7 @@ impl DiscoveryPoller {
         let discovered = Discovered {
             functions: all.clone(),
             log_groups: known_groups.map(|g| g.into_iter().collect()),
+            linked_log_groups,
         };
         self.shared
             .discovered
@@ -427,7 +449,10 @@ impl DiscoveryPoller {
         .await
     }
 
-    async fn list_log_groups(&self) -> Listed<Vec<String>> {
+    /// The log groups under `/aws/lambda/`, each with its account when linked accounts are
+    /// read (from its ARN).
+    async fn list_log_groups(&self) -> Listed<Vec<(String, Option<String>)>> {
+        let linked = self.opts.linked_accounts;
         read_pages(
             &self.opts.backoff,
             |token| {
@@ -435,17 +460,21 @@ impl DiscoveryPoller {
                     .logs
                     .describe_log_groups()
                     .log_group_name_prefix(LAMBDA_LOG_GROUP_PREFIX)
+                    .set_include_linked_accounts(linked.then_some(true))
                     .set_next_token(token)
                     .send()
                     .map_err_op(DESCRIBE_LOG_GROUPS)
             },
             |page, out| {
-                out.extend(
-                    page.log_groups()
-                        .iter()
-                        .filter_map(|g| g.log_group_name())
-                        .map(str::to_string),
-                );
+                out.extend(page.log_groups().iter().filter_map(|g| {
+                    let account = g
+                        .log_group_arn()
+                        .or(g.arn())
+                        .and_then(|arn| arn.split(':').nth(4))
+                        .filter(|_| linked)
+                        .map(str::to_string);
+                    Some((g.log_group_name()?.to_string(), account))
+                }));
                 page.next_token().map(str::to_string)
             },
         )

@@ -22,7 +22,7 @@ use super::error::{AwsError, FILTER_LOG_EVENTS};
 use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::message::{ApiCalls, Update};
 use crate::message::{Poller, Request, SourceContext};
-use crate::model::{FunctionConfig, LogEvent};
+use crate::model::{FunctionConfig, LogEvent, Origin};
 use crate::poll::{Round, RoundOutcome, round_now};
 
 /// The server-side pattern that selects the REPORT lines of both log formats in one read:
@@ -201,6 +201,8 @@ fn millis_to_utc(ms: i64) -> Option<DateTime<Utc>> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(super) struct GroupRead {
     pub group: String,
+    /// The linked source account the group is in (read by ARN); `None`: the own account's.
+    pub account: Option<String>,
     pub pattern: Option<String>,
 }
 
@@ -290,11 +292,11 @@ impl LogsPoller {
 
         // Which groups to read, with which pattern, and which functions log to each.
         let mut reads: BTreeMap<GroupRead, Vec<Arc<str>>> = BTreeMap::new();
-        let owners = |group: &str| -> Vec<Arc<str>> {
+        let owners = |group: &str, account: &Option<String>| -> Vec<Arc<str>> {
             discovered
                 .functions
                 .iter()
-                .filter(|f| f.log_group_name() == group)
+                .filter(|f| f.log_group_name() == group && f.account == *account)
                 .map(|f| Arc::from(f.name.as_str()))
                 .collect()
         };
@@ -311,9 +313,12 @@ impl LogsPoller {
                 .filter(|p| !p.trim().is_empty());
             let key = GroupRead {
                 group: f.log_group_name(),
+                account: f.account.clone(),
                 pattern,
             };
-            let entry = reads.entry(key).or_insert_with_key(|k| owners(&k.group));
+            let entry = reads
+                .entry(key)
+                .or_insert_with_key(|k| owners(&k.group, &k.account));
             if entry.is_empty() {
                 entry.push(Arc::from(f.name.as_str()));
             }
@@ -325,7 +330,8 @@ impl LogsPoller {
             self.pattern = req.log_filter_pattern.clone();
         }
 
-        let mut events = Vec::new();
+        // The events of each account: a linked account's are sent as its own.
+        let mut events: BTreeMap<Option<String>, Vec<LogEvent>> = BTreeMap::new();
         let mut calls = 0;
         let mut outcome = RoundOutcome::default();
         for (key, functions) in reads {
@@ -353,18 +359,29 @@ impl LogsPoller {
                 .reader()
                 .read_group(&key, &functions, &mut cursor, span)
                 .await;
+            let account = key.account.clone();
             self.cursors.insert(key, cursor);
             calls += r.calls;
-            events.extend(r.events);
+            events.entry(account).or_default().extend(r.events);
             if let Some(e) = r.error {
                 outcome.fail(self.clients.source_error(&e));
             }
         }
         self.evict_cursors();
 
-        events.sort_by_key(|e| e.timestamp);
-        if !events.is_empty() {
-            outcome.updates.push(Update::logs(events));
+        for (account, mut events) in events {
+            events.sort_by_key(|e| e.timestamp);
+            if events.is_empty() {
+                continue;
+            }
+            let logs = Update::logs(events);
+            outcome.updates.push(match account {
+                None => logs,
+                Some(a) => Update::From {
+                    origin: Origin::of(Some(&a), Some(&self.shared.region)),
+                    update: Box::new(logs),
+                },
+            });
         }
         outcome.calls.push(ApiCalls {
             operation: FILTER_LOG_EVENTS.name,
@@ -445,10 +462,23 @@ impl GroupReader<'_> {
                 let page_token = page_token.clone();
                 async move {
                     this.shared.log_limiter.acquire().await;
+                    // A linked account's group by its ARN (`logGroupIdentifier`), the own
+                    // account's by name.
+                    let (name, arn) = match &key.account {
+                        None => (Some(key.group.clone()), None),
+                        Some(account) => (
+                            None,
+                            Some(format!(
+                                "arn:aws:logs:{}:{account}:log-group:{}",
+                                this.shared.region, key.group
+                            )),
+                        ),
+                    };
                     this.clients
                         .logs
                         .filter_log_events()
-                        .log_group_name(&key.group)
+                        .set_log_group_name(name)
+                        .set_log_group_identifier(arn)
                         .start_time(start_ms)
                         .end_time(end_ms)
                         .set_filter_pattern(key.pattern.clone())

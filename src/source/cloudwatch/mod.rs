@@ -253,17 +253,19 @@ pub struct Discovered {
     pub functions: Vec<FunctionConfig>,
     /// Log groups under `/aws/lambda/` that exist, when DescribeLogGroups could tell.
     pub log_groups: Option<HashSet<String>>,
+    /// The linked source accounts' log groups, as (account, group name).
+    pub linked_log_groups: HashSet<(String, String)>,
 }
 
 impl Discovered {
     /// Whether `f`'s log group can be read: custom groups are assumed to exist, default ones
     /// must have been listed (when listing worked).
     pub fn has_log_group(&self, f: &FunctionConfig) -> bool {
-        // A linked account's log group is not the credentials' own account's to read by name.
-        if f.account.is_some() {
-            return false;
-        }
         let group = f.log_group_name();
+        // A linked account's group is read by its ARN, once listed.
+        if let Some(account) = &f.account {
+            return self.linked_log_groups.contains(&(account.clone(), group));
+        }
         match &self.log_groups {
             Some(known) if group.starts_with(discovery::LAMBDA_LOG_GROUP_PREFIX) => {
                 known.contains(&group)
