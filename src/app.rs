@@ -13,7 +13,7 @@ use crate::figures::{Selection, function_glob};
 use crate::lambda_log::filter::LogFilter;
 use crate::sanitize::sanitize_lines;
 use crate::source::Source;
-use crate::source::cloudwatch::{AwsOptions, CloudWatchSource, LiveTailMode, Timeouts};
+use crate::source::cloudwatch::{AwsOptions, CloudWatchSource, LiveTailMode, Timeouts, origins};
 use crate::source::demo::{DEFAULT_SEED, DemoSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
 use crate::store::Store;
@@ -91,6 +91,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         clock.clone(),
     );
     store.set_pricing(settings.pricing);
+    match source.origins().as_slice() {
+        [] => {}
+        // A `--functions REGION/GLOB` that leaves one Region: read as that Region alone.
+        [one] => store.set_origin(one),
+        several => store.set_origins(several),
+    }
     let provides = source.provides();
     store.set_refresh(provides.refresh);
     if !provides.metrics {
@@ -205,6 +211,7 @@ async fn make_source(
             functions: cli.functions.clone(),
             logs_rate_limit_per_s: settings.logs_requests_per_second,
             log_analytics: settings.log_analytics,
+            linked_accounts: settings.linked_accounts,
             ..AwsOptions::default()
         };
         opts.live_tail.mode = settings.live_tail;
@@ -225,9 +232,17 @@ async fn make_source(
             let lookback = lookback.and_then(|l| l.to_std().ok()).unwrap_or_default();
             opts.logs_lookback = lookback.max(std::time::Duration::from_secs(1));
         }
-        match CloudWatchSource::connect(opts).await {
-            Ok(source) => Box::new(source),
-            Err(e) => bail!("{e}"),
+        if settings.several_origins() {
+            let targets = origins::targets(&settings.profiles, &settings.regions);
+            match origins::connect_all(opts, targets).await {
+                Ok(source) => Box::new(source),
+                Err(e) => bail!("{e}"),
+            }
+        } else {
+            match CloudWatchSource::connect(opts).await {
+                Ok(source) => Box::new(source),
+                Err(e) => bail!("{e}"),
+            }
         }
     })
 }
@@ -250,6 +265,13 @@ async fn run_tail(
     mut clock: SharedClock,
 ) -> anyhow::Result<ExitCode> {
     let usage = |e: String| anyhow::Error::from(UsageError(e));
+    if settings.several_origins() && !cli.demo && cli.replay.is_none() {
+        return Err(usage(
+            "lambdatop tail reads one Region of one profile: name one with --region and --profile \
+             (several are for the dashboard and snapshots)"
+                .to_string(),
+        ));
+    }
     let functions = match tail_glob(&args.functions) {
         Some(p) => Some(function_glob(&p).map_err(|e| {
             usage(format!(
@@ -325,6 +347,14 @@ fn finish_snapshot(
         let _ = writeln!(
             err,
             "lambdatop: warning: cannot read {poller}: {}",
+            sanitize_lines(&error.to_string())
+        );
+    }
+    for (origin, poller, error) in store.origin_failures() {
+        let _ = writeln!(
+            err,
+            "lambdatop: warning: cannot read {poller} in {}: {}",
+            sanitize_lines(&origin.label()),
             sanitize_lines(&error.to_string())
         );
     }

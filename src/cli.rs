@@ -15,6 +15,7 @@ const AFTER_HELP: &str = "\
 Examples:
   lambdatop --demo                        the dashboard on a simulated account (no AWS needed)
   lambdatop --profile prod --region eu-west-1
+  lambdatop --profile dev,prod --region us-east-1,eu-west-1   four Regions in one table
   lambdatop --functions 'orders-*' --window 3h
   lambdatop --demo --once --output json   a snapshot for scripts
   lambdatop --once --fail-on 'error_rate>1%' --fail-on 'throttles>0'   exit 3 when a rule holds
@@ -112,11 +113,20 @@ pub struct Cli {
     pub seed: Option<u64>,
 
     /// Named profile from ~/.aws/config; wins over AWS_PROFILE, which wins over the config file.
-    #[arg(global = true, long, value_name = "NAME", help_heading = "AWS")]
+    /// Several, comma-separated (dev,prod), are read at once, each with its own credentials and
+    /// default Region.
+    #[arg(global = true, long, value_name = "NAME[,NAME…]", help_heading = "AWS")]
     pub profile: Option<String>,
 
     /// AWS Region, e.g. us-east-1; wins over AWS_REGION, the config file and the profile.
-    #[arg(global = true, long, value_name = "REGION", help_heading = "AWS")]
+    /// Several, comma-separated (us-east-1,eu-west-1), or `all` (every Region enabled by
+    /// default) are read at once, in parallel, with a Region column.
+    #[arg(
+        global = true,
+        long,
+        value_name = "REGION[,REGION…]",
+        help_heading = "AWS"
+    )]
     pub region: Option<String>,
 
     /// Send AWS requests to this endpoint (a local emulator, a VPC endpoint); wins over
@@ -153,7 +163,14 @@ pub struct Cli {
     )]
     pub live_tail: Option<LiveTailMode>,
 
-    /// Only functions whose name matches GLOB (e.g. 'orders-*').
+    /// In a CloudWatch cross-account observability monitoring account: the functions of the
+    /// linked source accounts too, each with its account (their metrics; their logs are not
+    /// read). Config: [aws] linked_accounts.
+    #[arg(long, help_heading = "AWS")]
+    pub linked_accounts: bool,
+
+    /// Only functions whose name matches GLOB (e.g. 'orders-*'); with several Regions or
+    /// profiles, REGION/GLOB or PROFILE/REGION/GLOB (e.g. 'eu-west-1/orders-*') too.
     #[arg(long, value_name = "GLOB", help_heading = "View")]
     pub functions: Option<String>,
 

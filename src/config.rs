@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::analytics::Pricing;
 use crate::cli::Cli;
 use crate::figures::SortKey;
+use crate::source::cloudwatch::origins::ALL_REGIONS;
 use crate::source::cloudwatch::{LiveTailMode, LogAnalytics};
 use crate::store::StoreLimits;
 use crate::textfile::TextFileError;
@@ -51,6 +52,13 @@ pub struct CostSection {
 pub struct AwsSection {
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// Several profiles read at once, like `--profile dev,prod`.
+    pub profiles: Vec<String>,
+    /// Several Regions read at once, like `--region us-east-1,eu-west-1` (`["all"]` for every
+    /// Region enabled by default).
+    pub regions: Vec<String>,
+    /// Linked source accounts too, like `--linked-accounts`.
+    pub linked_accounts: Option<bool>,
     pub endpoint_url: Option<String>,
     /// FilterLogEvents calls per second this dashboard may make (the account-wide quota is
     /// shared with every other tool: 5/s in some Regions).
@@ -190,8 +198,15 @@ pub struct Settings {
     /// default profile).
     pub profile: Option<String>,
     /// `--region`, else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the file's; `None` leaves it
-    /// to the SDK (the profile's).
+    /// to the SDK (the profile's), or names several (`regions`).
     pub region: Option<String>,
+    /// Every profile to read, in the same order of precedence: `--profile dev,prod` or the
+    /// file's `profiles`; one, or none for the SDK's default.
+    pub profiles: Vec<String>,
+    /// Every Region to read: `--region us-east-1,eu-west-1`, `all`, or the file's `regions`.
+    pub regions: Vec<String>,
+    /// `--linked-accounts`, else the file's `linked_accounts`.
+    pub linked_accounts: bool,
     /// `--endpoint-url`: every service, over any variable or file.
     pub endpoint_url: Option<String>,
     /// The file's `endpoint_url`: below the `AWS_ENDPOINT_URL*` variables, above the profile's.
@@ -219,7 +234,25 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Seconds to wait for one AWS call when nothing says otherwise.
 pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// `a,b, c` as `[a, b, c]`, blanks and repeats left out.
+pub fn split_list(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        if !v.iter().any(|x| x == item) {
+            v.push(item.to_string());
+        }
+    }
+    v
+}
+
 impl Settings {
+    /// Whether several profiles or Regions are read at once.
+    pub fn several_origins(&self) -> bool {
+        self.profiles.len() > 1
+            || self.regions.len() > 1
+            || self.regions.iter().any(|r| r == ALL_REGIONS)
+    }
+
     /// Command line over environment over file over defaults, reading the process's
     /// environment.
     pub fn merge(cli: &Cli, file: ConfigFile) -> Self {
@@ -237,6 +270,33 @@ impl Settings {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let seconds =
             |s: Option<f64>| s.and_then(|s| crate::cli::parse_seconds(&s.to_string()).ok());
+        // A list on the command line, else one from the environment, else the file's list,
+        // else the file's one.
+        let listed =
+            |cli: &Option<String>, vars: &[&str], many: &[String], one: &Option<String>| {
+                cli.as_deref()
+                    .map(split_list)
+                    .or_else(|| vars.iter().find_map(|v| var(v)).map(|v| vec![v]))
+                    .or_else(|| (!many.is_empty()).then(|| many.to_vec()))
+                    .or_else(|| one.clone().map(|v| vec![v]))
+                    .unwrap_or_default()
+            };
+        let profiles = listed(
+            &cli.profile,
+            &["AWS_PROFILE"],
+            &file.aws.profiles,
+            &file.aws.profile,
+        );
+        let regions = listed(
+            &cli.region,
+            &["AWS_REGION", "AWS_DEFAULT_REGION"],
+            &file.aws.regions,
+            &file.aws.region,
+        );
+        let one = |list: &[String]| match list {
+            [one] if one != ALL_REGIONS => Some(one.clone()),
+            _ => None,
+        };
         let mut limits = StoreLimits::default();
         if let Some(n) = file.logs.max_lines {
             limits.log_events = n.max(100);
@@ -249,17 +309,11 @@ impl Settings {
             theme: cli.theme.clone().or(file.theme),
             sort: cli.sort.or(file.sort).unwrap_or_default(),
             refresh_seconds: cli.refresh.or(file.refresh_seconds),
-            profile: cli
-                .profile
-                .clone()
-                .or_else(|| var("AWS_PROFILE"))
-                .or(file.aws.profile),
-            region: cli
-                .region
-                .clone()
-                .or_else(|| var("AWS_REGION"))
-                .or_else(|| var("AWS_DEFAULT_REGION"))
-                .or(file.aws.region),
+            profile: one(&profiles),
+            region: one(&regions),
+            profiles,
+            regions,
+            linked_accounts: cli.linked_accounts || file.aws.linked_accounts.unwrap_or(false),
             endpoint_url: cli.endpoint_url.clone(),
             config_endpoint_url: file.aws.endpoint_url.filter(|e| !e.trim().is_empty()),
             connect_timeout: cli
@@ -489,6 +543,39 @@ mod tests {
         assert_eq!(s.region.as_deref(), Some("eu-west-1"));
         let s = Settings::merge_with_env(&bare, ConfigFile::default(), &env(&[]));
         assert_eq!((s.profile, s.region, s.endpoint_url), (None, None, None));
+    }
+
+    #[test]
+    fn several_profiles_and_regions_come_from_lists() {
+        let file = parse(
+            "[aws]\nprofiles = [\"dev\", \"prod\"]\nregions = [\"us-east-1\", \"eu-west-1\"]",
+        )
+        .unwrap();
+        let bare = Cli::parse_from(["lambdatop"]);
+        let s = Settings::merge_with_env(&bare, file.clone(), &env(&[]));
+        assert_eq!(s.profiles, ["dev", "prod"]);
+        assert_eq!(s.regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!((&s.profile, &s.region), (&None, &None));
+        assert!(s.several_origins());
+        // The command line's list wins, blanks and repeats left out; one is one.
+        let flags = Cli::parse_from([
+            "lambdatop",
+            "--region",
+            "ap-south-1, ,ap-south-1,sa-east-1",
+            "--profile",
+            "ops",
+        ]);
+        let s = Settings::merge_with_env(&flags, file.clone(), &env(&[]));
+        assert_eq!(s.regions, ["ap-south-1", "sa-east-1"]);
+        assert_eq!(s.profiles, ["ops"]);
+        assert_eq!(s.profile.as_deref(), Some("ops"));
+        // The environment's one Region wins over the file's list.
+        let s = Settings::merge_with_env(&bare, file, &env(&[("AWS_REGION", "us-west-2")]));
+        assert_eq!(s.regions, ["us-west-2"]);
+        assert_eq!(s.region.as_deref(), Some("us-west-2"));
+        let all = Cli::parse_from(["lambdatop", "--region", "all"]);
+        let s = Settings::merge_with_env(&all, ConfigFile::default(), &env(&[]));
+        assert_eq!((s.region.is_none(), s.several_origins()), (true, true));
     }
 
     #[test]

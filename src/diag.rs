@@ -197,6 +197,13 @@ pub fn update(u: &Update) {
         return;
     }
     match u {
+        Update::From {
+            origin,
+            update: inner,
+        } => {
+            log(&format!("{}:", origin.label()));
+            update(inner);
+        }
         Update::Polled { poller, at } => log(&format!("{poller}: round done, data as of {at}")),
         Update::Failed { poller, error, .. } => log(&format!("{poller}: failed: {error}")),
         Update::ApiCalls(c) => log(&format!("api: {}", c.billed())),

@@ -23,6 +23,23 @@ impl Origin {
         }
     }
 
+    /// A Region read with a named profile (its account, as the user calls it).
+    pub fn of(account: Option<&str>, region: Option<&str>) -> Self {
+        Self {
+            account: account.map(Arc::from),
+            region: region.map(Arc::from),
+        }
+    }
+
+    /// How a person names the origin: `eu-west-1`, `prod/eu-west-1` with an account.
+    pub fn label(&self) -> String {
+        let region = self.region.as_deref().unwrap_or("no region");
+        match &self.account {
+            Some(account) => format!("{account}/{region}"),
+            None => region.to_string(),
+        }
+    }
+
     /// The function `name` of this origin.
     pub fn function(&self, name: &str) -> FunctionId {
         FunctionId {
@@ -49,6 +66,19 @@ impl FunctionId {
             account: self.account.clone(),
             region: self.region.clone(),
         }
+    }
+}
+
+impl FunctionId {
+    /// `region/name` and `account/region/name`: what `--functions` and the `/` filter match
+    /// besides the bare name.
+    pub fn qualified(&self) -> [Option<String>; 2] {
+        let region = self.region.as_deref().map(|r| format!("{r}/{}", self.name));
+        let account = match (&self.account, &region) {
+            (Some(a), Some(r)) => Some(format!("{a}/{r}")),
+            _ => None,
+        };
+        [region, account]
     }
 }
 
@@ -111,6 +141,10 @@ pub struct FunctionConfig {
     pub log_format: LogFormat,
     pub snap_start: bool,
     pub reserved_concurrency: Reserved,
+    /// The account that owns the function when it is not the one the credentials reach: a
+    /// source account linked to a CloudWatch cross-account observability monitoring account.
+    #[serde(skip)]
+    pub account: Option<String>,
 }
 
 /// A function's reserved concurrency.

@@ -131,6 +131,12 @@ impl Selection {
     pub fn matches(&self, name: &str) -> bool {
         NameFilter::new(&self.filter).matches(self, name)
     }
+
+    /// Whether the function passes: by its name, or as `region/name` or `account/region/name`
+    /// (`eu-west-1/orders-*` picks the Region's).
+    pub fn matches_id(&self, id: &FunctionId) -> bool {
+        NameFilter::new(&self.filter).matches_id(self, id)
+    }
 }
 
 /// The `/` filter, made once per selection: a case-insensitive substring, or, when it holds `*`,
@@ -156,6 +162,21 @@ impl NameFilter {
         NameFilter::Text(filter)
     }
 
+    /// Whether `id` passes `--functions` and this filter, each by the name or a qualified name.
+    fn matches_id(&self, sel: &Selection, id: &FunctionId) -> bool {
+        if id.region.is_none() && id.account.is_none() {
+            return self.matches(sel, &id.name);
+        }
+        let qualified = id.qualified();
+        let names =
+            || std::iter::once(&*id.name).chain(qualified.iter().flatten().map(String::as_str));
+        let glob = sel
+            .glob
+            .as_ref()
+            .is_none_or(|g| names().any(|n| g.is_match(n)));
+        glob && names().any(|n| self.matches(&Selection::default(), n))
+    }
+
     /// Whether `name` passes `--functions` and this filter.
     fn matches(&self, sel: &Selection, name: &str) -> bool {
         sel.glob.as_ref().is_none_or(|g| g.is_match(name))
@@ -179,7 +200,7 @@ impl Store {
         // Each function's figure is read once, not once per comparison.
         let mut keyed: Vec<(Option<f64>, &FunctionState)> = self
             .functions()
-            .filter(|f| filter.matches(sel, f.name()))
+            .filter(|f| filter.matches_id(sel, &f.id))
             .map(|f| (sel.sort.figure_of(f), f))
             .collect();
         keyed.sort_by(|(x, a), (y, b)| order(*x, a, *y, b));
@@ -266,6 +287,25 @@ mod tests {
             ..Selection::default()
         }
         .matches(name)
+    }
+
+    #[test]
+    fn a_region_or_account_is_matched_as_part_of_the_name() {
+        use crate::model::Origin;
+        let id = Origin::of(Some("prod"), Some("eu-west-1")).function("orders-api");
+        let sel = |filter: &str, glob: Option<&str>| Selection {
+            filter: filter.to_string(),
+            glob: glob.map(|g| super::function_glob(g).expect("glob")),
+            ..Selection::default()
+        };
+        assert!(sel("", Some("eu-west-1/orders-*")).matches_id(&id));
+        assert!(sel("", Some("orders-*")).matches_id(&id));
+        assert!(sel("", Some("prod/*/orders-*")).matches_id(&id));
+        assert!(!sel("", Some("us-east-1/orders-*")).matches_id(&id));
+        assert!(sel("west-1/ord", None).matches_id(&id));
+        assert!(sel("PROD/", None).matches_id(&id));
+        assert!(!sel("us-east", None).matches_id(&id));
+        assert!(!sel("orders", Some("us-*/*")).matches_id(&id));
     }
 
     #[test]

@@ -116,9 +116,23 @@ pub enum Update {
     },
     /// The source has nothing more to send (a replayed file was read to its end).
     Ended,
+    /// An update of one of several sources, each reading its own account and Region: the
+    /// functions, alarms, limits, calls and failures it names are that origin's.
+    From {
+        origin: crate::model::Origin,
+        update: Box<Update>,
+    },
 }
 
 impl Update {
+    /// The update itself, out of the [`Update::From`] that names its origin.
+    pub fn inner(&self) -> &Update {
+        match self {
+            Update::From { update, .. } => update.inner(),
+            other => other,
+        }
+    }
+
     /// Log events read one by one (CloudWatch pages, the demo), parsed here, on the source's side.
     pub fn logs(events: Vec<LogEvent>) -> Update {
         Update::Logs(Arc::new(LogBlock::from_events(events)))

@@ -3,7 +3,7 @@
 use crate::figures::{self, FIGURES, Figure, Health, Origin};
 use crate::format;
 
-use super::document::{FunctionRow, Snapshot};
+use super::document::{FunctionRow, RegionRow, Snapshot};
 
 /// How a cell should stand out when colour is on (the dashboard's roles and thresholds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,19 +65,32 @@ pub fn grid(snap: &Snapshot) -> Grid {
     if snap.has_reports() {
         figures.extend(columns(Origin::Reports));
     }
+    let places = place_columns(snap);
     let headings = std::iter::once("FUNCTION")
+        .chain(places.iter().map(|p| p.heading()))
         .chain(figures.iter().map(|f| f.def().heading.unwrap_or("")))
         .collect::<Vec<_>>();
     let align = headings
         .iter()
         .enumerate()
-        .map(|(i, _)| if i == 0 { Align::Left } else { Align::Right })
+        .map(|(i, _)| {
+            if i <= places.len() {
+                Align::Left
+            } else {
+                Align::Right
+            }
+        })
         .collect();
     let rows = snap
         .functions
         .iter()
         .map(|f| {
             std::iter::once(Cell::plain(f.name.clone()))
+                .chain(
+                    places
+                        .iter()
+                        .map(|p| Cell::plain(p.of(f).unwrap_or(DASH).to_string())),
+                )
                 .chain(figures.iter().map(|&fig| cell(f, fig)))
                 .collect()
         })
@@ -87,6 +100,53 @@ pub fn grid(snap: &Snapshot) -> Grid {
         align,
         rows,
     }
+}
+
+/// Where a function lives, as a column when several Regions or accounts are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Region,
+    Account,
+}
+
+impl Place {
+    fn heading(self) -> &'static str {
+        match self {
+            Place::Region => "REGION",
+            Place::Account => "ACCOUNT",
+        }
+    }
+
+    /// The CSV's column.
+    pub fn key(self) -> &'static str {
+        match self {
+            Place::Region => "region",
+            Place::Account => "account",
+        }
+    }
+
+    pub fn of(self, f: &FunctionRow) -> Option<&str> {
+        match self {
+            Place::Region => f.region.as_deref(),
+            Place::Account => f.account.as_deref(),
+        }
+    }
+}
+
+/// The Region column when several Regions or accounts are read, the account column when
+/// several accounts are.
+pub fn place_columns(snap: &Snapshot) -> Vec<Place> {
+    let several = snap.regions.is_some() || snap.functions.iter().any(|f| f.qualified);
+    if !several {
+        return Vec::new();
+    }
+    let mut v = vec![Place::Region];
+    let accounts = snap.regions.iter().flatten().any(|r| r.account.is_some())
+        || snap.functions.iter().any(|f| f.account.is_some());
+    if accounts {
+        v.push(Place::Account);
+    }
+    v
 }
 
 /// One figure of one function, toned by the registry's thresholds.
@@ -118,10 +178,17 @@ fn cell(f: &FunctionRow, figure: Figure) -> Cell {
 
 /// The first header line: source, Region and time span.
 pub fn title(snap: &Snapshot) -> String {
+    let place = match &snap.regions {
+        Some(regions) => {
+            let read = regions.iter().filter(|r| r.status != "failed").count();
+            format!("{read} of {} Regions read", regions.len())
+        }
+        None => snap.region.as_deref().unwrap_or("no region").to_string(),
+    };
     format!(
         "lambdatop {} · {} · last {} (from {} to {})",
         snap.source,
-        snap.region.as_deref().unwrap_or("no region"),
+        place,
         snap.window.length,
         snap.window.start.format("%Y-%m-%d %H:%M UTC"),
         snap.window.end.format("%Y-%m-%d %H:%M UTC"),
@@ -151,6 +218,9 @@ pub fn totals_line(snap: &Snapshot) -> String {
 /// The account line: alarms and concurrency of the whole account, with what is claimed of the
 /// limit when the source tells.
 pub fn account_line(snap: &Snapshot) -> String {
+    if let Some(regions) = &snap.regions {
+        return regions_line(regions, &snap.alarms);
+    }
     let a = &snap.alarms;
     let c = &snap.account;
     let claimed = c.claimed_concurrency_max.map_or(String::new(), |claimed| {
@@ -168,6 +238,51 @@ pub fn account_line(snap: &Snapshot) -> String {
         } else {
             "?".to_string()
         },
+        a.alarm,
+        a.insufficient_data,
+        a.ok,
+    )
+}
+
+/// With several Regions: each one's peak concurrency against its limit, the largest share
+/// first, a Region that could not be read said so; then the alarms of all.
+fn regions_line(regions: &[RegionRow], a: &crate::store::AlarmCounts) -> String {
+    let share = |r: &RegionRow| {
+        r.concurrency_max.unwrap_or(0) as f64
+            / f64::from(
+                r.concurrency_limit
+                    .unwrap_or(crate::model::DEFAULT_ACCOUNT_CONCURRENCY)
+                    .max(1),
+            )
+    };
+    let mut sorted: Vec<&RegionRow> = regions.iter().collect();
+    sorted.sort_by(|x, y| {
+        (y.status == "failed")
+            .cmp(&(x.status == "failed"))
+            .then(share(y).total_cmp(&share(x)))
+    });
+    let each: Vec<String> = sorted
+        .iter()
+        .map(|r| {
+            let name = match (&r.account, &r.region) {
+                (Some(a), Some(g)) => format!("{a}/{g}"),
+                (None, Some(g)) => g.clone(),
+                (a, None) => a.clone().unwrap_or_default(),
+            };
+            if r.status == "failed" {
+                return format!("{name} not read");
+            }
+            format!(
+                "{name} {} / {}",
+                r.concurrency_max.map_or(DASH.to_string(), format::count),
+                r.concurrency_limit
+                    .map_or("?".to_string(), |l| format::count(u64::from(l)))
+            )
+        })
+        .collect();
+    format!(
+        "Peak concurrency  {}  Alarms: ALARM {}  INSUFFICIENT_DATA {}  OK {}",
+        each.join(" · "),
         a.alarm,
         a.insufficient_data,
         a.ok,

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::cells::{Place, place_columns};
 use super::document::{FunctionRow, Snapshot};
 use crate::figures::{Definition, FIGURES};
 use crate::sanitize::sanitize;
@@ -20,19 +21,30 @@ pub fn columns() -> Vec<String> {
         .collect()
 }
 
+/// With several Regions or accounts, `region` (and `account`) follow `name`.
 pub fn write(out: &mut dyn Write, snap: &Snapshot) -> io::Result<()> {
-    record(out, columns().into_iter())?;
+    let places = place_columns(snap);
+    let mut header = columns();
+    for (i, p) in places.iter().enumerate() {
+        header.insert(1 + i, p.key().to_string());
+    }
+    record(out, header.into_iter())?;
     for f in &snap.functions {
-        record(out, fields(f))?;
+        record(out, fields(f, &places))?;
     }
     Ok(())
 }
 
-fn fields(f: &FunctionRow) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(f.name.clone()).chain(figures().map(|d| {
-        f.figure(d.figure)
-            .map_or_else(String::new, |v| d.unit.plain(v))
-    }))
+fn fields<'a>(f: &'a FunctionRow, places: &'a [Place]) -> impl Iterator<Item = String> + 'a {
+    let place = places
+        .iter()
+        .map(|p| p.of(f).unwrap_or_default().to_string());
+    std::iter::once(f.name.clone())
+        .chain(place)
+        .chain(figures().map(|d| {
+            f.figure(d.figure)
+                .map_or_else(String::new, |v| d.unit.plain(v))
+        }))
 }
 
 /// Writes one record, CRLF-terminated as RFC 4180 says. CSV is read by people too (`cat`, a

@@ -37,9 +37,34 @@ pub struct Snapshot {
     /// The Region's concurrency: every function's, not only the listed ones'.
     pub account: Account,
     pub functions: Vec<FunctionRow>,
+    /// Each Region (of each profile) read, with how its reads went: only when several were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<RegionRow>>,
     /// Figures for the table's header that are not part of the JSON contract.
     #[serde(skip)]
     pub context: Context,
+}
+
+/// One Region of one account, when several are read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionRow {
+    pub region: Option<String>,
+    /// The profile it was read with, when several profiles were.
+    pub account: Option<String>,
+    /// `ok`, `partial` (alarms, logs or report figures could not be read) or `failed`
+    /// (functions or metrics could not be read: its rows are what was read before, if anything).
+    pub status: &'static str,
+    /// Why, when it is not `ok`.
+    pub error: Option<String>,
+    /// Functions of this Region the store knows.
+    pub functions: usize,
+    /// This Region's alarms.
+    pub alarms: AlarmCounts,
+    pub concurrency_max: Option<u64>,
+    /// `null` when the account's limit could not be read.
+    pub concurrency_limit: Option<u32>,
+    pub api_calls: u64,
+    pub cost_usd: f64,
 }
 
 /// The time span the figures cover.
@@ -104,6 +129,11 @@ pub struct Context {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionRow {
     pub name: String,
+    /// The function's Region and account (profile), shown when several are read.
+    pub region: Option<String>,
+    pub account: Option<String>,
+    /// Whether several Regions or accounts are read: the JSON then names each function's.
+    pub qualified: bool,
     pub invocations: u64,
     pub errors: u64,
     pub throttles: u64,
@@ -164,6 +194,12 @@ impl Serialize for Node<'_> {
 impl Serialize for FunctionRow {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut top: Vec<(&'static str, Node)> = vec![("name", Node::Name(&self.name))];
+        // Added within v1: only when several Regions or accounts are read.
+        if self.qualified {
+            for (key, value) in [("region", &self.region), ("account", &self.account)] {
+                top.push((key, value.as_deref().map_or(Node::Group(None), Node::Name)));
+            }
+        }
         for d in FIGURES.iter().filter(|d| d.key.is_some()) {
             let key = d.key.unwrap_or_default();
             let figure = Node::Figure(self.figure(d.figure), d.unit);
@@ -192,6 +228,16 @@ impl Serialize for FunctionRow {
 }
 
 impl FunctionRow {
+    /// The name a person tells the function by: `region/name` (`account/region/name`) when
+    /// several Regions or accounts are read.
+    pub fn shown_name(&self) -> String {
+        match (self.qualified, &self.region, &self.account) {
+            (true, Some(r), Some(a)) => format!("{a}/{r}/{}", self.name),
+            (true, Some(r), None) => format!("{r}/{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
     /// The function's `figure`, unrounded; `None` when it does not have it.
     pub fn figure(&self, figure: Figure) -> Option<f64> {
         self.figures.get(&figure).copied()
@@ -267,10 +313,11 @@ pub fn log_report(function: &FunctionState) -> Option<LogReport> {
 impl Snapshot {
     /// Takes the snapshot of the functions `selection` picks, in its order.
     pub fn build(store: &Store, selection: &Selection) -> Self {
+        let several = store.several();
         let functions: Vec<FunctionRow> = store
             .select(selection)
             .into_iter()
-            .map(FunctionRow::build)
+            .map(|f| FunctionRow::build(f, several))
             .collect();
         let totals = functions.iter().fold(Totals::default(), |t, f| Totals {
             invocations: t.invocations + f.invocations,
@@ -299,6 +346,7 @@ impl Snapshot {
                     .and_then(format::count_figure),
             },
             functions,
+            regions: (store.origins().next().is_some()).then(|| region_rows(store)),
             context: Context {
                 functions_known: store.functions().len(),
                 concurrency_limit_known: account.concurrency_limit_known,
@@ -312,11 +360,48 @@ impl Snapshot {
     }
 }
 
+/// Each origin of a store fed by several, with how its reads went.
+fn region_rows(store: &Store) -> Vec<RegionRow> {
+    let peaks = store.origin_concurrency();
+    store
+        .origins()
+        .map(|(origin, state)| {
+            let failure = state.failure();
+            let status = match failure {
+                None => "ok",
+                Some(_) if state.unreadable() => "failed",
+                Some(_) => "partial",
+            };
+            RegionRow {
+                region: origin.region.as_deref().map(str::to_string),
+                account: origin.account.as_deref().map(str::to_string),
+                status,
+                error: failure.map(|(p, e)| format!("cannot read {p}: {e}")),
+                functions: store
+                    .functions()
+                    .filter(|f| f.id.origin() == *origin)
+                    .count(),
+                alarms: store.alarm_counts_of(origin),
+                concurrency_max: peaks
+                    .iter()
+                    .find(|(o, _, _)| *o == origin)
+                    .and_then(|(_, peak, _)| peak.and_then(format::count_figure)),
+                concurrency_limit: state.concurrency_limit,
+                api_calls: state.calls,
+                cost_usd: round(state.cost_usd, Unit::Usd.decimals()),
+            }
+        })
+        .collect()
+}
+
 impl FunctionRow {
-    fn build(f: &FunctionState) -> Self {
+    fn build(f: &FunctionState, qualified: bool) -> Self {
         let s = &f.summary;
         FunctionRow {
             name: f.name().to_string(),
+            region: f.id.region.as_deref().map(str::to_string),
+            account: f.id.account.as_deref().map(str::to_string),
+            qualified,
             invocations: s.invocations,
             errors: s.errors,
             throttles: s.throttles,

@@ -377,7 +377,7 @@ impl Rule {
     pub fn check(&self, f: &FunctionRow) -> Option<Breach> {
         let value = value(self.metric, f)?;
         self.op.holds(value, self.threshold.base()).then(|| Breach {
-            function: f.name.clone(),
+            function: f.shown_name(),
             rule: *self,
             value,
         })

@@ -406,6 +406,7 @@ impl DemoAccount {
                 log_format: p.format,
                 snap_start: p.snap_start,
                 reserved_concurrency: Reserved::from_lambda(p.reserved),
+                account: None,
             })
             .collect()
     }

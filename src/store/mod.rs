@@ -348,6 +348,43 @@ pub struct AlarmCounts {
     pub ok: usize,
 }
 
+/// What the store keeps of each origin when several sources feed it (Regions, profiles): their
+/// pollers' health, concurrency limit and peak, and what their calls cost.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OriginState {
+    pub pollers: BTreeMap<Poller, PollerHealth>,
+    /// The account's concurrency limit in this Region, once read.
+    pub concurrency_limit: Option<u32>,
+    /// The Region's `ConcurrentExecutions`.
+    concurrency: Option<MetricSeries>,
+    /// The metrics poller's announced cost an hour.
+    metrics_usd_per_hour: Option<f64>,
+    /// API calls made, and what they and other charges cost so far (USD).
+    pub calls: u64,
+    pub cost_usd: f64,
+}
+
+impl OriginState {
+    /// The error of the latest round of `poller`, when it failed.
+    pub fn current_error(&self, poller: Poller) -> Option<&SourceError> {
+        self.pollers.get(&poller)?.current_error()
+    }
+
+    /// The first poller whose latest round failed, with its error.
+    pub fn failure(&self) -> Option<(Poller, &SourceError)> {
+        self.pollers
+            .iter()
+            .find_map(|(p, h)| h.current_error().map(|e| (*p, e)))
+    }
+
+    /// Whether functions or metrics could not be read: the origin's rows say nothing current.
+    pub fn unreadable(&self) -> bool {
+        [Poller::Discovery, Poller::Metrics]
+            .into_iter()
+            .any(|p| self.current_error(p).is_some())
+    }
+}
+
 /// Sizes that bound the store's memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreLimits {
@@ -428,6 +465,10 @@ pub struct Store {
     /// How often the source reads metrics, which decides when data is stale.
     refresh: std::time::Duration,
     pollers: BTreeMap<Poller, PollerHealth>,
+    /// Each origin's own state, when several sources feed the store ([`Store::set_origins`]).
+    origins: BTreeMap<Origin, OriginState>,
+    /// Some function is of another origin than the source's own (a linked account's).
+    foreign: bool,
     pub api: ApiUsage,
     ended: bool,
     /// After a window change, until the metrics poller has delivered the new window: the totals
@@ -468,6 +509,8 @@ impl Store {
             pricing: Pricing::default(),
             refresh: DEFAULT_REFRESH,
             pollers: BTreeMap::new(),
+            origins: BTreeMap::new(),
+            foreign: false,
             api: ApiUsage::default(),
             ended: false,
             loading: None,
@@ -585,6 +628,9 @@ impl Store {
         self.account_concurrency = Self::new_series(window);
         self.claimed_concurrency = Self::new_series(window);
         self.account_totals.clear();
+        for o in self.origins.values_mut() {
+            o.concurrency = None;
+        }
         for f in self.functions.values_mut() {
             f.series.clear();
             f.window_stats = WindowStats::default();
@@ -605,10 +651,117 @@ impl Store {
         self.apply_from(&origin, update);
     }
 
+    /// Several sources feed the store, one per origin (a Region of a profile): each origin's
+    /// pollers, limits and calls are kept apart, and one origin's failure is its own.
+    pub fn set_origins(&mut self, origins: &[Origin]) {
+        self.origins = origins
+            .iter()
+            .map(|o| (o.clone(), OriginState::default()))
+            .collect();
+    }
+
+    /// The one origin the source reads, when it says so itself (one Region of several asked).
+    pub fn set_origin(&mut self, origin: &Origin) {
+        self.region = origin.region.as_deref().map(str::to_string);
+        self.origin = origin.clone();
+    }
+
+    /// Whether the functions are of several origins: several sources feed the store, or one
+    /// source reads linked accounts too.
+    pub fn several(&self) -> bool {
+        self.origins.len() > 1 || self.foreign
+    }
+
+    /// Each origin's state, in order (empty unless several feed the store).
+    pub fn origins(&self) -> impl Iterator<Item = (&Origin, &OriginState)> {
+        self.origins.iter()
+    }
+
+    /// The origins whose latest round of some poller failed, with the first such failure.
+    pub fn origin_failures(&self) -> Vec<(&Origin, Poller, &SourceError)> {
+        self.origins
+            .iter()
+            .filter_map(|(o, s)| s.failure().map(|(p, e)| (o, p, e)))
+            .collect()
+    }
+
+    /// Keeps what an update says of its origin apart; `true` when it is that origin's alone and
+    /// the store-wide state must not take it (a failure while another origin reads fine).
+    fn record_origin(&mut self, origin: &Origin, update: &Update, now: DateTime<Utc>) -> bool {
+        let window = self.window;
+        let Some(state) = self.origins.get_mut(origin) else {
+            return false;
+        };
+        match update {
+            Update::Polled { poller, at } => {
+                let h = state.pollers.entry(*poller).or_default();
+                h.last_ok = Some(*at);
+                h.rounds += 1;
+            }
+            Update::Failed { poller, at, error } => {
+                state.pollers.entry(*poller).or_default().last_error = Some((*at, error.clone()));
+                // Store-wide, a poller fails only when it fails in every origin.
+                let everywhere = self
+                    .origins
+                    .values()
+                    .all(|s| s.current_error(*poller).is_some());
+                return !everywhere;
+            }
+            Update::Notice { poller, notice } => {
+                state.pollers.entry(*poller).or_default().notice = Some(notice.clone());
+            }
+            Update::AccountConcurrencyLimit(limit) => state.concurrency_limit = Some(*limit),
+            Update::ApiCalls(c) => {
+                state.calls += u64::from(c.calls);
+                state.cost_usd += c.usd();
+            }
+            Update::Charge(c) => state.cost_usd += c.usd,
+            Update::Pace { poller, pace } if *poller == Poller::Metrics => {
+                state.metrics_usd_per_hour = Some(pace.usd_per_hour);
+                // Store-wide, the paces of every origin add up.
+                let total = self
+                    .origins
+                    .values()
+                    .filter_map(|s| s.metrics_usd_per_hour)
+                    .sum();
+                self.api.metrics_pace = Some(Pace {
+                    usd_per_hour: total,
+                    ..*pace
+                });
+                self.refresh = pace.every;
+                return true;
+            }
+            Update::Metrics(batches) => {
+                let keep_from = window.start(now);
+                for b in batches.iter().filter(|b| {
+                    b.function.is_none()
+                        && b.metric == MetricKind::ConcurrentExecutions
+                        && b.period_s == window.period_s()
+                }) {
+                    let series = state
+                        .concurrency
+                        .get_or_insert_with(|| Self::new_series(window));
+                    series.merge(b.from, b.to, &b.points, keep_from);
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+
     /// Applies one update from a source reading `origin`: the functions it names are of it.
     pub fn apply_from(&mut self, origin: &Origin, update: Update) {
+        if let Update::From { origin, update } = update {
+            return self.apply_from(&origin, *update);
+        }
         self.generation += 1;
         let now = self.now();
+        if self.origins.is_empty() && *origin != self.origin {
+            self.foreign = true;
+        }
+        if self.several() && self.record_origin(origin, &update, now) {
+            return;
+        }
         match update {
             Update::Functions(configs) => {
                 for config in configs {
@@ -650,6 +803,11 @@ impl Store {
                         }
                         None if b.metric == MetricKind::ClaimedAccountConcurrency => {
                             &mut self.claimed_concurrency
+                        }
+                        // Several Regions' totals do not share one series: the functions'
+                        // sums stand for them.
+                        None if ACCOUNT_TOTALS.contains(&b.metric) && !self.origins.is_empty() => {
+                            continue;
                         }
                         None if ACCOUNT_TOTALS.contains(&b.metric) => {
                             let window = self.window;
@@ -745,6 +903,7 @@ impl Store {
                     self.fit_window_to_logs();
                 }
             }
+            Update::From { .. } => {}
         }
     }
 
@@ -967,8 +1126,17 @@ impl Store {
     }
 
     pub fn alarm_counts(&self) -> AlarmCounts {
+        Self::count_alarms(self.alarms())
+    }
+
+    /// The alarms one origin reported, per state.
+    pub fn alarm_counts_of(&self, origin: &Origin) -> AlarmCounts {
+        Self::count_alarms(self.alarms.get(origin).into_iter().flatten())
+    }
+
+    fn count_alarms<'a>(alarms: impl Iterator<Item = &'a Alarm>) -> AlarmCounts {
         let mut c = AlarmCounts::default();
-        for a in self.alarms() {
+        for a in alarms {
             match a.state {
                 AlarmState::Alarm => c.alarm += 1,
                 AlarmState::InsufficientData => c.insufficient_data += 1,
@@ -1107,6 +1275,14 @@ impl Store {
                 state = ReadState::Stale;
             }
         }
+        // Another origin reads on, this one cannot: its last values, marked.
+        if self
+            .origins
+            .get(&f.id.origin())
+            .is_some_and(OriginState::unreadable)
+        {
+            state = ReadState::Stale;
+        }
         state
     }
 
@@ -1116,13 +1292,49 @@ impl Store {
     }
 
     /// Whether every poller in `pollers` has delivered (or failed) at least once.
+    /// With several origins, every poller of every origin.
     pub fn has_polled(&self, pollers: &[Poller]) -> bool {
+        // Functions that could not be listed leave the other pollers nothing to read: they
+        // will not answer.
+        let done = |map: &BTreeMap<Poller, PollerHealth>| {
+            let unlisted = map
+                .get(&Poller::Discovery)
+                .is_some_and(|h| h.last_ok.is_none() && h.last_error.is_some());
+            unlisted
+                || pollers.iter().all(|p| {
+                    map.get(p)
+                        .is_some_and(|h| h.last_ok.is_some() || h.last_error.is_some())
+                })
+        };
         self.ended
-            || pollers.iter().all(|p| {
-                self.pollers
-                    .get(p)
-                    .is_some_and(|h| h.last_ok.is_some() || h.last_error.is_some())
+            || if self.origins.is_empty() {
+                done(&self.pollers)
+            } else {
+                self.origins.values().all(|o| done(&o.pollers))
+            }
+    }
+
+    /// The concurrency of each origin, worst first (the largest share of its limit): its peak
+    /// in the window, its limit when read.
+    pub fn origin_concurrency(&self) -> Vec<(&Origin, Option<f64>, Option<u32>)> {
+        let from = self.window_start();
+        let mut v: Vec<(&Origin, Option<f64>, Option<u32>)> = self
+            .origins
+            .iter()
+            .map(|(o, s)| {
+                let peak = s.concurrency.as_ref().and_then(|c| c.max(from));
+                (o, peak, s.concurrency_limit)
             })
+            .collect();
+        let share = |peak: Option<f64>, limit: Option<u32>| {
+            peak.unwrap_or(0.0) / f64::from(limit.unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY).max(1))
+        };
+        v.sort_by(|a, b| {
+            share(b.1, b.2)
+                .total_cmp(&share(a.1, a.2))
+                .then(a.0.cmp(b.0))
+        });
+        v
     }
 }
 
@@ -1263,6 +1475,106 @@ mod tests {
             period_s: 60,
             points: vec![Datapoint { at, value }],
         }]));
+    }
+
+    #[test]
+    fn one_origin_failing_is_its_own_and_the_others_read_on() {
+        let mut s = store(TimeWindow::default());
+        let (east, west) = (
+            Origin::region(Some("us-east-1")),
+            Origin::region(Some("eu-west-1")),
+        );
+        s.set_origins(&[east.clone(), west.clone()]);
+        let at = s.now();
+        let from = |o: &Origin, update: Update| Update::From {
+            origin: o.clone(),
+            update: Box::new(update),
+        };
+        let conc = |o: &Origin, value: f64| {
+            from(
+                o,
+                Update::Metrics(vec![MetricPoints {
+                    function: None,
+                    metric: MetricKind::ConcurrentExecutions,
+                    from: at - Duration::minutes(10),
+                    to: at,
+                    period_s: 60,
+                    points: vec![Datapoint {
+                        at: at - Duration::minutes(2),
+                        value,
+                    }],
+                }]),
+            )
+        };
+        for o in [&east, &west] {
+            s.apply(from(
+                o,
+                Update::Functions(vec![FunctionConfig::named("orders")]),
+            ));
+        }
+        s.apply(from(
+            &east,
+            Update::Polled {
+                poller: Poller::Metrics,
+                at,
+            },
+        ));
+        // Every origin's poller must have answered.
+        assert!(!s.has_polled(&[Poller::Metrics]));
+        let denied = SourceError::new("Access denied.", None);
+        s.apply(from(
+            &west,
+            Update::Failed {
+                poller: Poller::Metrics,
+                at,
+                error: denied.clone(),
+            },
+        ));
+        assert!(s.has_polled(&[Poller::Metrics]));
+        // Not a store-wide failure: the other Region reads.
+        assert_eq!(s.current_error(), None);
+        assert_eq!(s.origin_failures(), [(&west, Poller::Metrics, &denied)]);
+        let (e, w) = (
+            s.function(&east.function("orders")).expect("east"),
+            s.function(&west.function("orders")).expect("west"),
+        );
+        assert_eq!(s.read_state(w, &[]), ReadState::Stale);
+        assert_eq!(s.read_state(e, &[]), ReadState::Fresh);
+        // Failing everywhere, it is the store's.
+        s.apply(from(
+            &east,
+            Update::Failed {
+                poller: Poller::Metrics,
+                at: at + Duration::seconds(1),
+                error: denied.clone(),
+            },
+        ));
+        assert_eq!(s.current_error(), Some((Poller::Metrics, &denied)));
+        // Limits and peaks per Region, the largest share first; calls counted in both.
+        s.apply(from(&east, Update::AccountConcurrencyLimit(100)));
+        s.apply(from(&west, Update::AccountConcurrencyLimit(1000)));
+        s.apply(conc(&east, 50.0));
+        s.apply(conc(&west, 400.0));
+        assert_eq!(
+            s.origin_concurrency(),
+            [
+                (&east, Some(50.0), Some(100)),
+                (&west, Some(400.0), Some(1000))
+            ]
+        );
+        s.apply(from(
+            &west,
+            Update::ApiCalls(ApiCalls {
+                operation: "GetMetricData",
+                calls: 2,
+                billed_units: 10,
+            }),
+        ));
+        let west_state = s
+            .origins()
+            .find(|(o, _)| **o == west)
+            .map(|(_, st)| st.calls);
+        assert_eq!((west_state, s.api.total_calls()), (Some(2), 2));
     }
 
     #[test]

@@ -374,7 +374,7 @@ pub async fn run(
         };
         let Some(update) = update else { break };
         let mut done = false;
-        match &update {
+        match update.inner() {
             Update::Logs(block) => {
                 buf.clear();
                 printer.events(&block.pane, &mut buf);

@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 /// Just enough CBOR for CloudWatch's answers.
-enum Cbor {
+pub(crate) enum Cbor {
     Map(Vec<(&'static str, Cbor)>),
     Array(Vec<Cbor>),
     Text(String),
@@ -83,7 +83,7 @@ pub(crate) fn json(status: u16, body: serde_json::Value) -> Reply {
     }
 }
 
-fn cbor(status: u16, body: Cbor) -> Reply {
+pub(crate) fn cbor(status: u16, body: Cbor) -> Reply {
     let mut out = Vec::new();
     body.encode(&mut out);
     Reply {

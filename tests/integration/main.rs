@@ -20,6 +20,7 @@ mod hostile_text;
 mod lambda_log_fixtures;
 mod live_tail;
 mod read_only;
+mod regions;
 mod replay;
 mod replay_blocks;
 mod report_insights;

@@ -57,7 +57,39 @@ pub fn function_from_lambda(
             .and_then(|s| s.apply_on())
             .is_some_and(|a| *a == SnapStartApplyOn::PublishedVersions),
         reserved_concurrency: Reserved::Unknown,
+        account: None,
     })
+}
+
+/// The functions ListMetrics names in accounts other than the credentials' own (linked source
+/// accounts, with `IncludeLinkedAccounts`), each once, by name: `own` is every account that owns
+/// a function Lambda listed; when Lambda listed none, every owning account counts as linked.
+pub fn linked_functions(
+    metric_names: &[(String, Option<String>)],
+    listed: &HashSet<String>,
+    filter: Option<&GlobMatcher>,
+) -> Vec<FunctionConfig> {
+    let own: HashSet<&str> = metric_names
+        .iter()
+        .filter(|(name, _)| listed.contains(name))
+        .filter_map(|(_, account)| account.as_deref())
+        .collect();
+    let mut linked: BTreeMap<(String, String), FunctionConfig> = BTreeMap::new();
+    for (name, account) in metric_names {
+        let Some(account) = account.as_deref().filter(|a| !own.contains(a)) else {
+            continue;
+        };
+        if name.is_empty() || filter.is_some_and(|m| !m.is_match(name)) {
+            continue;
+        }
+        linked
+            .entry((name.clone(), account.to_string()))
+            .or_insert_with(|| FunctionConfig {
+                account: Some(account.to_string()),
+                ..FunctionConfig::named(name)
+            });
+    }
+    linked.into_values().collect()
 }
 
 /// Merges the three views of the account into one list sorted by name, narrowed by `filter`.
@@ -116,6 +148,11 @@ pub struct DiscoveryPoller {
 }
 
 impl DiscoveryPoller {
+    /// What the pollers share.
+    pub(crate) fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
     pub(crate) fn new(
         clients: Clients,
         shared: Arc<Shared>,
@@ -250,14 +287,14 @@ impl DiscoveryPoller {
             crate::diag::log(&format!("{what}: {error}"));
             missing.push((what, error));
         };
-        let names = match &metrics.items {
+        let named = match &metrics.items {
             Ok(names) => names.clone(),
             Err(e) => {
                 optional("functions with metrics only may be missing", e);
                 Vec::new()
             }
         };
-        let known_groups: Option<Vec<String>> = match &groups.items {
+        let listed_groups: Option<Vec<(String, Option<String>)>> = match &groups.items {
             Ok(g) => Some(g.clone()),
             Err(e) => {
                 optional("log groups not listed", e);
@@ -277,6 +314,37 @@ impl DiscoveryPoller {
         self.reserved.retain(|f, _| req.log_functions.contains(f));
         self.unreadable.clear();
         let reserved_calls = self.read_reserved(&req.log_functions).await;
+        let lambda_names: HashSet<String> = lambda.iter().map(|f| f.name.clone()).collect();
+        let linked = linked_functions(&named, &lambda_names, self.filter.as_ref());
+        // The log groups of the linked accounts, by (account, name); the others are the own
+        // account's.
+        let linked_accounts: HashSet<&str> =
+            linked.iter().filter_map(|f| f.account.as_deref()).collect();
+        let (theirs, own): (Vec<_>, Vec<_>) =
+            listed_groups
+                .iter()
+                .flatten()
+                .cloned()
+                .partition(|(_, account)| {
+                    account
+                        .as_deref()
+                        .is_some_and(|a| linked_accounts.contains(a))
+                });
+        let linked_log_groups: HashSet<(String, String)> = theirs
+            .into_iter()
+            .filter_map(|(group, account)| Some((account?, group)))
+            .collect();
+        let known_groups: Option<Vec<String>> = listed_groups
+            .is_some()
+            .then(|| own.into_iter().map(|(group, _)| group).collect());
+        // A name a linked account owns is not the credentials' own account's as well.
+        let names = named.into_iter().filter_map(|(name, account)| {
+            let theirs = account.is_some()
+                && linked
+                    .iter()
+                    .any(|l| l.name == name && l.account == account);
+            (!theirs).then_some(name)
+        });
         let mut all = merge_functions(
             lambda,
             names,
@@ -286,10 +354,12 @@ impl DiscoveryPoller {
         for f in &mut all {
             f.reserved_concurrency = self.reserved.get(&f.name).copied().unwrap_or_default();
         }
+        all.extend(linked);
         let discovered = Discovered {
             functions: all.clone(),
             log_groups: known_groups.map(|g| g.into_iter().collect()),
             account,
+            linked_log_groups,
         };
         self.shared
             .discovered
@@ -345,7 +415,9 @@ impl DiscoveryPoller {
         (listed, account.into_inner())
     }
 
-    async fn list_metric_functions(&self, recent: bool) -> Listed<Vec<String>> {
+    /// The functions with metrics, each with its owning account when linked accounts are read.
+    async fn list_metric_functions(&self, recent: bool) -> Listed<Vec<(String, Option<String>)>> {
+        let linked = self.opts.linked_accounts;
         read_pages(
             &self.opts.backoff,
             |token| {
@@ -361,10 +433,15 @@ impl DiscoveryPoller {
                 if recent {
                     call = call.recently_active(RecentlyActive::Pt3H);
                 }
+                if linked {
+                    call = call.include_linked_accounts(true);
+                }
                 call.send().map_err_op(LIST_METRICS)
             },
             |page, out| {
-                for m in page.metrics() {
+                // `OwningAccounts` runs alongside `Metrics`, one account a metric.
+                let owners = page.owning_accounts();
+                for (i, m) in page.metrics().iter().enumerate() {
                     let dims = m.dimensions();
                     // A function's dozen metrics name it a dozen times; the merge dedupes.
                     // Only the per-function metric, not its per-version (`Resource`) twins.
@@ -373,7 +450,8 @@ impl DiscoveryPoller {
                         && d.name() == Some("FunctionName")
                         && let Some(v) = d.value()
                     {
-                        out.push(v.to_string());
+                        let owner = owners.get(i).filter(|_| linked).cloned();
+                        out.push((v.to_string(), owner));
                     }
                 }
                 page.next_token().map(str::to_string)
@@ -382,7 +460,10 @@ impl DiscoveryPoller {
         .await
     }
 
-    async fn list_log_groups(&self) -> Listed<Vec<String>> {
+    /// The log groups under `/aws/lambda/`, each with its account when linked accounts are
+    /// read (from its ARN).
+    async fn list_log_groups(&self) -> Listed<Vec<(String, Option<String>)>> {
+        let linked = self.opts.linked_accounts;
         read_pages(
             &self.opts.backoff,
             |token| {
@@ -390,17 +471,21 @@ impl DiscoveryPoller {
                     .logs
                     .describe_log_groups()
                     .log_group_name_prefix(LAMBDA_LOG_GROUP_PREFIX)
+                    .set_include_linked_accounts(linked.then_some(true))
                     .set_next_token(token)
                     .send()
                     .map_err_op(DESCRIBE_LOG_GROUPS)
             },
             |page, out| {
-                out.extend(
-                    page.log_groups()
-                        .iter()
-                        .filter_map(|g| g.log_group_name())
-                        .map(str::to_string),
-                );
+                out.extend(page.log_groups().iter().filter_map(|g| {
+                    let account = g
+                        .log_group_arn()
+                        .or(g.arn())
+                        .and_then(|arn| arn.split(':').nth(4))
+                        .filter(|_| linked)
+                        .map(str::to_string);
+                    Some((g.log_group_name()?.to_string(), account))
+                }));
                 page.next_token().map(str::to_string)
             },
         )

@@ -32,7 +32,7 @@ use super::live_tail::{
 use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::message::{ApiCalls, Charge, Update};
 use crate::message::{Poller, Request, SourceContext};
-use crate::model::{FunctionConfig, LogEvent};
+use crate::model::{FunctionConfig, LogEvent, Origin};
 use crate::poll::{Round, RoundOutcome, round_now};
 
 /// The server-side pattern that selects the REPORT lines of both log formats in one read:
@@ -214,6 +214,8 @@ fn millis_to_utc(ms: i64) -> Option<DateTime<Utc>> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(super) struct GroupRead {
     pub group: String,
+    /// The linked source account the group is in (read by ARN); `None`: the own account's.
+    pub account: Option<String>,
     pub pattern: Option<String>,
 }
 
@@ -314,6 +316,7 @@ impl LogsPoller {
                     for e in lines {
                         let key = GroupRead {
                             group: e.group,
+                            account: None,
                             pattern: pattern.clone(),
                         };
                         let id = self.live.copies(session, epoch).id(
@@ -402,8 +405,10 @@ impl LogsPoller {
             && (mode == LiveTailMode::On || req.budget_usd_per_hour.is_none())
             && self.live.allowed(now);
         if wanted {
+            // A linked account's groups are polled: sessions follow the account's own.
             let groups = reads
                 .keys()
+                .filter(|k| k.account.is_none())
                 .map(|k| LiveGroup {
                     name: k.group.clone(),
                     identifier: log_group_identifier(
@@ -479,11 +484,11 @@ impl LogsPoller {
 
         // Which groups to read, with which pattern, and which functions log to each.
         let mut reads: BTreeMap<GroupRead, Vec<Arc<str>>> = BTreeMap::new();
-        let owners = |group: &str| -> Vec<Arc<str>> {
+        let owners = |group: &str, account: &Option<String>| -> Vec<Arc<str>> {
             discovered
                 .functions
                 .iter()
-                .filter(|f| f.log_group_name() == group)
+                .filter(|f| f.log_group_name() == group && f.account == *account)
                 .map(|f| Arc::from(f.name.as_str()))
                 .collect()
         };
@@ -500,9 +505,12 @@ impl LogsPoller {
                 .filter(|p| !p.trim().is_empty());
             let key = GroupRead {
                 group: f.log_group_name(),
+                account: f.account.clone(),
                 pattern,
             };
-            let entry = reads.entry(key).or_insert_with_key(|k| owners(&k.group));
+            let entry = reads
+                .entry(key)
+                .or_insert_with_key(|k| owners(&k.group, &k.account));
             if entry.is_empty() {
                 entry.push(Arc::from(f.name.as_str()));
             }
@@ -514,10 +522,18 @@ impl LogsPoller {
             self.pattern = req.log_filter_pattern.clone();
         }
 
-        let mut events = Vec::new();
+        // The events of each account: a linked account's are sent as its own.
+        let mut events: BTreeMap<Option<String>, Vec<LogEvent>> = BTreeMap::new();
         let mut calls = 0;
         let mut outcome = RoundOutcome::default();
-        self.live_round(ctx, req, &reads, &discovered, &mut events, &mut outcome);
+        self.live_round(
+            ctx,
+            req,
+            &reads,
+            &discovered,
+            events.entry(None).or_default(),
+            &mut outcome,
+        );
 
         // While Live Tail runs, rounds come every second and the other groups are polled at
         // the usual interval; without it every round polls.
@@ -586,18 +602,29 @@ impl LogsPoller {
             {
                 g.caught_up = true;
             }
+            let account = key.account.clone();
             self.cursors.insert(key, cursor);
             calls += r.calls;
-            events.extend(r.events);
+            events.entry(account).or_default().extend(r.events);
             if let Some(e) = r.error {
                 outcome.fail(self.clients.source_error(&e));
             }
         }
         self.evict_cursors();
 
-        events.sort_by_key(|e| e.timestamp);
-        if !events.is_empty() {
-            outcome.updates.push(Update::logs(events));
+        for (account, mut events) in events {
+            events.sort_by_key(|e| e.timestamp);
+            if events.is_empty() {
+                continue;
+            }
+            let logs = Update::logs(events);
+            outcome.updates.push(match account {
+                None => logs,
+                Some(a) => Update::From {
+                    origin: Origin::of(Some(&a), Some(&self.shared.region)),
+                    update: Box::new(logs),
+                },
+            });
         }
         if poll_due {
             outcome.calls.push(ApiCalls {
@@ -684,10 +711,23 @@ impl GroupReader<'_> {
                 let page_token = page_token.clone();
                 async move {
                     this.shared.log_limiter.acquire().await;
+                    // A linked account's group by its ARN (`logGroupIdentifier`), the own
+                    // account's by name.
+                    let (name, arn) = match &key.account {
+                        None => (Some(key.group.clone()), None),
+                        Some(account) => (
+                            None,
+                            Some(format!(
+                                "arn:aws:logs:{}:{account}:log-group:{}",
+                                this.shared.region, key.group
+                            )),
+                        ),
+                    };
                     this.clients
                         .logs
                         .filter_log_events()
-                        .log_group_name(&key.group)
+                        .set_log_group_name(name)
+                        .set_log_group_identifier(arn)
                         .start_time(start_ms)
                         .end_time(end_ms)
                         .set_filter_pattern(key.pattern.clone())

@@ -445,14 +445,17 @@ impl MetricsPlan {
     /// The SDK query for spec `index`.
     pub fn query(&self, index: usize, functions: &[FunctionConfig]) -> Option<MetricDataQuery> {
         let spec = self.specs.get(index)?;
-        let dimensions = match spec.target {
-            QueryTarget::Region => None,
-            QueryTarget::Function(f) => Some(vec![
-                Dimension::builder()
+        let (dimensions, account) = match spec.target {
+            QueryTarget::Region => (None, None),
+            QueryTarget::Function(f) => {
+                let f = functions.get(f)?;
+                let dimension = Dimension::builder()
                     .name("FunctionName")
-                    .value(&functions.get(f)?.name)
-                    .build(),
-            ]),
+                    .value(&f.name)
+                    .build();
+                // A linked source account's function is read from its account.
+                (Some(vec![dimension]), f.account.clone())
+            }
         };
         let (metric, stat, period) = match spec.kind {
             QueryKind::Series(kind) => (kind.metric_name(), kind.statistic(), self.period_s),
@@ -461,6 +464,7 @@ impl MetricsPlan {
         Some(
             MetricDataQuery::builder()
                 .id(query_id(index))
+                .set_account_id(account)
                 .return_data(true)
                 .metric_stat(
                     MetricStat::builder()

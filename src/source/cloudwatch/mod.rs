@@ -24,9 +24,11 @@ mod call;
 mod discovery;
 pub mod error;
 pub mod insights;
+mod linked;
 pub mod live_tail;
 mod logs;
 mod metrics;
+pub mod origins;
 mod reports;
 
 use std::collections::{HashMap, HashSet};
@@ -127,6 +129,10 @@ pub struct AwsOptions {
     pub logs_only: bool,
     /// How the followed log groups are read: Live Tail sessions or FilterLogEvents.
     pub live_tail: LiveTailOptions,
+    /// In a CloudWatch cross-account observability monitoring account: the functions of the
+    /// linked source accounts too (ListMetrics `IncludeLinkedAccounts`, GetMetricData
+    /// `AccountId`), each keyed by its account.
+    pub linked_accounts: bool,
 }
 
 impl Default for AwsOptions {
@@ -156,6 +162,7 @@ impl Default for AwsOptions {
             insights_timeout: Duration::from_secs(600),
             logs_only: false,
             live_tail: LiveTailOptions::default(),
+            linked_accounts: false,
         }
     }
 }
@@ -257,6 +264,8 @@ pub struct Discovered {
     pub log_groups: Option<HashSet<String>>,
     /// The account the functions belong to (from their ARNs), for log group ARNs.
     pub account: Option<String>,
+    /// The linked source accounts' log groups, as (account, group name).
+    pub linked_log_groups: HashSet<(String, String)>,
 }
 
 impl Discovered {
@@ -264,6 +273,10 @@ impl Discovered {
     /// must have been listed (when listing worked).
     pub fn has_log_group(&self, f: &FunctionConfig) -> bool {
         let group = f.log_group_name();
+        // A linked account's group is read by its ARN, once listed.
+        if let Some(account) = &f.account {
+            return self.linked_log_groups.contains(&(account.clone(), group));
+        }
         match &self.log_groups {
             Some(known) if group.starts_with(discovery::LAMBDA_LOG_GROUP_PREFIX) => {
                 known.contains(&group)
@@ -282,6 +295,8 @@ pub(crate) struct Shared {
     pub recent_invocations: watch::Sender<Option<Arc<HashMap<String, f64>>>>,
     /// Paces every FilterLogEvents call.
     pub log_limiter: RateLimiter,
+    /// The Region read: a linked account's functions are of it.
+    pub region: String,
 }
 
 /// The AWS source. Build it with [`CloudWatchSource::connect`], hand it to the front end as a
@@ -423,6 +438,7 @@ impl CloudWatchSource {
             discovered: watch::Sender::new(None),
             recent_invocations: watch::Sender::new(None),
             log_limiter: RateLimiter::per_second(self.opts.logs_rate_limit_per_s),
+            region: self.region.clone(),
         });
         let opts = Arc::new(self.opts);
         CloudWatchPollers {
@@ -477,7 +493,12 @@ impl Source for CloudWatchSource {
     fn start(self: Box<Self>, ctx: SourceContext) {
         let logs_only = self.opts.logs_only;
         let reports = !logs_only && self.opts.log_analytics != LogAnalytics::Off;
+        let linked = self.opts.linked_accounts;
         let p = self.into_pollers();
+        let ctx = match linked {
+            true => linked::attributed(ctx, p.discovery.shared()),
+            false => ctx,
+        };
         if reports {
             tokio::spawn(drive(p.reports, ctx.clone()));
         }
@@ -510,6 +531,7 @@ mod tests {
             include_str!("reports.rs"),
             include_str!("insights.rs"),
             include_str!("live_tail.rs"),
+            include_str!("origins.rs"),
         ];
         let mut called = std::collections::BTreeSet::new();
         let re =

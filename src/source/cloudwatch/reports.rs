@@ -209,7 +209,8 @@ impl ReportsPoller {
         for f in discovered
             .functions
             .iter()
-            .filter(|f| discovered.has_log_group(f))
+            // A linked account's REPORT figures are not read.
+            .filter(|f| f.account.is_none() && discovered.has_log_group(f))
         {
             groups
                 .entry(f.log_group_name())
@@ -300,6 +301,7 @@ impl ReportsPoller {
             };
             let key = GroupRead {
                 group: group.clone(),
+                account: None,
                 pattern: Some(REPORT_FILTER_PATTERN.to_string()),
             };
             let r = reader

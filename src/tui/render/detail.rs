@@ -55,7 +55,16 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
     let title = fit(
         Line::from(
             vec![Span::styled(
-                format!(" {} ", sanitize(&detail.function.name)),
+                if store.several() {
+                    // The function's Region and account: a name is unique only there.
+                    format!(
+                        " {} · {} ",
+                        sanitize(&detail.function.name),
+                        sanitize(&detail.function.origin().label())
+                    )
+                } else {
+                    format!(" {} ", sanitize(&detail.function.name))
+                },
                 theme.accent,
             )]
             .into_iter()

@@ -23,11 +23,24 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         Span::styled(store.source.to_string(), theme.text),
         label(" · "),
         Span::styled(
-            store
-                .region
-                .as_deref()
-                .map_or_else(|| "no region".into(), |r| sanitize(r).into_owned()),
-            theme.text,
+            match store.origins().count() {
+                0 => store
+                    .region
+                    .as_deref()
+                    .map_or_else(|| "no region".into(), |r| sanitize(r).into_owned()),
+                n => {
+                    let failing = store.origin_failures().len();
+                    match failing {
+                        0 => format!("{n} Regions"),
+                        f => format!("{n} Regions ({f} failing)"),
+                    }
+                }
+            },
+            if store.origin_failures().is_empty() {
+                theme.text
+            } else {
+                theme.warn
+            },
         ),
         label(" · "),
         Span::styled(
@@ -109,7 +122,31 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
     .chain(claimed.iter().flatten().cloned())
     .collect();
     let mut claimed_on_alarms = None;
-    if totals.width() + Line::from(full.clone()).width() <= usize::from(area.width) {
+    if store.several() {
+        // Each Region's own limit and headroom, the largest share first, as many as fit.
+        totals.spans.push(label("  Concurrency"));
+        for (i, (origin, peak, limit)) in store.origin_concurrency().into_iter().enumerate() {
+            let ratio = peak.unwrap_or(0.0) / f64::from(limit.unwrap_or(1000).max(1));
+            let sep = if i == 0 { " " } else { " · " };
+            let spans = [
+                label(&format!("{sep}{} ", sanitize(&origin.label()))),
+                Span::styled(
+                    peak.map_or("-".to_string(), |p| format!("{p:.0}")),
+                    headroom_style(ratio, theme),
+                ),
+                label(&format!(
+                    "/{}",
+                    limit.map_or("?".to_string(), |l| format::count(u64::from(l)))
+                )),
+            ];
+            let width: usize = spans.iter().map(Span::width).sum();
+            if totals.width() + width > usize::from(area.width) {
+                totals.spans.push(label(" …"));
+                break;
+            }
+            totals.spans.extend(spans);
+        }
+    } else if totals.width() + Line::from(full.clone()).width() <= usize::from(area.width) {
         totals.spans.extend(full);
     } else {
         // Narrow: the concurrency as before, and what is claimed on the alarms' line.

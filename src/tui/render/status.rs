@@ -52,7 +52,22 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         }
         None => spans.push(Span::styled("loading…", theme.muted)),
     }
-    if let Some((poller, e)) = store.current_error() {
+    let failing = store.origin_failures();
+    if let Some((origin, poller, e)) = failing.first() {
+        // One Region's failure is its own: the others read on.
+        let more = match failing.len() {
+            1 => String::new(),
+            n => format!(" (+{} more Regions failing)", n - 1),
+        };
+        spans.push(Span::styled(
+            format!(
+                " · {}: {poller}: {}{more}",
+                sanitize(&origin.label()),
+                sanitize(&e.to_string())
+            ),
+            theme.error,
+        ));
+    } else if let Some((poller, e)) = store.current_error() {
         spans.push(Span::styled(
             format!(" · {poller}: {}", sanitize(&e.to_string())),
             theme.error,

@@ -233,13 +233,21 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         .collect();
     view.table_area = area;
 
-    // The longest name of every function, not only those on screen: scrolling never shifts the
-    // table.
+    // Of every function, not only those on screen: scrolling never shifts the table. With
+    // several Regions, each name comes after its Region (and account), in a column of their own
+    // width: a long name is cut, never the Region.
+    let place_width = store
+        .functions()
+        .filter(|_| store.several())
+        .map(|f| f.id.origin().label().chars().count())
+        .max()
+        .map_or(0, |w| w + 2);
     let longest = store
         .functions()
         .map(|f| f.name().chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        + place_width;
     let sort = view.selection.sort;
     let mut layout = Layout::for_width(area.width, longest);
     if store.from_logs_only() {
@@ -318,7 +326,10 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let mut scratch = Vec::with_capacity(slots);
     let rows: Vec<Row> = functions
         .iter()
-        .map(|f| row(f, &layout, from, slots, &mut scratch, store, theme))
+        .map(|f| {
+            let place = (place_width, store);
+            row(f, &layout, from, slots, &mut scratch, place, theme)
+        })
         .collect();
     let focused = view.pane == Pane::Functions;
     let border = if focused { theme.accent } else { theme.muted };
@@ -370,7 +381,7 @@ fn row<'a>(
     from: DateTime<Utc>,
     slots: usize,
     scratch: &mut Vec<Option<f64>>,
-    store: &Store,
+    (place_width, store): (usize, &Store),
     theme: &Theme,
 ) -> Row<'a> {
     let loading = store.loading() || f.window_report().is_some_and(|w| w.loading);
@@ -385,7 +396,15 @@ fn row<'a>(
     let cells = layout.columns.iter().map(|&c| {
         let figure = match c {
             Column::Name => {
-                return Cell::from(Span::styled(sanitize(f.name()).into_owned(), name_style));
+                let name = Span::styled(sanitize(f.name()).into_owned(), name_style);
+                if place_width == 0 {
+                    return Cell::from(name);
+                }
+                let place = sanitize(&f.id.origin().label()).into_owned();
+                return Cell::from(Line::from(vec![
+                    Span::styled(format!("{place:<place_width$}"), theme.muted),
+                    name,
+                ]));
             }
             Column::Fig(figure) => figure,
         };

@@ -308,7 +308,18 @@ impl LocalAws {
 
     /// Create (or replace) a metric alarm and force it into `alarm.state`.
     pub async fn put_alarm(&self, alarm: &AlarmSeed) {
-        let client = self.cloudwatch().await;
+        self.put_alarm_in(REGION, alarm).await;
+    }
+
+    /// [`LocalAws::put_alarm`] in `region` (one peer serves every Region: the request's
+    /// signature names it).
+    pub async fn put_alarm_in(&self, region: &str, alarm: &AlarmSeed) {
+        let config = self.sdk_config().await;
+        let client = aws_sdk_cloudwatch::Client::from_conf(
+            aws_sdk_cloudwatch::config::Builder::from(&config)
+                .region(aws_config::Region::new(region.to_string()))
+                .build(),
+        );
         client
             .put_metric_alarm()
             .alarm_name(&alarm.name)
@@ -395,15 +406,25 @@ impl LocalAws {
 
     /// Create a Lambda function (with a tiny zip and the test role, created on first use).
     pub async fn create_function(&self, function: &FunctionSeed) {
+        self.create_function_in(REGION, function).await;
+    }
+
+    /// [`LocalAws::create_function`] in `region`.
+    pub async fn create_function_in(&self, region: &str, function: &FunctionSeed) {
         self.role_created
             .get_or_init(|| async { self.create_lambda_role() })
             .await;
+        let config = self.sdk_config().await;
+        let lambda = aws_sdk_lambda::Client::from_conf(
+            aws_sdk_lambda::config::Builder::from(&config)
+                .region(aws_config::Region::new(region.to_string()))
+                .build(),
+        );
         let mut logging = LoggingConfig::builder().log_format(function.log_format.clone());
         if let Some(group) = &function.log_group {
             logging = logging.log_group(group);
         }
-        self.lambda()
-            .await
+        lambda
             .create_function()
             .function_name(&function.name)
             .runtime(function.runtime.clone())

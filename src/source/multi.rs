@@ -1,0 +1,233 @@
+//! Several sources as one: a source per account and Region, all started at once, each update
+//! sent on as [`Update::From`] its origin, so the store keeps them apart.
+//!
+//! ```text
+//!  child (prod, us-east-1) ──updates──▶ forward ──Update::From{origin}──▶ store
+//!  child (prod, eu-west-1) ──updates──▶ forward ──Update::From{origin}──┘
+//!             ▲
+//!  request ───┴── split: each child's share of the budget
+//! ```
+//!
+//! Nothing waits for the slowest child: each one's updates reach the store as they come.
+
+use tokio::sync::{mpsc, watch};
+
+use crate::message::{Poller, Provides, Request, SourceContext, SourceError, SourceKind, Update};
+use crate::model::Origin;
+use crate::source::Source;
+
+/// A source for one origin, or why it could not be made (its credentials did not resolve): that
+/// origin's pollers then fail, and the others read on.
+pub enum Child {
+    Ready(Box<dyn Source>),
+    Failed(SourceError),
+}
+
+/// Several sources fanned into one store.
+pub struct MultiSource {
+    children: Vec<(Origin, Child)>,
+}
+
+impl MultiSource {
+    pub fn new(children: Vec<(Origin, Child)>) -> Self {
+        Self { children }
+    }
+
+    /// What a child that is ready declares (the first; every child is made alike).
+    fn first_provides(&self) -> Option<Provides> {
+        self.children.iter().find_map(|(_, c)| match c {
+            Child::Ready(s) => Some(s.provides()),
+            Child::Failed(_) => None,
+        })
+    }
+}
+
+/// Sends each update of a child on, as its origin's.
+async fn forward(origin: Origin, mut rx: mpsc::Receiver<Update>, to: mpsc::Sender<Update>) {
+    while let Some(update) = rx.recv().await {
+        let wrapped = Update::From {
+            origin: origin.clone(),
+            update: Box::new(update),
+        };
+        if to.send(wrapped).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The request as one of `n` children sees it: its share of the budget.
+fn share(request: &Request, n: usize) -> Request {
+    let mut r = request.clone();
+    r.budget_usd_per_hour = r.budget_usd_per_hour.map(|b| b / n.max(1) as f64);
+    r
+}
+
+/// Keeps a child's request in step with the front end's.
+async fn split(mut from: watch::Receiver<Request>, to: watch::Sender<Request>, n: usize) {
+    while from.changed().await.is_ok() {
+        let r = share(&from.borrow_and_update(), n);
+        if to.send(r).is_err() {
+            return;
+        }
+    }
+}
+
+impl Source for MultiSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Cloudwatch
+    }
+
+    /// No one Region: the store names each origin.
+    fn region(&self) -> Option<String> {
+        None
+    }
+
+    fn origins(&self) -> Vec<Origin> {
+        self.children.iter().map(|(o, _)| o.clone()).collect()
+    }
+
+    fn provides(&self) -> Provides {
+        self.first_provides().unwrap_or(Provides {
+            pollers: Poller::ALL.to_vec(),
+            metrics: true,
+            finite: false,
+            refresh: crate::message::DEFAULT_REFRESH,
+            window_reports: false,
+        })
+    }
+
+    fn start(self: Box<Self>, ctx: SourceContext) {
+        let pollers = self.provides().pollers;
+        let n = self.children.len();
+        for (origin, child) in self.children {
+            let source = match child {
+                Child::Ready(source) => source,
+                Child::Failed(error) => {
+                    let (tx, rx) = mpsc::channel(pollers.len().max(1));
+                    tokio::spawn(forward(origin, rx, ctx.updates.clone()));
+                    let at = ctx.now();
+                    let pollers = pollers.clone();
+                    tokio::spawn(async move {
+                        for poller in pollers {
+                            let failed = Update::Failed {
+                                poller,
+                                at,
+                                error: error.clone(),
+                            };
+                            if tx.send(failed).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    continue;
+                }
+            };
+            let (tx, rx) = mpsc::channel(1024);
+            tokio::spawn(forward(origin, rx, ctx.updates.clone()));
+            let (req_tx, req_rx) = watch::channel(share(&ctx.requests.borrow(), n));
+            tokio::spawn(split(ctx.requests.clone(), req_tx, n));
+            source.start(SourceContext {
+                updates: tx,
+                requests: req_rx,
+                clock: ctx.clock.clone(),
+                once: ctx.once,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::model::FunctionConfig;
+
+    /// A source that lists `functions` at once, or never answers (`None`).
+    struct Stub(Option<Vec<FunctionConfig>>);
+
+    impl Source for Stub {
+        fn kind(&self) -> SourceKind {
+            SourceKind::Cloudwatch
+        }
+
+        fn region(&self) -> Option<String> {
+            None
+        }
+
+        fn provides(&self) -> Provides {
+            Provides {
+                pollers: vec![Poller::Discovery],
+                metrics: true,
+                finite: false,
+                refresh: crate::message::DEFAULT_REFRESH,
+                window_reports: false,
+            }
+        }
+
+        fn start(self: Box<Self>, ctx: SourceContext) {
+            tokio::spawn(async move {
+                match self.0 {
+                    Some(functions) => {
+                        ctx.send(Update::Functions(functions)).await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            });
+        }
+    }
+
+    #[tokio::test]
+    async fn a_region_that_answers_is_shown_before_the_slowest_and_a_failed_one_says_so() {
+        let (slow, fast, broken) = (
+            Origin::region(Some("ap-south-1")),
+            Origin::region(Some("eu-west-1")),
+            Origin::region(Some("us-east-1")),
+        );
+        let source = Box::new(MultiSource::new(vec![
+            (slow.clone(), Child::Ready(Box::new(Stub(None)))),
+            (
+                fast.clone(),
+                Child::Ready(Box::new(Stub(Some(vec![FunctionConfig::named("orders")])))),
+            ),
+            (
+                broken.clone(),
+                Child::Failed(SourceError::new("No AWS credentials found.", None)),
+            ),
+        ]));
+        assert_eq!(source.origins(), [slow, fast.clone(), broken.clone()]);
+        let (tx, mut rx) = mpsc::channel(16);
+        let window = crate::window::TimeWindow::default();
+        let (_keep, requests) = watch::channel(Request::new(window));
+        let clock: crate::clock::SharedClock = std::sync::Arc::new(crate::clock::SystemClock);
+        source.start(SourceContext {
+            updates: tx,
+            requests,
+            clock,
+            once: true,
+        });
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            let next = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+            let Ok(Some(Update::From { origin, update })) = next else {
+                panic!("expected an update from a Region, got {next:?}");
+            };
+            got.push((origin, *update));
+        }
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        assert!(matches!(&got[0], (o, Update::Functions(f)) if *o == fast && f.len() == 1));
+        assert!(
+            matches!(&got[1], (o, Update::Failed { poller: Poller::Discovery, error, .. })
+                if *o == broken && error.message == "No AWS credentials found.")
+        );
+    }
+
+    #[test]
+    fn each_child_reads_its_share_of_the_budget() {
+        let mut r = Request::new(crate::window::TimeWindow::default());
+        r.budget_usd_per_hour = Some(1.5);
+        assert_eq!(share(&r, 3).budget_usd_per_hour, Some(0.5));
+        r.budget_usd_per_hour = None;
+        assert_eq!(share(&r, 3).budget_usd_per_hour, None);
+    }
+}

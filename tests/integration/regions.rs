@@ -1,0 +1,712 @@
+//! Several Regions and profiles in one snapshot, against the local AWS peer (one moto serves
+//! every Region: the request's signature names it) and a canned peer that denies everything.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_cloudwatch::types::StateValue;
+use serde_json::Value;
+
+use crate::cloudwatch_canned::{Cbor, Script, cbor, json, serve};
+use crate::support::peer::{ACCESS_KEY_ID, AlarmSeed, FunctionSeed, LocalAws, SECRET_ACCESS_KEY};
+
+/// `checkout` in both Regions (one name, two functions), `billing` in eu-west-1 alone; an
+/// alarm in each Region.
+async fn seed(aws: &LocalAws) {
+    aws.create_function_in("us-east-1", &FunctionSeed::new("checkout"))
+        .await;
+    aws.create_function_in("eu-west-1", &FunctionSeed::new("checkout"))
+        .await;
+    aws.create_function_in("eu-west-1", &FunctionSeed::new("billing"))
+        .await;
+    let alarm = AlarmSeed::new("checkout-errors", "checkout", "Errors", StateValue::Alarm);
+    aws.put_alarm_in("us-east-1", &alarm).await;
+    let ok = AlarmSeed::new("billing-errors", "billing", "Errors", StateValue::Ok);
+    aws.put_alarm_in("eu-west-1", &ok).await;
+}
+
+/// Runs lambdatop against the peer off the async runtime (a canned peer may be served on it).
+async fn run(cmd: Command) -> (Option<i32>, String, String) {
+    let mut cmd = cmd;
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run lambdatop"))
+        .await
+        .expect("join");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn lambdatop(aws: &LocalAws, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+    cmd.args(args)
+        .env_remove("AWS_PROFILE")
+        .env("HOME", std::env::temp_dir())
+        .envs(aws.env_vars());
+    cmd
+}
+
+fn parse(stdout: &str, stderr: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
+}
+
+/// A JSON snapshot of `regions`, without REPORT figures (not needed here).
+fn snapshot_of(regions: &str) -> [&str; 7] {
+    [
+        "--once",
+        "-o",
+        "json",
+        "--log-analytics",
+        "off",
+        "--region",
+        regions,
+    ]
+}
+
+/// The `keys` of every object of `list`, as text (`-` for null), sorted.
+fn table(list: &Value, keys: &[&str]) -> Vec<Vec<String>> {
+    let mut v: Vec<Vec<String>> = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|item| {
+            keys.iter()
+                .map(|k| match &item[*k] {
+                    Value::String(s) => s.clone(),
+                    Value::Null => "-".to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// (name, region, account, alarm_state) of every function.
+fn rows(doc: &Value) -> Vec<Vec<String>> {
+    table(
+        &doc["functions"],
+        &["name", "region", "account", "alarm_state"],
+    )
+}
+
+/// (account, region, status, functions) of every Region read.
+fn regions(doc: &Value) -> Vec<Vec<String>> {
+    table(
+        &doc["regions"],
+        &["account", "region", "status", "functions"],
+    )
+}
+
+fn row(cells: [&str; 4]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_regions_give_the_union_each_row_with_its_region() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    seed(&aws).await;
+    let args = snapshot_of("us-east-1,eu-west-1");
+    let (code, out, err) = run(lambdatop(&aws, &args)).await;
+    let doc = parse(&out, &err);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(doc["schema"], "lambdatop.snapshot/v1");
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["billing", "eu-west-1", "-", "OK"]),
+            row(["checkout", "eu-west-1", "-", "-"]),
+            row(["checkout", "us-east-1", "-", "ALARM"]),
+        ]
+    );
+    // Every alarm of every Region is counted.
+    assert_eq!(doc["alarms"]["alarm"], 1, "{doc}");
+    assert_eq!(doc["alarms"]["ok"], 1, "{doc}");
+    assert_eq!(
+        regions(&doc),
+        [
+            row(["-", "eu-west-1", "ok", "2"]),
+            row(["-", "us-east-1", "ok", "1"]),
+        ]
+    );
+    assert!(
+        doc["regions"][0]["api_calls"].as_u64().unwrap_or(0) > 0,
+        "calls per Region: {doc}"
+    );
+    // Alarms per Region: us-east-1's ALARM, eu-west-1's OK.
+    assert_eq!(doc["regions"][0]["alarms"]["ok"], 1, "{doc}");
+    assert_eq!(doc["regions"][1]["alarms"]["alarm"], 1, "{doc}");
+    // The rules check every function of every Region, and name each by its Region.
+    let mut rule = args.to_vec();
+    rule.extend(["--fail-on", "alarm", "--fail-on", "invocations>=0"]);
+    let (code, _, err) = run(lambdatop(&aws, &rule)).await;
+    assert_eq!(code, Some(3), "{err}");
+    for breach in [
+        "us-east-1/checkout: alarm state is ALARM",
+        "eu-west-1/checkout: invocations",
+        "eu-west-1/billing: invocations",
+        "us-east-1/checkout: invocations",
+    ] {
+        assert!(err.contains(breach), "{breach} in {err}");
+    }
+
+    // CSV and the table name each function's Region; `REGION/GLOB` picks Regions.
+    let csv = |functions: &'static str| {
+        let mut v = args.to_vec();
+        v[2] = "csv";
+        v.extend(["--functions", functions]);
+        lambdatop(&aws, &v)
+    };
+    let (code, out, err) = run(csv("*/check*")).await;
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("name,region,invocations,"), "{out}");
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[1].starts_with("checkout,eu-west-1,0,"), "{out}");
+    assert!(lines[2].starts_with("checkout,us-east-1,0,"), "{out}");
+    // One Region left: read as that one alone, without the column.
+    let (code, out, err) = run(csv("eu-west-1/b*")).await;
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("name,invocations,"), "{out}");
+    assert_eq!(lines[1..].len(), 1, "{out}");
+    assert!(lines[1].starts_with("billing,"), "{out}");
+    let mut table_args = args.to_vec();
+    table_args[2] = "table";
+    let (code, out, err) = run(lambdatop(&aws, &table_args)).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("2 of 2 Regions read"), "{out}");
+    let heading = out
+        .lines()
+        .find(|l| l.starts_with("FUNCTION"))
+        .unwrap_or_default();
+    assert!(heading.starts_with("FUNCTION  REGION"), "{out}");
+}
+
+/// A home with `~/.aws/config` and `credentials` for `profiles` (name, Region, endpoint of
+/// every service).
+fn aws_home(tag: &str, profiles: &[(&str, &str, &str)]) -> PathBuf {
+    let home = std::env::temp_dir().join(format!("lambdatop-regions-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aws")).expect("mkdir");
+    let mut config = String::new();
+    let mut credentials = String::new();
+    for (name, region, endpoint) in profiles {
+        config.push_str(&format!(
+            "[profile {name}]\nregion = {region}\nservices = {name}\n\n[services {name}]\n\
+             cloudwatch =\n  endpoint_url = {endpoint}\n\
+             cloudwatch_logs =\n  endpoint_url = {endpoint}\n\
+             cloudwatch-logs =\n  endpoint_url = {endpoint}\n\
+             lambda =\n  endpoint_url = {endpoint}\n\n"
+        ));
+        credentials.push_str(&format!(
+            "[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\n"
+        ));
+    }
+    std::fs::write(home.join(".aws/config"), config).expect("config");
+    std::fs::write(home.join(".aws/credentials"), credentials).expect("credentials");
+    home
+}
+
+fn with_profiles(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join(".aws/config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+/// Every call answered AccessDenied.
+async fn denying_peer() -> String {
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        for op in ["ListFunctions", "GetAccountSettings"] {
+            let denied = serde_json::json!({
+                "__type": "AccessDeniedException",
+                "Message": format!("User is not authorized to perform: lambda:{op}"),
+            });
+            s.on(op, vec![json(403, denied)]);
+        }
+    }
+    serve(script).await
+}
+
+/// Profiles, each read in its own Region: the one whose every call is denied and the one whose
+/// endpoint nobody listens on (an outage) are said to have failed and read `failed`; the other's
+/// rows are all there. When no Region can be read, the snapshot fails.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    seed(&aws).await;
+    let denied = denying_peer().await;
+    // `good` reaches moto through the adapter for CloudWatch and Lambda, moto for Logs: the
+    // adapter passes what it does not translate on to moto.
+    let good = aws.cloudwatch_endpoint();
+    let down = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", l.local_addr().expect("addr"))
+    };
+    let home = aws_home(
+        "denied",
+        &[
+            ("good", "eu-west-1", good.as_str()),
+            ("denied", "ap-south-1", denied.as_str()),
+            ("denied2", "sa-east-1", denied.as_str()),
+            ("down", "ca-central-1", down.as_str()),
+        ],
+    );
+    let args = ["--once", "-o", "json", "--log-analytics", "off"];
+    let mut both = args.to_vec();
+    both.extend(["--profile", "good,denied,down"]);
+    let (code, out, err) = run(with_profiles(&home, &both)).await;
+    let doc = parse(&out, &err);
+    assert_eq!(code, Some(0), "{err}");
+    // Each profile in its own Region, each row with its account (the profile).
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["billing", "eu-west-1", "good", "OK"]),
+            row(["checkout", "eu-west-1", "good", "-"]),
+        ]
+    );
+    assert_eq!(
+        regions(&doc),
+        [
+            row(["denied", "ap-south-1", "failed", "0"]),
+            row(["down", "ca-central-1", "failed", "0"]),
+            row(["good", "eu-west-1", "ok", "2"]),
+        ]
+    );
+    assert!(
+        doc["regions"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Cannot reach Lambda")),
+        "the outage: {doc}"
+    );
+    assert!(
+        doc["regions"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("AccessDenied")),
+        "{doc}"
+    );
+    for region in ["denied/ap-south-1", "down/ca-central-1"] {
+        assert!(
+            err.contains(&format!("warning: cannot read functions in {region}")),
+            "{err}"
+        );
+    }
+    // No Region read: exit 1.
+    let mut none = args.to_vec();
+    none.extend(["--profile", "denied,denied2"]);
+    let (code, _, err) = run(with_profiles(&home, &none)).await;
+    let _ = std::fs::remove_dir_all(&home);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot read functions"), "{err}");
+}
+
+/// Time to a full snapshot (every Region's functions, metrics and alarms) of 1, 2 and 4
+/// Regions against the local peer: printed, not asserted (`--ignored --nocapture`).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement"]
+async fn time_to_the_first_full_screen() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    let regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"];
+    for r in regions {
+        for i in 0..5 {
+            aws.create_function_in(r, &FunctionSeed::new(&format!("fn-{i}")))
+                .await;
+        }
+    }
+    for n in [1, 2, 4, 1, 2, 4] {
+        let list = regions[..n].join(",");
+        let args = snapshot_of(&list);
+        let started = std::time::Instant::now();
+        let (code, _, err) = run(lambdatop(&aws, &args)).await;
+        assert_eq!(code, Some(0), "{err}");
+        println!("{n} Region(s): {:?}", started.elapsed());
+    }
+}
+
+/// The demo account in two Regions, eu-west-1's functions and metrics then failing with
+/// AccessDenied.
+fn two_region_store() -> lambdatop::store::Store {
+    use lambdatop::message::{Poller, SourceError, SourceKind, Update};
+    use lambdatop::model::Origin;
+    use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
+    use lambdatop::store::{Store, StoreLimits};
+    use lambdatop::window::TimeWindow;
+
+    let now = crate::common::fixed_now();
+    let window = TimeWindow::default();
+    let mut store = Store::new(
+        SourceKind::Cloudwatch,
+        None,
+        window,
+        StoreLimits::default(),
+        crate::common::fixed_clock(),
+    );
+    let (east, west) = (
+        Origin::region(Some("us-east-1")),
+        Origin::region(Some("eu-west-1")),
+    );
+    store.set_origins(&[east.clone(), west.clone()]);
+    for (origin, seed) in [(&east, DEFAULT_SEED), (&west, DEFAULT_SEED + 1)] {
+        let account = DemoAccount::new(seed);
+        for u in account.round(window, now, true, true, now - chrono::Duration::minutes(2)) {
+            store.apply(Update::From {
+                origin: origin.clone(),
+                update: Box::new(u),
+            });
+        }
+    }
+    for poller in [Poller::Discovery, Poller::Metrics] {
+        store.apply(Update::From {
+            origin: west.clone(),
+            update: Box::new(Update::Failed {
+                poller,
+                at: now + chrono::Duration::seconds(1),
+                error: SourceError::new("AccessDenied on lambda:ListFunctions.", None),
+            }),
+        });
+    }
+    store.tick();
+    store
+}
+
+/// The dashboard names each row's Region, each Region's concurrency against its own limit, and
+/// the Region that failed; the detail view names the function's Region.
+#[test]
+fn the_dashboard_names_each_region_and_the_one_that_failed() {
+    use lambdatop::figures::Selection;
+    use lambdatop::tui::handle_key;
+    use lambdatop::tui::view::ViewState;
+
+    let store = two_region_store();
+    let mut view = ViewState::new(Selection::default());
+    let term = crate::common::draw(&mut view, &store, 160, 45);
+    let screen = crate::common::buffer_text(term.backend().buffer());
+    assert!(screen.contains("2 Regions (1 failing)"), "{screen}");
+    assert!(
+        screen.contains("eu-west-1: functions: AccessDenied on lambda:ListFunctions."),
+        "{screen}"
+    );
+    let header = screen.lines().nth(1).unwrap_or_default();
+    assert!(
+        header.contains("Concurrency")
+            && header.contains("us-east-1")
+            && header.contains("eu-west-1"),
+        "{header}"
+    );
+    // The functions of both Regions, each after its Region.
+    let rows = |region: &str| {
+        screen
+            .lines()
+            .filter(|l| l.starts_with(&format!("{region}  ")))
+            .count()
+    };
+    assert!(rows("us-east-1") > 0 && rows("eu-west-1") > 0, "{screen}");
+    // The detail view of the selected function names its Region.
+    let selected = store
+        .select(&view.selection)
+        .first()
+        .map(|f| f.id.clone())
+        .expect("a function");
+    handle_key(
+        &mut view,
+        &store,
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        ),
+    );
+    let term = crate::common::draw(&mut view, &store, 160, 45);
+    let screen = crate::common::buffer_text(term.backend().buffer());
+    let title = format!(
+        " {} · {} ",
+        selected.name,
+        selected.region.as_deref().unwrap_or_default()
+    );
+    assert!(screen.contains(&title), "{title:?} in\n{screen}");
+}
+
+/// A canned account, the same in every Region: `ListFunctions` lists `functions`,
+/// `ListMetrics` answers `metrics`, `GetAccountSettings` `settings` (unscripted: an error), no
+/// metric data, alarms or log groups.
+fn canned_account(
+    functions: Value,
+    metrics: crate::cloudwatch_canned::Reply,
+    settings: Option<crate::cloudwatch_canned::Reply>,
+) -> Arc<Mutex<Script>> {
+    let script = Arc::new(Mutex::new(Script::default()));
+    {
+        let mut s = script.lock().expect("script");
+        let empty = |key: &'static str| cbor(200, Cbor::Map(vec![(key, Cbor::Array(vec![]))]));
+        s.on(
+            "ListFunctions",
+            vec![json(200, serde_json::json!({ "Functions": functions }))],
+        );
+        if let Some(settings) = settings {
+            s.on("GetAccountSettings", vec![settings]);
+        }
+        s.on("ListMetrics", vec![metrics]);
+        s.on("GetMetricData", vec![empty("MetricDataResults")]);
+        s.on("DescribeAlarms", vec![empty("MetricAlarms")]);
+        s.on(
+            "DescribeLogGroups",
+            vec![json(200, serde_json::json!({"logGroups": []}))],
+        );
+    }
+    script
+}
+
+/// A canned account whose every Region has one function `orders`, and answers
+/// `GetAccountSettings` with `settings`.
+async fn canned_everywhere(settings: crate::cloudwatch_canned::Reply) -> String {
+    let functions = serde_json::json!([{"FunctionName": "orders"}]);
+    let no_metrics = cbor(200, Cbor::Map(vec![("Metrics", Cbor::Array(vec![]))]));
+    serve(canned_account(functions, no_metrics, Some(settings))).await
+}
+
+/// lambdatop reading the canned peer at `endpoint` with static keys, `args` after the endpoint.
+fn canned_command(endpoint: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
+    cmd.args(["--endpoint-url", endpoint])
+        .args(["--once", "-o", "json", "--log-analytics", "off"])
+        .args(args)
+        .env_clear()
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+/// The Regions `--region all` reads against `endpoint`, sorted, and how many rows.
+async fn all_regions(endpoint: &str) -> (Vec<String>, usize) {
+    let cmd = canned_command(endpoint, &["--region", "all"]);
+    let (code, out, err) = run(cmd).await;
+    let doc = parse(&out, &err);
+    assert_eq!(code, Some(0), "{err}");
+    let read = regions(&doc).into_iter().map(|r| r[1].clone()).collect();
+    (read, rows(&doc).len())
+}
+
+/// `--region all`: the Regions every account has enabled, and the opt-in ones this account has:
+/// an opt-in Region whose answer is "unrecognized client" (not enabled) is left out, not an
+/// error. The canned peer answers every Region alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn all_regions_leave_out_the_opt_in_ones_not_enabled() {
+    use lambdatop::source::cloudwatch::origins::{DEFAULT_REGIONS, OPT_IN_REGIONS};
+    let sorted = |regions: &[&[&str]]| {
+        let mut v: Vec<String> = regions.concat().iter().map(|r| r.to_string()).collect();
+        v.sort();
+        v
+    };
+    let unrecognized = serde_json::json!({
+        "__type": "UnrecognizedClientException",
+        "message": "The security token included in the request is invalid.",
+    });
+    let endpoint = canned_everywhere(json(403, unrecognized)).await;
+    let (read, functions) = all_regions(&endpoint).await;
+    assert_eq!(read, sorted(&[DEFAULT_REGIONS]));
+    // One `orders` per Region, each its own row.
+    assert_eq!(functions, DEFAULT_REGIONS.len());
+    // Enabled: every opt-in Region is read too.
+    let settings = serde_json::json!({"AccountLimit": {"ConcurrentExecutions": 50}});
+    let endpoint = canned_everywhere(json(200, settings)).await;
+    let (read, functions) = all_regions(&endpoint).await;
+    assert_eq!(read, sorted(&[DEFAULT_REGIONS, OPT_IN_REGIONS]));
+    assert_eq!(functions, read.len());
+}
+
+/// `lambdatop tail` follows one Region: several are a usage error, said before anything is read.
+#[test]
+fn tail_takes_one_region() {
+    let out = crate::common::lambdatop(&["tail", "--region", "us-east-1,eu-west-1", "orders-*"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("lambdatop tail reads one Region"), "{err}");
+}
+
+/// A monitoring account with `orders` of its own (account 111122223333) and, through its link,
+/// `payments` of the source account 222233334444: ListMetrics with `IncludeLinkedAccounts`
+/// names both with their `OwningAccounts`. moto's ListMetrics knows nothing of linked
+/// accounts (it neither reads `IncludeLinkedAccounts` nor answers `OwningAccounts`), hence a
+/// canned peer.
+fn monitoring_account() -> Arc<Mutex<Script>> {
+    let metric = |name: &str| {
+        Cbor::Map(vec![
+            ("Namespace", Cbor::Text("AWS/Lambda".into())),
+            ("MetricName", Cbor::Text("Invocations".into())),
+            (
+                "Dimensions",
+                Cbor::Array(vec![Cbor::Map(vec![
+                    ("Name", Cbor::Text("FunctionName".into())),
+                    ("Value", Cbor::Text(name.into())),
+                ])]),
+            ),
+        ])
+    };
+    let functions = serde_json::json!([{
+        "FunctionName": "orders",
+        "FunctionArn": "arn:aws:lambda:eu-west-1:111122223333:function:orders",
+    }]);
+    let metrics = cbor(
+        200,
+        Cbor::Map(vec![
+            (
+                "Metrics",
+                Cbor::Array(vec![metric("orders"), metric("payments")]),
+            ),
+            (
+                "OwningAccounts",
+                Cbor::Array(vec![
+                    Cbor::Text("111122223333".into()),
+                    Cbor::Text("222233334444".into()),
+                ]),
+            ),
+        ]),
+    );
+    canned_account(functions, metrics, None)
+}
+
+/// With `--linked-accounts`, a monitoring account's linked source accounts' functions are rows of
+/// their own, each with its account, their metrics read with `AccountId`; without it, as before.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_monitoring_account_shows_its_linked_accounts_functions() {
+    let snapshot = |linked: bool| async move {
+        let script = monitoring_account();
+        let endpoint = serve(script.clone()).await;
+        let mut args = vec!["--region", "eu-west-1"];
+        args.extend(linked.then_some("--linked-accounts"));
+        let cmd = canned_command(&endpoint, &args);
+        let (code, out, err) = run(cmd).await;
+        assert_eq!(code, Some(0), "{err}");
+        let s = script.lock().expect("script");
+        let asked = |op: &str, what: &str| s.calls(op).iter().any(|body| body.contains(what));
+        (
+            parse(&out, &err),
+            asked("ListMetrics", "IncludeLinkedAccounts"),
+            asked("GetMetricData", "222233334444"),
+        )
+    };
+    let (doc, include, account_id) = snapshot(true).await;
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["orders", "eu-west-1", "-", "-"]),
+            row(["payments", "eu-west-1", "222233334444", "-"]),
+        ]
+    );
+    assert!(
+        include && account_id,
+        "IncludeLinkedAccounts {include}, AccountId {account_id}"
+    );
+    // Without the flag: one account, read as before.
+    let (doc, include, account_id) = snapshot(false).await;
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["orders", "-", "-", "-"]),
+            row(["payments", "-", "-", "-"]),
+        ]
+    );
+    assert!(!include && !account_id);
+}
+
+/// A linked source account's log group is listed with `IncludeLinkedAccounts`, read by its ARN
+/// (FilterLogEvents `logGroupIdentifier`), and its lines are that account's.
+#[tokio::test]
+async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
+    use lambdatop::message::Update;
+    use lambdatop::poll::Backoff;
+    use lambdatop::source::cloudwatch::AwsOptions;
+
+    let script = monitoring_account();
+    let arn = "arn:aws:logs:eu-central-1:222233334444:log-group:/aws/lambda/payments";
+    let now = chrono::Utc::now();
+    {
+        let mut s = script.lock().expect("script");
+        s.on(
+            "DescribeLogGroups",
+            vec![json(
+                200,
+                serde_json::json!({"logGroups": [
+                    {
+                        "logGroupName": "/aws/lambda/orders",
+                        "logGroupArn": "arn:aws:logs:eu-central-1:111122223333:log-group:/aws/lambda/orders",
+                    },
+                    {"logGroupName": "/aws/lambda/payments", "logGroupArn": arn},
+                ]}),
+            )],
+        );
+        s.on(
+            "FilterLogEvents",
+            vec![json(
+                200,
+                serde_json::json!({"events": [{
+                    "logStreamName": "2026/01/01/[$LATEST]abc",
+                    "timestamp": now.timestamp_millis() - 1000,
+                    "message": "payment taken\n",
+                    "eventId": "1",
+                }]}),
+            )],
+        );
+    }
+    let endpoint = serve(script.clone()).await;
+    let opts = AwsOptions {
+        linked_accounts: true,
+        backoff: Backoff {
+            base: std::time::Duration::from_millis(1),
+            cap: std::time::Duration::from_millis(5),
+            max_attempts: 2,
+        },
+        logs_rate_limit_per_s: 1000.0,
+        ..AwsOptions::default()
+    };
+    let mut h = crate::cloudwatch_canned::harness_with(&endpoint, now, opts).await;
+    h.requests
+        .send_modify(|r| r.log_functions = vec!["payments".into()]);
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    assert!(h.pollers.logs.round(&h.ctx).await);
+    let updates = h.drain();
+    let linked = updates.iter().find_map(|u| match u {
+        Update::From { origin, update } => match update.as_ref() {
+            Update::Logs(block) => Some((origin.clone(), block.pane.len())),
+            _ => None,
+        },
+        _ => None,
+    });
+    let (origin, lines) = linked.unwrap_or_else(|| panic!("no linked log lines in {updates:?}"));
+    assert_eq!(origin.account.as_deref(), Some("222233334444"));
+    assert_eq!(origin.region.as_deref(), Some("eu-central-1"));
+    assert_eq!(lines, 1);
+    let s = script.lock().expect("script");
+    let reads = s.calls("FilterLogEvents");
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert!(
+        reads[0].contains("logGroupIdentifier") && reads[0].contains(arn),
+        "{}",
+        reads[0]
+    );
+    assert!(!reads[0].contains("\"logGroupName\""), "{}", reads[0]);
+    assert!(
+        s.calls("DescribeLogGroups")
+            .iter()
+            .all(|b| b.contains("\"includeLinkedAccounts\":true")),
+        "{:?}",
+        s.calls("DescribeLogGroups")
+    );
+}
