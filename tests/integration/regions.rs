@@ -396,6 +396,7 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
     let store = two_region_store();
     let mut view = ViewState::new(Selection::default());
     let term = crate::common::draw(&mut view, &store, 160, 45);
+    insta::assert_snapshot!("two_regions_at_160x45", term.backend());
     let screen = crate::common::buffer_text(term.backend().buffer());
     assert!(screen.contains("2 Regions (1 failing)"), "{screen}");
     assert!(
