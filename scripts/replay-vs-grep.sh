@@ -18,8 +18,11 @@ awk -v n=$((lines / 4)) 'BEGIN {
     id = sprintf("%08x-%04x-4%03x-a%03x-%012x", i * 2654435761 % 4294967296, i % 65536, i % 4096, i % 4096, i * 40503)
     d = 1 + (i * 7919 % 90000) / 100
     init = (i % 50 == 0) ? "Init Duration: 183.22 ms\t" : ""
+    # One invocation every 40 ms: the application line carries the time, the others take it on.
+    t = 31364078 + i * 40
+    at = sprintf("2024-02-09T%02d:%02d:%02d.%03dZ", int(t / 3600000), int(t / 60000) % 60, int(t / 1000) % 60, t % 1000)
     printf "START RequestId: %s Version: $LATEST\n", id
-    printf "2024-02-09T08:42:44.078Z\t%s\tINFO\tprocessing order %d for customer\n", id, i
+    printf "%s\t%s\tINFO\tprocessing order %d for customer\n", at, id, i
     printf "END RequestId: %s\n", id
     printf "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: 128 MB\tMax Memory Used: %d MB\t%s\n", id, d, int(d) + 1, 40 + i % 50, init
   }
