@@ -40,6 +40,17 @@ impl Origin {
         }
     }
 
+    /// Whether the source of this origin, one of the sources of `all`, reads `function`: same
+    /// Region, and same account, or an account no source is named by (a linked account's
+    /// functions, which the source reading that Region's own account lists).
+    pub fn owns(&self, function: &FunctionId, all: &[Origin]) -> bool {
+        function.region == self.region
+            && (function.account == self.account
+                || !all
+                    .iter()
+                    .any(|o| o.region == self.region && o.account == function.account))
+    }
+
     /// The function `name` of this origin.
     pub fn function(&self, name: &str) -> FunctionId {
         FunctionId {

@@ -372,7 +372,10 @@ mod tests {
         let waiter = tokio::spawn(async move {
             wait_next(Duration::from_secs(60), &mut rx, &seen, window_changed).await
         });
-        tx.send_modify(|r| r.log_functions.push("f".into()));
+        tx.send_modify(|r| {
+            r.log_functions
+                .push(crate::model::Origin::default().function("f"))
+        });
         tokio::time::sleep(Duration::from_millis(5)).await;
         assert!(!waiter.is_finished());
         tx.send_modify(|r| r.window = TimeWindow::minutes(15));

@@ -16,13 +16,13 @@
 
 use super::{Figure, SortKey};
 use crate::message::{MetricRead, MetricsView};
-use crate::model::MetricKind;
+use crate::model::{FunctionId, MetricKind};
 
 /// What the dashboard shows, as the planner needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct Screen<'a> {
     /// The functions of the table, in its order.
-    pub order: &'a [&'a str],
+    pub order: &'a [FunctionId],
     /// Index in `order` of the first row on screen.
     pub offset: usize,
     /// Rows on screen.
@@ -33,7 +33,7 @@ pub struct Screen<'a> {
     pub sparklines: &'a [MetricKind],
     pub sort: SortKey,
     /// The detail view's function, while it is open (it takes the table's place).
-    pub detail: Option<&'a str>,
+    pub detail: Option<&'a FunctionId>,
     /// Nobody is looking.
     pub idle: bool,
     /// `--functions` narrows the functions: the header's totals are the sums of those listed.
@@ -106,12 +106,7 @@ pub fn plan(screen: &Screen) -> MetricsView {
     let n = screen.order.len();
     let start = screen.offset.min(n);
     let end = start.saturating_add(screen.rows).min(n);
-    let names = |from: usize, to: usize| -> Vec<String> {
-        screen.order[from..to]
-            .iter()
-            .map(|s| (*s).to_string())
-            .collect()
-    };
+    let names = |from: usize, to: usize| -> Vec<FunctionId> { screen.order[from..to].to_vec() };
     let on_screen = names(start, end);
     let mut ahead = Vec::new();
     if !screen.idle {
@@ -129,7 +124,7 @@ pub fn plan(screen: &Screen) -> MetricsView {
         account_totals: !screen.narrowed,
         every_function,
         shown,
-        full: screen.detail.map(str::to_string).into_iter().collect(),
+        full: screen.detail.cloned().into_iter().collect(),
         ahead,
         row,
     }
@@ -140,11 +135,15 @@ mod tests {
     use super::*;
     use MetricRead::{Series, WindowP99};
 
-    const NAMES: [&str; 10] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    static IDS: std::sync::LazyLock<Vec<FunctionId>> = std::sync::LazyLock::new(|| {
+        ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+            .map(|n| crate::model::Origin::default().function(n))
+            .to_vec()
+    });
 
     fn screen<'a>(columns: &'a [Figure], sparklines: &'a [MetricKind]) -> Screen<'a> {
         Screen {
-            order: &NAMES,
+            order: &IDS,
             offset: 0,
             rows: 3,
             columns,
@@ -156,8 +155,8 @@ mod tests {
         }
     }
 
-    fn names(v: &[String]) -> Vec<&str> {
-        v.iter().map(String::as_str).collect()
+    fn names(v: &[FunctionId]) -> Vec<&str> {
+        v.iter().map(|f| &*f.name).collect()
     }
 
     const COLUMNS: [Figure; 5] = [
@@ -231,7 +230,7 @@ mod tests {
     fn the_detail_view_reads_its_function_whole() {
         let mut s = screen(&COLUMNS, &[]);
         s.offset = 3;
-        s.detail = Some("e");
+        s.detail = Some(&IDS[4]);
         let v = plan(&s);
         assert_eq!(names(&v.full), ["e"]);
         // The table is hidden: its rows are the ones to go back to.
@@ -249,7 +248,7 @@ mod tests {
         assert!(v.ahead.is_empty());
         assert!(v.every_function.is_empty());
         assert!(v.account_totals);
-        s.detail = Some("b");
+        s.detail = Some(&IDS[1]);
         let v = plan(&s);
         assert_eq!(names(&v.full), ["b"]);
         assert!(v.shown.is_empty() && v.ahead.is_empty());

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::ApiCalls;
-use crate::model::MetricKind;
+use crate::model::{FunctionId, MetricKind};
 
 /// CloudWatch's price of one billed unit (one metric requested, or one API request), USD.
 pub const CLOUDWATCH_USD_PER_UNIT: f64 = 0.01 / 1000.0;
@@ -120,11 +120,11 @@ pub struct MetricsView {
     /// What every function needs: the sort column's metrics (the order needs them).
     pub every_function: Vec<MetricRead>,
     /// Functions whose rows are on screen: read with `row`.
-    pub shown: Vec<String>,
+    pub shown: Vec<FunctionId>,
     /// Functions shown whole (the detail view's): every metric a row or chart reads.
-    pub full: Vec<String>,
+    pub full: Vec<FunctionId>,
     /// Rows the user is about to scroll to: read with `row`, less often.
-    pub ahead: Vec<String>,
+    pub ahead: Vec<FunctionId>,
     /// What a row on screen reads: the figures and sparklines of the columns drawn.
     pub row: Vec<MetricRead>,
 }

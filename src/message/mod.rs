@@ -16,7 +16,9 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::SharedClock;
-use crate::model::{Alarm, FunctionConfig, LogEvent, MetricPoints, WindowStats};
+use crate::model::{
+    Alarm, FunctionConfig, FunctionId, LogEvent, MetricPoints, Origin, WindowStats,
+};
 use crate::window::TimeWindow;
 
 pub use cost::{
@@ -266,11 +268,14 @@ pub struct Request {
     /// Bumped by "refresh now": pollers skip their wait.
     pub refresh: u64,
     /// Functions whose logs the user is looking at (empty: the source decides).
-    pub log_functions: Vec<String>,
+    pub log_functions: Vec<FunctionId>,
+    /// The functions whose logs the user is looking at are all of other sources' origins:
+    /// read none (set by [`Request::for_origin`]; `log_functions` is then empty).
+    pub log_functions_elsewhere: bool,
     /// A server-side filter for log reads, when the user's filter can be expressed as one.
     pub log_filter_pattern: Option<String>,
     /// The function the detail view shows: its less common metrics are read too.
-    pub detail_function: Option<String>,
+    pub detail_function: Option<FunctionId>,
     /// Which metrics the view shows; `None` asks for every metric of every function (what
     /// `--once` prints).
     pub metrics: Option<MetricsView>,
@@ -286,12 +291,47 @@ impl Request {
             window,
             refresh: 0,
             log_functions: Vec::new(),
+            log_functions_elsewhere: false,
             log_filter_pattern: None,
             detail_function: None,
             metrics: None,
             idle: false,
             budget_usd_per_hour: None,
         }
+    }
+
+    /// The names of [`Request::log_functions`]: a source reads by name within its origin.
+    pub fn log_names(&self) -> Vec<String> {
+        self.log_functions
+            .iter()
+            .map(|f| f.name.to_string())
+            .collect()
+    }
+
+    /// Whether the source picks the functions whose logs it reads: nobody named any.
+    pub fn source_picks_logs(&self) -> bool {
+        self.log_functions.is_empty() && !self.log_functions_elsewhere
+    }
+
+    /// The name of [`Request::detail_function`].
+    pub fn detail_name(&self) -> Option<&str> {
+        self.detail_function.as_ref().map(|f| &*f.name)
+    }
+
+    /// The request as the source of `origin` sees it, one of the sources of `all`: only the
+    /// functions it reads (see [`Origin::owns`]).
+    pub fn for_origin(&self, origin: &Origin, all: &[Origin]) -> Request {
+        let mut r = self.clone();
+        let own = |f: &FunctionId| origin.owns(f, all);
+        r.log_functions.retain(own);
+        r.log_functions_elsewhere |= r.log_functions.is_empty() && !self.log_functions.is_empty();
+        r.detail_function = r.detail_function.filter(own);
+        if let Some(view) = &mut r.metrics {
+            view.shown.retain(own);
+            view.full.retain(own);
+            view.ahead.retain(own);
+        }
+        r
     }
 }
 

@@ -215,7 +215,7 @@ mod tests {
         }
 
         fn wants_interim(&self, now: &Request) -> bool {
-            self.interims == 0 && now.log_functions.iter().any(|f| f == "x")
+            self.interims == 0 && now.log_functions.iter().any(|f| &*f.name == "x")
         }
 
         async fn interim(&mut self, _ctx: &SourceContext, _req: &Request) -> RoundOutcome {
@@ -300,7 +300,7 @@ mod tests {
         settle().await;
         assert_eq!(kinds(&mut rx).len(), 4, "the first round at once");
         // A change the poller does not care about: nothing.
-        req.send_modify(|r| r.log_functions = vec!["y".into()]);
+        req.send_modify(|r| r.log_functions = vec![crate::model::Origin::default().function("y")]);
         settle().await;
         assert!(kinds(&mut rx).is_empty());
         // "Refresh now" and a wanted change: a round each.
@@ -313,7 +313,7 @@ mod tests {
         assert_eq!(kinds(&mut rx).len(), 4);
         // A read between rounds: data and calls only, and the next round keeps its time.
         tokio::time::sleep_until(last_round + INTERVAL * 3 / 10).await;
-        req.send_modify(|r| r.log_functions = vec!["x".into()]);
+        req.send_modify(|r| r.log_functions = vec![crate::model::Origin::default().function("x")]);
         settle().await;
         assert_eq!(kinds(&mut rx), ["Interim 1"]);
         tokio::time::sleep_until(last_round + INTERVAL * 7 / 10).await;

@@ -5,7 +5,7 @@
 //!  child (prod, us-east-1) ──updates──▶ forward ──Update::From{origin}──▶ store
 //!  child (prod, eu-west-1) ──updates──▶ forward ──Update::From{origin}──┘
 //!             ▲
-//!  request ───┴── split: each child's share of the budget
+//!  request ───┴── split: each child's share of the budget, its own origin's functions
 //! ```
 //!
 //! Nothing waits for the slowest child: each one's updates reach the store as they come.
@@ -55,20 +55,33 @@ async fn forward(origin: Origin, mut rx: mpsc::Receiver<Update>, to: mpsc::Sende
     }
 }
 
-/// The request as one of `n` children sees it: its share of the budget.
-fn share(request: &Request, n: usize) -> Request {
-    let mut r = request.clone();
-    r.budget_usd_per_hour = r.budget_usd_per_hour.map(|b| b / n.max(1) as f64);
+/// The request as the child of `origin` sees it, one of `all`: its share of the budget, and
+/// only the functions of its origin (the detail view of one Region's `orders` is not read in
+/// every Region that has an `orders`).
+fn share(request: &Request, origin: &Origin, all: &[Origin]) -> Request {
+    let mut r = request.for_origin(origin, all);
+    r.budget_usd_per_hour = r.budget_usd_per_hour.map(|b| b / all.len().max(1) as f64);
     r
 }
 
 /// Keeps a child's request in step with the front end's.
-async fn split(mut from: watch::Receiver<Request>, to: watch::Sender<Request>, n: usize) {
+async fn split(
+    mut from: watch::Receiver<Request>,
+    to: watch::Sender<Request>,
+    origin: Origin,
+    all: Vec<Origin>,
+) {
     while from.changed().await.is_ok() {
-        let r = share(&from.borrow_and_update(), n);
-        if to.send(r).is_err() {
+        let r = share(&from.borrow_and_update(), &origin, &all);
+        if to.is_closed() {
             return;
         }
+        // Another origin's change (its detail view, its rows) does not wake this child.
+        to.send_if_modified(|now| {
+            let changed = *now != r;
+            *now = r;
+            changed
+        });
     }
 }
 
@@ -98,7 +111,7 @@ impl Source for MultiSource {
 
     fn start(self: Box<Self>, ctx: SourceContext) {
         let pollers = self.provides().pollers;
-        let n = self.children.len();
+        let all = self.origins();
         for (origin, child) in self.children {
             let source = match child {
                 Child::Ready(source) => source,
@@ -123,9 +136,14 @@ impl Source for MultiSource {
                 }
             };
             let (tx, rx) = mpsc::channel(1024);
+            let (req_tx, req_rx) = watch::channel(share(&ctx.requests.borrow(), &origin, &all));
+            tokio::spawn(split(
+                ctx.requests.clone(),
+                req_tx,
+                origin.clone(),
+                all.clone(),
+            ));
             tokio::spawn(forward(origin, rx, ctx.updates.clone()));
-            let (req_tx, req_rx) = watch::channel(share(&ctx.requests.borrow(), n));
-            tokio::spawn(split(ctx.requests.clone(), req_tx, n));
             source.start(SourceContext {
                 updates: tx,
                 requests: req_rx,
@@ -225,9 +243,53 @@ mod tests {
     #[test]
     fn each_child_reads_its_share_of_the_budget() {
         let mut r = Request::new(crate::window::TimeWindow::default());
+        let all = ["a", "b", "c"].map(|r| Origin::region(Some(r)));
         r.budget_usd_per_hour = Some(1.5);
-        assert_eq!(share(&r, 3).budget_usd_per_hour, Some(0.5));
+        assert_eq!(share(&r, &all[0], &all).budget_usd_per_hour, Some(0.5));
         r.budget_usd_per_hour = None;
-        assert_eq!(share(&r, 3).budget_usd_per_hour, None);
+        assert_eq!(share(&r, &all[0], &all).budget_usd_per_hour, None);
+    }
+
+    #[test]
+    fn each_child_is_asked_for_its_own_functions_only() {
+        let east = Origin::of(Some("prod"), Some("us-east-1"));
+        let west = Origin::of(Some("prod"), Some("eu-west-1"));
+        let dev_east = Origin::of(Some("dev"), Some("us-east-1"));
+        let all = [east.clone(), west.clone(), dev_east.clone()];
+        // A linked account's function, listed by the Region's sources.
+        let linked = Origin::of(Some("111122223333"), Some("us-east-1")).function("orders");
+        let mut r = Request::new(crate::window::TimeWindow::default());
+        r.detail_function = Some(east.function("orders"));
+        r.log_functions = vec![
+            east.function("orders"),
+            west.function("orders"),
+            linked.clone(),
+        ];
+        r.metrics = Some(crate::message::MetricsView {
+            shown: vec![west.function("orders"), east.function("users")],
+            ..Default::default()
+        });
+
+        let e = share(&r, &east, &all);
+        assert_eq!(e.detail_function, Some(east.function("orders")));
+        assert_eq!(e.log_functions, [east.function("orders"), linked.clone()]);
+        assert_eq!(e.metrics.expect("view").shown, [east.function("users")]);
+
+        let w = share(&r, &west, &all);
+        assert_eq!(w.detail_function, None);
+        assert_eq!(w.log_functions, [west.function("orders")]);
+        assert_eq!(w.metrics.expect("view").shown, [west.function("orders")]);
+
+        let d = share(&r, &dev_east, &all);
+        assert_eq!(d.detail_function, None);
+        assert_eq!(d.log_functions, [linked]);
+        assert!(!d.log_functions_elsewhere);
+
+        // The logs in view are all another Region's: this one reads none (not its busiest).
+        r.log_functions = vec![east.function("orders")];
+        let w = share(&r, &west, &all);
+        assert!(w.log_functions.is_empty() && w.log_functions_elsewhere);
+        assert!(!w.source_picks_logs());
+        assert!(share(&Request::new(r.window), &west, &all).source_picks_logs());
     }
 }

@@ -185,15 +185,15 @@ impl ViewState {
     /// The functions whose logs the view is about, for the source to read: the detail view's
     /// function, else the first [`LOG_FOLLOWED`] of the table in its order (sorting by errors
     /// follows the failing functions).
-    pub fn log_focus(&mut self, store: &Store) -> Vec<String> {
+    pub fn log_focus(&mut self, store: &Store) -> Vec<FunctionId> {
         match &self.detail {
-            Some(d) => vec![d.function.name.to_string()],
+            Some(d) => vec![d.function.clone()],
             None => self
                 .order
                 .ids(store, &self.selection)
                 .iter()
                 .take(LOG_FOLLOWED)
-                .map(|id| id.name.to_string())
+                .cloned()
                 .collect(),
         }
     }
@@ -202,23 +202,22 @@ impl ViewState {
     pub fn metrics_view(&mut self, store: &Store) -> MetricsView {
         let detail = self.detail_focus();
         let ids = self.order.ids(store, &self.selection);
-        let names: Vec<&str> = ids.iter().map(|id| &*id.name).collect();
         plan_metrics(&Screen {
-            order: &names,
+            order: ids,
             offset: self.table_offset,
             rows: self.table_rows,
             columns: &self.table_figures,
             sparklines: &self.table_sparklines,
             sort: self.selection.sort,
-            detail: detail.as_deref(),
+            detail: detail.as_ref(),
             idle: self.idle,
             narrowed: self.selection.glob.is_some(),
         })
     }
 
     /// The function of the detail view, whose less common metrics the source reads too.
-    pub fn detail_focus(&self) -> Option<String> {
-        self.detail.as_ref().map(|d| d.function.name.to_string())
+    pub fn detail_focus(&self) -> Option<FunctionId> {
+        self.detail.as_ref().map(|d| d.function.clone())
     }
 
     /// Name of the selected function, if any.

@@ -275,7 +275,7 @@ pub(crate) async fn harness_with(endpoint: &str, now: DateTime<Utc>, opts: AwsOp
     let clock = Arc::new(ManualClock::new(now));
     let (tx, rx) = mpsc::channel(1024);
     let mut req = Request::new(TimeWindow::minutes(15));
-    req.log_functions = vec!["orders".into()];
+    req.log_functions = vec![lambdatop::model::Origin::default().function("orders")];
     let (requests, requests_rx) = watch::channel(req);
     let store = Store::new(
         SourceKind::Cloudwatch,

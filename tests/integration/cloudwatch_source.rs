@@ -123,8 +123,9 @@ impl Harness {
 
     /// The detail view opens on `function`: the reservation-only round that follows.
     async fn open(&mut self, function: &str) -> Vec<Update> {
-        self.requests
-            .send_modify(|r| r.log_functions = vec![function.into()]);
+        self.requests.send_modify(|r| {
+            r.log_functions = vec![lambdatop::model::Origin::default().function(function)]
+        });
         let req = self.requests.borrow().clone();
         assert!(self.pollers.discovery.reserved_round(&self.ctx, &req).await);
         self.drain()
@@ -133,8 +134,9 @@ impl Harness {
     /// The detail view opens on `function` (or closes): the read of its detail metrics that
     /// follows.
     async fn detail(&mut self, function: Option<&str>) -> Vec<Update> {
-        self.requests
-            .send_modify(|r| r.detail_function = function.map(str::to_string));
+        self.requests.send_modify(|r| {
+            r.detail_function = function.map(|f| lambdatop::model::Origin::default().function(f))
+        });
         let req = self.requests.borrow().clone();
         assert!(self.pollers.metrics.detail_round(&self.ctx, &req).await);
         self.drain()
@@ -586,7 +588,9 @@ async fn opening_a_function_reads_its_reservation_at_once_and_rounds_keep_their_
     // Two seconds in, the detail view opens on orders: its reservation is read at once,
     // without a whole round.
     tokio::time::sleep_until((started + StdDuration::from_secs(2)).into()).await;
-    requests.send_modify(|r| r.log_functions = vec!["orders".into()]);
+    requests.send_modify(|r| {
+        r.log_functions = vec![lambdatop::model::Origin::default().function("orders")]
+    });
     while !matches!(next(&mut rx).await, (1, 1, Some(Reserved::Limit(3)))) {}
     assert!(started.elapsed() < StdDuration::from_secs(3));
     // The next whole round comes on time (not three seconds after the view opened), and reads
@@ -760,8 +764,9 @@ async fn following_logs_loses_no_line_and_repeats_none() {
         ..test_options()
     };
     let mut h = Harness::new(&aws, opts, TimeWindow::minutes(60), now, false).await;
-    h.requests
-        .send_modify(|r| r.log_functions = vec!["orders".into()]);
+    h.requests.send_modify(|r| {
+        r.log_functions = vec![lambdatop::model::Origin::default().function("orders")]
+    });
     h.discovery().await;
 
     let u = h.logs().await;

@@ -78,7 +78,7 @@ fn computed_per_hour(req: &Request, n: usize) -> f64 {
     let tiers = ViewTiers::new(
         req.metrics.as_ref().expect("a view"),
         &names,
-        req.detail_function.as_deref(),
+        req.detail_name(),
         true,
     );
     let p = pace(StdDuration::from_secs(60), req.idle, None, &tiers.cost());
@@ -387,7 +387,7 @@ async fn scrolling_and_sorting_read_what_comes_on_screen_at_once() {
     assert_eq!(logs.len(), 5);
     assert!(
         logs.iter()
-            .all(|f| f.trim_start_matches("fn-").parse::<usize>().unwrap() % 10 == 9),
+            .all(|f| f.name.trim_start_matches("fn-").parse::<usize>().unwrap() % 10 == 9),
         "{logs:?}"
     );
 }

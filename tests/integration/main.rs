@@ -19,6 +19,7 @@ mod figures;
 mod hostile_text;
 mod lambda_log_fixtures;
 mod live_tail;
+mod origin_requests;
 mod read_only;
 mod regions;
 mod replay;

@@ -678,8 +678,9 @@ async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
         ..AwsOptions::default()
     };
     let mut h = crate::cloudwatch_canned::harness_with(&endpoint, now, opts).await;
-    h.requests
-        .send_modify(|r| r.log_functions = vec!["payments".into()]);
+    h.requests.send_modify(|r| {
+        r.log_functions = vec![lambdatop::model::Origin::default().function("payments")]
+    });
     assert!(h.pollers.discovery.round(&h.ctx).await);
     assert!(h.pollers.logs.round(&h.ctx).await);
     let updates = h.drain();

@@ -348,8 +348,9 @@ async fn the_dashboard_and_its_detail_view_read_the_window_figures_and_follow_th
     assert!(h.pollers.discovery.round(&h.ctx).await);
     h.drain();
     // The detail view is open on json-b: its group is read first.
-    h.requests
-        .send_modify(|r| r.detail_function = Some("json-b".into()));
+    h.requests.send_modify(|r| {
+        r.detail_function = Some(lambdatop::model::Origin::default().function("json-b"))
+    });
     assert!(h.pollers.reports.round(&h.ctx).await);
     let u = h.drain();
     // Its figures are sent as soon as its group is read, before the others'.

@@ -172,7 +172,7 @@ impl DiscoveryPoller {
 
     /// Whether a function in view has a reserved concurrency not read yet.
     fn unread_in_view(&self, req: &Request) -> bool {
-        req.log_functions.iter().any(|f| {
+        req.log_names().iter().any(|f| {
             self.listed.contains(f)
                 && !self.reserved.contains_key(f)
                 && !self.unreadable.contains(f)
@@ -188,10 +188,9 @@ impl DiscoveryPoller {
     /// The reserved concurrency of the functions in view not read yet, with their configuration.
     async fn read_unread_reserved(&mut self, req: &Request) -> RoundOutcome {
         let unread: Vec<String> = req
-            .log_functions
-            .iter()
-            .filter(|f| !self.reserved.contains_key(*f) && !self.unreadable.contains(*f))
-            .cloned()
+            .log_names()
+            .into_iter()
+            .filter(|f| !self.reserved.contains_key(f) && !self.unreadable.contains(f))
             .collect();
         let calls = self.read_reserved(&unread).await;
         let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
@@ -311,9 +310,10 @@ impl DiscoveryPoller {
         outcome.notice = missing_notice(&missing);
 
         // The reserved concurrency of the functions in view, read again.
-        self.reserved.retain(|f, _| req.log_functions.contains(f));
+        let in_view = req.log_names();
+        self.reserved.retain(|f, _| in_view.contains(f));
         self.unreadable.clear();
-        let reserved_calls = self.read_reserved(&req.log_functions).await;
+        let reserved_calls = self.read_reserved(&in_view).await;
         let lambda_names: HashSet<String> = lambda.iter().map(|f| f.name.clone()).collect();
         let linked = linked_functions(&named, &lambda_names, self.filter.as_ref());
         // The log groups of the linked accounts, by (account, name); the others are the own

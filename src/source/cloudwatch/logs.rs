@@ -443,9 +443,9 @@ impl LogsPoller {
             .iter()
             .map(|f| (f.name.as_str(), f))
             .collect();
-        let chosen: Vec<FunctionConfig> = if req.log_functions.is_empty() && self.opts.logs_only {
+        let chosen: Vec<FunctionConfig> = if req.source_picks_logs() && self.opts.logs_only {
             discovered.functions.clone()
-        } else if req.log_functions.is_empty() {
+        } else if req.source_picks_logs() {
             let ranked = self.shared.recent_invocations.borrow().clone();
             let mut busy: Vec<(&FunctionConfig, f64)> = discovered
                 .functions
@@ -461,12 +461,12 @@ impl LogsPoller {
                 .map(|(f, _)| f.clone())
                 .collect()
         } else {
-            req.log_functions
-                .iter()
+            req.log_names()
+                .into_iter()
                 .map(|n| {
                     known
                         .get(n.as_str())
-                        .map_or_else(|| FunctionConfig::named(n.clone()), |f| (*f).clone())
+                        .map_or_else(|| FunctionConfig::named(n), |f| (*f).clone())
                 })
                 .collect()
         };
@@ -822,6 +822,7 @@ impl Round for LogsPoller {
     /// nobody is looking.
     fn wants(&self, seen: &Request, now: &Request) -> bool {
         seen.log_functions != now.log_functions
+            || seen.log_functions_elsewhere != now.log_functions_elsewhere
             || seen.log_filter_pattern != now.log_filter_pattern
             || (self.live.opts.mode != LiveTailMode::Off
                 && (seen.idle != now.idle
@@ -836,7 +837,7 @@ impl Round for LogsPoller {
             return false;
         }
         let needs_ranking =
-            !ctx.once && !self.opts.logs_only && ctx.requests.borrow().log_functions.is_empty();
+            !ctx.once && !self.opts.logs_only && ctx.requests.borrow().source_picks_logs();
         if needs_ranking {
             let mut ranked = self.shared.recent_invocations.subscribe();
             let wait = ranked.wait_for(Option::is_some);

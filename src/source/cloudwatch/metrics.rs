@@ -42,7 +42,7 @@ use crate::message::{
     Update, pace,
 };
 use crate::message::{Poller, Request, SourceContext};
-use crate::model::{Datapoint, FunctionConfig, MetricKind, MetricPoints, WindowStats};
+use crate::model::{Datapoint, FunctionConfig, FunctionId, MetricKind, MetricPoints, WindowStats};
 use crate::poll::{Round, RoundOutcome, round_now};
 use crate::window::TimeWindow;
 
@@ -173,9 +173,9 @@ impl ViewTiers {
             }
             out
         };
-        let rows = |list: &[String], reads: Vec<QueryKind>| -> Vec<(QueryTarget, QueryKind)> {
-            list.iter()
-                .filter_map(|n| index.get(n.as_str()))
+        let rows = |list: Vec<&str>, reads: Vec<QueryKind>| -> Vec<(QueryTarget, QueryKind)> {
+            list.into_iter()
+                .filter_map(|n| index.get(n))
                 .flat_map(|&i| reads.iter().map(move |k| (QueryTarget::Function(i), *k)))
                 .collect()
         };
@@ -200,11 +200,11 @@ impl ViewTiers {
                 .map(|m| (QueryTarget::Region, QueryKind::Series(m))),
             );
         }
-        for name in &view.full {
-            let Some(&i) = index.get(name.as_str()) else {
+        for function in &view.full {
+            let Some(&i) = index.get(&*function.name) else {
                 continue;
             };
-            let detail_too = detail == Some(name.as_str());
+            let detail_too = detail == Some(&*function.name);
             every.extend(
                 std::iter::once(QueryKind::WindowP99)
                     .chain(MetricKind::ALL.map(QueryKind::Series))
@@ -217,15 +217,15 @@ impl ViewTiers {
                     .map(|k| (QueryTarget::Function(i), k)),
             );
         }
-        every.extend(rows(&view.shown, row.clone()));
+        every.extend(rows(names_of(&view.shown), row.clone()));
         let every_round = tier(&mut every.into_iter());
         let all: Vec<QueryKind> = view
             .every_function
             .iter()
             .map(|r| QueryKind::from(*r))
             .collect();
-        let order = tier(&mut rows(names, all).into_iter());
-        let ahead = tier(&mut rows(&view.ahead, row).into_iter());
+        let order = tier(&mut rows(names.iter().map(String::as_str).collect(), all).into_iter());
+        let ahead = tier(&mut rows(names_of(&view.ahead), row).into_iter());
         Self {
             every_round,
             order,
@@ -658,9 +658,14 @@ pub struct MetricsPoller {
     between: std::collections::VecDeque<(DateTime<Utc>, u32)>,
 }
 
+/// The names of `functions` (all of this source's origin).
+fn names_of(functions: &[FunctionId]) -> Vec<&str> {
+    functions.iter().map(|f| &*f.name).collect()
+}
+
 /// The detail view's function of `req`, with the window.
 fn detail_key(req: &Request) -> Option<(TimeWindow, String)> {
-    req.detail_function.clone().map(|f| (req.window, f))
+    req.detail_name().map(|f| (req.window, f.to_string()))
 }
 
 impl MetricsPoller {
@@ -719,9 +724,8 @@ impl MetricsPoller {
         self.detail_tried = key.clone();
         let functions = self.discovered_functions();
         let Some(index) = req
-            .detail_function
-            .as_ref()
-            .and_then(|name| functions.iter().position(|f| &f.name == name))
+            .detail_name()
+            .and_then(|name| functions.iter().position(|f| f.name == name))
         else {
             return outcome;
         };
@@ -769,8 +773,7 @@ impl MetricsPoller {
         let now = ctx.now();
         let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
         let detail = req
-            .detail_function
-            .as_ref()
+            .detail_name()
             .and_then(|name| names.iter().position(|n| n == name));
         // Detail metrics not read over the whole window yet need a whole read too.
         let detail_known = detail.is_none() || detail_key(req) == self.detail_read;
@@ -837,7 +840,7 @@ impl MetricsPoller {
             .map(|prev| reread_from(req.window, now, prev, longest_timeout(&functions)));
         let previous = round.checked_sub(1);
         let read_round = std::mem::take(&mut self.read_round);
-        let detail = req.detail_function.as_deref();
+        let detail = req.detail_name();
         let plan_for = |percentiles: bool| {
             let tiers = ViewTiers::new(view, &names, detail, percentiles);
             MetricsPlan::for_view(tiers.round(order, ahead), req.window, now, reread, |s| {
@@ -904,12 +907,7 @@ impl MetricsPoller {
             .as_ref()
             .map(|d| d.functions.iter().map(|f| f.name.clone()).collect())
             .unwrap_or_default();
-        let tiers = ViewTiers::new(
-            view,
-            &names,
-            req.detail_function.as_deref(),
-            self.percentiles,
-        );
+        let tiers = ViewTiers::new(view, &names, req.detail_name(), self.percentiles);
         let tried = |s: &QuerySpec| query_key(s, &names).map(|k| self.tried_round.get(&k));
         let mut out: Vec<QuerySpec> = tiers
             .every_round
@@ -1168,7 +1166,11 @@ mod tests {
     }
 
     fn view(shown: &[&str], ahead: &[&str], full: &[&str]) -> MetricsView {
-        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|s| crate::model::Origin::default().function(s))
+                .collect()
+        };
         MetricsView {
             account_totals: true,
             every_function: vec![MetricRead::Series(MetricKind::Invocations)],

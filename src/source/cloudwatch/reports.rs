@@ -219,9 +219,9 @@ impl ReportsPoller {
         }
         let rank = |owners: &[Arc<str>]| {
             let named = |n: &str| owners.iter().any(|o| &**o == n);
-            if req.detail_function.as_deref().is_some_and(named) {
+            if req.detail_name().is_some_and(named) {
                 0
-            } else if req.log_functions.iter().any(|n| named(n)) {
+            } else if req.log_functions.iter().any(|f| named(&f.name)) {
                 1
             } else {
                 2
@@ -266,8 +266,7 @@ impl ReportsPoller {
         let mut since_delivery = 0;
         // The detail view's function comes first: its figures are shown as soon as they are read.
         let detail_first = ordered.first().is_some_and(|(_, owners)| {
-            req.detail_function
-                .as_deref()
+            req.detail_name()
                 .is_some_and(|d| owners.iter().any(|o| &**o == d))
         });
         for (i, (group, owners)) in ordered.iter().enumerate() {
@@ -442,7 +441,7 @@ impl Round for ReportsPoller {
         if seen.window != now.window {
             return true;
         }
-        let Some(detail) = now.detail_function.as_deref() else {
+        let Some(detail) = now.detail_name() else {
             return false;
         };
         let discovered = self.shared.discovered.borrow();
@@ -450,7 +449,7 @@ impl Round for ReportsPoller {
             .as_ref()
             .and_then(|d| d.functions.iter().find(|f| f.name == detail))
             .map(|f| f.log_group_name());
-        seen.detail_function != now.detail_function
+        seen.detail_name() != now.detail_name()
             && group.is_some_and(|g| !self.filter.groups.get(&g).is_some_and(|s| s.complete))
     }
 
