@@ -3,6 +3,7 @@
 //! on the worker threads.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
@@ -278,6 +279,10 @@ fn message_time(message: &str) -> Option<&str> {
 /// space instead of `T`, or a bare time of day. Anything else is no time at all.
 /// A date outside [`PLAUSIBLE_YEARS`] is no time either.
 pub(super) fn line_time(s: &str) -> LineTime {
+    // The runtime's own format is most times, and has no space around it to trim.
+    if let Some(t) = parse_lambda_time(s) {
+        return plausible(t).map_or(LineTime::Inherited, LineTime::At);
+    }
     let s = s.trim();
     if let Some(t) = parse_lambda_time(s) {
         return plausible(t).map_or(LineTime::Inherited, LineTime::At);
@@ -362,6 +367,11 @@ fn first_field(s: &str) -> Option<&str> {
     (end > 0).then(|| &s[..end])
 }
 
+thread_local! {
+    /// The date [`parse_lambda_time`] read last, and its text.
+    static LAST_DATE: Cell<Option<([u8; 10], NaiveDate)>> = const { Cell::new(None) };
+}
+
 /// The runtime's own format, `2024-02-09T08:42:44.078Z`, read digit by digit: it starts most
 /// application lines, so it is worth a fast path.
 fn parse_lambda_time(s: &str) -> Option<DateTime<Utc>> {
@@ -382,7 +392,16 @@ fn parse_lambda_time(s: &str) -> Option<DateTime<Utc>> {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
-    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    // The lines of a log share a few dates: the last one read is kept with its text.
+    let text: [u8; 10] = b[..10].try_into().ok()?;
+    let date = match LAST_DATE.with(Cell::get) {
+        Some((last, date)) if last == text => date,
+        _ => {
+            let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+            LAST_DATE.with(|d| d.set(Some((text, date))));
+            date
+        }
+    };
     let time =
         NaiveTime::from_hms_milli_opt(num(11..13)?, num(14..16)?, num(17..19)?, num(20..23)?)?;
     Some(Utc.from_utc_datetime(&date.and_time(time)))
@@ -680,5 +699,30 @@ mod tests {
             assert!(matches!(parse(line), LogLine::End(_)), "{line}");
             assert!(!FunctionAnalytics::folds(&parse(line)));
         }
+    }
+
+    #[test]
+    fn runtime_times_are_read_whatever_date_was_read_before() {
+        let lambda = |s: &str| parse_lambda_time(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            lambda("2024-02-29T23:59:59.999Z").as_deref(),
+            Some("2024-02-29T23:59:59.999+00:00")
+        );
+        // Not a leap year: no such date, though the text differs only in its year.
+        assert_eq!(lambda("2023-02-29T00:00:00.000Z"), None);
+        assert_eq!(
+            lambda("2024-02-29T00:00:00.001Z").as_deref(),
+            Some("2024-02-29T00:00:00.001+00:00")
+        );
+        assert_eq!(lambda("2024-02-29T24:00:00.000Z"), None);
+        assert_eq!(lambda("2024-02-2xT00:00:00.000Z"), None);
+        assert_eq!(
+            lambda("2024-03-01T00:00:00.000Z").as_deref(),
+            Some("2024-03-01T00:00:00+00:00")
+        );
+        assert_eq!(
+            line_time(" 2024-03-01T00:00:00.000Z\t"),
+            LineTime::At(at("2024-03-01T00:00:00Z"))
+        );
     }
 }
