@@ -3,6 +3,7 @@
 //! on the worker threads.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
@@ -104,12 +105,14 @@ struct LeftOut<'a> {
 }
 
 /// A line left out but for its time, which the next line that takes on a time carries. It
-/// names no stream (or it would be kept).
+/// names no stream (or it would be kept). Its message is parsed again when it is kept after all,
+/// which few are: carrying the parsed line along would cost every line left out a copy of it.
 struct Timed<'a> {
     message: &'a str,
     offset: u32,
     time: LineTime,
-    parsed: LogLine<'a>,
+    /// Whether a viewer prefix was split off the line.
+    prefixed: bool,
 }
 
 impl<'a> Timed<'a> {
@@ -124,8 +127,18 @@ impl<'a> Timed<'a> {
             named: None,
             message: Cow::Borrowed(self.message),
             event_id: None,
-            parsed: Some(self.parsed),
+            parsed: Some(parse_message(self.prefixed, self.message)),
         });
+    }
+}
+
+/// Parses the message of a line, after its viewer prefix when there was one: a second look for
+/// a prefix finds nothing when the first found nothing.
+fn parse_message(prefixed: bool, message: &str) -> LogLine<'_> {
+    if prefixed {
+        parse(message)
+    } else {
+        parse_unprefixed(message)
     }
 }
 
@@ -161,6 +174,11 @@ fn push_line<'a>(
         b'E' => line.starts_with("END RequestId:"),
         _ => false,
     };
+    // An `END` line folds nothing and carries no time: once the block has kept the first line
+    // it could leave out, one the pane does not show is left out unparsed.
+    if plain && !shown && left_out.kept_first && is_end_line(line) {
+        return;
+    }
     let (prefix, message) = if plain {
         (None, line)
     } else {
@@ -171,11 +189,7 @@ fn push_line<'a>(
         .and_then(|p| p.timestamp)
         .or_else(|| message_time(message))
         .map_or(LineTime::Inherited, line_time);
-    // A second look for a prefix finds nothing when the first found nothing.
-    let parsed = match prefix {
-        None => parse_unprefixed(message),
-        Some(_) => parse(message),
-    };
+    let parsed = parse_message(prefix.is_some(), message);
     let needed = shown || stream.is_some() || FunctionAnalytics::folds(&parsed);
     // The block's first line that could be left out is kept.
     if !needed && std::mem::replace(&mut left_out.kept_first, true) {
@@ -186,7 +200,7 @@ fn push_line<'a>(
                     message,
                     offset,
                     time,
-                    parsed,
+                    prefixed: prefix.is_some(),
                 };
                 if let Some(t) = left_out.timed.replace(timed) {
                     t.keep(lines);
@@ -208,6 +222,13 @@ fn push_line<'a>(
         event_id: None,
         parsed: Some(parsed),
     });
+}
+
+/// Whether `line` is an `END` line with a request id, which the parser reads as
+/// [`LogLine::End`] whatever follows the id.
+fn is_end_line(line: &str) -> bool {
+    line.strip_prefix("END RequestId:")
+        .is_some_and(|rest| !rest.trim_start().is_empty())
 }
 
 /// The time of a kept line that carries `time`: a line without one takes on the time of the
@@ -258,6 +279,10 @@ fn message_time(message: &str) -> Option<&str> {
 /// space instead of `T`, or a bare time of day. Anything else is no time at all.
 /// A date outside [`PLAUSIBLE_YEARS`] is no time either.
 pub(super) fn line_time(s: &str) -> LineTime {
+    // The runtime's own format is most times, and has no space around it to trim.
+    if let Some(t) = parse_lambda_time(s) {
+        return plausible(t).map_or(LineTime::Inherited, LineTime::At);
+    }
     let s = s.trim();
     if let Some(t) = parse_lambda_time(s) {
         return plausible(t).map_or(LineTime::Inherited, LineTime::At);
@@ -342,6 +367,11 @@ fn first_field(s: &str) -> Option<&str> {
     (end > 0).then(|| &s[..end])
 }
 
+thread_local! {
+    /// The date [`parse_lambda_time`] read last, and its text.
+    static LAST_DATE: Cell<Option<([u8; 10], NaiveDate)>> = const { Cell::new(None) };
+}
+
 /// The runtime's own format, `2024-02-09T08:42:44.078Z`, read digit by digit: it starts most
 /// application lines, so it is worth a fast path.
 fn parse_lambda_time(s: &str) -> Option<DateTime<Utc>> {
@@ -362,7 +392,16 @@ fn parse_lambda_time(s: &str) -> Option<DateTime<Utc>> {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
-    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    // The lines of a log share a few dates: the last one read is kept with its text.
+    let text: [u8; 10] = b[..10].try_into().ok()?;
+    let date = match LAST_DATE.with(Cell::get) {
+        Some((last, date)) if last == text => date,
+        _ => {
+            let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+            LAST_DATE.with(|d| d.set(Some((text, date))));
+            date
+        }
+    };
     let time =
         NaiveTime::from_hms_milli_opt(num(11..13)?, num(14..16)?, num(17..19)?, num(20..23)?)?;
     Some(Utc.from_utc_datetime(&date.and_time(time)))
@@ -612,6 +651,78 @@ mod tests {
                 // The block's last line: kept.
                 ("2024-02-09T0".to_string(), t("2024-02-09T08:42:47.000Z")),
             ]
+        );
+    }
+
+    #[test]
+    fn lines_left_out_then_kept_are_parsed_as_their_messages() {
+        let id = "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
+        let text = format!(
+            "START RequestId: {id} Version: $LATEST\n\
+             2024-02-09T08:42:44.078Z\t{id}\tINFO\thello\n\
+             END RequestId: {id}\n\
+             END RequestId:   \n\
+             2024-05-01 12:00:00 2024-05-01T12:00:00.000Z\t{id}\tINFO\tprefixed\n\
+             2024-05-01 12:00:01 INFO last\n"
+        );
+        let mut lines = Vec::new();
+        parse_lines_into(&text, usize::MAX, &mut lines);
+        let kept: Vec<_> = lines.iter().map(|l| &*l.message).collect();
+        assert_eq!(
+            kept,
+            [
+                format!("START RequestId: {id} Version: $LATEST").as_str(),
+                format!("2024-02-09T08:42:44.078Z\t{id}\tINFO\thello").as_str(),
+                // Followed by a line with a time of its own: kept.
+                format!("2024-05-01T12:00:00.000Z\t{id}\tINFO\tprefixed").as_str(),
+                // The block's last line, after its viewer's time.
+                "INFO last",
+            ]
+        );
+        for line in &lines {
+            assert_eq!(line.parsed.as_ref(), Some(&parse(&line.message)));
+        }
+        assert!(matches!(lines[3].parsed, Some(LogLine::App(_))));
+    }
+
+    #[test]
+    fn only_end_lines_with_a_request_id_are_left_out_unparsed() {
+        assert!(is_end_line("END RequestId: 8f5e3c1a"));
+        assert!(is_end_line("END RequestId:\tid REPORT RequestId: other"));
+        assert!(!is_end_line("END RequestId:"));
+        assert!(!is_end_line("END RequestId:  \t "));
+        assert!(!is_end_line("ENDING RequestId: 8f5e3c1a"));
+        for line in [
+            "END RequestId: 8f5e3c1a",
+            "END RequestId:\tid REPORT RequestId: x",
+        ] {
+            assert!(matches!(parse(line), LogLine::End(_)), "{line}");
+            assert!(!FunctionAnalytics::folds(&parse(line)));
+        }
+    }
+
+    #[test]
+    fn runtime_times_are_read_whatever_date_was_read_before() {
+        let lambda = |s: &str| parse_lambda_time(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            lambda("2024-02-29T23:59:59.999Z").as_deref(),
+            Some("2024-02-29T23:59:59.999+00:00")
+        );
+        // Not a leap year: no such date, though the text differs only in its year.
+        assert_eq!(lambda("2023-02-29T00:00:00.000Z"), None);
+        assert_eq!(
+            lambda("2024-02-29T00:00:00.001Z").as_deref(),
+            Some("2024-02-29T00:00:00.001+00:00")
+        );
+        assert_eq!(lambda("2024-02-29T24:00:00.000Z"), None);
+        assert_eq!(lambda("2024-02-2xT00:00:00.000Z"), None);
+        assert_eq!(
+            lambda("2024-03-01T00:00:00.000Z").as_deref(),
+            Some("2024-03-01T00:00:00+00:00")
+        );
+        assert_eq!(
+            line_time(" 2024-03-01T00:00:00.000Z\t"),
+            LineTime::At(at("2024-03-01T00:00:00Z"))
         );
     }
 }
