@@ -149,8 +149,8 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "ENGINE", help_heading = "AWS")]
     pub log_analytics: Option<LogAnalytics>,
 
-    /// How followed logs arrive: auto (CloudWatch Logs Live Tail while the log pane is watched
-    /// and for `tail --follow`, lines within a second or two, $0.01 per session minute after
+    /// How followed logs arrive: auto (CloudWatch Logs Live Tail while the log pane has the
+    /// focus or a detail view is open, and for `tail --follow`, lines within a second or two, $0.01 per session minute after
     /// 1,800 free minutes a month; FilterLogEvents where Live Tail is denied, over its quota or
     /// not offered, and under a --budget), on (Live Tail or fail) or off (FilterLogEvents every
     /// few seconds, no charge). Config: [logs] live_tail.

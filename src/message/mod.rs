@@ -281,6 +281,9 @@ pub struct Request {
     pub metrics: Option<MetricsView>,
     /// Nobody is looking (no key for a while, or the terminal lost focus): refresh rarely.
     pub idle: bool,
+    /// Someone reads the logs: the log pane has the focus or the whole screen, or a detail view
+    /// is open. Only then does the dashboard pay for Live Tail (`--live-tail auto`).
+    pub reading_logs: bool,
     /// US dollars an hour the metric reads may cost; `None` for no limit.
     pub budget_usd_per_hour: Option<f64>,
 }
@@ -296,6 +299,7 @@ impl Request {
             detail_function: None,
             metrics: None,
             idle: false,
+            reading_logs: false,
             budget_usd_per_hour: None,
         }
     }

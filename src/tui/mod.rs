@@ -208,6 +208,7 @@ pub fn sync_request(view: &mut ViewState, store: &Store, req: &mut Request) -> b
     let metrics = Some(view.metrics_view(store));
     let log_functions = view.log_focus(store);
     let detail_function = view.detail_focus();
+    let reading_logs = view.reading_logs();
     // The metric reads get what the rest of the dashboard's API use leaves of the budget,
     // rounded so that small changes in the rest do not make a new request.
     let budget = view.cost.budget_usd_per_hour.map(|b| {
@@ -218,12 +219,14 @@ pub fn sync_request(view: &mut ViewState, store: &Store, req: &mut Request) -> b
         || req.log_functions != log_functions
         || req.detail_function != detail_function
         || req.idle != view.idle
+        || req.reading_logs != reading_logs
         || req.budget_usd_per_hour != budget;
     if changed {
         req.metrics = metrics;
         req.log_functions = log_functions;
         req.detail_function = detail_function;
         req.idle = view.idle;
+        req.reading_logs = reading_logs;
         req.budget_usd_per_hour = budget;
     }
     changed

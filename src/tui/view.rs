@@ -215,6 +215,12 @@ impl ViewState {
         })
     }
 
+    /// Whether someone reads the logs: the log pane has the focus (or the whole screen), or a
+    /// detail view is open.
+    pub fn reading_logs(&self) -> bool {
+        !self.idle && (self.pane == Pane::Logs || self.detail.is_some())
+    }
+
     /// The function of the detail view, whose less common metrics the source reads too.
     pub fn detail_focus(&self) -> Option<FunctionId> {
         self.detail.as_ref().map(|d| d.function.clone())

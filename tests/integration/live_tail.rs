@@ -285,6 +285,30 @@ async fn under_a_budget_auto_polls_instead() {
 }
 
 #[tokio::test]
+async fn the_dashboard_streams_only_while_someone_reads_the_logs() {
+    // A dashboard left on the table polls (no charge); the log pane focused, or a detail view
+    // open, streams.
+    let peer = LivePeer::start().await;
+    let _s1 = peer.stream();
+    let mut h = start_with(
+        &peer,
+        AwsOptions {
+            logs_only: false,
+            ..options(LiveTailMode::Auto)
+        },
+    )
+    .await;
+    let mut seen = Seen::default();
+    let t = ms(&h, Duration::seconds(10));
+    peer.ingest(&[Line::new(t, t + 10, "polled")]);
+    rounds(&mut h, &mut seen, 12).await;
+    assert_eq!(seen.lines, ["polled"]);
+    assert!(peer.live_calls().is_empty());
+    h.requests.send_modify(|r| r.reading_logs = true);
+    until_sessions(&mut h, &mut seen, &peer, 1).await;
+}
+
+#[tokio::test]
 async fn sampling_by_the_server_is_told() {
     let peer = LivePeer::start().await;
     let mut seen = Seen::default();

@@ -620,3 +620,37 @@ fn the_name_column_is_as_wide_as_the_longest_name_and_scrolling_never_shifts_the
     assert_eq!(column(&mut view), top);
     assert!(view.table_offset > 0, "the table scrolled");
 }
+
+#[test]
+fn the_request_says_when_someone_reads_the_logs() {
+    use lambdatop::message::Request;
+    use lambdatop::tui::sync_request;
+    let store = common::demo_store(TimeWindow::default());
+    let mut view = ViewState::new(Selection::default());
+    let mut req = Request::new(TimeWindow::default());
+    draw(&mut view, &store, 120, 40);
+    sync_request(&mut view, &store, &mut req);
+    assert!(!req.reading_logs, "the table has the focus");
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+    );
+    assert!(sync_request(&mut view, &store, &mut req));
+    assert!(req.reading_logs, "the log pane has the focus");
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+    );
+    handle_key(
+        &mut view,
+        &store,
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+    );
+    sync_request(&mut view, &store, &mut req);
+    assert!(req.reading_logs, "a detail view is open");
+    view.idle = true;
+    sync_request(&mut view, &store, &mut req);
+    assert!(!req.reading_logs, "nobody is looking");
+}

@@ -401,7 +401,7 @@ impl LogsPoller {
         // `auto`, not under a budget (a session alone costs $0.60 an hour).
         let wanted = mode != LiveTailMode::Off
             && !ctx.once
-            && (self.opts.logs_only || !req.idle)
+            && (self.opts.logs_only || req.reading_logs)
             && (mode == LiveTailMode::On || req.budget_usd_per_hour.is_none())
             && self.live.allowed(now);
         if wanted {
