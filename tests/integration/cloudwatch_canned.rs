@@ -17,8 +17,10 @@ use lambdatop::poll::Backoff;
 use lambdatop::source::cloudwatch::{AwsOptions, CloudWatchPollers, CloudWatchSource};
 use lambdatop::store::{Store, StoreLimits};
 use lambdatop::window::TimeWindow;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+
+use crate::support::http::{header, read_request};
 use tokio::sync::{mpsc, watch};
 
 /// Just enough CBOR for CloudWatch's answers.
@@ -137,16 +139,8 @@ impl Script {
 }
 
 fn operation(path: &str, headers: &str) -> String {
-    if let Some(target) = headers.lines().find_map(|l| {
-        l.strip_prefix("x-amz-target: ")
-            .or_else(|| l.strip_prefix("X-Amz-Target: "))
-    }) {
-        return target
-            .rsplit('.')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+    if let Some(target) = header(headers, "x-amz-target") {
+        return target.rsplit('.').next().unwrap_or_default().to_string();
     }
     if let Some(op) = path.split("/operation/").nth(1) {
         return op.to_string();
@@ -170,34 +164,9 @@ pub(crate) async fn serve(script: Arc<Mutex<Script>>) -> String {
             tokio::spawn(async move {
                 let mut buf = Vec::new();
                 loop {
-                    // One request: headers, then Content-Length bytes.
-                    let header_end = loop {
-                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break i + 4;
-                        }
-                        let mut chunk = [0u8; 8192];
-                        match sock.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend(&chunk[..n]),
-                        }
+                    let Some((headers, body)) = read_request(&mut sock, &mut buf).await else {
+                        return;
                     };
-                    let headers = String::from_utf8_lossy(&buf[..header_end]).into_owned();
-                    let len = headers
-                        .lines()
-                        .find_map(|l| {
-                            let (k, v) = l.split_once(':')?;
-                            k.eq_ignore_ascii_case("content-length")
-                                .then(|| v.trim().parse().ok())?
-                        })
-                        .unwrap_or(0usize);
-                    while buf.len() < header_end + len {
-                        let mut chunk = [0u8; 8192];
-                        match sock.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend(&chunk[..n]),
-                        }
-                    }
-                    let body: Vec<u8> = buf.drain(..header_end + len).skip(header_end).collect();
                     let path = headers.split_whitespace().nth(1).unwrap_or("/").to_string();
                     let op = operation(&path, &headers);
                     let (reply, delay) = {

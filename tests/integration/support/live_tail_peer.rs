@@ -16,8 +16,10 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+use super::http::{self, read_request};
 use tokio::sync::mpsc;
 
 pub const GROUP: &str = "/aws/lambda/orders";
@@ -134,43 +136,15 @@ fn json_reply(status: u16, body: serde_json::Value) -> Vec<u8> {
 async fn connection(mut sock: TcpStream, state: Arc<Mutex<State>>) {
     let mut buf = Vec::new();
     loop {
-        let header_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            let mut chunk = [0u8; 8192];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend(&chunk[..n]),
-            }
+        let Some((headers, body)) = read_request(&mut sock, &mut buf).await else {
+            return;
         };
-        let headers = String::from_utf8_lossy(&buf[..header_end]).into_owned();
-        let len = headers
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse().ok())?
-            })
-            .unwrap_or(0usize);
-        while buf.len() < header_end + len {
-            let mut chunk = [0u8; 8192];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend(&chunk[..n]),
-            }
-        }
-        let body: Vec<u8> = buf.drain(..header_end + len).skip(header_end).collect();
         let body = String::from_utf8_lossy(&body).into_owned();
         let path = headers.split_whitespace().nth(1).unwrap_or("/").to_string();
-        let target = headers
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("x-amz-target")
-                    .then(|| v.trim().rsplit('.').next().unwrap_or_default().to_string())
-            })
-            .unwrap_or_default();
+        let target = http::header(&headers, "x-amz-target")
+            .and_then(|v| v.rsplit('.').next())
+            .unwrap_or_default()
+            .to_string();
         let reply = match (target.as_str(), path.as_str()) {
             ("StartLiveTail", _) => {
                 let answer = {
