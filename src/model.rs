@@ -14,6 +14,9 @@ pub struct Origin {
     pub region: Option<Arc<str>>,
 }
 
+/// How an origin without a Region is named.
+const NO_REGION: &str = "no region";
+
 impl Origin {
     /// A Region of an unnamed account (the one the credentials reach).
     pub fn region(region: Option<&str>) -> Self {
@@ -33,11 +36,16 @@ impl Origin {
 
     /// How a person names the origin: `eu-west-1`, `prod/eu-west-1` with an account.
     pub fn label(&self) -> String {
-        let region = self.region.as_deref().unwrap_or("no region");
+        let region = self.region.as_deref().unwrap_or(NO_REGION);
         match &self.account {
             Some(account) => format!("{account}/{region}"),
             None => region.to_string(),
         }
+    }
+
+    /// The characters [`Origin::label`] takes, without making it.
+    pub fn label_width(account: Option<&str>, region: Option<&str>) -> usize {
+        account.map_or(0, |a| a.chars().count() + 1) + region.unwrap_or(NO_REGION).chars().count()
     }
 
     /// Whether the source of this origin, one of the sources of `all`, reads `function`: same
@@ -445,3 +453,26 @@ pub struct LogEvent {
 
 /// The account's concurrency limit when nothing else is known (Lambda's default quota).
 pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_labels_width_is_counted_without_making_it() {
+        for (account, region) in [
+            (None, Some("eu-west-1")),
+            (Some("prod"), Some("eu-west-1")),
+            (Some("123456789012"), None),
+            (None, None),
+        ] {
+            let o = Origin::of(account, region);
+            assert_eq!(
+                Origin::label_width(account, region),
+                o.label().chars().count(),
+                "{}",
+                o.label()
+            );
+        }
+    }
+}

@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
 use crate::figures::{self, Figure, Health, SortKey, Unit};
 use crate::format;
-use crate::model::{AlarmState, MetricKind};
+use crate::model::{AlarmState, MetricKind, Origin};
 use crate::store::{FunctionState, ReadState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::sparkline::{Combine, sparkline};
@@ -239,7 +239,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let place_width = store
         .functions()
         .filter(|_| store.several())
-        .map(|f| f.id.origin().label().chars().count())
+        .map(|f| Origin::label_width(f.id.account.as_deref(), f.id.region.as_deref()))
         .max()
         .map_or(0, |w| w + 2);
     let longest = store
