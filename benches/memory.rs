@@ -144,6 +144,7 @@ fn main() {
             ] {
                 batch.push(LogEvent {
                     function: functions_arc[f].clone(),
+                    origin: Default::default(),
                     timestamp: at,
                     stream: streams[f].clone(),
                     message,

@@ -120,6 +120,7 @@ fn round(
             };
             logs.push(LogEvent {
                 function: function.clone(),
+                origin: Default::default(),
                 timestamp: at,
                 stream: stream.clone(),
                 message: format!(

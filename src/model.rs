@@ -444,11 +444,32 @@ pub struct Alarm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEvent {
     pub function: Arc<str>,
+    /// The account and Region of the function: set by the store from the source that read the
+    /// event (sources leave it empty), so that two Regions' functions of one name stay apart.
+    pub origin: Origin,
     pub timestamp: DateTime<Utc>,
     pub stream: Arc<str>,
     pub message: String,
     /// CloudWatch's `eventId`, used to de-duplicate overlapping reads.
     pub event_id: Option<String>,
+}
+
+impl LogEvent {
+    /// Whether the event is `id`'s: its name in its account and Region.
+    pub fn is_of(&self, id: &FunctionId) -> bool {
+        *self.function == *id.name
+            && self.origin.region == id.region
+            && self.origin.account == id.account
+    }
+
+    /// The function as `region/name` (`account/region/name`) when it has an origin, else the
+    /// bare name: how a pane showing several Regions names it.
+    pub fn qualified_function(&self) -> String {
+        match (&self.origin.account, &self.origin.region) {
+            (None, None) => self.function.to_string(),
+            _ => format!("{}/{}", self.origin.label(), self.function),
+        }
+    }
 }
 
 /// The account's concurrency limit when nothing else is known (Lambda's default quota).

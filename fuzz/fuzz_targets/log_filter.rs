@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let event = LogEvent {
         function: Arc::from("fuzz-fn"),
+        origin: Default::default(),
         timestamp: Utc.timestamp_opt(0, 0).single().unwrap_or_default(),
         stream: Arc::from("2026/01/01/[$LATEST]abc"),
         message: message.to_string(),

@@ -67,7 +67,7 @@ impl SortKey {
     /// What every function must have read for the order.
     pub fn reads(self) -> Vec<MetricRead> {
         match self {
-            SortKey::Name => Vec::new(),
+            SortKey::Name | SortKey::Region => Vec::new(),
             SortKey::By(f) => f.reads(),
         }
     }

@@ -8,11 +8,13 @@ use super::{FIGURES, Figure};
 use crate::model::FunctionId;
 use crate::store::{FunctionState, Store};
 
-/// What functions can be sorted by: the name, or any figure with a `--sort` name in the
-/// registry. Figures sort largest first (missing last), names A to Z; ties by name, then Region.
+/// What functions can be sorted by: the name, the Region (and account, then name: a Region's
+/// functions together), or any figure with a `--sort` name in the registry. Figures sort
+/// largest first (missing last), names and Regions A to Z; ties by name, then Region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     Name,
+    Region,
     By(Figure),
 }
 
@@ -23,11 +25,13 @@ impl Default for SortKey {
 }
 
 impl SortKey {
-    /// Every sort key, in the order `s` steps through them: the name, then the registry's order.
+    /// Every sort key, in the order `s` steps through them: the name, the Region, then the
+    /// registry's order.
     pub fn all() -> &'static [SortKey] {
         static ALL: OnceLock<Vec<SortKey>> = OnceLock::new();
         ALL.get_or_init(|| {
-            std::iter::once(SortKey::Name)
+            [SortKey::Name, SortKey::Region]
+                .into_iter()
                 .chain(
                     FIGURES
                         .iter()
@@ -42,6 +46,7 @@ impl SortKey {
     pub fn name(self) -> &'static str {
         match self {
             SortKey::Name => "name",
+            SortKey::Region => "region",
             SortKey::By(f) => f.def().sort.map_or("", |s| s.0),
         }
     }
@@ -50,21 +55,27 @@ impl SortKey {
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Name => "name",
+            SortKey::Region => "Region",
             SortKey::By(f) => f.def().sort.map_or("", |s| s.1),
         }
     }
 
-    /// The next key in [`SortKey::all`], wrapping.
-    pub fn next(self) -> Self {
+    /// The next key in [`SortKey::all`], wrapping; the Region only when `several` are shown.
+    pub fn next(self, several: bool) -> Self {
         let all = Self::all();
         let i = all.iter().position(|k| *k == self).unwrap_or(0);
-        all[(i + 1) % all.len()]
+        let next = all[(i + 1) % all.len()];
+        if next == SortKey::Region && !several {
+            next.next(several)
+        } else {
+            next
+        }
     }
 
-    /// The figure `f` is sorted by; `None` for the name, or when `f` does not have it.
+    /// The figure `f` is sorted by; `None` for the name and Region, or when `f` does not have it.
     fn figure_of(self, f: &FunctionState) -> Option<f64> {
         match self {
-            SortKey::Name => None,
+            SortKey::Name | SortKey::Region => None,
             SortKey::By(fig) => fig.value(f),
         }
     }
@@ -80,6 +91,11 @@ fn order(x: Option<f64>, a: &FunctionState, y: Option<f64>, b: &FunctionState) -
         (None, None) => Ordering::Equal,
     };
     by_figure.then_with(|| a.id.cmp(&b.id))
+}
+
+/// Orders two functions by Region, then account (the credentials' own first), then name.
+fn by_region(a: &FunctionId, b: &FunctionId) -> Ordering {
+    (&a.region, &a.account, &a.name).cmp(&(&b.region, &b.account, &b.name))
 }
 
 impl std::str::FromStr for SortKey {
@@ -203,7 +219,11 @@ impl Store {
             .filter(|f| filter.matches_id(sel, &f.id))
             .map(|f| (sel.sort.figure_of(f), f))
             .collect();
-        keyed.sort_by(|(x, a), (y, b)| order(*x, a, *y, b));
+        if sel.sort == SortKey::Region {
+            keyed.sort_by(|(_, a), (_, b)| by_region(&a.id, &b.id));
+        } else {
+            keyed.sort_by(|(x, a), (y, b)| order(*x, a, *y, b));
+        }
         let mut v: Vec<&FunctionState> = keyed.into_iter().map(|(_, f)| f).collect();
         if sel.reverse {
             v.reverse();

@@ -10,7 +10,7 @@
 //! | `/5\d\d/`         | matching the regular expression, as written (add `(?i)` to ignore case) |
 //! | `level:warn`      | at that level or above (`trace` … `fatal`); timeouts and crashes are errors |
 //! | `req:3f2a`        | of the invocation whose request id starts with `3f2a`              |
-//! | `fn:orders`       | of functions whose name contains `orders`                          |
+//! | `fn:orders`       | of functions whose name (or `region/name`) contains `orders`        |
 //! | `cold`            | of cold-start invocations, and the INIT / RESTORE lines themselves |
 //!
 //! Any term can be negated with a leading `-`: `-healthcheck`, `-"GET /ping"`, `-level:info`.
@@ -133,7 +133,12 @@ impl LogFilter {
                 TermKind::Request(prefix) => line()
                     .request_id()
                     .is_some_and(|id| starts_with_ignore_case(id, prefix)),
-                TermKind::Function(part) => contains_ignore_case(&event.function, part),
+                // By name, or as `region/name` (`account/region/name`) when it has a Region.
+                TermKind::Function(part) => {
+                    contains_ignore_case(&event.function, part)
+                        || (event.origin != Default::default()
+                            && contains_ignore_case(&event.qualified_function(), part))
+                }
                 TermKind::Cold => is_cold(line(), cold),
             };
             hit != t.negate
@@ -381,6 +386,7 @@ mod tests {
     fn ev(function: &str, message: &str) -> LogEvent {
         LogEvent {
             function: function.into(),
+            origin: Default::default(),
             timestamp: Utc::now(),
             stream: "s".into(),
             message: message.to_string(),
@@ -523,6 +529,22 @@ mod tests {
         assert!(!f.matches(&ev("auth-prod", "x"), &none));
         let f = LogFilter::parse("-fn:orders").unwrap();
         assert!(f.matches(&ev("auth-prod", "x"), &none));
+    }
+
+    #[test]
+    fn a_function_term_matches_the_region_of_an_event_that_has_one() {
+        let mut west = ev("orders-prod-api", "x");
+        west.origin = crate::model::Origin::of(Some("prod"), Some("eu-west-1"));
+        let mut east = west.clone();
+        east.origin = crate::model::Origin::region(Some("us-east-1"));
+        let none = ColdRequests::new();
+        let f = LogFilter::parse("fn:eu-west-1/orders").unwrap();
+        assert!(f.matches(&west, &none));
+        assert!(!f.matches(&east, &none));
+        assert!(!f.matches(&ev("orders-prod-api", "x"), &none));
+        let f = LogFilter::parse("fn:prod/eu-west-1/").unwrap();
+        assert!(f.matches(&west, &none));
+        assert!(!f.matches(&east, &none));
     }
 
     #[test]

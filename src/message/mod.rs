@@ -135,6 +135,15 @@ impl Update {
         }
     }
 
+    /// The account and Region the update is of, when a source reading several says so (the
+    /// innermost [`Update::From`], as the store reads it).
+    pub fn origin(&self) -> Option<&Origin> {
+        match self {
+            Update::From { origin, update } => update.origin().or(Some(origin)),
+            _ => None,
+        }
+    }
+
     /// Log events read one by one (CloudWatch pages, the demo), parsed here, on the source's side.
     pub fn logs(events: Vec<LogEvent>) -> Update {
         Update::Logs(Arc::new(LogBlock::from_events(events)))

@@ -929,6 +929,7 @@ impl DemoAccount {
         let mut emit = |at: DateTime<Utc>, message: String| {
             out.push(LogEvent {
                 function: function.clone(),
+                origin: Default::default(),
                 timestamp: at,
                 stream: stream.clone(),
                 message,

@@ -95,6 +95,7 @@ mod tests {
     fn ev(msg: &str) -> LogEvent {
         LogEvent {
             function: "f".into(),
+            origin: Default::default(),
             timestamp: Utc::now(),
             stream: "s".into(),
             message: msg.to_string(),

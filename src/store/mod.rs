@@ -1013,7 +1013,8 @@ impl Store {
             |shared| shared.pane.clone(),
             |mut b| std::mem::take(&mut b.pane),
         );
-        for e in pane {
+        for mut e in pane {
+            e.origin = origin.clone();
             self.logs.push(e);
         }
     }
@@ -1397,6 +1398,7 @@ mod tests {
         // The log pane's lines alone make no figures when the source delivers window figures.
         s.apply(Update::logs(vec![crate::model::LogEvent {
             function: Arc::from("orders"),
+            origin: Default::default(),
             timestamp: s.now(),
             stream: Arc::from("s"),
             message: "REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB".into(),

@@ -22,7 +22,7 @@ use crate::lambda_log::filter::{ColdRequests, LogFilter, cold_requests};
 use crate::lambda_log::summary::{report_summary, status_word};
 use crate::lambda_log::{Level, LogLine, ReportLine, parse};
 use crate::message::{Poller, Request, SourceContext, Update};
-use crate::model::LogEvent;
+use crate::model::{LogEvent, Origin};
 use crate::sanitize::{json_inert, sanitize_lines, sanitize_uncut};
 use crate::source::Source;
 use crate::source::cloudwatch::live_tail;
@@ -119,6 +119,10 @@ pub struct TailOptions {
 /// Request ids of cold starts remembered for the `cold` filter term at most.
 const MAX_COLD_REQUESTS: usize = 100_000;
 
+/// A line to print: the origin its source named, the event and its parsed message.
+#[derive(Clone, Copy)]
+struct Shown<'a>(Option<&'a Origin>, &'a LogEvent, &'a LogLine<'a>);
+
 /// Formats the lines of log blocks as `lambdatop tail` prints them.
 pub struct Printer {
     opts: TailOptions,
@@ -142,8 +146,9 @@ impl Printer {
         }
     }
 
-    /// Appends the lines of `events` the options let through to `out`, whole lines only.
-    pub fn events(&mut self, events: &[LogEvent], out: &mut Vec<u8>) {
+    /// Appends the lines of `events` the options let through to `out`, whole lines only. Each
+    /// line names its function's Region (and account) when a source reading several sent it.
+    pub fn events(&mut self, origin: Option<&Origin>, events: &[LogEvent], out: &mut Vec<u8>) {
         if self.opts.filter.needs_cold() {
             if self.cold.len() > MAX_COLD_REQUESTS {
                 self.cold.clear();
@@ -152,11 +157,11 @@ impl Printer {
             self.cold = cold_requests(events.iter(), known.iter().map(String::as_str));
         }
         for event in events {
-            self.event(event, out);
+            self.event(origin, event, out);
         }
     }
 
-    fn event(&self, event: &LogEvent, out: &mut Vec<u8>) {
+    fn event(&self, origin: Option<&Origin>, event: &LogEvent, out: &mut Vec<u8>) {
         if self.opts.since.is_some_and(|since| event.timestamp < since)
             || self
                 .opts
@@ -175,21 +180,26 @@ impl Printer {
         }
         // Writing into memory cannot fail.
         let _ = match self.opts.format {
-            TailFormat::Text => self.text(event, &line, out),
-            TailFormat::Jsonl => self.json(event, &line, out),
+            TailFormat::Text => self.text(Shown(origin, event, &line), out),
+            TailFormat::Jsonl => self.json(Shown(origin, event, &line), out),
         };
     }
 
-    fn text(&self, event: &LogEvent, line: &LogLine<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+    fn text(&self, shown: Shown<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+        let Shown(origin, event, line) = shown;
         let (dim, cyan, reset) = if self.opts.colour {
             (DIM, CYAN, RESET)
         } else {
             ("", "", "")
         };
+        let place = origin
+            .map(|o| format!("{}/", o.label()))
+            .unwrap_or_default();
         write!(
             out,
-            "{dim}{}{reset} {cyan}{}{reset} ",
+            "{dim}{}{reset} {cyan}{}{}{reset} ",
             event.timestamp.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+            sanitize_uncut(&place),
             sanitize_uncut(&event.function)
         )?;
         let message = match line {
@@ -217,11 +227,14 @@ impl Printer {
         Ok(())
     }
 
-    fn json(&self, event: &LogEvent, line: &LogLine<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+    fn json(&self, shown: Shown<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+        let Shown(origin, event, line) = shown;
         let object = JsonLine {
             time: event.timestamp.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
             function: &event.function,
-            region: self.region.as_deref(),
+            region: origin
+                .and_then(|o| o.region.as_deref())
+                .or(self.region.as_deref()),
             stream: Some(&*event.stream).filter(|s| !s.is_empty()),
             request_id: line.request_id(),
             level: line.level(),
@@ -230,6 +243,7 @@ impl Printer {
                 LogLine::Report(r) => Some(JsonReport::from(r)),
                 _ => None,
             },
+            account: origin.and_then(|o| o.account.as_deref()),
         };
         let text = serde_json::to_string(&object).map_err(std::io::Error::other)?;
         writeln!(out, "{}", json_inert(&text))
@@ -264,6 +278,7 @@ struct JsonLine<'a> {
     level: Option<Level>,
     message: &'a str,
     report: Option<JsonReport<'a>>,
+    account: Option<&'a str>,
 }
 
 /// A REPORT line's fields.
@@ -377,7 +392,7 @@ pub async fn run(
         match update.inner() {
             Update::Logs(block) => {
                 buf.clear();
-                printer.events(&block.pane, &mut buf);
+                printer.events(update.origin(), &block.pane, &mut buf);
                 if !buf.is_empty() {
                     match out.write_all(&buf).and_then(|()| out.flush()) {
                         Ok(()) => {}
@@ -459,6 +474,7 @@ mod tests {
     fn ev(function: &str, time: &str, message: &str) -> LogEvent {
         LogEvent {
             function: Arc::from(function),
+            origin: Default::default(),
             timestamp: at(time),
             stream: Arc::from("2026/03/14/[$LATEST]abc"),
             message: message.to_string(),
@@ -481,7 +497,7 @@ mod tests {
     fn printed(opts: TailOptions, events: &[LogEvent]) -> String {
         let mut p = Printer::new(opts, Some("eu-west-1".into()));
         let mut out = Vec::new();
-        p.events(events, &mut out);
+        p.events(None, events, &mut out);
         String::from_utf8(out).unwrap()
     }
 
@@ -625,6 +641,7 @@ mod tests {
                 "level": "warn",
                 "message": "2026-03-14T09:00:00.000Z\t1f2e0000-0000-4000-8000-000000000001\tWARN\tslow \u{9b}31m",
                 "report": null,
+                "account": null,
             })
         );
         let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
@@ -642,6 +659,41 @@ mod tests {
                 "status": "error",
                 "error_type": "TypeError",
             })
+        );
+    }
+
+    #[test]
+    fn a_line_from_a_source_of_several_names_its_region_and_account() {
+        let events = [ev(
+            "orders",
+            "2026-03-14T09:00:00Z",
+            "START RequestId: 1f2e Version: $LATEST\n",
+        )];
+        let prod = Origin::of(Some("prod"), Some("us-east-1"));
+        let mut p = Printer::new(
+            options("", Reports::Raw, TailFormat::Text),
+            Some("eu-west-1".into()),
+        );
+        let mut out = Vec::new();
+        p.events(Some(&prod), &events, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "2026-03-14T09:00:00.000Z prod/us-east-1/orders START RequestId: 1f2e Version: $LATEST\n"
+        );
+        let mut p = Printer::new(
+            options("", Reports::Raw, TailFormat::Jsonl),
+            Some("eu-west-1".into()),
+        );
+        let mut out = Vec::new();
+        p.events(Some(&prod), &events, &mut out);
+        let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            (&line["function"], &line["region"], &line["account"]),
+            (
+                &serde_json::json!("orders"),
+                &serde_json::json!("us-east-1"),
+                &serde_json::json!("prod")
+            )
         );
     }
 

@@ -15,7 +15,7 @@ use super::log_filter::{ColdRequests, LogFilter, cold_requests};
 use super::log_text::{pretty_lines, report_summary, status_word};
 use super::sanitize::sanitize;
 use crate::lambda_log::{Level, LogLine, PlatformStatus, parse};
-use crate::model::LogEvent;
+use crate::model::{FunctionId, LogEvent};
 use crate::store::Store;
 
 /// One drawn row of the pane: a log event, maybe inside an opened invocation.
@@ -30,7 +30,7 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CacheKey {
     filter: String,
-    scope: Option<String>,
+    scope: Option<FunctionId>,
     fold: bool,
     open_generation: u64,
     first_seq: u64,
@@ -235,18 +235,22 @@ impl LogPane {
 
     /// Recomputes the rows if the filter, scope, fold state or ring changed since last time, and
     /// the rows the search matches if the rows or the search changed.
-    pub fn refresh(&mut self, store: &Store, scope: Option<&str>) {
+    pub fn refresh(&mut self, store: &Store, scope: Option<&FunctionId>) {
         let appended = self.refresh_rows(store, scope);
         self.refresh_hits(store, appended);
     }
 
     /// Returns, when the rows only lost old ones and gained new ones, how many they lost and
     /// where the new ones start.
-    fn refresh_rows(&mut self, store: &Store, scope: Option<&str>) -> Option<(usize, usize)> {
+    fn refresh_rows(
+        &mut self,
+        store: &Store,
+        scope: Option<&FunctionId>,
+    ) -> Option<(usize, usize)> {
         let ring = store.logs();
         let key = CacheKey {
             filter: self.filter.text().to_string(),
-            scope: scope.map(str::to_string),
+            scope: scope.cloned(),
             fold: self.fold,
             open_generation: self.open_generation,
             first_seq: ring.first_seq(),
@@ -291,7 +295,7 @@ impl LogPane {
         appended
     }
 
-    fn rebuild(&mut self, store: &Store, scope: Option<&str>) {
+    fn rebuild(&mut self, store: &Store, scope: Option<&FunctionId>) {
         self.rebuilds += 1;
         let ring = store.logs();
         let cold = if self.filter.needs_cold() {
@@ -562,7 +566,7 @@ impl LogPane {
                 format!(
                     "{} {} {}",
                     e.timestamp.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
-                    sanitize(&e.function),
+                    sanitize(&function_label(e, store)),
                     sanitize(e.message.trim_end())
                 )
             })
@@ -843,7 +847,10 @@ fn popup_lines(e: &LogEvent, store: &Store) -> Vec<(PopupText, String)> {
                 e.timestamp.format("%Y-%m-%d %H:%M:%S%.3f UTC")
             ),
         ),
-        (Label, format!("Function    {}", sanitize(&e.function))),
+        (
+            Label,
+            format!("Function    {}", sanitize(&function_label(e, store))),
+        ),
     ];
     let line = parse(&e.message);
     match line.request_id() {
@@ -931,8 +938,17 @@ fn find_report(store: &Store, id: &str) -> Option<String> {
         .map(|e| e.message.to_string())
 }
 
-fn in_scope(e: &LogEvent, scope: Option<&str>) -> bool {
-    scope.is_none_or(|f| *e.function == *f)
+/// The event's function as the pane names it: `region/name` when several Regions are shown.
+fn function_label<'a>(e: &'a LogEvent, store: &Store) -> std::borrow::Cow<'a, str> {
+    if store.several() {
+        e.qualified_function().into()
+    } else {
+        (*e.function).into()
+    }
+}
+
+fn in_scope(e: &LogEvent, scope: Option<&FunctionId>) -> bool {
+    scope.is_none_or(|f| e.is_of(f))
 }
 
 fn write_new_file(dir: &Path, stamp: &str, lines: &[String]) -> std::io::Result<PathBuf> {

@@ -438,7 +438,7 @@ impl ViewState {
             Action::Top => self.selected = 0,
             Action::Bottom => self.selected = rows.saturating_sub(1),
             Action::SortNext => {
-                self.selection.sort = self.selection.sort.next();
+                self.selection.sort = self.selection.sort.next(store.several());
                 self.selection.reverse = false;
             }
             Action::SortReverse => self.selection.reverse = !self.selection.reverse,
@@ -558,17 +558,17 @@ impl ViewState {
     }
 
     /// The function the log pane is limited to: the detail view's, unless all are asked for.
-    pub fn log_scope(&self) -> Option<&str> {
+    pub fn log_scope(&self) -> Option<&FunctionId> {
         match (&self.detail, self.logs.all_functions) {
-            (Some(d), false) => Some(&d.function.name),
+            (Some(d), false) => Some(&d.function),
             _ => None,
         }
     }
 
     /// Brings the log pane's rows up to date with the store.
     pub fn refresh_logs(&mut self, store: &Store) {
-        let scope = self.log_scope().map(str::to_string);
-        self.logs.refresh(store, scope.as_deref());
+        let scope = self.log_scope().cloned();
+        self.logs.refresh(store, scope.as_ref());
     }
 
     /// Recent invocations the detail view lists.

@@ -96,6 +96,7 @@ fn hostile_store(names: &[String], messages: &[String], error: &str) -> Store {
         .enumerate()
         .map(|(i, m)| LogEvent {
             function: Arc::from(names[i % names.len()].as_str()),
+            origin: Default::default(),
             timestamp: now - Duration::seconds(messages.len() as i64 - i as i64),
             stream: Arc::from(names[(i + 1) % names.len()].as_str()),
             message: m.clone(),
@@ -325,6 +326,7 @@ fn hostile_snapshot_store(texts: &[String]) -> Store {
             .enumerate()
             .map(|(i, n)| LogEvent {
                 function: Arc::from(n.as_str()),
+                origin: Default::default(),
                 timestamp: now - Duration::seconds(10),
                 stream: Arc::from(pick(i + 7).as_str()),
                 message: if i % 2 == 0 {

@@ -418,6 +418,71 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
             .count()
     };
     assert!(rows("us-east-1") > 0 && rows("eu-west-1") > 0, "{screen}");
+    // The Region has its own title over the Regions.
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("Region     Function ")),
+        "{screen}"
+    );
+    // Each log line names its function's Region too.
+    let logs: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains(" Logs ("))
+        .skip(1)
+        .take_while(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    let region_of = |l: &str| l.split_whitespace().nth(1).unwrap_or_default().to_string();
+    assert!(
+        !logs.is_empty()
+            && logs
+                .iter()
+                .all(|l| ["us-east-1", "eu-west-1"].contains(&region_of(l).as_str())),
+        "{logs:#?}"
+    );
+    for region in ["us-east-1", "eu-west-1"] {
+        assert!(
+            store
+                .logs()
+                .iter()
+                .any(|e| e.origin.region.as_deref() == Some(region)),
+            "no line of {region}"
+        );
+    }
+
+    // Sorted by Region: a Region's functions together (eu-west-1 first), by name within it.
+    let mut by_region = ViewState::new(Selection {
+        sort: lambdatop::figures::SortKey::Region,
+        ..Selection::default()
+    });
+    let term = crate::common::draw(&mut by_region, &store, 160, 45);
+    let sorted = crate::common::buffer_text(term.backend().buffer());
+    assert!(sorted.contains("Region ▼   Function "), "{sorted}");
+    let ids: Vec<_> = store
+        .select(&by_region.selection)
+        .iter()
+        .map(|f| (f.id.region.clone(), f.id.name.clone()))
+        .collect();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(ids[0].0.as_deref(), Some("eu-west-1"));
+    // `<` from the name's column moves to the Region's.
+    let mut keys = ViewState::new(Selection {
+        sort: lambdatop::figures::SortKey::Name,
+        ..Selection::default()
+    });
+    crate::common::draw(&mut keys, &store, 160, 45);
+    handle_key(
+        &mut keys,
+        &store,
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('<'),
+            crossterm::event::KeyModifiers::NONE,
+        ),
+    );
+    assert_eq!(keys.selection.sort, lambdatop::figures::SortKey::Region);
+
     // The detail view of the selected function names its Region.
     let selected = store
         .select(&view.selection)
@@ -440,6 +505,20 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
         selected.region.as_deref().unwrap_or_default()
     );
     assert!(screen.contains(&title), "{title:?} in\n{screen}");
+    // Its log pane holds its own lines only, not those of its namesake in the other Region.
+    view.refresh_logs(&store);
+    let shown = view.logs.rows();
+    assert!(!shown.is_empty());
+    assert!(shown.iter().all(|r| {
+        let e = store.logs().get(r.seq).expect("a row's line");
+        e.is_of(&selected)
+    }));
+    let namesakes = store
+        .logs()
+        .iter()
+        .filter(|e| *e.function == *selected.name)
+        .count();
+    assert!(namesakes > shown.len(), "{namesakes} > {}", shown.len());
 }
 
 /// A canned account, the same in every Region: `ListFunctions` lists `functions`,

@@ -124,6 +124,7 @@ fn store() -> Store {
             };
             logs.push(LogEvent {
                 function: Arc::from(f.name),
+                origin: Default::default(),
                 timestamp: now - Duration::seconds(30),
                 stream: Arc::from("stream"),
                 message: format!(
@@ -177,8 +178,10 @@ fn the_fixture_reads_as_designed() {
 #[test]
 fn sort_by_every_column() {
     let s = store();
-    let expected: [(SortKey, [&str; 4]); 11] = [
+    let expected: [(SortKey, [&str; 4]); 12] = [
         (SortKey::Name, ["alpha", "bravo", "charlie", "delta"]),
+        // One Region: by name within it.
+        (SortKey::Region, ["alpha", "bravo", "charlie", "delta"]),
         (
             SortKey::By(Figure::Invocations),
             ["charlie", "alpha", "bravo", "delta"],

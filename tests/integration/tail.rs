@@ -13,7 +13,7 @@ use nix::unistd::Pid;
 use crate::support::peer::{FunctionSeed, LocalAws};
 
 /// The keys of every `-o jsonl` line, in order (the README's contract).
-const JSON_KEYS: [&str; 8] = [
+const JSON_KEYS: [&str; 9] = [
     "time",
     "function",
     "region",
@@ -22,6 +22,7 @@ const JSON_KEYS: [&str; 8] = [
     "level",
     "message",
     "report",
+    "account",
 ];
 
 /// The keys of `report` on a REPORT line, in order.

@@ -119,7 +119,7 @@ fn open_and_close_the_detail_view() {
         Some("orders-prod-api")
     );
     // The log pane follows the function.
-    assert_eq!(view.log_scope(), Some("orders-prod-api"));
+    assert_eq!(view.log_scope().map(|f| &*f.name), Some("orders-prod-api"));
     view.refresh_logs(&store);
     assert!(!view.logs.rows().is_empty());
     assert!(
@@ -135,7 +135,7 @@ fn open_and_close_the_detail_view() {
     let drawn = format!("{:?}", draw(&mut view, &store, 160, 45).backend());
     assert!(drawn.contains(" Logs · every function ("), "{drawn}");
     handle_key(&mut view, &store, key('a'));
-    assert_eq!(view.log_scope(), Some("orders-prod-api"));
+    assert_eq!(view.log_scope().map(|f| &*f.name), Some("orders-prod-api"));
     assert_eq!(
         view.notice.as_ref().unwrap().text,
         "logs: orders-prod-api only"
@@ -481,6 +481,7 @@ fn save_writes_the_lines_shown() {
 fn event(function: &str, message: &str) -> LogEvent {
     LogEvent {
         function: Arc::from(function),
+        origin: Default::default(),
         timestamp: common::fixed_now(),
         stream: Arc::from("2026/03/14/[$LATEST]abc"),
         message: message.to_string(),

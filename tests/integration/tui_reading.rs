@@ -90,6 +90,7 @@ fn reading() -> (Store, ViewState) {
             .enumerate()
             .map(|(i, message)| LogEvent {
                 function: Arc::from("orders-api"),
+                origin: Default::default(),
                 timestamp: first + Duration::seconds(i as i64),
                 stream: Arc::from("2026/03/14/[$LATEST]abc"),
                 message,
@@ -518,6 +519,7 @@ fn a_hostile_line_in_the_popup_stays_inert() {
     );
     store.apply(Update::logs(vec![LogEvent {
         function: Arc::from("orders-api"),
+        origin: Default::default(),
         timestamp: common::fixed_now(),
         stream: Arc::from("2026/03/14/[$LATEST]abc"),
         message: hostile,
@@ -578,6 +580,7 @@ fn search_matches_follow_the_stream() {
     );
     let line = |i: usize| LogEvent {
         function: Arc::from("orders-api"),
+        origin: Default::default(),
         timestamp: common::fixed_now() + Duration::seconds(i as i64),
         stream: Arc::from("s"),
         message: if i.is_multiple_of(3) {

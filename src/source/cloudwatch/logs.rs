@@ -347,6 +347,7 @@ impl LogsPoller {
                         };
                         events.push(LogEvent {
                             function: function.clone(),
+                            origin: Default::default(),
                             timestamp,
                             stream: Arc::from(e.stream.as_str()),
                             message: e.message,
@@ -775,6 +776,7 @@ impl GroupReader<'_> {
                 };
                 out.events.push(LogEvent {
                     function: function.clone(),
+                    origin: Default::default(),
                     timestamp,
                     stream,
                     message: message.to_string(),

@@ -544,6 +544,7 @@ mod tests {
     fn report(function: &str, at_ms: i64, duration_ms: u32) -> LogEvent {
         LogEvent {
             function: Arc::from(function),
+            origin: Default::default(),
             timestamp: DateTime::<Utc>::from_timestamp_millis(at_ms).expect("time"),
             stream: Arc::from("s"),
             message: format!(

@@ -569,6 +569,7 @@ impl Replay {
                 if shown {
                     out.push(LogEvent {
                         function: self.functions[line.function as usize].clone(),
+                        origin: Default::default(),
                         timestamp: at,
                         stream: self.last_stream.clone(),
                         message: line.message.to_string(),

@@ -20,7 +20,7 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::format::plural;
 use crate::lambda_log::{Level, LogLine, parse};
-use crate::model::LogEvent;
+use crate::model::{LogEvent, Origin};
 use crate::store::Store;
 use crate::tui::log_filter::{LogFilter, merge_ranges};
 use crate::tui::log_pane::Row;
@@ -36,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     view.refresh_logs(store);
     let focused = view.pane == Pane::Logs;
     let border = if focused { theme.accent } else { theme.muted };
-    let scope = view.log_scope().map(str::to_string);
+    let scope = view.log_scope().cloned();
     let pane = &view.logs;
     let show_bar = pane.editing || !pane.input().is_empty();
     let show_search = pane.has_search();
@@ -52,21 +52,35 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         lines.push(search_bar(view, theme));
     }
 
+    // With several Regions, each name comes after its Region (and account), as in the table.
+    let place_width = store
+        .functions()
+        .filter(|_| scope.is_none() && store.several())
+        .map(|f| Origin::label_width(f.id.account.as_deref(), f.id.region.as_deref()) + 1)
+        .max()
+        .unwrap_or(0);
     let name_width = match scope {
         Some(_) => 0,
-        None => store
-            .functions()
-            .map(|f| f.name().chars().count())
-            .max()
-            .unwrap_or(8)
-            .min(28)
-            .min(usize::from(area.width / 5)),
+        None => {
+            let names = store
+                .functions()
+                .map(|f| f.name().chars().count())
+                .max()
+                .unwrap_or(8)
+                .min(28)
+                .min(usize::from(area.width / 5));
+            place_width + names
+        }
     };
     // Times carry their date when the lines read span more than a day.
     let dated = store
         .log_span()
         .is_some_and(|(first, last)| crate::format::spans_days(first, last));
-    let gutter = Gutter { name_width, dated };
+    let gutter = Gutter {
+        name_width,
+        place_width,
+        dated,
+    };
     let pane = &mut view.logs;
     let fit = Fit {
         width: usize::from(area.width),
@@ -109,7 +123,17 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     };
     let mut title = vec![Span::styled(" Logs ", border)];
     match &scope {
-        Some(f) => title.push(Span::styled(format!("· {} ", sanitize(f)), theme.accent)),
+        Some(f) => {
+            let name = if store.several() {
+                format!("{}/{}", f.origin().label(), f.name)
+            } else {
+                f.name.to_string()
+            };
+            title.push(Span::styled(
+                format!("· {} ", sanitize(&name)),
+                theme.accent,
+            ));
+        }
         // In a detail view with `a`: say that the pane is not the function's.
         None if view.detail.is_some() => {
             title.push(Span::styled("· every function ", theme.accent));
@@ -278,10 +302,12 @@ impl RowText {
 }
 
 /// What a row shows before its message: its time (with the date when the lines span days) and,
-/// when the pane shows several functions, the function's name in `name_width` columns.
+/// when the pane shows several functions, the function's name in `name_width` columns (its
+/// Region and account first, in `place_width` of them, when there are several).
 #[derive(Debug, Clone, Copy)]
 struct Gutter {
     name_width: usize,
+    place_width: usize,
     dated: bool,
 }
 
@@ -442,7 +468,13 @@ fn draw_row(
     )];
     let name_width = gutter.name_width;
     if name_width > 0 {
-        let name: String = sanitize(&e.function).chars().take(name_width).collect();
+        let name = if gutter.place_width > 0 {
+            let place = e.origin.label();
+            format!("{place:<width$}{}", e.function, width = gutter.place_width)
+        } else {
+            e.function.to_string()
+        };
+        let name: String = sanitize(&name).chars().take(name_width).collect();
         head.push(Span::styled(
             format!("{name:<name_width$} "),
             pick(theme.muted),

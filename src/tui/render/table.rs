@@ -255,8 +255,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         // invented 0 or a `-` for what cannot be known.
         layout.leave_out(&[Figure::Throttles, Figure::Concurrency, Figure::Alarm]);
     }
-    // `<` and `>` move the sort between the columns shown.
-    view.sort_columns = layout.columns.iter().filter_map(|c| c.sort()).collect();
+    // `<` and `>` move the sort between the columns shown (the Region's first, when shown).
+    view.sort_columns = (place_width > 0)
+        .then_some(SortKey::Region)
+        .into_iter()
+        .chain(layout.columns.iter().filter_map(|c| c.sort()))
+        .collect();
     // What the rows on screen show, for the metrics to read.
     view.table_figures = layout
         .columns
@@ -272,24 +276,31 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         .filter_map(|c| c.sparkline().map(|(m, _)| m))
         .collect();
     view.table_rows = visible;
+    let title = |key: Option<SortKey>, title: &str| {
+        let arrow = match key {
+            Some(k) if k == sort && view.selection.reverse => " ▲",
+            Some(k) if k == sort => " ▼",
+            _ => "",
+        };
+        let style = if key == Some(sort) {
+            theme.accent
+        } else {
+            theme.muted
+        };
+        Span::styled(format!("{title}{arrow}"), style)
+    };
     let headers: Vec<Cell> = layout
         .columns
         .iter()
         .map(|c| {
-            let arrow = match c.sort() {
-                Some(k) if k == sort && view.selection.reverse => " ▲",
-                Some(k) if k == sort => " ▼",
-                _ => "",
-            };
-            let style = if c.sort() == Some(sort) {
-                theme.accent
-            } else {
-                theme.muted
-            };
-            Cell::from(Span::styled(
-                format!("{}{arrow}", c.title(layout.narrow)),
-                style,
-            ))
+            let head = title(c.sort(), c.title(layout.narrow));
+            if *c == Column::Name && place_width > 0 {
+                // The Region's title over the Region, the name's over the names.
+                let region = title(Some(SortKey::Region), "Region");
+                let pad = place_width.saturating_sub(region.width());
+                return Cell::from(Line::from(vec![region, Span::raw(" ".repeat(pad)), head]));
+            }
+            Cell::from(head)
         })
         .collect();
     // Every width is exact, the name taking what the figures leave, so the solver has no
