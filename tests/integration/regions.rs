@@ -482,9 +482,14 @@ async fn canned_everywhere(settings: crate::cloudwatch_canned::Reply) -> String 
 
 /// lambdatop reading the canned peer at `endpoint` with static keys, `args` after the endpoint.
 fn canned_command(endpoint: &str, args: &[&str]) -> Command {
+    canned_snapshot(endpoint, "off", args)
+}
+
+/// A JSON snapshot of the canned peer at `endpoint`, REPORT figures read with `analytics`.
+fn canned_snapshot(endpoint: &str, analytics: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
     cmd.args(["--endpoint-url", endpoint])
-        .args(["--once", "-o", "json", "--log-analytics", "off"])
+        .args(["--once", "-o", "json", "--log-analytics", analytics])
         .args(args)
         .env_clear()
         .env("HOME", std::env::temp_dir())
@@ -547,19 +552,7 @@ fn tail_takes_one_region() {
 /// accounts (it neither reads `IncludeLinkedAccounts` nor answers `OwningAccounts`), hence a
 /// canned peer.
 fn monitoring_account() -> Arc<Mutex<Script>> {
-    let metric = |name: &str| {
-        Cbor::Map(vec![
-            ("Namespace", Cbor::Text("AWS/Lambda".into())),
-            ("MetricName", Cbor::Text("Invocations".into())),
-            (
-                "Dimensions",
-                Cbor::Array(vec![Cbor::Map(vec![
-                    ("Name", Cbor::Text("FunctionName".into())),
-                    ("Value", Cbor::Text(name.into())),
-                ])]),
-            ),
-        ])
-    };
+    let metric = invocations_metric;
     let functions = serde_json::json!([{
         "FunctionName": "orders",
         "FunctionArn": "arn:aws:lambda:eu-west-1:111122223333:function:orders",
@@ -581,6 +574,21 @@ fn monitoring_account() -> Arc<Mutex<Script>> {
         ]),
     );
     canned_account(functions, metrics, None)
+}
+
+/// ListMetrics' `Invocations` metric of the function `name`.
+fn invocations_metric(name: &str) -> Cbor {
+    Cbor::Map(vec![
+        ("Namespace", Cbor::Text("AWS/Lambda".into())),
+        ("MetricName", Cbor::Text("Invocations".into())),
+        (
+            "Dimensions",
+            Cbor::Array(vec![Cbor::Map(vec![
+                ("Name", Cbor::Text("FunctionName".into())),
+                ("Value", Cbor::Text(name.into())),
+            ])]),
+        ),
+    ])
 }
 
 /// With `--linked-accounts`, a monitoring account's linked source accounts' functions are rows of
@@ -711,4 +719,149 @@ async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
         "{:?}",
         s.calls("DescribeLogGroups")
     );
+}
+
+/// The linked source account of [`monitoring_account`].
+pub(crate) const LINKED: &str = "222233334444";
+
+/// The ARN by which a monitoring account in `region` names `group` of the [`LINKED`] account.
+pub(crate) fn linked_group_arn(region: &str, group: &str) -> String {
+    format!("arn:aws:logs:{region}:{LINKED}:log-group:{group}")
+}
+
+/// [`monitoring_account`] in `region` with its log groups, listed with `includeLinkedAccounts`:
+/// the own account's `/aws/lambda/orders`, the linked account's `/aws/lambda/payments` — and a
+/// `/aws/lambda/payments` of the own account too, so the own account has a `payments` as well
+/// (a function lambdatop lists from its log group alone), which a read by name would reach.
+pub(crate) fn monitoring_account_with_groups(region: &str) -> Arc<Mutex<Script>> {
+    let script = monitoring_account();
+    let own = |group: &str| format!("arn:aws:logs:{region}:111122223333:log-group:{group}");
+    script.lock().expect("script").on(
+        "DescribeLogGroups",
+        vec![json(
+            200,
+            serde_json::json!({"logGroups": [
+                {"logGroupName": "/aws/lambda/orders", "logGroupArn": own("/aws/lambda/orders")},
+                {"logGroupName": "/aws/lambda/payments", "logGroupArn": own("/aws/lambda/payments")},
+                {
+                    "logGroupName": "/aws/lambda/payments",
+                    "logGroupArn": linked_group_arn(region, "/aws/lambda/payments"),
+                },
+            ]}),
+        )],
+    );
+    script
+}
+
+/// FilterLogEvents events of REPORT lines `lines`, a minute apart, ending a minute ago.
+fn report_events(lines: &[&str]) -> Value {
+    let now = chrono::Utc::now().timestamp_millis();
+    let events: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::json!({
+                "logStreamName": "2026/01/01/[$LATEST]abc",
+                "timestamp": now - 60_000 * (lines.len() - i) as i64,
+                "message": format!("{line}\n"),
+                "eventId": format!("e{i}"),
+            })
+        })
+        .collect();
+    serde_json::json!({ "events": events })
+}
+
+/// The function `name` of `account` (`None`: the own account's) in a JSON snapshot.
+fn function_of<'a>(doc: &'a Value, name: &str, account: Option<&str>) -> &'a Value {
+    doc["functions"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|f| f["name"] == name && f["account"].as_str() == account)
+        })
+        .unwrap_or_else(|| panic!("no {name} of {account:?} in {doc}"))
+}
+
+/// With the FilterLogEvents engine, a linked account's `payments` gets the REPORT figures of its
+/// own log group, read by ARN (`logGroupIdentifier`), and the own account's same-named
+/// `payments` keeps those of its group, read by name. moto cannot serve this: its FilterLogEvents reads `logGroupName`
+/// only (it ignores `logGroupIdentifier`), and it has no cross-account observability (its
+/// ListMetrics neither reads `IncludeLinkedAccounts` nor answers `OwningAccounts`); hence the
+/// canned peer, which answers the ARN's read with the linked group's lines.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_linked_accounts_report_figures_are_read_by_arn_and_are_its_own() {
+    let script = monitoring_account_with_groups("eu-west-1");
+    let arn = linked_group_arn("eu-west-1", "/aws/lambda/payments");
+    {
+        let mut s = script.lock().expect("script");
+        // The linked account's payments: a cold start (300 ms init), 50 ms and 250 ms at 512 MB.
+        let theirs = report_events(&[
+            "REPORT RequestId: l1\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 200 MB\tInit Duration: 300.00 ms",
+            "REPORT RequestId: l2\tDuration: 50.00 ms\tBilled Duration: 50 ms\tMemory Size: 512 MB\tMax Memory Used: 210 MB",
+            "REPORT RequestId: l3\tDuration: 250.00 ms\tBilled Duration: 250 ms\tMemory Size: 512 MB\tMax Memory Used: 220 MB",
+        ]);
+        s.on_body("FilterLogEvents", &arn, json(200, theirs));
+        // What a read by name answers, for the own account's orders and payments alike: one warm
+        // 10 ms invocation at 128 MB.
+        let own = report_events(&[
+            "REPORT RequestId: o1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB",
+        ]);
+        s.on("FilterLogEvents", vec![json(200, own)]);
+    }
+    let endpoint = serve(script.clone()).await;
+    let cmd = canned_snapshot(
+        &endpoint,
+        "filter",
+        &["--region", "eu-west-1", "--linked-accounts"],
+    );
+    let (code, out, err) = run(cmd).await;
+    assert_eq!(code, Some(0), "{err}");
+    let doc = parse(&out, &err);
+
+    let theirs = function_of(&doc, "payments", Some(LINKED));
+    let r = &theirs["report"];
+    assert_eq!(r["invocations"], 3, "{theirs}");
+    assert_eq!(r["cold_starts"], 1, "{theirs}");
+    assert_eq!(r["billed_ms_total"], 400, "{theirs}");
+    // The nearest rank, 100 ms, within the histogram's 1 %.
+    let p50 = r["duration_ms_p50"].as_f64().expect("p50");
+    assert!((p50 - 100.0).abs() <= 1.0, "{theirs}");
+    assert_eq!(r["duration_ms_p99"], 250.0, "{theirs}");
+    assert_eq!(r["init_ms_p50"], 300.0, "{theirs}");
+    assert_eq!(r["memory_size_mb"], 512, "{theirs}");
+    assert_eq!(r["max_memory_used_mb"], 220, "{theirs}");
+    // 3 requests at $0.20 a million, and 400 ms × 0.5 GB = 0.2 GB-s at $0.0000166667.
+    let cost = r["cost_usd"].as_f64().expect("cost");
+    assert!(
+        (cost - (6e-7 + 0.2 * 0.000_016_666_7)).abs() < 1e-12,
+        "{cost}"
+    );
+    assert_eq!(theirs["report_source"], "filter", "{theirs}");
+
+    for name in ["orders", "payments"] {
+        let own = function_of(&doc, name, None);
+        let r = &own["report"];
+        assert_eq!(r["invocations"], 1, "{own}");
+        assert_eq!(r["cold_starts"], 0, "{own}");
+        assert_eq!(r["billed_ms_total"], 10, "{own}");
+        assert_eq!(r["memory_size_mb"], 128, "{own}");
+        assert_eq!(r["max_memory_used_mb"], 40, "{own}");
+    }
+
+    // The linked group by its ARN, the own ones by name: one read each.
+    let s = script.lock().expect("script");
+    let reads = s.calls("FilterLogEvents");
+    assert_eq!(reads.len(), 3, "{reads:?}");
+    let by_arn: Vec<&&str> = reads.iter().filter(|b| b.contains(&arn)).collect();
+    assert_eq!(by_arn.len(), 1, "{reads:?}");
+    assert!(
+        by_arn[0].contains("\"logGroupIdentifier\""),
+        "{}",
+        by_arn[0]
+    );
+    assert!(!by_arn[0].contains("\"logGroupName\""), "{}", by_arn[0]);
+    for group in ["/aws/lambda/orders", "/aws/lambda/payments"] {
+        let by_name = format!("\"logGroupName\":\"{group}\"");
+        assert!(reads.iter().any(|b| b.contains(&by_name)), "{reads:?}");
+    }
 }
