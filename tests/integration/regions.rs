@@ -339,24 +339,44 @@ async fn time_to_the_first_full_screen() {
     }
 }
 
+/// An empty store of the CloudWatch source over the default window, at the fixed clock.
+fn cloudwatch_store() -> lambdatop::store::Store {
+    use lambdatop::message::SourceKind;
+    use lambdatop::store::{Store, StoreLimits};
+    use lambdatop::window::TimeWindow;
+
+    Store::new(
+        SourceKind::Cloudwatch,
+        None,
+        TimeWindow::default(),
+        StoreLimits::default(),
+        crate::common::fixed_clock(),
+    )
+}
+
+/// Enter on the dashboard: the selected function's detail view.
+fn press_enter(view: &mut lambdatop::tui::view::ViewState, store: &lambdatop::store::Store) {
+    lambdatop::tui::handle_key(
+        view,
+        store,
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        ),
+    );
+}
+
 /// The demo account in two Regions, eu-west-1's functions and metrics then failing with
 /// AccessDenied.
 fn two_region_store() -> lambdatop::store::Store {
-    use lambdatop::message::{Poller, SourceError, SourceKind, Update};
+    use lambdatop::message::{Poller, SourceError, Update};
     use lambdatop::model::Origin;
     use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
-    use lambdatop::store::{Store, StoreLimits};
     use lambdatop::window::TimeWindow;
 
     let now = crate::common::fixed_now();
     let window = TimeWindow::default();
-    let mut store = Store::new(
-        SourceKind::Cloudwatch,
-        None,
-        window,
-        StoreLimits::default(),
-        crate::common::fixed_clock(),
-    );
+    let mut store = cloudwatch_store();
     let (east, west) = (
         Origin::region(Some("us-east-1")),
         Origin::region(Some("eu-west-1")),
@@ -390,7 +410,6 @@ fn two_region_store() -> lambdatop::store::Store {
 #[test]
 fn the_dashboard_names_each_region_and_the_one_that_failed() {
     use lambdatop::figures::Selection;
-    use lambdatop::tui::handle_key;
     use lambdatop::tui::view::ViewState;
 
     let store = two_region_store();
@@ -424,14 +443,7 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
         .first()
         .map(|f| f.id.clone())
         .expect("a function");
-    handle_key(
-        &mut view,
-        &store,
-        crossterm::event::KeyEvent::new(
-            crossterm::event::KeyCode::Enter,
-            crossterm::event::KeyModifiers::NONE,
-        ),
-    );
+    press_enter(&mut view, &store);
     let term = crate::common::draw(&mut view, &store, 160, 45);
     let screen = crate::common::buffer_text(term.backend().buffer());
     let title = format!(
@@ -817,6 +829,9 @@ async fn a_linked_accounts_report_figures_are_read_by_arn_and_are_its_own() {
     let (code, out, err) = run(cmd).await;
     assert_eq!(code, Some(0), "{err}");
     let doc = parse(&out, &err);
+    // What the monitoring account cannot read of it is said once.
+    let note = "lambdatop: note: 1 function of a linked account: configuration not shared with a monitoring account";
+    assert_eq!(err.matches(note).count(), 1, "{err}");
 
     let theirs = function_of(&doc, "payments", Some(LINKED));
     let r = &theirs["report"];
@@ -863,5 +878,104 @@ async fn a_linked_accounts_report_figures_are_read_by_arn_and_are_its_own() {
     for group in ["/aws/lambda/orders", "/aws/lambda/payments"] {
         let by_name = format!("\"logGroupName\":\"{group}\"");
         assert!(reads.iter().any(|b| b.contains(&by_name)), "{reads:?}");
+    }
+}
+
+/// A monitoring account's store: its own `orders` (python3.12, 128 MB, 3 s, 10 reserved, the
+/// account's limit 1,000) and the linked account's `payments`, known from CloudWatch alone,
+/// with the REPORT figures of its log group (3 invocations, one cold, at 512 MB).
+fn monitoring_store() -> lambdatop::store::Store {
+    use lambdatop::message::{ReportOrigin, Update, WindowReport, WindowReports};
+    use lambdatop::model::{FunctionConfig, Origin, Reserved};
+    use lambdatop::window::TimeWindow;
+
+    let now = crate::common::fixed_now();
+    let window = TimeWindow::default();
+    let mut store = cloudwatch_store();
+    store.expect_window_reports();
+    store.apply(Update::Functions(vec![FunctionConfig {
+        runtime: Some("python3.12".into()),
+        memory_mb: Some(128),
+        timeout_s: Some(3),
+        reserved_concurrency: Reserved::Limit(10),
+        ..FunctionConfig::named("orders")
+    }]));
+    store.apply(Update::AccountConcurrencyLimit(1000));
+    let linked = Origin::of(Some(LINKED), Some("eu-west-1"));
+    let from_linked = |update: Update| Update::From {
+        origin: linked.clone(),
+        update: Box::new(update),
+    };
+    store.apply(from_linked(Update::Functions(vec![FunctionConfig {
+        account: Some(LINKED.into()),
+        ..FunctionConfig::named("payments")
+    }])));
+    let figures = WindowReport {
+        invocations: 3,
+        cold_starts: 1,
+        duration_ms_p50: Some(100.0),
+        duration_ms_p99: Some(250.0),
+        init_ms_p50: Some(300.0),
+        billed_ms_total: 400,
+        gb_seconds: 0.2,
+        memory_size_mb: Some(512),
+        memory_size_min_mb: Some(512),
+        memory_used_ratio: Some(220.0 / 512.0),
+        max_memory_used_mb: Some(220),
+        ..WindowReport::default()
+    };
+    store.apply(from_linked(Update::Reports(WindowReports {
+        origin: ReportOrigin::Filter,
+        window,
+        from: window.start(now),
+        to: now,
+        reports: vec![("payments".into(), Some(figures))],
+    })));
+    store.tick();
+    store
+}
+
+/// The detail view of a linked account's function says once that its configuration is not
+/// shared with a monitoring account, and shows neither blanks for it nor the monitoring
+/// account's values (its concurrency limit, a default architecture or log format); its memory
+/// is the one its REPORT lines give.
+#[test]
+fn a_linked_accounts_function_says_its_configuration_is_not_shared() {
+    use lambdatop::figures::Selection;
+    use lambdatop::model::NOT_SHARED_WITH_MONITORING;
+    use lambdatop::tui::handle_key;
+    use lambdatop::tui::view::ViewState;
+
+    let store = monitoring_store();
+    let open = |name: &str| {
+        let mut view = ViewState::new(Selection::default());
+        let at = store
+            .select(&view.selection)
+            .iter()
+            .position(|f| &*f.id.name == name)
+            .expect("listed");
+        for _ in 0..at {
+            handle_key(&mut view, &store, crate::common::key('j'));
+        }
+        press_enter(&mut view, &store);
+        view
+    };
+    for (w, h) in [(160, 45), (80, 24)] {
+        let mut view = open("payments");
+        let term = crate::common::draw(&mut view, &store, w, h);
+        insta::assert_snapshot!(format!("linked_detail_{w}x{h}"), term.backend());
+        let screen = crate::common::buffer_text(term.backend().buffer());
+        // Once (wrapped in the wide panel).
+        assert_eq!(screen.matches("not shared with").count(), 1, "{screen}");
+        for own in ["account limit", "x86_64", "Text", "Reserved"] {
+            assert!(!screen.contains(own), "{own} in\n{screen}");
+        }
+        assert!(screen.contains("512 MB"), "{screen}");
+        // The own account's function shows its configuration, as before.
+        let mut view = open("orders");
+        let term = crate::common::draw(&mut view, &store, w, h);
+        let screen = crate::common::buffer_text(term.backend().buffer());
+        assert!(!screen.contains(NOT_SHARED_WITH_MONITORING), "{screen}");
+        assert!(screen.contains("python3.12"), "{screen}");
     }
 }
