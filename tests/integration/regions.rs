@@ -564,7 +564,12 @@ fn tail_takes_one_region() {
 /// accounts (it neither reads `IncludeLinkedAccounts` nor answers `OwningAccounts`), hence a
 /// canned peer.
 fn monitoring_account() -> Arc<Mutex<Script>> {
-    let metric = invocations_metric;
+    monitoring_account_naming(&[("orders", "111122223333"), ("payments", "222233334444")])
+}
+
+/// A monitoring account (111122223333) whose Lambda lists `orders`, and whose ListMetrics
+/// names each (function, owning account) of `metrics`.
+fn monitoring_account_naming(metrics: &[(&str, &str)]) -> Arc<Mutex<Script>> {
     let functions = serde_json::json!([{
         "FunctionName": "orders",
         "FunctionArn": "arn:aws:lambda:eu-west-1:111122223333:function:orders",
@@ -574,18 +579,43 @@ fn monitoring_account() -> Arc<Mutex<Script>> {
         Cbor::Map(vec![
             (
                 "Metrics",
-                Cbor::Array(vec![metric("orders"), metric("payments")]),
+                Cbor::Array(metrics.iter().map(|(f, _)| invocations_metric(f)).collect()),
             ),
             (
                 "OwningAccounts",
-                Cbor::Array(vec![
-                    Cbor::Text("111122223333".into()),
-                    Cbor::Text("222233334444".into()),
-                ]),
+                Cbor::Array(
+                    metrics
+                        .iter()
+                        .map(|(_, a)| Cbor::Text(a.to_string()))
+                        .collect(),
+                ),
             ),
         ]),
     );
     canned_account(functions, metrics, None)
+}
+
+/// A linked account that also has a function named as one of the monitoring account's keeps
+/// its other functions: that name is read as the monitoring account's (`orders`), and the
+/// linked account's `payments` is a row of its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_linked_account_sharing_a_name_keeps_its_other_functions() {
+    let script = monitoring_account_naming(&[
+        ("orders", "111122223333"),
+        ("orders", "222233334444"),
+        ("payments", "222233334444"),
+    ]);
+    let endpoint = serve(script).await;
+    let cmd = canned_command(&endpoint, &["--region", "eu-west-1", "--linked-accounts"]);
+    let (code, out, err) = run(cmd).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        rows(&parse(&out, &err)),
+        [
+            row(["orders", "eu-west-1", "-", "-"]),
+            row(["payments", "eu-west-1", "222233334444", "-"]),
+        ]
+    );
 }
 
 /// ListMetrics' `Invocations` metric of the function `name`.
