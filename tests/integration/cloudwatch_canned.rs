@@ -85,6 +85,15 @@ pub(crate) fn json(status: u16, body: serde_json::Value) -> Reply {
     }
 }
 
+/// An XML answer, as STS (the AWS query protocol) gives.
+pub(crate) fn xml(status: u16, body: &str) -> Reply {
+    Reply {
+        status,
+        content_type: "text/xml",
+        body: body.as_bytes().to_vec(),
+    }
+}
+
 pub(crate) fn cbor(status: u16, body: Cbor) -> Reply {
     let mut out = Vec::new();
     body.encode(&mut out);

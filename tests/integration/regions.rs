@@ -201,7 +201,8 @@ fn aws_home(tag: &str, profiles: &[(&str, &str, &str)]) -> PathBuf {
              cloudwatch =\n  endpoint_url = {endpoint}\n\
              cloudwatch_logs =\n  endpoint_url = {endpoint}\n\
              cloudwatch-logs =\n  endpoint_url = {endpoint}\n\
-             lambda =\n  endpoint_url = {endpoint}\n\n"
+             lambda =\n  endpoint_url = {endpoint}\n\
+             sts =\n  endpoint_url = {endpoint}\n\n"
         ));
         credentials.push_str(&format!(
             "[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\n"
@@ -305,6 +306,20 @@ async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
             "{err}"
         );
     }
+    // Each profile's account id, from STS: moto's for `good`, on its Region and its rows;
+    // unknown, and no error, where STS refuses (the denying peer) or is down.
+    let ids = |list: &Value| -> Vec<Value> {
+        list.as_array()
+            .map(|a| a.iter().map(|r| r["account_id"].clone()).collect())
+            .unwrap_or_default()
+    };
+    let moto = Value::from(crate::support::peer::ACCOUNT_ID);
+    assert_eq!(
+        ids(&doc["regions"]),
+        [Value::Null, Value::Null, moto.clone()],
+        "{doc}"
+    );
+    assert_eq!(ids(&doc["functions"]), [moto.clone(), moto], "{doc}");
     // No Region read: exit 1.
     let mut none = args.to_vec();
     none.extend(["--profile", "denied,denied2"]);
@@ -351,6 +366,24 @@ fn cloudwatch_store() -> lambdatop::store::Store {
         TimeWindow::default(),
         StoreLimits::default(),
         crate::common::fixed_clock(),
+    )
+}
+
+/// The detail view of the first function listed, drawn at 160×45: its id and the screen.
+fn first_detail(
+    store: &lambdatop::store::Store,
+    view: &mut lambdatop::tui::view::ViewState,
+) -> (lambdatop::model::FunctionId, String) {
+    let selected = store
+        .select(&view.selection)
+        .first()
+        .map(|f| f.id.clone())
+        .expect("a function");
+    press_enter(view, store);
+    let term = crate::common::draw(view, store, 160, 45);
+    (
+        selected,
+        crate::common::buffer_text(term.backend().buffer()),
     )
 }
 
@@ -438,14 +471,7 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
     };
     assert!(rows("us-east-1") > 0 && rows("eu-west-1") > 0, "{screen}");
     // The detail view of the selected function names its Region.
-    let selected = store
-        .select(&view.selection)
-        .first()
-        .map(|f| f.id.clone())
-        .expect("a function");
-    press_enter(&mut view, &store);
-    let term = crate::common::draw(&mut view, &store, 160, 45);
-    let screen = crate::common::buffer_text(term.backend().buffer());
+    let (selected, screen) = first_detail(&store, &mut view);
     let title = format!(
         " {} · {} ",
         selected.name,
@@ -1008,4 +1034,85 @@ fn a_linked_accounts_function_says_its_configuration_is_not_shared() {
         assert!(!screen.contains(NOT_SHARED_WITH_MONITORING), "{screen}");
         assert!(screen.contains("python3.12"), "{screen}");
     }
+}
+
+/// With several profiles, each profile's account id is asked of STS once however many Regions
+/// it reads (here two profiles of two Regions each: two calls), and every Region and row of the
+/// profile carries it as `account_id`; the table keeps the profile's name.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_profile_asks_sts_for_its_account_id_once() {
+    let functions = serde_json::json!([{"FunctionName": "orders"}]);
+    let no_metrics = cbor(200, Cbor::Map(vec![("Metrics", Cbor::Array(vec![]))]));
+    let script = canned_account(functions, no_metrics, None);
+    script.lock().expect("script").on(
+        "/",
+        vec![crate::cloudwatch_canned::xml(
+            200,
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+             <GetCallerIdentityResult><Arn>arn:aws:iam::444455556666:user/ops</Arn>\
+             <UserId>AIDAEXAMPLE</UserId><Account>444455556666</Account>\
+             </GetCallerIdentityResult></GetCallerIdentityResponse>",
+        )],
+    );
+    let endpoint = serve(script.clone()).await;
+    let home = aws_home(
+        "sts",
+        &[
+            ("one", "eu-west-1", endpoint.as_str()),
+            ("two", "eu-west-1", endpoint.as_str()),
+        ],
+    );
+    let args = [
+        "--once",
+        "-o",
+        "json",
+        "--log-analytics",
+        "off",
+        "--profile",
+        "one,two",
+        "--region",
+        "eu-west-1,us-east-1",
+    ];
+    let (code, out, err) = run(with_profiles(&home, &args)).await;
+    let _ = std::fs::remove_dir_all(&home);
+    assert_eq!(code, Some(0), "{err}");
+    let doc = parse(&out, &err);
+    let sts = script.lock().expect("script").calls("/").len();
+    assert_eq!(sts, 2, "one GetCallerIdentity a profile");
+    let column = |list: &Value, key: &str| -> Vec<String> {
+        list.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| r[key].as_str().unwrap_or("-").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(column(&doc["regions"], "account_id"), ["444455556666"; 4]);
+    assert_eq!(column(&doc["functions"], "account_id"), ["444455556666"; 4]);
+    // The profile's name stays the account column's (rows by name, Region, then account).
+    assert_eq!(
+        column(&doc["functions"], "account"),
+        ["one", "two", "one", "two"]
+    );
+}
+
+/// The detail view of a function read with a profile whose account id STS told names that id.
+#[test]
+fn the_detail_view_names_the_profiles_account_id() {
+    use lambdatop::figures::Selection;
+    use lambdatop::message::Update;
+    use lambdatop::model::Origin;
+    use lambdatop::tui::view::ViewState;
+
+    let mut store = two_region_store();
+    store.apply(Update::From {
+        origin: Origin::region(Some("us-east-1")),
+        update: Box::new(Update::AccountId("444455556666".into())),
+    });
+    let mut view = ViewState::new(Selection::default());
+    let (selected, screen) = first_detail(&store, &mut view);
+    let title = format!(" {} · us-east-1 · account 444455556666 ", selected.name);
+    assert_eq!(selected.region.as_deref(), Some("us-east-1"));
+    assert!(screen.contains(&title), "{title:?} in\n{screen}");
 }

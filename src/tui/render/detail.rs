@@ -56,11 +56,18 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         Line::from(
             vec![Span::styled(
                 if store.several() {
-                    // The function's Region and account: a name is unique only there.
+                    // The function's Region and account: a name is unique only there; and the
+                    // account's id, when the label (a profile) does not say it.
+                    let id = store
+                        .function(&detail.function)
+                        .and_then(|f| store.account_id_of(f))
+                        .filter(|id| Some(*id) != detail.function.account.as_deref())
+                        .map(|id| format!("· account {} ", sanitize(id)));
                     format!(
-                        " {} · {} ",
+                        " {} · {} {}",
                         sanitize(&detail.function.name),
-                        sanitize(&detail.function.origin().label())
+                        sanitize(&detail.function.origin().label()),
+                        id.unwrap_or_default()
                     )
                 } else {
                     format!(" {} ", sanitize(&detail.function.name))
