@@ -1,6 +1,10 @@
 //! Window report figures: what the REPORT lines of every listed function say about exactly the
 //! window, sent as [`Update::Reports`] (apart from the log pane's lines).
 //!
+//! With `--linked-accounts` a linked source account's functions are covered too: its groups are
+//! named by ARN, and its figures are sent as that account's ([`reports_by_account`]), never as
+//! those of a function of the same name in the own account.
+//!
 //! Two engines, chosen with `--log-analytics` (`[logs] analytics`):
 //!
 //! - **filter** (this file): every listed function's log group is read with FilterLogEvents and
@@ -125,8 +129,8 @@ impl FilterEngine {
         for e in events {
             if let LogLine::Report(r) = parse(&e.message) {
                 let cap = records_cap(self.records.len() + 1);
-                let key = (account.clone(), e.function);
-                let records = self.records.entry(key.clone()).or_default();
+                let key = (account.clone(), e.function.clone());
+                let records = self.records.entry(key).or_default();
                 records.push(ReportRecord::new(e.timestamp.timestamp_millis(), &r));
                 // Trimmed a tenth past the cap at a time: amortised O(1) a record.
                 if records.len() > cap + cap / 10 {
@@ -134,7 +138,7 @@ impl FilterEngine {
                     let excess = records.len() - cap;
                     records.drain(..excess);
                     records.shrink_to(cap + cap / 10);
-                    self.capped.insert(key);
+                    self.capped.insert((account.clone(), e.function));
                 }
             }
         }
