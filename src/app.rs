@@ -368,6 +368,19 @@ fn finish_snapshot(
             sanitize_lines(&notice.to_string())
         );
     }
+    // Said once, not as blanks: what a monitoring account cannot read of its linked accounts.
+    let linked = store.functions().filter(|f| f.config.is_linked()).count();
+    if linked > 0 {
+        let which = match linked {
+            1 => "1 function of a linked account".to_string(),
+            n => format!("{n} functions of linked accounts"),
+        };
+        let _ = writeln!(
+            err,
+            "lambdatop: note: {which}: {} (memory, timeout, runtime, reserved concurrency), nor alarms: alarm_state unknown",
+            crate::model::NOT_SHARED_WITH_MONITORING
+        );
+    }
     let snap = snapshot::Snapshot::build(store, selection);
     let stdout = std::io::stdout();
     let style = snapshot::Style { format, colour };

@@ -166,6 +166,11 @@ pub struct FunctionConfig {
     pub account: Option<String>,
 }
 
+/// What a CloudWatch cross-account observability monitoring account cannot read of a linked
+/// source account's function: Lambda answers only for the credentials' own account (memory,
+/// timeout, runtime, architecture, reserved concurrency), and alarms are each account's own.
+pub const NOT_SHARED_WITH_MONITORING: &str = "configuration not shared with a monitoring account";
+
 /// A function's reserved concurrency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -195,6 +200,12 @@ impl Reserved {
 }
 
 impl FunctionConfig {
+    /// Whether the function is a linked source account's, read through a monitoring account:
+    /// its configuration and alarms are then unknown ([`NOT_SHARED_WITH_MONITORING`]).
+    pub fn is_linked(&self) -> bool {
+        self.account.is_some()
+    }
+
     pub fn named(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -118,6 +118,9 @@ pub enum Update {
     },
     /// The source has nothing more to send (a replayed file was read to its end).
     Ended,
+    /// The id of the account the source's credentials reach (STS `GetCallerIdentity`), sent
+    /// once at start when several profiles are read.
+    AccountId(String),
     /// An update of one of several sources, each reading its own account and Region: the
     /// functions, alarms, limits, calls and failures it names are that origin's.
     From {

@@ -51,6 +51,8 @@ pub struct RegionRow {
     pub region: Option<String>,
     /// The profile it was read with, when several profiles were.
     pub account: Option<String>,
+    /// The id of that profile's account, when STS told it.
+    pub account_id: Option<String>,
     /// `ok`, `partial` (alarms, logs or report figures could not be read) or `failed`
     /// (functions or metrics could not be read: its rows are what was read before, if anything).
     pub status: &'static str,
@@ -132,6 +134,9 @@ pub struct FunctionRow {
     /// The function's Region and account (profile), shown when several are read.
     pub region: Option<String>,
     pub account: Option<String>,
+    /// The id of the function's account, when known (a linked account's, or what STS told of
+    /// the profile's).
+    pub account_id: Option<String>,
     /// Whether several Regions or accounts are read: the JSON then names each function's.
     pub qualified: bool,
     pub invocations: u64,
@@ -196,7 +201,11 @@ impl Serialize for FunctionRow {
         let mut top: Vec<(&'static str, Node)> = vec![("name", Node::Name(&self.name))];
         // Added within v1: only when several Regions or accounts are read.
         if self.qualified {
-            for (key, value) in [("region", &self.region), ("account", &self.account)] {
+            for (key, value) in [
+                ("region", &self.region),
+                ("account", &self.account),
+                ("account_id", &self.account_id),
+            ] {
                 top.push((key, value.as_deref().map_or(Node::Group(None), Node::Name)));
             }
         }
@@ -317,7 +326,7 @@ impl Snapshot {
         let functions: Vec<FunctionRow> = store
             .select(selection)
             .into_iter()
-            .map(|f| FunctionRow::build(f, several))
+            .map(|f| FunctionRow::build(f, several, store.account_id_of(f)))
             .collect();
         let totals = functions.iter().fold(Totals::default(), |t, f| Totals {
             invocations: t.invocations + f.invocations,
@@ -375,6 +384,7 @@ fn region_rows(store: &Store) -> Vec<RegionRow> {
             RegionRow {
                 region: origin.region.as_deref().map(str::to_string),
                 account: origin.account.as_deref().map(str::to_string),
+                account_id: state.account_id.clone(),
                 status,
                 error: failure.map(|(p, e)| format!("cannot read {p}: {e}")),
                 functions: store
@@ -395,12 +405,13 @@ fn region_rows(store: &Store) -> Vec<RegionRow> {
 }
 
 impl FunctionRow {
-    fn build(f: &FunctionState, qualified: bool) -> Self {
+    fn build(f: &FunctionState, qualified: bool, account_id: Option<&str>) -> Self {
         let s = &f.summary;
         FunctionRow {
             name: f.name().to_string(),
             region: f.id.region.as_deref().map(str::to_string),
             account: f.id.account.as_deref().map(str::to_string),
+            account_id: account_id.map(str::to_string),
             qualified,
             invocations: s.invocations,
             errors: s.errors,

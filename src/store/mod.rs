@@ -362,6 +362,8 @@ pub struct OriginState {
     /// API calls made, and what they and other charges cost so far (USD).
     pub calls: u64,
     pub cost_usd: f64,
+    /// The id of the account its credentials reach, when STS told it.
+    pub account_id: Option<String>,
 }
 
 impl OriginState {
@@ -711,6 +713,7 @@ impl Store {
                 state.pollers.entry(*poller).or_default().notice = Some(notice.clone());
             }
             Update::AccountConcurrencyLimit(limit) => state.concurrency_limit = Some(*limit),
+            Update::AccountId(id) => state.account_id = Some(id.clone()),
             Update::ApiCalls(c) => {
                 state.calls += u64::from(c.calls);
                 state.cost_usd += c.usd();
@@ -903,7 +906,17 @@ impl Store {
                     self.fit_window_to_logs();
                 }
             }
-            Update::From { .. } => {}
+            // Kept per origin (see `record_origin`).
+            Update::AccountId(_) | Update::From { .. } => {}
+        }
+    }
+
+    /// The id of the account of `f`, when known: a linked source account's own id, or what STS
+    /// told of the profile it was read with.
+    pub fn account_id_of<'a>(&'a self, f: &'a FunctionState) -> Option<&'a str> {
+        match &f.config.account {
+            Some(linked) => Some(linked),
+            None => self.origins.get(&f.id.origin())?.account_id.as_deref(),
         }
     }
 

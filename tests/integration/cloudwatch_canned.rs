@@ -85,6 +85,15 @@ pub(crate) fn json(status: u16, body: serde_json::Value) -> Reply {
     }
 }
 
+/// An XML answer, as STS (the AWS query protocol) gives.
+pub(crate) fn xml(status: u16, body: &str) -> Reply {
+    Reply {
+        status,
+        content_type: "text/xml",
+        body: body.as_bytes().to_vec(),
+    }
+}
+
 pub(crate) fn cbor(status: u16, body: Cbor) -> Reply {
     let mut out = Vec::new();
     body.encode(&mut out);
@@ -107,6 +116,8 @@ pub(crate) struct Script {
     times: Vec<std::time::Instant>,
     /// Answers to these operations come only after this long.
     slow: HashMap<&'static str, StdDuration>,
+    /// (operation, text its request body holds, reply): answered before `replies`.
+    matching: Vec<(&'static str, String, Reply)>,
 }
 
 impl Script {
@@ -114,10 +125,23 @@ impl Script {
         self.replies.insert(op, replies.into());
     }
 
+    /// Answers `op` with `reply` whenever its request body holds `text`.
+    pub(crate) fn on_body(&mut self, op: &'static str, text: &str, reply: Reply) {
+        self.matching.push((op, text.to_string(), reply));
+    }
+
     fn reply(&mut self, op: &str, body: &[u8]) -> Reply {
-        self.seen
-            .push((op.to_string(), String::from_utf8_lossy(body).into_owned()));
+        let text = String::from_utf8_lossy(body).into_owned();
+        let matched = self
+            .matching
+            .iter()
+            .find(|(o, t, _)| *o == op && text.contains(t.as_str()))
+            .map(|(_, _, r)| r.clone());
+        self.seen.push((op.to_string(), text));
         self.times.push(std::time::Instant::now());
+        if let Some(r) = matched {
+            return r;
+        }
         let q = self.replies.get_mut(op);
         match q {
             Some(q) if q.len() > 1 => q.pop_front().expect("reply"),

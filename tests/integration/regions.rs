@@ -201,7 +201,8 @@ fn aws_home(tag: &str, profiles: &[(&str, &str, &str)]) -> PathBuf {
              cloudwatch =\n  endpoint_url = {endpoint}\n\
              cloudwatch_logs =\n  endpoint_url = {endpoint}\n\
              cloudwatch-logs =\n  endpoint_url = {endpoint}\n\
-             lambda =\n  endpoint_url = {endpoint}\n\n"
+             lambda =\n  endpoint_url = {endpoint}\n\
+             sts =\n  endpoint_url = {endpoint}\n\n"
         ));
         credentials.push_str(&format!(
             "[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\n"
@@ -305,6 +306,20 @@ async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
             "{err}"
         );
     }
+    // Each profile's account id, from STS: moto's for `good`, on its Region and its rows;
+    // unknown, and no error, where STS refuses (the denying peer) or is down.
+    let ids = |list: &Value| -> Vec<Value> {
+        list.as_array()
+            .map(|a| a.iter().map(|r| r["account_id"].clone()).collect())
+            .unwrap_or_default()
+    };
+    let moto = Value::from(crate::support::peer::ACCOUNT_ID);
+    assert_eq!(
+        ids(&doc["regions"]),
+        [Value::Null, Value::Null, moto.clone()],
+        "{doc}"
+    );
+    assert_eq!(ids(&doc["functions"]), [moto.clone(), moto], "{doc}");
     // No Region read: exit 1.
     let mut none = args.to_vec();
     none.extend(["--profile", "denied,denied2"]);
@@ -339,24 +354,62 @@ async fn time_to_the_first_full_screen() {
     }
 }
 
+/// An empty store of the CloudWatch source over the default window, at the fixed clock.
+fn cloudwatch_store() -> lambdatop::store::Store {
+    use lambdatop::message::SourceKind;
+    use lambdatop::store::{Store, StoreLimits};
+    use lambdatop::window::TimeWindow;
+
+    Store::new(
+        SourceKind::Cloudwatch,
+        None,
+        TimeWindow::default(),
+        StoreLimits::default(),
+        crate::common::fixed_clock(),
+    )
+}
+
+/// The detail view of the first function listed, drawn at 160×45: its id and the screen.
+fn first_detail(
+    store: &lambdatop::store::Store,
+    view: &mut lambdatop::tui::view::ViewState,
+) -> (lambdatop::model::FunctionId, String) {
+    let selected = store
+        .select(&view.selection)
+        .first()
+        .map(|f| f.id.clone())
+        .expect("a function");
+    press_enter(view, store);
+    let term = crate::common::draw(view, store, 160, 45);
+    (
+        selected,
+        crate::common::buffer_text(term.backend().buffer()),
+    )
+}
+
+/// Enter on the dashboard: the selected function's detail view.
+fn press_enter(view: &mut lambdatop::tui::view::ViewState, store: &lambdatop::store::Store) {
+    lambdatop::tui::handle_key(
+        view,
+        store,
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        ),
+    );
+}
+
 /// The demo account in two Regions, eu-west-1's functions and metrics then failing with
 /// AccessDenied.
 fn two_region_store() -> lambdatop::store::Store {
-    use lambdatop::message::{Poller, SourceError, SourceKind, Update};
+    use lambdatop::message::{Poller, SourceError, Update};
     use lambdatop::model::Origin;
     use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
-    use lambdatop::store::{Store, StoreLimits};
     use lambdatop::window::TimeWindow;
 
     let now = crate::common::fixed_now();
     let window = TimeWindow::default();
-    let mut store = Store::new(
-        SourceKind::Cloudwatch,
-        None,
-        window,
-        StoreLimits::default(),
-        crate::common::fixed_clock(),
-    );
+    let mut store = cloudwatch_store();
     let (east, west) = (
         Origin::region(Some("us-east-1")),
         Origin::region(Some("eu-west-1")),
@@ -390,7 +443,6 @@ fn two_region_store() -> lambdatop::store::Store {
 #[test]
 fn the_dashboard_names_each_region_and_the_one_that_failed() {
     use lambdatop::figures::Selection;
-    use lambdatop::tui::handle_key;
     use lambdatop::tui::view::ViewState;
 
     let store = two_region_store();
@@ -473,7 +525,7 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
         ..Selection::default()
     });
     crate::common::draw(&mut keys, &store, 160, 45);
-    handle_key(
+    lambdatop::tui::handle_key(
         &mut keys,
         &store,
         crossterm::event::KeyEvent::new(
@@ -484,21 +536,7 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
     assert_eq!(keys.selection.sort, lambdatop::figures::SortKey::Region);
 
     // The detail view of the selected function names its Region.
-    let selected = store
-        .select(&view.selection)
-        .first()
-        .map(|f| f.id.clone())
-        .expect("a function");
-    handle_key(
-        &mut view,
-        &store,
-        crossterm::event::KeyEvent::new(
-            crossterm::event::KeyCode::Enter,
-            crossterm::event::KeyModifiers::NONE,
-        ),
-    );
-    let term = crate::common::draw(&mut view, &store, 160, 45);
-    let screen = crate::common::buffer_text(term.backend().buffer());
+    let (selected, screen) = first_detail(&store, &mut view);
     let title = format!(
         " {} · {} ",
         selected.name,
@@ -561,9 +599,14 @@ async fn canned_everywhere(settings: crate::cloudwatch_canned::Reply) -> String 
 
 /// lambdatop reading the canned peer at `endpoint` with static keys, `args` after the endpoint.
 fn canned_command(endpoint: &str, args: &[&str]) -> Command {
+    canned_snapshot(endpoint, "off", args)
+}
+
+/// A JSON snapshot of the canned peer at `endpoint`, REPORT figures read with `analytics`.
+fn canned_snapshot(endpoint: &str, analytics: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambdatop"));
     cmd.args(["--endpoint-url", endpoint])
-        .args(["--once", "-o", "json", "--log-analytics", "off"])
+        .args(["--once", "-o", "json", "--log-analytics", analytics])
         .args(args)
         .env_clear()
         .env("HOME", std::env::temp_dir())
@@ -626,19 +669,12 @@ fn tail_takes_one_region() {
 /// accounts (it neither reads `IncludeLinkedAccounts` nor answers `OwningAccounts`), hence a
 /// canned peer.
 fn monitoring_account() -> Arc<Mutex<Script>> {
-    let metric = |name: &str| {
-        Cbor::Map(vec![
-            ("Namespace", Cbor::Text("AWS/Lambda".into())),
-            ("MetricName", Cbor::Text("Invocations".into())),
-            (
-                "Dimensions",
-                Cbor::Array(vec![Cbor::Map(vec![
-                    ("Name", Cbor::Text("FunctionName".into())),
-                    ("Value", Cbor::Text(name.into())),
-                ])]),
-            ),
-        ])
-    };
+    monitoring_account_naming(&[("orders", "111122223333"), ("payments", "222233334444")])
+}
+
+/// A monitoring account (111122223333) whose Lambda lists `orders`, and whose ListMetrics
+/// names each (function, owning account) of `metrics`.
+fn monitoring_account_naming(metrics: &[(&str, &str)]) -> Arc<Mutex<Script>> {
     let functions = serde_json::json!([{
         "FunctionName": "orders",
         "FunctionArn": "arn:aws:lambda:eu-west-1:111122223333:function:orders",
@@ -648,18 +684,58 @@ fn monitoring_account() -> Arc<Mutex<Script>> {
         Cbor::Map(vec![
             (
                 "Metrics",
-                Cbor::Array(vec![metric("orders"), metric("payments")]),
+                Cbor::Array(metrics.iter().map(|(f, _)| invocations_metric(f)).collect()),
             ),
             (
                 "OwningAccounts",
-                Cbor::Array(vec![
-                    Cbor::Text("111122223333".into()),
-                    Cbor::Text("222233334444".into()),
-                ]),
+                Cbor::Array(
+                    metrics
+                        .iter()
+                        .map(|(_, a)| Cbor::Text(a.to_string()))
+                        .collect(),
+                ),
             ),
         ]),
     );
     canned_account(functions, metrics, None)
+}
+
+/// A linked account that also has a function named as one of the monitoring account's keeps
+/// its other functions: that name is read as the monitoring account's (`orders`), and the
+/// linked account's `payments` is a row of its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_linked_account_sharing_a_name_keeps_its_other_functions() {
+    let script = monitoring_account_naming(&[
+        ("orders", "111122223333"),
+        ("orders", "222233334444"),
+        ("payments", "222233334444"),
+    ]);
+    let endpoint = serve(script).await;
+    let cmd = canned_command(&endpoint, &["--region", "eu-west-1", "--linked-accounts"]);
+    let (code, out, err) = run(cmd).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        rows(&parse(&out, &err)),
+        [
+            row(["orders", "eu-west-1", "-", "-"]),
+            row(["payments", "eu-west-1", "222233334444", "-"]),
+        ]
+    );
+}
+
+/// ListMetrics' `Invocations` metric of the function `name`.
+fn invocations_metric(name: &str) -> Cbor {
+    Cbor::Map(vec![
+        ("Namespace", Cbor::Text("AWS/Lambda".into())),
+        ("MetricName", Cbor::Text("Invocations".into())),
+        (
+            "Dimensions",
+            Cbor::Array(vec![Cbor::Map(vec![
+                ("Name", Cbor::Text("FunctionName".into())),
+                ("Value", Cbor::Text(name.into())),
+            ])]),
+        ),
+    ])
 }
 
 /// With `--linked-accounts`, a monitoring account's linked source accounts' functions are rows of
@@ -790,4 +866,332 @@ async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
         "{:?}",
         s.calls("DescribeLogGroups")
     );
+}
+
+/// The linked source account of [`monitoring_account`].
+pub(crate) const LINKED: &str = "222233334444";
+
+/// The ARN by which a monitoring account in `region` names `group` of the [`LINKED`] account.
+pub(crate) fn linked_group_arn(region: &str, group: &str) -> String {
+    format!("arn:aws:logs:{region}:{LINKED}:log-group:{group}")
+}
+
+/// [`monitoring_account`] in `region` with its log groups, listed with `includeLinkedAccounts`:
+/// the own account's `/aws/lambda/orders`, the linked account's `/aws/lambda/payments` — and a
+/// `/aws/lambda/payments` of the own account too, so the own account has a `payments` as well
+/// (a function lambdatop lists from its log group alone), which a read by name would reach.
+pub(crate) fn monitoring_account_with_groups(region: &str) -> Arc<Mutex<Script>> {
+    let script = monitoring_account();
+    let own = |group: &str| format!("arn:aws:logs:{region}:111122223333:log-group:{group}");
+    script.lock().expect("script").on(
+        "DescribeLogGroups",
+        vec![json(
+            200,
+            serde_json::json!({"logGroups": [
+                {"logGroupName": "/aws/lambda/orders", "logGroupArn": own("/aws/lambda/orders")},
+                {"logGroupName": "/aws/lambda/payments", "logGroupArn": own("/aws/lambda/payments")},
+                {
+                    "logGroupName": "/aws/lambda/payments",
+                    "logGroupArn": linked_group_arn(region, "/aws/lambda/payments"),
+                },
+            ]}),
+        )],
+    );
+    script
+}
+
+/// FilterLogEvents events of REPORT lines `lines`, a minute apart, ending a minute ago.
+fn report_events(lines: &[&str]) -> Value {
+    let now = chrono::Utc::now().timestamp_millis();
+    let events: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::json!({
+                "logStreamName": "2026/01/01/[$LATEST]abc",
+                "timestamp": now - 60_000 * (lines.len() - i) as i64,
+                "message": format!("{line}\n"),
+                "eventId": format!("e{i}"),
+            })
+        })
+        .collect();
+    serde_json::json!({ "events": events })
+}
+
+/// The function `name` of `account` (`None`: the own account's) in a JSON snapshot.
+fn function_of<'a>(doc: &'a Value, name: &str, account: Option<&str>) -> &'a Value {
+    doc["functions"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|f| f["name"] == name && f["account"].as_str() == account)
+        })
+        .unwrap_or_else(|| panic!("no {name} of {account:?} in {doc}"))
+}
+
+/// With the FilterLogEvents engine, a linked account's `payments` gets the REPORT figures of its
+/// own log group, read by ARN (`logGroupIdentifier`), and the own account's same-named
+/// `payments` keeps those of its group, read by name. moto cannot serve this: its FilterLogEvents reads `logGroupName`
+/// only (it ignores `logGroupIdentifier`), and it has no cross-account observability (its
+/// ListMetrics neither reads `IncludeLinkedAccounts` nor answers `OwningAccounts`); hence the
+/// canned peer, which answers the ARN's read with the linked group's lines.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_linked_accounts_report_figures_are_read_by_arn_and_are_its_own() {
+    let script = monitoring_account_with_groups("eu-west-1");
+    let arn = linked_group_arn("eu-west-1", "/aws/lambda/payments");
+    {
+        let mut s = script.lock().expect("script");
+        // The linked account's payments: a cold start (300 ms init), 50 ms and 250 ms at 512 MB.
+        let theirs = report_events(&[
+            "REPORT RequestId: l1\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 200 MB\tInit Duration: 300.00 ms",
+            "REPORT RequestId: l2\tDuration: 50.00 ms\tBilled Duration: 50 ms\tMemory Size: 512 MB\tMax Memory Used: 210 MB",
+            "REPORT RequestId: l3\tDuration: 250.00 ms\tBilled Duration: 250 ms\tMemory Size: 512 MB\tMax Memory Used: 220 MB",
+        ]);
+        s.on_body("FilterLogEvents", &arn, json(200, theirs));
+        // What a read by name answers, for the own account's orders and payments alike: one warm
+        // 10 ms invocation at 128 MB.
+        let own = report_events(&[
+            "REPORT RequestId: o1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB",
+        ]);
+        s.on("FilterLogEvents", vec![json(200, own)]);
+    }
+    let endpoint = serve(script.clone()).await;
+    let cmd = canned_snapshot(
+        &endpoint,
+        "filter",
+        &["--region", "eu-west-1", "--linked-accounts"],
+    );
+    let (code, out, err) = run(cmd).await;
+    assert_eq!(code, Some(0), "{err}");
+    let doc = parse(&out, &err);
+    // What the monitoring account cannot read of it is said once.
+    let note = "lambdatop: note: 1 function of a linked account: configuration not shared with a monitoring account";
+    assert_eq!(err.matches(note).count(), 1, "{err}");
+
+    let theirs = function_of(&doc, "payments", Some(LINKED));
+    let r = &theirs["report"];
+    assert_eq!(r["invocations"], 3, "{theirs}");
+    assert_eq!(r["cold_starts"], 1, "{theirs}");
+    assert_eq!(r["billed_ms_total"], 400, "{theirs}");
+    // The nearest rank, 100 ms, within the histogram's 1 %.
+    let p50 = r["duration_ms_p50"].as_f64().expect("p50");
+    assert!((p50 - 100.0).abs() <= 1.0, "{theirs}");
+    assert_eq!(r["duration_ms_p99"], 250.0, "{theirs}");
+    assert_eq!(r["init_ms_p50"], 300.0, "{theirs}");
+    assert_eq!(r["memory_size_mb"], 512, "{theirs}");
+    assert_eq!(r["max_memory_used_mb"], 220, "{theirs}");
+    // 3 requests at $0.20 a million, and 400 ms × 0.5 GB = 0.2 GB-s at $0.0000166667.
+    let cost = r["cost_usd"].as_f64().expect("cost");
+    assert!(
+        (cost - (6e-7 + 0.2 * 0.000_016_666_7)).abs() < 1e-12,
+        "{cost}"
+    );
+    assert_eq!(theirs["report_source"], "filter", "{theirs}");
+
+    for name in ["orders", "payments"] {
+        let own = function_of(&doc, name, None);
+        let r = &own["report"];
+        assert_eq!(r["invocations"], 1, "{own}");
+        assert_eq!(r["cold_starts"], 0, "{own}");
+        assert_eq!(r["billed_ms_total"], 10, "{own}");
+        assert_eq!(r["memory_size_mb"], 128, "{own}");
+        assert_eq!(r["max_memory_used_mb"], 40, "{own}");
+    }
+
+    // The linked group by its ARN, the own ones by name: one read each.
+    let s = script.lock().expect("script");
+    let reads = s.calls("FilterLogEvents");
+    assert_eq!(reads.len(), 3, "{reads:?}");
+    let by_arn: Vec<&&str> = reads.iter().filter(|b| b.contains(&arn)).collect();
+    assert_eq!(by_arn.len(), 1, "{reads:?}");
+    assert!(
+        by_arn[0].contains("\"logGroupIdentifier\""),
+        "{}",
+        by_arn[0]
+    );
+    assert!(!by_arn[0].contains("\"logGroupName\""), "{}", by_arn[0]);
+    for group in ["/aws/lambda/orders", "/aws/lambda/payments"] {
+        let by_name = format!("\"logGroupName\":\"{group}\"");
+        assert!(reads.iter().any(|b| b.contains(&by_name)), "{reads:?}");
+    }
+}
+
+/// A monitoring account's store: its own `orders` (python3.12, 128 MB, 3 s, 10 reserved, the
+/// account's limit 1,000) and the linked account's `payments`, known from CloudWatch alone,
+/// with the REPORT figures of its log group (3 invocations, one cold, at 512 MB).
+fn monitoring_store() -> lambdatop::store::Store {
+    use lambdatop::message::{ReportOrigin, Update, WindowReport, WindowReports};
+    use lambdatop::model::{FunctionConfig, Origin, Reserved};
+    use lambdatop::window::TimeWindow;
+
+    let now = crate::common::fixed_now();
+    let window = TimeWindow::default();
+    let mut store = cloudwatch_store();
+    store.expect_window_reports();
+    store.apply(Update::Functions(vec![FunctionConfig {
+        runtime: Some("python3.12".into()),
+        memory_mb: Some(128),
+        timeout_s: Some(3),
+        reserved_concurrency: Reserved::Limit(10),
+        ..FunctionConfig::named("orders")
+    }]));
+    store.apply(Update::AccountConcurrencyLimit(1000));
+    let linked = Origin::of(Some(LINKED), Some("eu-west-1"));
+    let from_linked = |update: Update| Update::From {
+        origin: linked.clone(),
+        update: Box::new(update),
+    };
+    store.apply(from_linked(Update::Functions(vec![FunctionConfig {
+        account: Some(LINKED.into()),
+        ..FunctionConfig::named("payments")
+    }])));
+    let figures = WindowReport {
+        invocations: 3,
+        cold_starts: 1,
+        duration_ms_p50: Some(100.0),
+        duration_ms_p99: Some(250.0),
+        init_ms_p50: Some(300.0),
+        billed_ms_total: 400,
+        gb_seconds: 0.2,
+        memory_size_mb: Some(512),
+        memory_size_min_mb: Some(512),
+        memory_used_ratio: Some(220.0 / 512.0),
+        max_memory_used_mb: Some(220),
+        ..WindowReport::default()
+    };
+    store.apply(from_linked(Update::Reports(WindowReports {
+        origin: ReportOrigin::Filter,
+        window,
+        from: window.start(now),
+        to: now,
+        reports: vec![("payments".into(), Some(figures))],
+    })));
+    store.tick();
+    store
+}
+
+/// The detail view of a linked account's function says once that its configuration is not
+/// shared with a monitoring account, and shows neither blanks for it nor the monitoring
+/// account's values (its concurrency limit, a default architecture or log format); its memory
+/// is the one its REPORT lines give.
+#[test]
+fn a_linked_accounts_function_says_its_configuration_is_not_shared() {
+    use lambdatop::figures::Selection;
+    use lambdatop::model::NOT_SHARED_WITH_MONITORING;
+    use lambdatop::tui::handle_key;
+    use lambdatop::tui::view::ViewState;
+
+    let store = monitoring_store();
+    let open = |name: &str| {
+        let mut view = ViewState::new(Selection::default());
+        let at = store
+            .select(&view.selection)
+            .iter()
+            .position(|f| &*f.id.name == name)
+            .expect("listed");
+        for _ in 0..at {
+            handle_key(&mut view, &store, crate::common::key('j'));
+        }
+        press_enter(&mut view, &store);
+        view
+    };
+    for (w, h) in [(160, 45), (80, 24)] {
+        let mut view = open("payments");
+        let term = crate::common::draw(&mut view, &store, w, h);
+        insta::assert_snapshot!(format!("linked_detail_{w}x{h}"), term.backend());
+        let screen = crate::common::buffer_text(term.backend().buffer());
+        // Once (wrapped in the wide panel).
+        assert_eq!(screen.matches("not shared with").count(), 1, "{screen}");
+        for own in ["account limit", "x86_64", "Text", "Reserved"] {
+            assert!(!screen.contains(own), "{own} in\n{screen}");
+        }
+        assert!(screen.contains("512 MB"), "{screen}");
+        // The own account's function shows its configuration, as before.
+        let mut view = open("orders");
+        let term = crate::common::draw(&mut view, &store, w, h);
+        let screen = crate::common::buffer_text(term.backend().buffer());
+        assert!(!screen.contains(NOT_SHARED_WITH_MONITORING), "{screen}");
+        assert!(screen.contains("python3.12"), "{screen}");
+    }
+}
+
+/// With several profiles, each profile's account id is asked of STS once however many Regions
+/// it reads (here two profiles of two Regions each: two calls), and every Region and row of the
+/// profile carries it as `account_id`; the table keeps the profile's name.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_profile_asks_sts_for_its_account_id_once() {
+    let functions = serde_json::json!([{"FunctionName": "orders"}]);
+    let no_metrics = cbor(200, Cbor::Map(vec![("Metrics", Cbor::Array(vec![]))]));
+    let script = canned_account(functions, no_metrics, None);
+    script.lock().expect("script").on(
+        "/",
+        vec![crate::cloudwatch_canned::xml(
+            200,
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+             <GetCallerIdentityResult><Arn>arn:aws:iam::444455556666:user/ops</Arn>\
+             <UserId>AIDAEXAMPLE</UserId><Account>444455556666</Account>\
+             </GetCallerIdentityResult></GetCallerIdentityResponse>",
+        )],
+    );
+    let endpoint = serve(script.clone()).await;
+    let home = aws_home(
+        "sts",
+        &[
+            ("one", "eu-west-1", endpoint.as_str()),
+            ("two", "eu-west-1", endpoint.as_str()),
+        ],
+    );
+    let args = [
+        "--once",
+        "-o",
+        "json",
+        "--log-analytics",
+        "off",
+        "--profile",
+        "one,two",
+        "--region",
+        "eu-west-1,us-east-1",
+    ];
+    let (code, out, err) = run(with_profiles(&home, &args)).await;
+    let _ = std::fs::remove_dir_all(&home);
+    assert_eq!(code, Some(0), "{err}");
+    let doc = parse(&out, &err);
+    let sts = script.lock().expect("script").calls("/").len();
+    assert_eq!(sts, 2, "one GetCallerIdentity a profile");
+    let column = |list: &Value, key: &str| -> Vec<String> {
+        list.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| r[key].as_str().unwrap_or("-").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(column(&doc["regions"], "account_id"), ["444455556666"; 4]);
+    assert_eq!(column(&doc["functions"], "account_id"), ["444455556666"; 4]);
+    // The profile's name stays the account column's (rows by name, Region, then account).
+    assert_eq!(
+        column(&doc["functions"], "account"),
+        ["one", "two", "one", "two"]
+    );
+}
+
+/// The detail view of a function read with a profile whose account id STS told names that id.
+#[test]
+fn the_detail_view_names_the_profiles_account_id() {
+    use lambdatop::figures::Selection;
+    use lambdatop::message::Update;
+    use lambdatop::model::Origin;
+    use lambdatop::tui::view::ViewState;
+
+    let mut store = two_region_store();
+    store.apply(Update::From {
+        origin: Origin::region(Some("us-east-1")),
+        update: Box::new(Update::AccountId("444455556666".into())),
+    });
+    let mut view = ViewState::new(Selection::default());
+    let (selected, screen) = first_detail(&store, &mut view);
+    let title = format!(" {} · us-east-1 · account 444455556666 ", selected.name);
+    assert_eq!(selected.region.as_deref(), Some("us-east-1"));
+    assert!(screen.contains(&title), "{title:?} in\n{screen}");
 }

@@ -153,7 +153,12 @@ async fn peer(script: Script) -> (Arc<Mutex<Script>>, String) {
 }
 
 async fn ready(endpoint: &str, now: DateTime<Utc>, mode: LogAnalytics) -> Harness {
-    let mut h = harness_with(endpoint, now, options(mode)).await;
+    ready_with(endpoint, now, options(mode)).await
+}
+
+/// The harness over a 60-minute window with `opts`, after discovery's first round.
+async fn ready_with(endpoint: &str, now: DateTime<Utc>, opts: AwsOptions) -> Harness {
+    let mut h = harness_with(endpoint, now, opts).await;
     h.store.expect_window_reports();
     h.requests
         .send_modify(|r| r.window = TimeWindow::minutes(60));
@@ -502,4 +507,145 @@ fn the_query_reads_only_documented_lambda_fields() {
         assert!(used.contains(needed), "{needed}");
     }
     assert!(text.contains("filter @type = \"REPORT\" or type = \"platform.report\""));
+}
+
+/// With Logs Insights, a linked account's log group is named by its ARN, so the query's groups
+/// go in `logGroupIdentifiers` (StartQuery takes names or identifiers, never both), and each row
+/// is the function of the account its `@log` (`account-id:group`) names: the linked account's
+/// `payments` gets its group's figures, and the own account's same-named `payments` (listed
+/// from its log group) and its `orders` keep their own. moto
+/// cannot compute Insights statistics (see the top of this file), hence the scripted peer,
+/// whose rows are what Insights computes from these REPORT lines:
+///
+/// - the linked `payments`: 100 ms (cold, 300 ms init), 50 ms, 250 ms, billed 400 ms at 512 MB
+///   (mbMs 400 × 512 = 204,800; at most 220 MB used);
+/// - the own `orders`: one warm 10 ms at 128 MB (mbMs 1,280; 40 MB used);
+/// - the own `payments`: 7 invocations (only the count matters here).
+#[tokio::test]
+async fn a_linked_accounts_group_is_queried_by_arn_and_its_rows_are_its_own() {
+    use lambdatop::model::Origin;
+
+    let script = crate::regions::monitoring_account_with_groups("eu-central-1");
+    let arn = crate::regions::linked_group_arn("eu-central-1", "/aws/lambda/payments");
+    {
+        let mut s = script.lock().unwrap();
+        s.on("StartQuery", vec![json(200, j!({"queryId": "q-1"}))]);
+        let rows = j!([
+            [
+                field("@log", "111122223333:/aws/lambda/orders"),
+                field("streamFunction", "orders"),
+                field("invocations", "1"),
+                field("inits", "0"),
+                field("restores", "0"),
+                field("timeouts", "0"),
+                field("errors", "0"),
+                field("durationP50", "10"),
+                field("durationP99", "10"),
+                field("billedMsTotal", "10"),
+                field("mbMs", "1280"),
+                field("memorySizeMB", "128"),
+                field("maxUsedMB", "40")
+            ],
+            [
+                field("@log", "111122223333:/aws/lambda/payments"),
+                field("streamFunction", "payments"),
+                field("invocations", "7")
+            ],
+            [
+                field(
+                    "@log",
+                    format!("{}:/aws/lambda/payments", crate::regions::LINKED).as_str()
+                ),
+                field("streamFunction", "payments"),
+                field("invocations", "3"),
+                field("inits", "1"),
+                field("restores", "0"),
+                field("timeouts", "0"),
+                field("errors", "0"),
+                field("durationP50", "100"),
+                field("durationP99", "250"),
+                field("initP50", "300"),
+                field("billedMsTotal", "400"),
+                field("mbMs", "204800"),
+                field("memorySizeMB", "512"),
+                field("maxUsedMB", "220")
+            ]
+        ]);
+        s.on(
+            "GetQueryResults",
+            vec![json(200, j!({"status": "Complete", "results": rows}))],
+        );
+    }
+    let endpoint = serve(script.clone()).await;
+    let opts = AwsOptions {
+        linked_accounts: true,
+        ..options(LogAnalytics::Insights)
+    };
+    let mut h = ready_with(&endpoint, now(), opts).await;
+    assert!(h.pollers.reports.round(&h.ctx).await);
+    let u = h.drain();
+    assert!(failed(&u).is_none(), "{:?}", failed(&u));
+
+    // One query, every group in `logGroupIdentifiers`: the own ones by name, the linked by ARN.
+    {
+        let s = script.lock().unwrap();
+        let starts = s.calls("StartQuery");
+        assert_eq!(starts.len(), 1);
+        let body: Value = serde_json::from_str(starts[0]).unwrap();
+        assert!(body.get("logGroupNames").is_none(), "{body}");
+        assert_eq!(
+            body["logGroupIdentifiers"],
+            j!(["/aws/lambda/orders", "/aws/lambda/payments", arn]),
+            "{body}"
+        );
+    }
+
+    let linked = Origin::of(Some(crate::regions::LINKED), Some("eu-central-1"));
+    let theirs = h
+        .store
+        .function(&linked.function("payments"))
+        .and_then(|f| f.report())
+        .expect("the linked account's payments has figures");
+    assert_eq!(
+        (
+            theirs.invocations,
+            theirs.cold_starts,
+            theirs.billed_ms_total
+        ),
+        (3, 1, 400)
+    );
+    assert_eq!(
+        (
+            theirs.duration_ms_p50,
+            theirs.duration_ms_p99,
+            theirs.init_ms_p50
+        ),
+        (Some(100.0), Some(250.0), Some(300.0))
+    );
+    assert_eq!(
+        (theirs.memory_size_mb, theirs.max_memory_used_mb),
+        (Some(512), Some(220))
+    );
+    // 204,800 MB-ms = 0.2 GB-s.
+    assert!(
+        (theirs.gb_seconds - 0.2).abs() < 1e-12,
+        "{}",
+        theirs.gb_seconds
+    );
+
+    let own = h
+        .store
+        .function(&Origin::default().function("orders"))
+        .and_then(|f| f.report())
+        .expect("the own account's orders has figures");
+    assert_eq!(
+        (own.invocations, own.billed_ms_total, own.memory_size_mb),
+        (1, 10, Some(128))
+    );
+    let own_payments = h
+        .store
+        .function(&Origin::default().function("payments"))
+        .and_then(|f| f.report())
+        .expect("the own account's payments has figures");
+    assert_eq!(own_payments.invocations, 7);
 }

@@ -62,24 +62,32 @@ pub fn function_from_lambda(
 }
 
 /// The functions ListMetrics names in accounts other than the credentials' own (linked source
-/// accounts, with `IncludeLinkedAccounts`), each once, by name: `own` is every account that owns
-/// a function Lambda listed; when Lambda listed none, every owning account counts as linked.
+/// accounts, with `IncludeLinkedAccounts`), each once, by name. The own account is
+/// `own_account` (from the ARNs of the functions Lambda listed) when known; otherwise every
+/// account that owns a function Lambda listed; when Lambda listed none, every owning account
+/// counts as linked. A name Lambda listed is the own account's function, in whichever account
+/// ListMetrics also names it: a linked account's function of that name is left out, its other
+/// functions are not.
 pub fn linked_functions(
     metric_names: &[(String, Option<String>)],
     listed: &HashSet<String>,
+    own_account: Option<&str>,
     filter: Option<&GlobMatcher>,
 ) -> Vec<FunctionConfig> {
-    let own: HashSet<&str> = metric_names
-        .iter()
-        .filter(|(name, _)| listed.contains(name))
-        .filter_map(|(_, account)| account.as_deref())
-        .collect();
+    let own: HashSet<&str> = match own_account {
+        Some(own) => HashSet::from([own]),
+        None => metric_names
+            .iter()
+            .filter(|(name, _)| listed.contains(name))
+            .filter_map(|(_, account)| account.as_deref())
+            .collect(),
+    };
     let mut linked: BTreeMap<(String, String), FunctionConfig> = BTreeMap::new();
     for (name, account) in metric_names {
         let Some(account) = account.as_deref().filter(|a| !own.contains(a)) else {
             continue;
         };
-        if name.is_empty() || filter.is_some_and(|m| !m.is_match(name)) {
+        if name.is_empty() || listed.contains(name) || filter.is_some_and(|m| !m.is_match(name)) {
             continue;
         }
         linked
@@ -315,7 +323,12 @@ impl DiscoveryPoller {
         self.unreadable.clear();
         let reserved_calls = self.read_reserved(&in_view).await;
         let lambda_names: HashSet<String> = lambda.iter().map(|f| f.name.clone()).collect();
-        let linked = linked_functions(&named, &lambda_names, self.filter.as_ref());
+        let linked = linked_functions(
+            &named,
+            &lambda_names,
+            account.as_deref(),
+            self.filter.as_ref(),
+        );
         // The log groups of the linked accounts, by (account, name); the others are the own
         // account's.
         let linked_accounts: HashSet<&str> =
@@ -576,6 +589,27 @@ mod tests {
         Architecture as LambdaArch, FunctionConfiguration, LogFormat as LambdaLogFormat,
         LoggingConfig, Runtime, SnapStartApplyOn, SnapStartResponse,
     };
+
+    #[test]
+    fn a_linked_account_sharing_a_name_with_the_own_one_keeps_its_other_functions() {
+        let named = [
+            ("orders".to_string(), Some("111122223333".to_string())),
+            ("orders".to_string(), Some("222233334444".to_string())),
+            ("payments".to_string(), Some("222233334444".to_string())),
+        ];
+        let listed = HashSet::from(["orders".to_string()]);
+        let found = |own: Option<&str>| -> Vec<(String, Option<String>)> {
+            linked_functions(&named, &listed, own, None)
+                .into_iter()
+                .map(|f| (f.name, f.account))
+                .collect()
+        };
+        // `orders` is the own account's; the linked account's `payments` is listed.
+        let payments = ("payments".to_string(), Some("222233334444".to_string()));
+        assert_eq!(found(Some("111122223333")), [payments]);
+        // Without the own account's id, an account that owns a listed name counts as the own.
+        assert_eq!(found(None), []);
+    }
 
     #[test]
     fn lambda_configuration_is_read_without_trusting_it() {

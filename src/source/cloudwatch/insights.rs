@@ -7,9 +7,12 @@
 //! `record.status`) alike, and aggregates them by log group and the function a custom group's
 //! stream names (`YYYY/MM/DD/<function>[<version>]<id>`).
 //!
-//! Limits, as documented for StartQuery: at most [`MAX_GROUPS_PER_QUERY`] log groups by name a
-//! query (a `SOURCE logGroups(namePrefix: …)` query reaches up to 10,000, and is used for the
-//! default groups of large accounts), 30 concurrent queries per account *shared with the user's
+//! Limits, as documented for StartQuery: at most [`MAX_GROUPS_PER_QUERY`] log groups a query,
+//! named in `logGroupNames`, or in `logGroupIdentifiers` by name or ARN (one or the other,
+//! never both; a linked source account's group must be named by its ARN, without `:*`), and
+//! a `SOURCE logGroups(namePrefix: …)` query reaches up to 10,000 and is used for the
+//! default groups of large accounts (in a monitoring account, without `accountIdentifiers`,
+//! it covers the linked source accounts' groups as well as its own), 30 concurrent queries per account *shared with the user's
 //! own dashboards* (lambdatop keeps at most [`MAX_RUNNING_QUERIES`] running), queries time out
 //! after 60 minutes, results hold at most 10,000 rows. GetQueryResults is polled with a
 //! growing pause; a query is stopped (StopQuery) when the window changes or the front end goes.
@@ -26,10 +29,12 @@ use tokio::time::Instant;
 
 use super::call::{MapErrOp, retried};
 use super::error::{AwsError, GET_QUERY_RESULTS, START_QUERY, STOP_QUERY};
+use super::live_tail::log_group_identifier;
+use super::reports::{AccountFigures, GroupKey};
 use super::{AwsOptions, Clients};
 use crate::message::{ApiCalls, SourceContext, SourceError, WindowReport};
 
-/// Log groups one query may name (StartQuery's `logGroupNames`).
+/// Log groups one query may name (StartQuery's `logGroupNames` or `logGroupIdentifiers`).
 pub const MAX_GROUPS_PER_QUERY: usize = 50;
 /// Queries lambdatop runs at once: the account's 30 are shared with its dashboards.
 pub const MAX_RUNNING_QUERIES: usize = 3;
@@ -87,23 +92,33 @@ pub fn query_text(by_prefix: bool) -> String {
 /// One query: the log groups it names, or Lambda's default groups by prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryPlan {
-    /// The groups named (empty for a query by prefix).
+    /// The groups named (empty for a query by prefix): the own account's by name, a linked
+    /// account's by ARN.
     pub groups: Vec<String>,
     pub by_prefix: bool,
 }
 
-/// The queries that cover `groups`: by name, 50 a query; in a large account the default groups
-/// by prefix in one query, and the custom ones by name.
-pub fn plan(groups: &[String]) -> Vec<QueryPlan> {
+impl QueryPlan {
+    /// Whether the groups go in `logGroupIdentifiers` (some are ARNs) rather than
+    /// `logGroupNames`.
+    pub fn by_identifier(&self) -> bool {
+        self.groups.iter().any(|g| g.starts_with("arn:"))
+    }
+}
+
+/// The queries that cover `groups` of `region`: 50 a query, a linked account's group by its
+/// ARN; in a large account the default groups by prefix in one query (a monitoring account's
+/// prefix query covers its linked accounts' default groups too), and the custom ones named.
+pub fn plan(groups: &[GroupKey], region: &str) -> Vec<QueryPlan> {
     let defaults = groups
         .iter()
-        .filter(|g| g.starts_with(LAMBDA_PREFIX))
+        .filter(|(_, g)| g.starts_with(LAMBDA_PREFIX))
         .count();
     let by_prefix = defaults > PREFIX_QUERY_FROM;
     let named: Vec<String> = groups
         .iter()
-        .filter(|g| !(by_prefix && g.starts_with(LAMBDA_PREFIX)))
-        .cloned()
+        .filter(|(_, g)| !(by_prefix && g.starts_with(LAMBDA_PREFIX)))
+        .map(|(account, g)| log_group_identifier(g, region, account.as_deref()))
         .collect();
     let mut plans: Vec<QueryPlan> = named
         .chunks(MAX_GROUPS_PER_QUERY)
@@ -124,10 +139,12 @@ pub fn plan(groups: &[String]) -> Vec<QueryPlan> {
     plans
 }
 
-/// One result row: the group, the function its streams name (empty in a default group), the
-/// figures.
+/// One result row: the account and the group, the function its streams name (empty in a
+/// default group), the figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryRow {
+    /// The account `@log` names, when it names one.
+    pub account: Option<String>,
     pub group: String,
     pub function: String,
     pub report: WindowReport,
@@ -140,7 +157,8 @@ pub struct Unsupported {
     pub fields: Vec<String>,
 }
 
-/// Reads the rows of a complete query. `@log` is `account-id:group`.
+/// Reads the rows of a complete query. `@log` is `account-id:group`, a linked source account's
+/// group's with that account's id.
 pub fn parse_rows(rows: &[Vec<(String, String)>]) -> Result<Vec<QueryRow>, Unsupported> {
     rows.iter()
         .map(|row| {
@@ -162,10 +180,14 @@ pub fn parse_rows(rows: &[Vec<(String, String)>]) -> Result<Vec<QueryRow>, Unsup
                     fields: row.iter().map(|(f, _)| f.clone()).collect(),
                 });
             };
-            let group = log.split_once(':').map_or(log, |(_, g)| g).to_string();
+            let (account, group) = match log.split_once(':') {
+                Some((account, group)) => (Some(account.to_string()), group.to_string()),
+                None => (None, log.to_string()),
+            };
             let inits = count("inits");
             let restores = count("restores");
             Ok(QueryRow {
+                account,
                 group,
                 function: get("streamFunction").unwrap_or_default().to_string(),
                 report: WindowReport {
@@ -194,16 +216,27 @@ pub fn parse_rows(rows: &[Vec<(String, String)>]) -> Result<Vec<QueryRow>, Unsup
         .collect()
 }
 
-/// Assigns rows to the functions of `groups` (group → the functions that log to it): a row's
-/// function when its streams name one, the group's only function otherwise. Every function of a
-/// group the queries covered has figures: those without a row had no REPORT in the window.
+/// Assigns rows to the functions of `groups` ((account, group) → the functions that log to
+/// it): a row is a linked account's group's when `@log` names that account, the own account's
+/// (`own`, when known) otherwise; its function is the one its streams name, the group's only
+/// function otherwise. Every function of a group the queries covered has figures: those
+/// without a row had no REPORT in the window.
 pub fn attribute(
     rows: Vec<QueryRow>,
-    groups: &BTreeMap<String, Vec<Arc<str>>>,
-) -> Vec<(String, Option<WindowReport>)> {
-    let mut by_function: HashMap<Arc<str>, WindowReport> = HashMap::new();
+    groups: &BTreeMap<GroupKey, Vec<Arc<str>>>,
+    own: Option<&str>,
+) -> Vec<AccountFigures> {
+    let mut by_function: HashMap<(Option<String>, Arc<str>), WindowReport> = HashMap::new();
     for row in rows {
-        let Some(owners) = groups.get(&row.group) else {
+        let linked = (row.account.clone(), row.group);
+        let key = if groups.contains_key(&linked) {
+            linked
+        } else if own.is_none() || row.account.as_deref() == own || row.account.is_none() {
+            (None, linked.1)
+        } else {
+            continue; // another account's group no function listed here logs to
+        };
+        let Some(owners) = groups.get(&key) else {
             continue; // a group of no listed function (a query by prefix)
         };
         let owner = owners
@@ -211,17 +244,17 @@ pub fn attribute(
             .find(|o| &***o == row.function.as_str())
             .or_else(|| (owners.len() == 1).then(|| &owners[0]));
         if let Some(owner) = owner {
-            by_function.insert(owner.clone(), row.report);
+            by_function.insert((key.0, owner.clone()), row.report);
         }
     }
     groups
-        .values()
-        .flatten()
-        .map(|f| {
-            (
-                f.to_string(),
-                Some(by_function.remove(f).unwrap_or_default()),
-            )
+        .iter()
+        .flat_map(|((account, _), owners)| owners.iter().map(move |f| (account, f)))
+        .map(|(account, f)| {
+            let figures = by_function
+                .remove(&(account.clone(), f.clone()))
+                .unwrap_or_default();
+            (account.clone(), f.to_string(), Some(figures))
         })
         .collect()
 }
@@ -332,13 +365,20 @@ impl Runner<'_> {
 
     async fn start(&mut self, p: &QueryPlan, start_s: i64, end_s: i64) -> Result<String, Trouble> {
         let clients = self.clients;
+        // Names alone go in `logGroupNames`; with a linked account's ARN among them, all go in
+        // `logGroupIdentifiers` (StartQuery takes one or the other).
         let groups = (!p.by_prefix).then(|| p.groups.clone());
+        let (names, identifiers) = match p.by_identifier() {
+            true => (None, groups),
+            false => (groups, None),
+        };
         let text = query_text(p.by_prefix);
         let a = retried(&self.opts.backoff, || {
             clients
                 .logs
                 .start_query()
-                .set_log_group_names(groups.clone())
+                .set_log_group_names(names.clone())
+                .set_log_group_identifiers(identifiers.clone())
                 .start_time(start_s)
                 .end_time(end_s)
                 .query_string(text.clone())
@@ -486,20 +526,49 @@ mod tests {
 
     #[test]
     fn plans_name_fifty_groups_a_query_and_use_the_prefix_for_large_accounts() {
-        let groups: Vec<String> = (0..120).map(|i| format!("/aws/lambda/f{i}")).collect();
-        let p = plan(&groups);
+        let own = |g: String| (None, g);
+        let groups: Vec<GroupKey> = (0..120).map(|i| own(format!("/aws/lambda/f{i}"))).collect();
+        let p = plan(&groups, "eu-west-1");
         assert_eq!(p.len(), 3);
         assert_eq!(
             p.iter().map(|q| q.groups.len()).collect::<Vec<_>>(),
             [50, 50, 20]
         );
         assert!(p.iter().all(|q| !q.by_prefix));
-        let mut groups: Vec<String> = (0..151).map(|i| format!("/aws/lambda/f{i}")).collect();
-        groups.push("/custom/shared".into());
-        let p = plan(&groups);
+        let mut groups: Vec<GroupKey> =
+            (0..151).map(|i| own(format!("/aws/lambda/f{i}"))).collect();
+        groups.push(own("/custom/shared".into()));
+        // A linked account's custom group, by ARN; its default groups are the prefix query's.
+        let linked = Some("222233334444".to_string());
+        groups.push((linked.clone(), "/custom/theirs".into()));
+        groups.push((linked.clone(), "/aws/lambda/theirs".into()));
+        let p = plan(&groups, "eu-west-1");
         assert_eq!(p.len(), 2);
         assert!(p[0].by_prefix && p[0].groups.is_empty());
-        assert_eq!(p[1].groups, ["/custom/shared"]);
+        assert_eq!(
+            p[1].groups,
+            [
+                "/custom/shared",
+                "arn:aws:logs:eu-west-1:222233334444:log-group:/custom/theirs"
+            ]
+        );
+        assert!(p[1].by_identifier());
+        // A small account: the linked account's default group named by ARN too.
+        let p = plan(
+            &[
+                own("/aws/lambda/a".into()),
+                (linked, "/aws/lambda/a".into()),
+            ],
+            "cn-north-1",
+        );
+        assert_eq!(
+            p[0].groups,
+            [
+                "/aws/lambda/a",
+                "arn:aws-cn:logs:cn-north-1:222233334444:log-group:/aws/lambda/a"
+            ]
+        );
+        assert!(!plan(&groups[..3], "eu-west-1")[0].by_identifier());
         assert!(
             query_text(true)
                 .starts_with("SOURCE logGroups(namePrefix: [\"/aws/lambda/\"])\n| filter")
@@ -538,24 +607,78 @@ mod tests {
         ])
         .expect("rows");
         assert_eq!(rows[0].group, "/aws/lambda/orders");
+        assert_eq!(rows[0].account.as_deref(), Some("123456789012"));
         let r = &rows[0].report;
         assert_eq!((r.invocations, r.cold_starts, r.timeouts), (3, 1, 1));
         // 431,488 MB-ms = 0.421375 GB-s.
         assert!((r.gb_seconds - 0.421_375).abs() < 1e-12);
         assert_eq!(r.memory_size_mb, Some(128));
-        let groups: BTreeMap<String, Vec<Arc<str>>> = [
-            ("/aws/lambda/orders".to_string(), vec![Arc::from("orders")]),
+        let groups: BTreeMap<GroupKey, Vec<Arc<str>>> = [
             (
-                "/shared/app".to_string(),
+                (None, "/aws/lambda/orders".to_string()),
+                vec![Arc::from("orders")],
+            ),
+            (
+                (None, "/shared/app".to_string()),
                 vec![Arc::from("billing"), Arc::from("shipping")],
             ),
         ]
         .into();
-        let a = attribute(rows, &groups);
-        let get = |n: &str| a.iter().find(|(f, _)| f == n).and_then(|(_, r)| r.clone());
+        let a = attribute(rows, &groups, None);
+        let get = |n: &str| {
+            a.iter()
+                .find(|(_, f, _)| f == n)
+                .and_then(|(_, _, r)| r.clone())
+        };
         assert_eq!(get("orders").map(|r| r.invocations), Some(3));
         assert_eq!(get("billing").map(|r| r.invocations), Some(2));
         // A function of a covered group without a row reported nothing in the window.
         assert_eq!(get("shipping").map(|r| r.invocations), Some(0));
+    }
+
+    #[test]
+    fn a_linked_accounts_rows_are_its_functions_even_under_the_own_accounts_names() {
+        let rows = parse_rows(&[
+            row(&[
+                ("@log", "111122223333:/aws/lambda/orders"),
+                ("invocations", "3"),
+            ]),
+            row(&[
+                ("@log", "222233334444:/aws/lambda/orders"),
+                ("invocations", "5"),
+            ]),
+            // An account no listed function is of (a query by prefix covers every linked one).
+            row(&[
+                ("@log", "999988887777:/aws/lambda/orders"),
+                ("invocations", "7"),
+            ]),
+        ])
+        .expect("rows");
+        let linked = Some("222233334444".to_string());
+        let groups: BTreeMap<GroupKey, Vec<Arc<str>>> = [
+            (
+                (None, "/aws/lambda/orders".to_string()),
+                vec![Arc::from("orders")],
+            ),
+            (
+                (linked.clone(), "/aws/lambda/orders".to_string()),
+                vec![Arc::from("orders")],
+            ),
+        ]
+        .into();
+        let invocations = |a: Vec<AccountFigures>| -> Vec<(Option<String>, u64)> {
+            a.into_iter()
+                .map(|(account, _, r)| (account, r.map_or(0, |r| r.invocations)))
+                .collect()
+        };
+        assert_eq!(
+            invocations(attribute(rows.clone(), &groups, Some("111122223333"))),
+            [(None, 3), (linked.clone(), 5)]
+        );
+        // The own account unknown: a row of an account not linked is taken as the own's.
+        assert_eq!(
+            invocations(attribute(rows[..2].to_vec(), &groups, None)),
+            [(None, 3), (linked, 5)]
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::Shared;
+use super::reports::AccountFigures;
 use crate::message::{SourceContext, Update, WindowReports};
 use crate::model::{FunctionConfig, Origin};
 
@@ -81,6 +82,25 @@ pub fn attribute(update: Update, functions: &[FunctionConfig], region: &str) -> 
         }
         other => vec![other],
     }
+}
+
+/// The window figures of functions of several accounts, each with its account, as updates over
+/// the span of `head` (whose own `reports` are left out): the own account's as
+/// [`Update::Reports`], each linked account's as [`Update::From`] that account in `region`. Unlike
+/// [`attribute`], which goes by name, a linked function's figures never land on a same-named
+/// function of the own account.
+pub(super) fn reports_by_account(
+    head: &WindowReports,
+    figures: Vec<AccountFigures>,
+    region: &str,
+) -> Vec<Update> {
+    let make = |items: Vec<AccountFigures>| {
+        Update::Reports(WindowReports {
+            reports: items.into_iter().map(|(_, name, r)| (name, r)).collect(),
+            ..*head
+        })
+    };
+    split(figures, |(account, _, _)| account.clone(), make, region)
 }
 
 /// `items` grouped by account, each group made an update; the own account's first.

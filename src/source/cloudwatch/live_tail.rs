@@ -119,7 +119,9 @@ impl Default for LiveTailOptions {
     }
 }
 
-/// The ARN of a log group as StartLiveTail takes it, when the account is known; else the name.
+/// The ARN of a log group, when the account is known; else the name: what StartLiveTail,
+/// FilterLogEvents' `logGroupIdentifier` and StartQuery's `logGroupIdentifiers` take (without
+/// the `:*` of DescribeLogGroups' `arn`). A linked source account's group must be named so.
 pub fn log_group_identifier(group: &str, region: &str, account: Option<&str>) -> String {
     let partition = if region.starts_with("cn-") {
         "aws-cn"

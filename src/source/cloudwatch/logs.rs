@@ -718,9 +718,10 @@ impl GroupReader<'_> {
                         None => (Some(key.group.clone()), None),
                         Some(account) => (
                             None,
-                            Some(format!(
-                                "arn:aws:logs:{}:{account}:log-group:{}",
-                                this.shared.region, key.group
+                            Some(log_group_identifier(
+                                &key.group,
+                                &this.shared.region,
+                                Some(account),
                             )),
                         ),
                     };

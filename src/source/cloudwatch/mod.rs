@@ -57,7 +57,7 @@ pub use reports::{
 };
 
 use crate::message::SourceError;
-use crate::message::{Poller, Provides, SourceContext, SourceKind};
+use crate::message::{Poller, Provides, SourceContext, SourceKind, Update};
 use crate::model::FunctionConfig;
 use crate::poll::{Backoff, RateLimiter, drive};
 use crate::source::Source;
@@ -306,6 +306,10 @@ pub struct CloudWatchSource {
     region: String,
     opts: AwsOptions,
     filter: Option<GlobMatcher>,
+    /// STS, asked once for the account id of a profile when several are read.
+    sts: aws_sdk_sts::Client,
+    /// The account id the credentials reach, sent at start when known.
+    account_id: Option<String>,
 }
 
 /// The four pollers of a [`CloudWatchSource`], for running rounds one at a time (tests).
@@ -425,7 +429,33 @@ impl CloudWatchSource {
             region,
             opts,
             filter,
+            sts: aws_sdk_sts::Client::new(sdk),
+            account_id: None,
         })
+    }
+
+    /// The id of the account the credentials reach (STS `GetCallerIdentity`, one call); `None`
+    /// when STS does not answer within twice the connect timeout, or refuses: not an error,
+    /// the id is then just unknown.
+    pub async fn caller_account(&self) -> Option<String> {
+        let ask = self.sts.get_caller_identity().send();
+        let answer = tokio::time::timeout(self.opts.timeouts.connect * 2, ask).await;
+        match answer {
+            Ok(Ok(identity)) => identity
+                .account()
+                .filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+                .map(str::to_string),
+            Ok(Err(e)) => {
+                crate::diag::log(&format!("account id unknown: {}", DisplayErrorContext(&e)));
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Sends the account id the credentials reach at start.
+    pub fn set_account_id(&mut self, id: Option<String>) {
+        self.account_id = id;
     }
 
     pub fn endpoints(&self) -> &Endpoints {
@@ -491,6 +521,10 @@ impl Source for CloudWatchSource {
     }
 
     fn start(self: Box<Self>, ctx: SourceContext) {
+        if let Some(id) = self.account_id.clone() {
+            // First in the channel: known before any poller's round.
+            let _ = ctx.updates.try_send(Update::AccountId(id));
+        }
         let logs_only = self.opts.logs_only;
         let reports = !logs_only && self.opts.log_analytics != LogAnalytics::Off;
         let linked = self.opts.linked_accounts;

@@ -1,7 +1,11 @@
 //! Several profiles and Regions at once: one [`CloudWatchSource`] per (profile, Region),
 //! connected in parallel and fanned into one [`MultiSource`].
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use globset::Glob;
+use tokio::sync::OnceCell;
 use tokio::task::JoinSet;
 
 use super::{AwsOptions, CloudWatchSource};
@@ -147,7 +151,8 @@ async fn enabled(source: &CloudWatchSource) -> bool {
 
 /// Connects to every target at once. A target whose credentials or Region do not resolve is
 /// read as failing, the others read on; when none connects, the first error. Targets a
-/// `--functions REGION/GLOB` scope leaves out are not read.
+/// `--functions REGION/GLOB` scope leaves out are not read. With several profiles, each
+/// profile's account id is asked of STS once, by its first target to connect.
 pub async fn connect_all(
     base: AwsOptions,
     targets: Vec<Target>,
@@ -164,15 +169,25 @@ pub async fn connect_all(
         }
         None => (None, None),
     };
+    // One account id a profile, asked once however many Regions it reads.
+    let mut ids: HashMap<Option<String>, Arc<OnceCell<Option<String>>>> = HashMap::new();
     let mut set = JoinSet::new();
     for (i, t) in targets.into_iter().enumerate() {
         let mut opts = base.clone();
         opts.profile = t.profile.clone();
         opts.region = t.region.clone();
         opts.functions = names.clone();
+        let id = several_profiles.then(|| ids.entry(t.profile.clone()).or_default().clone());
         set.spawn(async move {
             let connected = match CloudWatchSource::connect(opts).await {
                 Ok(source) if t.opt_in && !enabled(&source).await => None,
+                Ok(mut source) => {
+                    if let Some(id) = id {
+                        let known = id.get_or_init(|| source.caller_account()).await;
+                        source.set_account_id(known.clone());
+                    }
+                    Some(Ok(source))
+                }
                 other => Some(other),
             };
             (i, t, connected)

@@ -1,6 +1,10 @@
 //! Window report figures: what the REPORT lines of every listed function say about exactly the
 //! window, sent as [`Update::Reports`] (apart from the log pane's lines).
 //!
+//! With `--linked-accounts` a linked source account's functions are covered too: its groups are
+//! named by ARN, and its figures are sent as that account's ([`reports_by_account`]), never as
+//! those of a function of the same name in the own account.
+//!
 //! Two engines, chosen with `--log-analytics` (`[logs] analytics`):
 //!
 //! - **filter** (this file): every listed function's log group is read with FilterLogEvents and
@@ -24,6 +28,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::insights::{Runner, Trouble, attribute, plan};
+use super::linked::reports_by_account;
 use super::logs::{GroupRead, GroupReader, LogCursor, REPORT_FILTER_PATTERN, Span};
 use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::analytics::{ReportRecord, fold_records};
@@ -90,6 +95,17 @@ const MAX_IDS_PER_GROUP: usize = 100_000;
 /// Groups read between two interim deliveries of figures while the window is backfilled.
 const GROUPS_PER_DELIVERY: usize = 10;
 
+/// A log group read for REPORT figures: the linked source account it is in (`None`: the
+/// credentials' own account's) and its name. A linked account's group is read by its ARN.
+pub(super) type GroupKey = (Option<String>, String);
+
+/// The figures of one function: its linked account (`None`: the own account's), its name, and
+/// the figures (`None`: the engine's answer lacked them).
+pub(super) type AccountFigures = (Option<String>, String, Option<WindowReport>);
+
+/// A function the filter engine keeps records of: its linked account and its name.
+type FunctionKey = (Option<String>, Arc<str>);
+
 /// One log group's read state.
 #[derive(Debug)]
 struct GroupState {
@@ -101,19 +117,20 @@ struct GroupState {
 /// The filter engine's state for one window.
 #[derive(Debug, Default)]
 pub(super) struct FilterEngine {
-    groups: HashMap<String, GroupState>,
-    records: HashMap<Arc<str>, Vec<ReportRecord>>,
+    groups: HashMap<GroupKey, GroupState>,
+    records: HashMap<FunctionKey, Vec<ReportRecord>>,
     /// Functions whose oldest records were dropped at the cap.
-    capped: HashSet<Arc<str>>,
+    capped: HashSet<FunctionKey>,
 }
 
 impl FilterEngine {
-    /// Folds the new events of one read into the records.
-    fn take_events(&mut self, events: Vec<crate::model::LogEvent>) {
+    /// Folds the new events of one read of a group of `account` into the records.
+    fn take_events(&mut self, account: &Option<String>, events: Vec<crate::model::LogEvent>) {
         for e in events {
             if let LogLine::Report(r) = parse(&e.message) {
                 let cap = records_cap(self.records.len() + 1);
-                let records = self.records.entry(e.function.clone()).or_default();
+                let key = (account.clone(), e.function.clone());
+                let records = self.records.entry(key).or_default();
                 records.push(ReportRecord::new(e.timestamp.timestamp_millis(), &r));
                 // Trimmed a tenth past the cap at a time: amortised O(1) a record.
                 if records.len() > cap + cap / 10 {
@@ -121,7 +138,7 @@ impl FilterEngine {
                     let excess = records.len() - cap;
                     records.drain(..excess);
                     records.shrink_to(cap + cap / 10);
-                    self.capped.insert(e.function);
+                    self.capped.insert((account.clone(), e.function));
                 }
             }
         }
@@ -136,17 +153,23 @@ impl FilterEngine {
     }
 
     /// The figures of the functions of the groups read completely.
-    fn reports(
-        &self,
-        groups: &BTreeMap<String, Vec<Arc<str>>>,
-    ) -> Vec<(String, Option<WindowReport>)> {
+    fn reports(&self, groups: &BTreeMap<GroupKey, Vec<Arc<str>>>) -> Vec<AccountFigures> {
         groups
             .iter()
             .filter(|(g, _)| self.groups.get(*g).is_some_and(|s| s.complete))
-            .flat_map(|(_, owners)| owners.iter())
-            .map(|f| {
-                let records = self.records.get(f).map(Vec::as_slice).unwrap_or_default();
-                (f.to_string(), Some(fold_records(records.iter().copied())))
+            .flat_map(|((account, _), owners)| owners.iter().map(move |f| (account, f)))
+            .map(|(account, f)| {
+                let key = (account.clone(), f.clone());
+                let records = self
+                    .records
+                    .get(&key)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                (
+                    account.clone(),
+                    f.to_string(),
+                    Some(fold_records(records.iter().copied())),
+                )
             })
             .collect()
     }
@@ -202,18 +225,18 @@ impl ReportsPoller {
         crate::poll::round_now(self, ctx).await
     }
 
-    /// The log groups of the listed functions, and the functions that log to each: the detail
-    /// view's function first, then those on screen, then the rest by name.
-    fn groups(discovered: &Discovered, req: &Request) -> Vec<(String, Vec<Arc<str>>)> {
-        let mut groups: BTreeMap<String, Vec<Arc<str>>> = BTreeMap::new();
+    /// The log groups of the listed functions (a linked account's too), and the functions that
+    /// log to each: the detail view's function first, then those on screen, then the rest by
+    /// name.
+    fn groups(discovered: &Discovered, req: &Request) -> Vec<(GroupKey, Vec<Arc<str>>)> {
+        let mut groups: BTreeMap<GroupKey, Vec<Arc<str>>> = BTreeMap::new();
         for f in discovered
             .functions
             .iter()
-            // A linked account's REPORT figures are not read.
-            .filter(|f| f.account.is_none() && discovered.has_log_group(f))
+            .filter(|f| discovered.has_log_group(f))
         {
             groups
-                .entry(f.log_group_name())
+                .entry((f.account.clone(), f.log_group_name()))
                 .or_default()
                 .push(Arc::from(f.name.as_str()));
         }
@@ -227,7 +250,7 @@ impl ReportsPoller {
                 2
             }
         };
-        let mut ordered: Vec<(String, Vec<Arc<str>>)> = groups.into_iter().collect();
+        let mut ordered: Vec<(GroupKey, Vec<Arc<str>>)> = groups.into_iter().collect();
         ordered.sort_by_key(|(_, owners)| rank(owners));
         ordered
     }
@@ -244,7 +267,8 @@ impl ReportsPoller {
             self.window = Some(req.window);
         }
         let ordered = Self::groups(&discovered, req);
-        let all: BTreeMap<String, Vec<Arc<str>>> = ordered.iter().cloned().collect();
+        let all: BTreeMap<GroupKey, Vec<Arc<str>>> = ordered.iter().cloned().collect();
+        let region = self.shared.region.clone();
         let reader = GroupReader {
             clients: &self.clients,
             shared: &self.shared,
@@ -299,8 +323,8 @@ impl ReportsPoller {
                 }
             };
             let key = GroupRead {
-                group: group.clone(),
-                account: None,
+                group: group.1.clone(),
+                account: group.0.clone(),
                 pattern: Some(REPORT_FILTER_PATTERN.to_string()),
             };
             let r = reader
@@ -312,33 +336,39 @@ impl ReportsPoller {
                 None if !state.cursor.is_pending() => state.complete = true,
                 None => {}
             }
-            self.filter.take_events(r.events);
+            self.filter.take_events(&group.0, r.events);
             since_delivery += 1;
             // While the window is backfilled, what is complete is shown at once.
             let first = detail_first && i == 0;
             if !ctx.once && (since_delivery >= GROUPS_PER_DELIVERY || first) {
                 since_delivery = 0;
-                let reports = self.filter.reports(&all);
-                let interim = Update::Reports(WindowReports {
+                let head = WindowReports {
                     origin: ReportOrigin::Filter,
                     window: req.window,
                     from,
                     to: ctx.now(),
-                    reports,
-                });
-                if !ctx.send(interim).await {
-                    return outcome;
+                    reports: Vec::new(),
+                };
+                for interim in reports_by_account(&head, self.filter.reports(&all), &region) {
+                    if !ctx.send(interim).await {
+                        return outcome;
+                    }
                 }
             }
         }
         self.filter.slide(start_ms);
-        outcome.updates.push(Update::Reports(WindowReports {
+        let head = WindowReports {
             origin: ReportOrigin::Filter,
             window: req.window,
             from,
             to: now,
-            reports: self.filter.reports(&all),
-        }));
+            reports: Vec::new(),
+        };
+        outcome.updates.extend(reports_by_account(
+            &head,
+            self.filter.reports(&all),
+            &region,
+        ));
         self.filter_calls = calls;
         outcome.calls.push(ApiCalls {
             operation: FILTER_LOG_EVENTS.name,
@@ -376,10 +406,10 @@ impl ReportsPoller {
         req: &Request,
     ) -> Result<RoundOutcome, (Trouble, Vec<ApiCalls>)> {
         let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
-        let all: BTreeMap<String, Vec<Arc<str>>> =
+        let all: BTreeMap<GroupKey, Vec<Arc<str>>> =
             Self::groups(&discovered, req).into_iter().collect();
-        let names: Vec<String> = all.keys().cloned().collect();
-        let plans = plan(&names);
+        let keys: Vec<GroupKey> = all.keys().cloned().collect();
+        let plans = plan(&keys, &self.shared.region);
         let now = ctx.now();
         let window = req.window;
         let from = window.start(now);
@@ -405,13 +435,17 @@ impl ReportsPoller {
         };
         self.insights_last = Some((window, Instant::now(), req.refresh));
         let mut outcome = RoundOutcome::default();
-        outcome.updates.push(Update::Reports(WindowReports {
+        let head = WindowReports {
             origin: ReportOrigin::Insights,
             window,
             from,
             to: now,
-            reports: attribute(answer.rows, &all),
-        }));
+            reports: Vec::new(),
+        };
+        let figures = attribute(answer.rows, &all, discovered.account.as_deref());
+        outcome
+            .updates
+            .extend(reports_by_account(&head, figures, &self.shared.region));
         outcome.updates.push(Update::Scanned {
             bytes: answer.bytes_scanned.max(0.0).round() as u64,
         });
@@ -448,7 +482,7 @@ impl Round for ReportsPoller {
         let group = discovered
             .as_ref()
             .and_then(|d| d.functions.iter().find(|f| f.name == detail))
-            .map(|f| f.log_group_name());
+            .map(|f| (f.account.clone(), f.log_group_name()));
         seen.detail_name() != now.detail_name()
             && group.is_some_and(|g| !self.filter.groups.get(&g).is_some_and(|s| s.complete))
     }
@@ -490,19 +524,25 @@ impl Round for ReportsPoller {
                 // Asked for Insights alone: its figures are unsupported here, not zeros.
                 let discovered = self.shared.discovered.borrow().clone().unwrap_or_default();
                 let now = ctx.now();
-                let reports = Self::groups(&discovered, req)
+                let figures = Self::groups(&discovered, req)
                     .into_iter()
-                    .flat_map(|(_, owners)| owners)
-                    .map(|f| (f.to_string(), None))
+                    .flat_map(|((account, _), owners)| {
+                        owners
+                            .into_iter()
+                            .map(move |f| (account.clone(), f.to_string(), None))
+                    })
                     .collect();
-                let mut outcome = RoundOutcome::default();
-                outcome.updates.push(Update::Reports(WindowReports {
+                let head = WindowReports {
                     origin: ReportOrigin::Insights,
                     window: req.window,
                     from: req.window.start(now),
                     to: now,
-                    reports,
-                }));
+                    reports: Vec::new(),
+                };
+                let mut outcome = RoundOutcome::default();
+                outcome
+                    .updates
+                    .extend(reports_by_account(&head, figures, &self.shared.region));
                 outcome.notice = Some(SourceError::new(
                     format!("{why}: REPORT figures are unsupported here."),
                     Some("Use --log-analytics filter (or auto) against this endpoint."),
@@ -557,44 +597,56 @@ mod tests {
     #[test]
     fn the_window_slides_and_only_complete_groups_report() {
         let mut e = FilterEngine::default();
-        e.take_events(vec![
-            report("a", 1_000, 10),
-            report("a", 2_000, 20),
-            report("b", 1_500, 30),
-            // Not a REPORT: not kept.
-            LogEvent {
-                message: "START RequestId: x Version: $LATEST".into(),
-                ..report("a", 2_500, 1)
-            },
-        ]);
-        let groups: BTreeMap<String, Vec<Arc<str>>> = [
-            ("/aws/lambda/a".to_string(), vec![Arc::from("a")]),
-            ("/aws/lambda/b".to_string(), vec![Arc::from("b")]),
+        e.take_events(
+            &None,
+            vec![
+                report("a", 1_000, 10),
+                report("a", 2_000, 20),
+                report("b", 1_500, 30),
+                // Not a REPORT: not kept.
+                LogEvent {
+                    message: "START RequestId: x Version: $LATEST".into(),
+                    ..report("a", 2_500, 1)
+                },
+            ],
+        );
+        let linked = Some("222233334444".to_string());
+        // The linked account's `a`, in its own group of the same name.
+        e.take_events(&linked, vec![report("a", 1_700, 40)]);
+        let groups: BTreeMap<GroupKey, Vec<Arc<str>>> = [
+            ((None, "/aws/lambda/a".to_string()), vec![Arc::from("a")]),
+            ((None, "/aws/lambda/b".to_string()), vec![Arc::from("b")]),
+            (
+                (linked.clone(), "/aws/lambda/a".to_string()),
+                vec![Arc::from("a")],
+            ),
         ]
         .into();
         assert!(
             e.reports(&groups).is_empty(),
             "no group read completely yet"
         );
-        for g in ["/aws/lambda/a", "/aws/lambda/b"] {
+        for g in groups.keys() {
             e.groups.insert(
-                g.into(),
+                g.clone(),
                 GroupState {
                     cursor: LogCursor::new(10),
                     complete: true,
                 },
             );
         }
-        let invocations = |e: &FilterEngine| -> Vec<(String, u64)> {
+        let invocations = |e: &FilterEngine| -> Vec<(Option<String>, String, u64)> {
             e.reports(&groups)
                 .into_iter()
-                .map(|(f, r)| (f, r.map_or(0, |r| r.invocations)))
+                .map(|(a, f, r)| (a, f, r.map_or(0, |r| r.invocations)))
                 .collect()
         };
-        assert_eq!(invocations(&e), [("a".into(), 2), ("b".into(), 1)]);
+        let own = |f: &str, n| (None, f.to_string(), n);
+        let theirs = |f: &str, n| (linked.clone(), f.to_string(), n);
+        assert_eq!(invocations(&e), [own("a", 2), own("b", 1), theirs("a", 1)]);
         // The window now starts at 1,600 ms: a's first and b's only REPORT leave it.
         e.slide(1_600);
-        assert_eq!(invocations(&e), [("a".into(), 1), ("b".into(), 0)]);
+        assert_eq!(invocations(&e), [own("a", 1), own("b", 0), theirs("a", 1)]);
     }
 
     #[test]
@@ -604,8 +656,9 @@ mod tests {
         assert_eq!(records_cap(10_000), MIN_RECORDS_PER_FUNCTION);
         let mut e = FilterEngine::default();
         let n = MAX_RECORDS_PER_FUNCTION as i64 * 2;
-        e.take_events((0..n).map(|i| report("busy", i, 1)).collect());
-        let kept = &e.records[&Arc::from("busy")];
+        e.take_events(&None, (0..n).map(|i| report("busy", i, 1)).collect());
+        let busy: FunctionKey = (None, Arc::from("busy"));
+        let kept = &e.records[&busy];
         assert!(
             kept.len() <= MAX_RECORDS_PER_FUNCTION * 11 / 10,
             "{}",
@@ -614,6 +667,6 @@ mod tests {
         // The newest are kept.
         assert_eq!(kept.iter().map(|r| r.at_ms).max(), Some(n - 1));
         assert!(kept.iter().all(|r| r.at_ms >= n - kept.len() as i64));
-        assert!(e.capped.contains("busy"));
+        assert!(e.capped.contains(&busy));
     }
 }

@@ -30,13 +30,13 @@ use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Axis, Block, Borders, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState,
+    Axis, Block, Borders, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState, Wrap,
 };
 
 use crate::analytics::{ColdStart, Invocation, InvocationStatus, ReportSummary};
 use crate::figures;
 use crate::format;
-use crate::model::{MetricKind, Reserved};
+use crate::model::{MetricKind, NOT_SHARED_WITH_MONITORING, Reserved};
 use crate::store::{FunctionState, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
@@ -56,11 +56,18 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ViewState, store: &Store, th
         Line::from(
             vec![Span::styled(
                 if store.several() {
-                    // The function's Region and account: a name is unique only there.
+                    // The function's Region and account: a name is unique only there; and the
+                    // account's id, when the label (a profile) does not say it.
+                    let id = store
+                        .function(&detail.function)
+                        .and_then(|f| store.account_id_of(f))
+                        .filter(|id| Some(*id) != detail.function.account.as_deref())
+                        .map(|id| format!("· account {} ", sanitize(id)));
                     format!(
-                        " {} · {} ",
+                        " {} · {} {}",
                         sanitize(&detail.function.name),
-                        sanitize(&detail.function.origin().label())
+                        sanitize(&detail.function.origin().label()),
+                        id.unwrap_or_default()
                     )
                 } else {
                     format!(" {} ", sanitize(&detail.function.name))
@@ -176,12 +183,15 @@ fn wide(
         memory_lines(f, report, theme),
         theme,
     );
-    // Names, not figures: cut at the edge rather than left out.
-    frame.render_widget(
-        Paragraph::new(config_lines(f, report, store, theme))
-            .block(panel_block("Configuration", theme)),
-        next(),
-    );
+    // Names, not figures: cut at the edge rather than left out; a linked account's function
+    // says, wrapped, what the monitoring account cannot read.
+    let config = Paragraph::new(config_lines(f, report, store, theme))
+        .block(panel_block("Configuration", theme));
+    let config = match f.config.is_linked() {
+        true => config.wrap(Wrap { trim: true }),
+        false => config,
+    };
+    frame.render_widget(config, next());
     panel(
         frame,
         next(),
@@ -554,10 +564,12 @@ fn bar(ratio: f64, width: usize) -> String {
 
 fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec<Line<'a>> {
     let totals = store.totals();
-    // The cap: the function's reservation, else the account's limit when the source read it.
+    // The cap: the function's reservation, else the account's limit when the source read it —
+    // not for a linked account's function: the limit read is the monitoring account's.
     let account = totals
         .concurrency_limit_known
-        .then_some(totals.concurrency_limit);
+        .then_some(totals.concurrency_limit)
+        .filter(|_| !f.config.is_linked());
     let cap = match f.config.reserved_concurrency.limit() {
         Some(r) => Some((r, "reserved")),
         None => account.map(|a| (a, "account limit")),
@@ -783,6 +795,14 @@ fn config_facts(
 ) -> Vec<(&'static str, String)> {
     let c = &f.config;
     let mut facts = Vec::new();
+    if c.is_linked() {
+        // Lambda answers only for the own account: what its REPORT lines say, and its group.
+        if let Some(m) = memory_sizes(f, report) {
+            facts.push(("Memory", m));
+        }
+        facts.push(("Log group", sanitize(&c.log_group_name()).into_owned()));
+        return facts;
+    }
     if let Some(r) = &c.runtime {
         facts.push(("Runtime", sanitize(r).into_owned()));
     }
@@ -817,8 +837,13 @@ fn config_summary<'a>(
     store: &Store,
     theme: &Theme,
 ) -> Line<'a> {
-    let spans: Vec<Span> = config_facts(f, report, store)
+    let not_shared = f
+        .config
+        .is_linked()
+        .then(|| ("", NOT_SHARED_WITH_MONITORING.to_string()));
+    let spans: Vec<Span> = not_shared
         .into_iter()
+        .chain(config_facts(f, report, store))
         .enumerate()
         .map(|(i, (key, v))| {
             let v = match key {
@@ -839,9 +864,17 @@ fn config_lines<'a>(
     store: &Store,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
-    config_facts(f, report, store)
+    let not_shared = f
+        .config
+        .is_linked()
+        .then(|| Line::styled(NOT_SHARED_WITH_MONITORING, theme.muted));
+    not_shared
         .into_iter()
-        .map(|(key, v)| kv(key, v, theme))
+        .chain(
+            config_facts(f, report, store)
+                .into_iter()
+                .map(|(key, v)| kv(key, v, theme)),
+        )
         .collect()
 }
 
