@@ -399,23 +399,17 @@ fn press_enter(view: &mut lambdatop::tui::view::ViewState, store: &lambdatop::st
     );
 }
 
-/// The demo account in two Regions, eu-west-1's functions and metrics then failing with
-/// AccessDenied.
-fn two_region_store() -> lambdatop::store::Store {
-    use lambdatop::message::{Poller, SourceError, Update};
-    use lambdatop::model::Origin;
+/// The demo account read from each of `origins` (seeded apart), not yet ticked.
+fn demo_store(origins: &[lambdatop::model::Origin]) -> lambdatop::store::Store {
+    use lambdatop::message::Update;
     use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
     use lambdatop::window::TimeWindow;
 
     let now = crate::common::fixed_now();
     let window = TimeWindow::default();
     let mut store = cloudwatch_store();
-    let (east, west) = (
-        Origin::region(Some("us-east-1")),
-        Origin::region(Some("eu-west-1")),
-    );
-    store.set_origins(&[east.clone(), west.clone()]);
-    for (origin, seed) in [(&east, DEFAULT_SEED), (&west, DEFAULT_SEED + 1)] {
+    store.set_origins(origins);
+    for (origin, seed) in origins.iter().zip(DEFAULT_SEED..) {
         let account = DemoAccount::new(seed);
         for u in account.round(window, now, true, true, now - chrono::Duration::minutes(2)) {
             store.apply(Update::From {
@@ -424,6 +418,18 @@ fn two_region_store() -> lambdatop::store::Store {
             });
         }
     }
+    store
+}
+
+/// The demo account in two Regions, eu-west-1's functions and metrics then failing with
+/// AccessDenied.
+fn two_region_store() -> lambdatop::store::Store {
+    use lambdatop::message::{Poller, SourceError, Update};
+    use lambdatop::model::Origin;
+
+    let now = crate::common::fixed_now();
+    let west = Origin::region(Some("eu-west-1"));
+    let mut store = demo_store(&[Origin::region(Some("us-east-1")), west.clone()]);
     for poller in [Poller::Discovery, Poller::Metrics] {
         store.apply(Update::From {
             origin: west.clone(),
@@ -1194,4 +1200,34 @@ fn the_detail_view_names_the_profiles_account_id() {
     let title = format!(" {} · us-east-1 · account 444455556666 ", selected.name);
     assert_eq!(selected.region.as_deref(), Some("us-east-1"));
     assert!(screen.contains(&title), "{title:?} in\n{screen}");
+}
+
+/// With profiles, the first column names each row's profile and Region under its own title.
+#[test]
+fn the_table_names_each_rows_profile_and_region() {
+    use lambdatop::figures::Selection;
+    use lambdatop::model::Origin;
+    use lambdatop::tui::view::ViewState;
+
+    let mut store = demo_store(&[
+        Origin::of(Some("dev"), Some("eu-west-1")),
+        Origin::of(Some("prod"), Some("eu-west-1")),
+    ]);
+    store.tick();
+    let mut view = ViewState::new(Selection::default());
+    let term = crate::common::draw(&mut view, &store, 160, 45);
+    let screen = crate::common::buffer_text(term.backend().buffer());
+    assert!(screen.contains(" · 2 profiles · eu-west-1 · "), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("Profile/Region ") && l.contains(" Function ")),
+        "{screen}"
+    );
+    for profile in ["dev/eu-west-1 ", "prod/eu-west-1 "] {
+        assert!(
+            screen.lines().any(|l| l.starts_with(profile)),
+            "{profile:?} in\n{screen}"
+        );
+    }
 }

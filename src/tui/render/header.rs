@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::figures::{self, Figure, Health};
 use crate::format;
+use crate::model::Origin;
 use crate::store::{Figures, Store};
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
@@ -28,11 +29,11 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
                     .region
                     .as_deref()
                     .map_or_else(|| "no region".into(), |r| sanitize(r).into_owned()),
-                n => {
-                    let failing = store.origin_failures().len();
-                    match failing {
-                        0 => format!("{n} Regions"),
-                        f => format!("{n} Regions ({f} failing)"),
+                _ => {
+                    let what = read_from(store);
+                    match store.origin_failures().len() {
+                        0 => what,
+                        f => format!("{what} ({f} failing)"),
                     }
                 }
             },
@@ -195,5 +196,26 @@ fn figure_style(health: Health, loading: bool, theme: &Theme) -> ratatui::style:
         _ if loading => theme.muted,
         Health::Good => theme.text,
         h => theme.health(h),
+    }
+}
+
+/// What several sources read, in words: `3 Regions`, `2 profiles · eu-west-1`,
+/// `2 profiles × 2 Regions`.
+fn read_from(store: &Store) -> String {
+    let distinct = |of: fn(&Origin) -> Option<&str>| {
+        let mut v: Vec<Option<&str>> = store.origins().map(|(o, _)| of(o)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let regions = distinct(|o| o.region.as_deref());
+    let profiles = distinct(|o| o.account.as_deref());
+    match (profiles.len(), regions.as_slice()) {
+        (0 | 1, _) => format!("{} Regions", regions.len()),
+        (p, [one]) => format!(
+            "{p} profiles · {}",
+            sanitize(one.unwrap_or("default Region"))
+        ),
+        (p, r) => format!("{p} profiles × {} Regions", r.len()),
     }
 }

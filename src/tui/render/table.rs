@@ -236,12 +236,14 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     // Of every function, not only those on screen: scrolling never shifts the table. With
     // several Regions, each name comes after its Region (and account), in a column of their own
     // width: a long name is cut, never the Region.
+    let place_title = place_title(store);
     let place_width = store
         .functions()
         .filter(|_| store.several())
         .map(|f| Origin::label_width(f.id.account.as_deref(), f.id.region.as_deref()))
         .max()
-        .map_or(0, |w| w + 2);
+        // Room for the title and its sort arrow.
+        .map_or(0, |w| w.max(place_title.chars().count() + 2) + 2);
     let longest = store
         .functions()
         .map(|f| f.name().chars().count())
@@ -296,7 +298,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
             let head = title(c.sort(), c.title(layout.narrow));
             if *c == Column::Name && place_width > 0 {
                 // The Region's title over the Region, the name's over the names.
-                let region = title(Some(SortKey::Region), "Region");
+                let region = title(Some(SortKey::Region), place_title);
                 let pad = place_width.saturating_sub(region.width());
                 return Cell::from(Line::from(vec![region, Span::raw(" ".repeat(pad)), head]));
             }
@@ -384,6 +386,19 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let mut state = TableState::new()
         .with_selected((!functions.is_empty()).then_some(view.selected.saturating_sub(offset)));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The title over the Regions: `Account/Region` when some row is a linked account's (named by
+/// its id), `Profile/Region` when rows are named by profile, else `Region`.
+fn place_title(store: &Store) -> &'static str {
+    let accounts = || store.functions().filter_map(|f| f.id.account.as_deref());
+    if accounts().any(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit())) {
+        "Account/Region"
+    } else if accounts().next().is_some() {
+        "Profile/Region"
+    } else {
+        "Region"
+    }
 }
 
 fn row<'a>(
