@@ -14,7 +14,8 @@ use crate::lambda_log::filter::LogFilter;
 use crate::sanitize::sanitize_lines;
 use crate::source::Source;
 use crate::source::cloudwatch::{AwsOptions, CloudWatchSource, LiveTailMode, Timeouts, origins};
-use crate::source::demo::{DEFAULT_SEED, DemoSource};
+use crate::source::demo::{DEFAULT_SEED, DEMO_REGION, DemoSource};
+use crate::source::multi::{Child, MultiSource};
 use crate::source::replay::{ReplayInput, ReplaySource};
 use crate::store::Store;
 use crate::tail::TailOptions;
@@ -163,14 +164,42 @@ async fn make_source(
         _ => None,
     };
     Ok(if cli.demo {
-        let mut demo = DemoSource::new(cli.seed.unwrap_or(DEFAULT_SEED));
-        if let Some(s) = settings.refresh_seconds {
-            demo.interval = std::time::Duration::from_secs(s.max(1));
+        let seed = cli.seed.unwrap_or(DEFAULT_SEED);
+        let demo = |seed: u64, region: Option<&str>| {
+            let mut demo = DemoSource::new(seed);
+            if let Some(region) = region {
+                demo.region = region.to_string();
+            }
+            if let Some(s) = settings.refresh_seconds {
+                demo.interval = std::time::Duration::from_secs(s.max(1));
+            }
+            if let Some(lookback) = lookback {
+                demo.log_backfill = lookback;
+            }
+            demo
+        };
+        if settings.several_origins() && !matches!(mode, Mode::Tail { .. }) {
+            // A simulated account in each (profile, Region), each simulated apart; it has
+            // enabled no opt-in Region.
+            let targets = origins::targets(&settings.profiles, &settings.regions);
+            let several_profiles = origins::several_profiles(&targets);
+            let children = targets
+                .iter()
+                .filter(|t| !t.opt_in)
+                .zip(seed..)
+                .map(|(t, seed)| {
+                    let region = t.region.as_deref().unwrap_or(DEMO_REGION);
+                    let source: Box<dyn Source> = Box::new(demo(seed, Some(region)));
+                    (
+                        t.origin(Some(region), several_profiles),
+                        Child::Ready(source),
+                    )
+                })
+                .collect();
+            Box::new(MultiSource::new(children))
+        } else {
+            Box::new(demo(seed, settings.region.as_deref()))
         }
-        if let Some(lookback) = lookback {
-            demo.log_backfill = lookback;
-        }
-        Box::new(demo)
     } else if let Some(path) = cli.replay.clone() {
         let input = ReplayInput::from_arg(path);
         // The dashboard reads its keys from the terminal: logs cannot come from it as well.

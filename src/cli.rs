@@ -16,6 +16,7 @@ Examples:
   lambdatop --demo                        the dashboard on a simulated account (no AWS needed)
   lambdatop --profile prod --region eu-west-1
   lambdatop --profile dev,prod --region us-east-1,eu-west-1   four Regions in one table
+  lambdatop --demo --region us-east-1,eu-west-1   a simulated account in each Region
   lambdatop --functions 'orders-*' --window 3h
   lambdatop --demo --once --output json   a snapshot for scripts
   lambdatop --once --fail-on 'error_rate>1%' --fail-on 'throttles>0'   exit 3 when a rule holds

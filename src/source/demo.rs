@@ -1114,6 +1114,8 @@ fn percentile(values: &mut [f64], q: f64) -> f64 {
 /// The `--demo` source: pollers over a [`DemoAccount`] on the injected clock.
 pub struct DemoSource {
     account: DemoAccount,
+    /// The Region the simulated account is in.
+    pub region: String,
     /// How often the simulated pollers run.
     pub interval: StdDuration,
     /// How far back the first log read goes ([`LOG_BACKFILL`] unless `lambdatop tail --since`
@@ -1125,6 +1127,7 @@ impl DemoSource {
     pub fn new(seed: u64) -> Self {
         Self {
             account: DemoAccount::new(seed),
+            region: DEMO_REGION.to_string(),
             interval: StdDuration::from_secs(1),
             log_backfill: LOG_BACKFILL,
         }
@@ -1135,13 +1138,16 @@ impl DemoSource {
 /// forced cold start (every ten minutes) that has finished.
 pub const LOG_BACKFILL: Duration = Duration::minutes(15);
 
+/// The Region of the simulated account, unless `--region` names others.
+pub const DEMO_REGION: &str = "us-east-1";
+
 impl Source for DemoSource {
     fn kind(&self) -> SourceKind {
         SourceKind::Demo
     }
 
     fn region(&self) -> Option<String> {
-        Some("us-east-1".to_string())
+        Some(self.region.clone())
     }
 
     fn provides(&self) -> Provides {

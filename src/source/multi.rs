@@ -86,8 +86,15 @@ async fn split(
 }
 
 impl Source for MultiSource {
+    /// The children's kind (all alike): CloudWatch, or the simulated account of `--demo`.
     fn kind(&self) -> SourceKind {
-        SourceKind::Cloudwatch
+        self.children
+            .iter()
+            .find_map(|(_, c)| match c {
+                Child::Ready(s) => Some(s.kind()),
+                Child::Failed(_) => None,
+            })
+            .unwrap_or(SourceKind::Cloudwatch)
     }
 
     /// No one Region: the store names each origin.

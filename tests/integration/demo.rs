@@ -114,3 +114,56 @@ fn another_seed_tells_the_story_too_and_the_same_seed_the_same_one() {
     let b = Snapshot::build(&store_at(7, now, from), &Selection::default());
     assert_eq!(a, b);
 }
+
+/// `--demo` with several Regions and profiles simulates an account in each, so the multi-Region
+/// screens can be tried offline: every (profile, Region) has its own functions, each row its
+/// Region and profile, and the `regions` list names them all.
+#[test]
+fn the_demo_reads_several_regions_and_profiles() {
+    let out = crate::common::lambdatop(&[
+        "--demo",
+        crate::common::CLOCK,
+        "--profile",
+        "dev,prod",
+        "--region",
+        "us-east-1,eu-west-1",
+        "--once",
+        "-o",
+        "json",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut origins: Vec<(String, String)> = doc["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["status"], "ok", "{r}");
+            (
+                r["account"].as_str().unwrap().to_string(),
+                r["region"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    origins.sort();
+    let expected: Vec<(String, String)> = [
+        ("dev", "eu-west-1"),
+        ("dev", "us-east-1"),
+        ("prod", "eu-west-1"),
+        ("prod", "us-east-1"),
+    ]
+    .iter()
+    .map(|(a, r)| (a.to_string(), r.to_string()))
+    .collect();
+    assert_eq!(origins, expected);
+    let functions = doc["functions"].as_array().unwrap();
+    let one = DemoAccount::new(DEFAULT_SEED).functions().len();
+    assert_eq!(functions.len(), 4 * one);
+    for (account, region) in &expected {
+        let of = functions
+            .iter()
+            .filter(|f| f["account"] == account.as_str() && f["region"] == region.as_str())
+            .count();
+        assert_eq!(of, one, "{account}/{region}");
+    }
+}

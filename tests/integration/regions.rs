@@ -399,28 +399,6 @@ fn press_enter(view: &mut lambdatop::tui::view::ViewState, store: &lambdatop::st
     );
 }
 
-/// The demo account read from each of `origins` (seeded apart), not yet ticked.
-fn demo_store(origins: &[lambdatop::model::Origin]) -> lambdatop::store::Store {
-    use lambdatop::message::Update;
-    use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
-    use lambdatop::window::TimeWindow;
-
-    let now = crate::common::fixed_now();
-    let window = TimeWindow::default();
-    let mut store = cloudwatch_store();
-    store.set_origins(origins);
-    for (origin, seed) in origins.iter().zip(DEFAULT_SEED..) {
-        let account = DemoAccount::new(seed);
-        for u in account.round(window, now, true, true, now - chrono::Duration::minutes(2)) {
-            store.apply(Update::From {
-                origin: origin.clone(),
-                update: Box::new(u),
-            });
-        }
-    }
-    store
-}
-
 /// The demo account in two Regions, eu-west-1's functions and metrics then failing with
 /// AccessDenied.
 fn two_region_store() -> lambdatop::store::Store {
@@ -429,7 +407,10 @@ fn two_region_store() -> lambdatop::store::Store {
 
     let now = crate::common::fixed_now();
     let west = Origin::region(Some("eu-west-1"));
-    let mut store = demo_store(&[Origin::region(Some("us-east-1")), west.clone()]);
+    let mut store = crate::common::demo_origins_store(
+        lambdatop::message::SourceKind::Cloudwatch,
+        &[Origin::region(Some("us-east-1")), west.clone()],
+    );
     for poller in [Poller::Discovery, Poller::Metrics] {
         store.apply(Update::From {
             origin: west.clone(),
@@ -1209,10 +1190,13 @@ fn the_table_names_each_rows_profile_and_region() {
     use lambdatop::model::Origin;
     use lambdatop::tui::view::ViewState;
 
-    let mut store = demo_store(&[
-        Origin::of(Some("dev"), Some("eu-west-1")),
-        Origin::of(Some("prod"), Some("eu-west-1")),
-    ]);
+    let mut store = crate::common::demo_origins_store(
+        lambdatop::message::SourceKind::Cloudwatch,
+        &[
+            Origin::of(Some("dev"), Some("eu-west-1")),
+            Origin::of(Some("prod"), Some("eu-west-1")),
+        ],
+    );
     store.tick();
     let mut view = ViewState::new(Selection::default());
     let term = crate::common::draw(&mut view, &store, 160, 45);

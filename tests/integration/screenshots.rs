@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use crate::support::svg::{Palette, buffer_to_svg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lambdatop::figures::Selection;
+use lambdatop::message::SourceKind;
+use lambdatop::model::Origin;
 use lambdatop::store::Store;
 use lambdatop::tui::handle_key;
 use lambdatop::tui::render::render;
@@ -30,6 +32,8 @@ struct Screen {
     width: u16,
     height: u16,
     theme: fn() -> Theme,
+    /// The account shown: the demo's, unless said.
+    store: Option<fn() -> Store>,
     setup: fn(&Store, &mut ViewState),
 }
 
@@ -39,6 +43,7 @@ const SCREENS: &[Screen] = &[
         width: 160,
         height: 45,
         theme: Theme::dark,
+        store: None,
         setup: |_, _| {},
     },
     Screen {
@@ -46,6 +51,7 @@ const SCREENS: &[Screen] = &[
         width: 160,
         height: 45,
         theme: Theme::dark,
+        store: None,
         setup: |_, view| view.help = true,
     },
     Screen {
@@ -53,6 +59,7 @@ const SCREENS: &[Screen] = &[
         width: 160,
         height: 45,
         theme: Theme::dark,
+        store: None,
         setup: |store, view| {
             let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
             handle_key(view, store, enter);
@@ -63,6 +70,7 @@ const SCREENS: &[Screen] = &[
         width: 160,
         height: 45,
         theme: Theme::dark,
+        store: None,
         setup: |store, view| {
             // An S3-triggered function: asynchronous events, their age, a dead-letter error.
             view.detail = Some(Detail::new(store.id_of("image-resize-prod")));
@@ -74,6 +82,7 @@ const SCREENS: &[Screen] = &[
         width: 160,
         height: 45,
         theme: Theme::dark,
+        store: None,
         setup: |_, view| view.pane = Pane::Logs,
     },
     Screen {
@@ -81,6 +90,7 @@ const SCREENS: &[Screen] = &[
         width: 80,
         height: 24,
         theme: Theme::dark,
+        store: None,
         setup: |_, _| {},
     },
     Screen {
@@ -88,6 +98,26 @@ const SCREENS: &[Screen] = &[
         width: 160,
         height: 45,
         theme: || built_in("high-contrast"),
+        store: None,
+        setup: |_, _| {},
+    },
+    Screen {
+        name: "regions",
+        width: 160,
+        height: 45,
+        theme: Theme::dark,
+        // `--demo --region us-east-1,eu-west-1,ap-southeast-2`.
+        store: Some(|| {
+            let region = |r| Origin::region(Some(r));
+            let regions = [
+                region("us-east-1"),
+                region("eu-west-1"),
+                region("ap-southeast-2"),
+            ];
+            let mut store = common::demo_origins_store(SourceKind::Demo, &regions);
+            store.tick();
+            store
+        }),
         setup: |_, _| {},
     },
 ];
@@ -100,7 +130,10 @@ fn built_in(name: &str) -> Theme {
 }
 
 fn screenshot(screen: &Screen) -> String {
-    let store = common::demo_store(TimeWindow::default());
+    let store = match screen.store {
+        Some(store) => store(),
+        None => common::demo_store(TimeWindow::default()),
+    };
     let mut view = ViewState::new(Selection::default());
     (screen.setup)(&store, &mut view);
     let theme = (screen.theme)();

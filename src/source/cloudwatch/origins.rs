@@ -78,6 +78,22 @@ pub struct Target {
     pub opt_in: bool,
 }
 
+impl Target {
+    /// The origin of the source reading this target in `region` (the profile's default when it
+    /// names none): its Region, and its profile when `several_profiles` are read.
+    pub fn origin(&self, region: Option<&str>, several_profiles: bool) -> Origin {
+        let account = self.profile.as_deref().filter(|_| several_profiles);
+        Origin::of(account, Some(region.unwrap_or("default Region")))
+    }
+}
+
+/// Whether `targets` name more than one profile: each origin then names its profile.
+pub fn several_profiles(targets: &[Target]) -> bool {
+    let mut p: Vec<&Option<String>> = targets.iter().map(|t| &t.profile).collect();
+    p.dedup();
+    p.len() > 1
+}
+
 /// Every (profile, Region) pair of the lists, `all` standing for [`DEFAULT_REGIONS`].
 pub fn targets(profiles: &[String], regions: &[String]) -> Vec<Target> {
     let profiles: Vec<Option<String>> = match profiles {
@@ -157,11 +173,7 @@ pub async fn connect_all(
     base: AwsOptions,
     targets: Vec<Target>,
 ) -> Result<MultiSource, SourceError> {
-    let several_profiles = {
-        let mut p: Vec<&Option<String>> = targets.iter().map(|t| &t.profile).collect();
-        p.dedup();
-        p.len() > 1
-    };
+    let several_profiles = several_profiles(&targets);
     let (scope, names) = match base.functions.as_deref() {
         Some(p) => {
             let (scope, names) = scoped(p);
@@ -204,7 +216,6 @@ pub async fn connect_all(
     let mut children = Vec::new();
     // Opt-in Regions the account has not enabled are left out.
     for (_, t, connected) in done.into_iter().filter_map(|(i, t, c)| Some((i, t, c?))) {
-        let account = t.profile.as_deref().filter(|_| several_profiles);
         let (region, child) = match connected {
             Ok(source) => (Some(source.region.clone()), Child::Ready(Box::new(source))),
             Err(e) => {
@@ -212,7 +223,7 @@ pub async fn connect_all(
                 (t.region.clone(), Child::Failed(e))
             }
         };
-        let origin = Origin::of(account, Some(region.as_deref().unwrap_or("default Region")));
+        let origin = t.origin(region.as_deref(), several_profiles);
         if scope.as_deref().is_some_and(|s| !in_scope(s, &origin)) {
             continue;
         }

@@ -54,6 +54,27 @@ pub fn demo_store_at(
     store
 }
 
+/// The demo account read from each of `origins` (seeded apart) as `--demo --region a,b` reads
+/// it, at the fixed time, not yet ticked.
+pub fn demo_origins_store(kind: SourceKind, origins: &[lambdatop::model::Origin]) -> Store {
+    use lambdatop::message::Update;
+
+    let now = fixed_now();
+    let window = TimeWindow::default();
+    let mut store = Store::new(kind, None, window, StoreLimits::default(), fixed_clock());
+    store.set_origins(origins);
+    for (origin, seed) in origins.iter().zip(DEFAULT_SEED..) {
+        let account = DemoAccount::new(seed);
+        for u in account.round(window, now, true, true, now - Duration::minutes(2)) {
+            store.apply(Update::From {
+                origin: origin.clone(),
+                update: Box::new(u),
+            });
+        }
+    }
+    store
+}
+
 /// The `--clock` that pins the binary to [`fixed_now`].
 pub const CLOCK: &str = "--clock=2026-03-14T15:26:30Z";
 
