@@ -457,6 +457,15 @@ fn the_dashboard_names_each_region_and_the_one_that_failed() {
             .count()
     };
     assert!(rows("us-east-1") > 0 && rows("eu-west-1") > 0, "{screen}");
+    // At 80 columns, names stay readable beside their Regions: figures of least use give way.
+    let narrow = crate::common::draw(&mut ViewState::new(Selection::default()), &store, 80, 24);
+    let narrow = crate::common::buffer_text(narrow.backend().buffer());
+    assert!(
+        narrow
+            .lines()
+            .any(|l| l.starts_with("us-east-1  auth-prod-authori")),
+        "{narrow}"
+    );
     // The Region has its own title over the Regions.
     assert!(
         screen

@@ -161,12 +161,7 @@ impl Layout {
         layout.spark = match fixed_spark {
             Some(n) => n,
             None => {
-                let fixed: usize = layout
-                    .columns
-                    .iter()
-                    .filter(|c| **c != Column::Name)
-                    .map(|c| usize::from(layout.cells(*c)) + 1)
-                    .sum();
+                let fixed = layout.figures_cells();
                 let name = longest_name.clamp(usize::from(Column::Name.figure_width()), 32);
                 let free = usize::from(width).saturating_sub(fixed + name);
                 // Room for the sparkline and its gap; the title ("Invocations ▼") needs 6.
@@ -176,6 +171,40 @@ impl Layout {
             }
         };
         layout
+    }
+
+    /// Cells the figures take without their sparklines, with the gap before each.
+    fn figures_cells(&self) -> usize {
+        self.columns
+            .iter()
+            .filter(|c| **c != Column::Name)
+            .map(|c| usize::from(self.cells(*c)) + 1)
+            .sum()
+    }
+
+    /// Cells left for the name column in `width`.
+    fn name_room(&self, width: u16) -> usize {
+        let sparks = self.sparked.len() * (self.spark + 1);
+        usize::from(width).saturating_sub(self.figures_cells() + sparks)
+    }
+
+    /// Leaves out the figures of least use at a glance until the name column has `needed`
+    /// cells, or none is left to leave out.
+    fn make_room(&mut self, width: u16, needed: usize) {
+        use Figure::*;
+        for f in [
+            MemoryUsed,
+            Cost,
+            ColdStartRate,
+            Concurrency,
+            ErrorRate,
+            Throttles,
+        ] {
+            if self.name_room(width) >= needed {
+                return;
+            }
+            self.leave_out(&[f]);
+        }
     }
 
     /// Leaves out the columns of `figures`; the name takes their room.
@@ -210,6 +239,9 @@ impl Layout {
         Constraint::Length(self.cells(c) + spark)
     }
 }
+
+/// Characters of a name kept in view when a Region column takes room from the names.
+const MIN_NAME: usize = 16;
 
 pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store, theme: &Theme) {
     let visible = usize::from(area.height.saturating_sub(ROWS_ABOVE));
@@ -256,6 +288,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
         // Log lines say nothing of throttles, concurrency or alarms: no column reads an
         // invented 0 or a `-` for what cannot be known.
         layout.leave_out(&[Figure::Throttles, Figure::Concurrency, Figure::Alarm]);
+    }
+    if place_width > 0 {
+        // The Region column takes from the name's room: a name stays readable (its first 16
+        // characters, or all of it) by leaving out figures of least use at a glance.
+        let names = longest - place_width;
+        layout.make_room(area.width, place_width + names.min(MIN_NAME));
     }
     // `<` and `>` move the sort between the columns shown (the Region's first, when shown).
     view.sort_columns = (place_width > 0)
