@@ -178,7 +178,7 @@ async fn make_source(
             }
             demo
         };
-        if settings.several_origins() && !matches!(mode, Mode::Tail { .. }) {
+        if settings.several_origins() {
             // A simulated account in each (profile, Region), each simulated apart; it has
             // enabled no opt-in Region.
             let targets = origins::targets(&settings.profiles, &settings.regions);
@@ -294,13 +294,6 @@ async fn run_tail(
     mut clock: SharedClock,
 ) -> anyhow::Result<ExitCode> {
     let usage = |e: String| anyhow::Error::from(UsageError(e));
-    if settings.several_origins() && !cli.demo && cli.replay.is_none() {
-        return Err(usage(
-            "lambdatop tail reads one Region of one profile: name one with --region and --profile \
-             (several are for the dashboard and snapshots)"
-                .to_string(),
-        ));
-    }
     let functions = match tail_glob(&args.functions) {
         Some(p) => Some(function_glob(&p).map_err(|e| {
             usage(format!(

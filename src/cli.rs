@@ -304,6 +304,7 @@ Examples:
   lambdatop tail 'orders-*' --filter 'level:error -healthcheck'
   lambdatop tail --since 1h --no-follow -o jsonl | jq -r 'select(.report) | .report.duration_ms'
   lambdatop tail --demo --reports hide
+  lambdatop tail 'orders-*' --region us-east-1,eu-west-1
   aws logs tail /aws/lambda/my-fn --since 1h | lambdatop tail --replay -";
 
 /// `lambdatop tail`.

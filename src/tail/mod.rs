@@ -361,6 +361,10 @@ pub async fn run(
     err: &mut dyn Write,
 ) -> Result<ExitCode, TailError> {
     let out = output.out;
+    // With several Regions or profiles, the first read is done when every one's is (or failed).
+    let mut reading = source.origins();
+    let several = !reading.is_empty();
+    store.set_origins(&reading);
     let (tx, mut rx) = mpsc::channel(64);
     let (_requests, requests) = watch::channel(Request::new(store.window()));
     source.start(SourceContext {
@@ -372,6 +376,7 @@ pub async fn run(
     let follow = opts.follow;
     let mut printer = Printer::new(opts, store.region.clone());
     let mut said: Vec<String> = Vec::new();
+    let mut failed = 0;
     let mut buf = Vec::new();
     let interrupted = tokio::signal::ctrl_c();
     tokio::pin!(interrupted);
@@ -413,26 +418,53 @@ pub async fn run(
                         Some(g) => format!("no function is named like {}", g.glob()),
                         None => "no function is listed".to_string(),
                     };
+                    let text = match update.origin().filter(|_| several) {
+                        Some(o) => format!("{}: {text}", o.label()),
+                        None => text,
+                    };
                     say(err, &mut said, "note", &text);
                 }
             }
+            Update::Polled {
+                poller: Poller::Logs,
+                ..
+            } if several => {
+                reading.retain(|o| Some(o) != update.origin());
+                done = !follow && reading.is_empty();
+            }
             Update::Polled { poller, .. } => done = !follow && *poller == Poller::Logs,
             Update::Failed { poller, error, .. } => {
-                let unlisted = *poller == Poller::Discovery && store.functions().len() == 0;
-                // `--live-tail on` where Live Tail is not available: nothing would come.
-                let live_required = *poller == Poller::Logs
-                    && error.message.starts_with(live_tail::REQUIRED_UNAVAILABLE);
-                if (!follow || live_required) && (*poller == Poller::Logs || unlisted) {
+                let fatal = if several {
+                    // One Region failing is a warning; the others read on. None read: a failure.
+                    if matches!(poller, Poller::Logs | Poller::Discovery) {
+                        let before = reading.len();
+                        reading.retain(|o| Some(o) != update.origin());
+                        failed += before - reading.len();
+                        done = !follow && reading.is_empty();
+                    }
+                    failed == store.origins().count()
+                } else {
+                    let unlisted = *poller == Poller::Discovery && store.functions().len() == 0;
+                    // `--live-tail on` where Live Tail is not available: nothing would come.
+                    let live_required = *poller == Poller::Logs
+                        && error.message.starts_with(live_tail::REQUIRED_UNAVAILABLE);
+                    (!follow || live_required) && (*poller == Poller::Logs || unlisted)
+                };
+                if fatal {
                     return Err(TailError::Source {
                         poller: *poller,
                         error: error.clone(),
                     });
                 }
+                let place = match update.origin().filter(|_| several) {
+                    Some(o) => format!("{}: ", o.label()),
+                    None => String::new(),
+                };
                 say(
                     err,
                     &mut said,
                     "warning",
-                    &format!("cannot read {poller}: {error}"),
+                    &format!("{place}cannot read {poller}: {error}"),
                 );
             }
             Update::Notice { poller, notice } => {

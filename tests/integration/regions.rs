@@ -650,13 +650,82 @@ async fn all_regions_leave_out_the_opt_in_ones_not_enabled() {
     assert_eq!(functions, read.len());
 }
 
-/// `lambdatop tail` follows one Region: several are a usage error, said before anything is read.
-#[test]
-fn tail_takes_one_region() {
-    let out = crate::common::lambdatop(&["tail", "--region", "us-east-1,eu-west-1", "orders-*"]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("lambdatop tail reads one Region"), "{err}");
+/// `lambdatop tail` over two Regions prints the lines of each, every line naming its Region,
+/// and ends when both Regions' reads are printed; a Region without the function says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_reads_every_region_each_line_naming_its_own() {
+    let Some(aws) = LocalAws::start_or_skip() else {
+        return;
+    };
+    let group = "/aws/lambda/orders";
+    let stream = "2026/03/14/[$LATEST]0123456789abcdef";
+    let now = chrono::Utc::now();
+    for (region, what) in [("us-east-1", "east"), ("eu-west-1", "west")] {
+        aws.create_function_in(region, &FunctionSeed::new("orders"))
+            .await;
+        aws.create_log_group_in(region, group).await;
+        aws.create_log_stream_in(region, group, stream).await;
+        let line =
+            format!("2026-03-14T09:00:00.000Z\tr1000000-0000-4000-8000-000000000001\tINFO\t{what}");
+        aws.put_log_events_in(
+            region,
+            group,
+            stream,
+            &[(now - chrono::Duration::minutes(5), line.as_str())],
+        )
+        .await;
+    }
+    aws.create_function_in("ap-south-1", &FunctionSeed::new("billing"))
+        .await;
+    let regions = "us-east-1,eu-west-1,ap-south-1";
+    let args = [
+        "tail",
+        "orders",
+        "--region",
+        regions,
+        "--since",
+        "30m",
+        "--no-follow",
+    ];
+    let mut jsonl = args.to_vec();
+    jsonl.extend(["-o", "jsonl"]);
+    let (code, out, err) = run(lambdatop(&aws, &jsonl)).await;
+    assert_eq!(code, Some(0), "{err}");
+    let mut lines: Vec<(String, String)> = out
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("a JSON line");
+            (
+                v["region"].as_str().unwrap_or_default().to_string(),
+                v["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .rsplit('\t')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            ("eu-west-1".to_string(), "west".to_string()),
+            ("us-east-1".to_string(), "east".to_string())
+        ],
+        "{out}"
+    );
+    assert!(
+        err.contains("ap-south-1: no function is named like orders"),
+        "{err}"
+    );
+    let (code, out, err) = run(lambdatop(&aws, &args)).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains(" us-east-1/orders ") && out.contains(" eu-west-1/orders "),
+        "{out}"
+    );
 }
 
 /// A monitoring account with `orders` of its own (account 111122223333) and, through its link,

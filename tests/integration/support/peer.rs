@@ -346,9 +346,24 @@ impl LocalAws {
 
     // ---------------------------------------------------------------- seeding: Logs
 
+    /// A CloudWatch Logs client bound to moto, in `region`.
+    pub async fn logs_in(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        let config = self.sdk_config().await;
+        aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::config::Builder::from(&config)
+                .region(aws_config::Region::new(region.to_string()))
+                .build(),
+        )
+    }
+
     /// Create a log group.
     pub async fn create_log_group(&self, group: &str) {
-        let client = self.logs().await;
+        self.create_log_group_in(REGION, group).await;
+    }
+
+    /// [`LocalAws::create_log_group`] in `region`.
+    pub async fn create_log_group_in(&self, region: &str, group: &str) {
+        let client = self.logs_in(region).await;
         client
             .create_log_group()
             .log_group_name(group)
@@ -359,7 +374,12 @@ impl LocalAws {
 
     /// Create a log stream in an existing group.
     pub async fn create_log_stream(&self, group: &str, stream: &str) {
-        let client = self.logs().await;
+        self.create_log_stream_in(REGION, group, stream).await;
+    }
+
+    /// [`LocalAws::create_log_stream`] in `region`.
+    pub async fn create_log_stream_in(&self, region: &str, group: &str, stream: &str) {
+        let client = self.logs_in(region).await;
         client
             .create_log_stream()
             .log_group_name(group)
@@ -376,10 +396,21 @@ impl LocalAws {
         stream: &str,
         events: &[(DateTime<Utc>, &str)],
     ) {
+        self.put_log_events_in(REGION, group, stream, events).await;
+    }
+
+    /// [`LocalAws::put_log_events`] in `region`.
+    pub async fn put_log_events_in(
+        &self,
+        region: &str,
+        group: &str,
+        stream: &str,
+        events: &[(DateTime<Utc>, &str)],
+    ) {
         use aws_sdk_cloudwatchlogs::types::InputLogEvent;
         let mut events = events.to_vec();
         events.sort_by_key(|(at, _)| *at);
-        let client = self.logs().await;
+        let client = self.logs_in(region).await;
         for chunk in events.chunks(10_000) {
             let batch = chunk
                 .iter()
