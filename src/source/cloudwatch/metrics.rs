@@ -22,6 +22,11 @@
 //! The poller then paces its rounds ([`pace`]): every minute, every five while idle, longer when
 //! a budget says so, and tells the front end (`Update::Pace`).
 //!
+//! With `--linked-accounts`, a query of a linked source account's function names its account
+//! (`AccountId`), and what it answers is sent as that account's ([`Update::From`]): a function is
+//! told by its account and name, never by its name alone, so a linked account's namesake of an own
+//! function has its own figures.
+//!
 //! Planning (which query goes into which call, over which time range, under which id) is pure and
 //! tested here; the poller only sends the plan and maps results back.
 
