@@ -316,22 +316,9 @@ impl Request {
         }
     }
 
-    /// The names of [`Request::log_functions`]: a source reads by name within its origin.
-    pub fn log_names(&self) -> Vec<String> {
-        self.log_functions
-            .iter()
-            .map(|f| f.name.to_string())
-            .collect()
-    }
-
     /// Whether the source picks the functions whose logs it reads: nobody named any.
     pub fn source_picks_logs(&self) -> bool {
         self.log_functions.is_empty() && !self.log_functions_elsewhere
-    }
-
-    /// The name of [`Request::detail_function`].
-    pub fn detail_name(&self) -> Option<&str> {
-        self.detail_function.as_ref().map(|f| &*f.name)
     }
 
     /// The request as the source of `origin` sees it, one of the sources of `all`: only the

@@ -28,6 +28,10 @@ pub(crate) enum Cbor {
     Map(Vec<(&'static str, Cbor)>),
     Array(Vec<Cbor>),
     Text(String),
+    /// A double, always 8 bytes.
+    Float(f64),
+    /// A timestamp: epoch seconds under tag 1.
+    Time(f64),
 }
 
 fn text(s: &str) -> Cbor {
@@ -65,6 +69,14 @@ impl Cbor {
                     text(k).encode(out);
                     v.encode(out);
                 }
+            }
+            Cbor::Float(v) => {
+                out.push(0xfb);
+                out.extend(v.to_be_bytes());
+            }
+            Cbor::Time(secs) => {
+                head(out, 6, 1);
+                Cbor::Float(*secs).encode(out);
             }
         }
     }
@@ -104,12 +116,19 @@ pub(crate) fn cbor(status: u16, body: Cbor) -> Reply {
     }
 }
 
+/// An answer made from the request's body.
+type Answer = Arc<dyn Fn(&[u8]) -> Reply + Send + Sync>;
+
 /// Replies per operation, in order; the last one repeats.
 #[derive(Default)]
 pub(crate) struct Script {
+    /// Operations answered from their request's body, before anything else.
+    answers: HashMap<&'static str, Answer>,
     replies: HashMap<&'static str, VecDeque<Reply>>,
     /// (operation, request body) of every request.
     seen: Vec<(String, String)>,
+    /// The bodies of `seen`, as sent (CBOR is not text).
+    bodies: Vec<Vec<u8>>,
     /// The service is down: connections are closed without an answer.
     down: bool,
     /// When each request arrived.
@@ -125,6 +144,15 @@ impl Script {
         self.replies.insert(op, replies.into());
     }
 
+    /// Answers `op` with what `answer` makes of each request's body.
+    pub(crate) fn answer(
+        &mut self,
+        op: &'static str,
+        answer: impl Fn(&[u8]) -> Reply + Send + Sync + 'static,
+    ) {
+        self.answers.insert(op, Arc::new(answer));
+    }
+
     /// Answers `op` with `reply` whenever its request body holds `text`.
     pub(crate) fn on_body(&mut self, op: &'static str, text: &str, reply: Reply) {
         self.matching.push((op, text.to_string(), reply));
@@ -138,7 +166,11 @@ impl Script {
             .find(|(o, t, _)| *o == op && text.contains(t.as_str()))
             .map(|(_, _, r)| r.clone());
         self.seen.push((op.to_string(), text));
+        self.bodies.push(body.to_vec());
         self.times.push(std::time::Instant::now());
+        if let Some(answer) = self.answers.get(op) {
+            return answer(body);
+        }
         if let Some(r) = matched {
             return r;
         }
@@ -151,6 +183,16 @@ impl Script {
                 serde_json::json!({"__type": "UnknownOperationException", "message": op}),
             ),
         }
+    }
+
+    /// The bodies of the requests for `op`, as sent.
+    pub(crate) fn bodies(&self, op: &str) -> Vec<&[u8]> {
+        self.seen
+            .iter()
+            .zip(&self.bodies)
+            .filter(|((o, _), _)| o == op)
+            .map(|(_, b)| b.as_slice())
+            .collect()
     }
 
     pub(crate) fn calls(&self, op: &str) -> Vec<&str> {

@@ -74,11 +74,11 @@ fn request(view: &mut ViewState, store: &Store, w: u16) -> Request {
 
 /// Metrics an hour the metrics poller requests for `req`, with percentiles (as against AWS).
 fn computed_per_hour(req: &Request, n: usize) -> f64 {
-    let names: Vec<String> = (0..n).map(name).collect();
+    let functions: Vec<FunctionConfig> = (0..n).map(|i| FunctionConfig::named(name(i))).collect();
     let tiers = ViewTiers::new(
         req.metrics.as_ref().expect("a view"),
-        &names,
-        req.detail_name(),
+        &functions,
+        req.detail_function.as_ref(),
         true,
     );
     let p = pace(StdDuration::from_secs(60), req.idle, None, &tiers.cost());

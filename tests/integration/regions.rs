@@ -766,10 +766,10 @@ fn monitoring_account_naming(metrics: &[(&str, &str)]) -> Arc<Mutex<Script>> {
 }
 
 /// A linked account that also has a function named as one of the monitoring account's keeps
-/// its other functions: that name is read as the monitoring account's (`orders`), and the
-/// linked account's `payments` is a row of its own.
+/// it and its other functions: its `orders` and `payments` are rows of their own, beside the
+/// monitoring account's `orders`.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_linked_account_sharing_a_name_keeps_its_other_functions() {
+async fn a_linked_account_sharing_a_name_keeps_it_and_its_other_functions() {
     let script = monitoring_account_naming(&[
         ("orders", "111122223333"),
         ("orders", "222233334444"),
@@ -783,6 +783,7 @@ async fn a_linked_account_sharing_a_name_keeps_its_other_functions() {
         rows(&parse(&out, &err)),
         [
             row(["orders", "eu-west-1", "-", "-"]),
+            row(["orders", "eu-west-1", "222233334444", "-"]),
             row(["payments", "eu-west-1", "222233334444", "-"]),
         ]
     );
@@ -847,13 +848,293 @@ async fn a_monitoring_account_shows_its_linked_accounts_functions() {
     assert!(!include && !account_id);
 }
 
+/// What the canned peer's GetMetricData answers for a function of an account, two points a
+/// minute apart: Invocations and Errors (`Sum`), then Duration `Average`, `Maximum` and `p99`
+/// and IteratorAge `Maximum` (a detail view's metric), the same at both points.
+type Figures = ([f64; 2], [f64; 2], [f64; 4]);
+
+/// The figures of each (account named by the query's `AccountId`, function): the monitoring
+/// account's own `orders` (no `AccountId`), and the [`LINKED`] account's `orders` and `payments`.
+fn figures_of(account: Option<&str>, function: &str) -> Option<Figures> {
+    match (account, function) {
+        (None, "orders") => Some(([30.0, 12.0], [1.0, 1.0], [120.0, 400.0, 350.0, 1000.0])),
+        (Some(LINKED), "orders") => Some(([5.0, 2.0], [2.0, 1.0], [45.0, 90.0, 80.0, 250.0])),
+        (Some(LINKED), "payments") => Some(([6.0, 5.0], [0.0, 0.0], [20.0, 30.0, 25.0, 0.0])),
+        _ => None,
+    }
+}
+
+/// One query of a GetMetricData request: its id, the account it names (`AccountId`), its
+/// function (`FunctionName`), metric and statistic.
+#[derive(Debug)]
+struct Asked {
+    id: String,
+    account: Option<String>,
+    function: Option<String>,
+    metric: String,
+    stat: String,
+}
+
+/// The queries of a GetMetricData request body (CBOR).
+fn metric_queries(body: &[u8]) -> Vec<Asked> {
+    use ciborium::Value as V;
+    let get = |v: &V, key: &str| -> Option<V> {
+        v.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_text() == Some(key))
+            .map(|(_, v)| v.clone())
+    };
+    let text = |v: Option<V>| v.and_then(|v| v.as_text().map(str::to_string));
+    let request: V = ciborium::from_reader(body).expect("a CBOR request");
+    let queries = get(&request, "MetricDataQueries").expect("queries");
+    queries
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|q| {
+            let stat = get(q, "MetricStat").expect("a MetricStat");
+            let metric = get(&stat, "Metric").expect("a Metric");
+            let function = get(&metric, "Dimensions")
+                .and_then(|d| d.as_array()?.first().cloned())
+                .and_then(|d| text(get(&d, "Value")));
+            Asked {
+                id: text(get(q, "Id")).expect("an id"),
+                account: text(get(q, "AccountId")),
+                function,
+                metric: text(get(&metric, "MetricName")).expect("a metric"),
+                stat: text(get(&stat, "Stat")).expect("a statistic"),
+            }
+        })
+        .collect()
+}
+
+/// GetMetricData's answer to `body`: each query gets the [`figures_of`] the account and
+/// function it names, at two minutes ending `at`; anything else no datapoint.
+fn metric_answer(body: &[u8], at: i64) -> crate::cloudwatch_canned::Reply {
+    let results = metric_queries(body)
+        .into_iter()
+        .map(|q| {
+            let values = q
+                .function
+                .as_deref()
+                .and_then(|f| figures_of(q.account.as_deref(), f))
+                .and_then(|(invocations, errors, [avg, max, p99, age])| {
+                    match (q.metric.as_str(), q.stat.as_str()) {
+                        ("Invocations", _) => Some(invocations),
+                        ("Errors", _) => Some(errors),
+                        ("Duration", "Average") => Some([avg; 2]),
+                        ("Duration", "Maximum") => Some([max; 2]),
+                        ("Duration", "p99") => Some([p99; 2]),
+                        ("IteratorAge", _) => Some([age; 2]),
+                        _ => None,
+                    }
+                })
+                .map_or_else(Vec::new, |v| v.to_vec());
+            let times = (0..values.len()).map(|i| Cbor::Time((at - 60 + 60 * i as i64) as f64));
+            Cbor::Map(vec![
+                ("Id", Cbor::Text(q.id)),
+                ("StatusCode", Cbor::Text("Complete".into())),
+                ("Timestamps", Cbor::Array(times.collect())),
+                (
+                    "Values",
+                    Cbor::Array(values.into_iter().map(Cbor::Float).collect()),
+                ),
+            ])
+        })
+        .collect();
+    cbor(
+        200,
+        Cbor::Map(vec![("MetricDataResults", Cbor::Array(results))]),
+    )
+}
+
+/// [`monitoring_account_naming`] with its own `orders` and the [`LINKED`] account's `orders`
+/// and `payments`, whose GetMetricData answers each query with the figures of the account it
+/// names ([`metric_answer`]).
+fn monitoring_account_with_a_namesake() -> Arc<Mutex<Script>> {
+    let script = monitoring_account_naming(&[
+        ("orders", "111122223333"),
+        ("orders", LINKED),
+        ("payments", LINKED),
+    ]);
+    // Whole minutes, five minutes ago: inside every window.
+    let at = (chrono::Utc::now().timestamp() / 60 - 5) * 60;
+    script
+        .lock()
+        .expect("script")
+        .answer("GetMetricData", move |body| metric_answer(body, at));
+    script
+}
+
+/// A linked account's function named like one of the monitoring account's own is a row of its
+/// own with its own figures: its queries name its account (`AccountId`), and what they answer is
+/// its, never the own `orders`' (nor the other way round). moto has no cross-account
+/// observability (its ListMetrics neither reads `IncludeLinkedAccounts` nor answers
+/// `OwningAccounts`, its GetMetricData ignores `AccountId`): hence the canned peer, which answers
+/// each query by the account it names.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_linked_namesake_of_an_own_function_is_its_own_row_with_its_own_figures() {
+    let script = monitoring_account_with_a_namesake();
+    let endpoint = serve(script.clone()).await;
+    let cmd = canned_command(&endpoint, &["--region", "eu-west-1", "--linked-accounts"]);
+    let (code, out, err) = run(cmd).await;
+    assert_eq!(code, Some(0), "{err}");
+    let doc = parse(&out, &err);
+    assert_eq!(
+        rows(&doc),
+        [
+            row(["orders", "eu-west-1", "-", "-"]),
+            row(["orders", "eu-west-1", LINKED, "-"]),
+            row(["payments", "eu-west-1", LINKED, "-"]),
+        ]
+    );
+    // (invocations, errors, duration avg, max, p99) of each, as the peer answered its account.
+    let figures = |name: &str, account: Option<&str>| {
+        let f = function_of(&doc, name, account);
+        let d = &f["duration_ms"];
+        (
+            f["invocations"].as_u64(),
+            f["errors"].as_u64(),
+            d["avg"].as_f64(),
+            d["max"].as_f64(),
+            d["p99"].as_f64(),
+        )
+    };
+    let some = |i, e, avg, max, p99| (Some(i), Some(e), Some(avg), Some(max), Some(p99));
+    assert_eq!(
+        figures("orders", None),
+        some(42, 2, 120.0, 400.0, 350.0),
+        "{doc}"
+    );
+    assert_eq!(
+        figures("orders", Some(LINKED)),
+        some(7, 3, 45.0, 90.0, 80.0),
+        "{doc}"
+    );
+    assert_eq!(
+        figures("payments", Some(LINKED)),
+        some(11, 0, 20.0, 30.0, 25.0),
+        "{doc}"
+    );
+    // Every query of a linked function names its account; the own ones name none.
+    let s = script.lock().expect("script");
+    let asked: Vec<Asked> = s
+        .bodies("GetMetricData")
+        .iter()
+        .flat_map(|b| metric_queries(b))
+        .collect();
+    let of = |function: &str, account: Option<&str>| {
+        asked
+            .iter()
+            .filter(|q| q.function.as_deref() == Some(function) && q.account.as_deref() == account)
+            .count()
+    };
+    assert!(
+        of("orders", None) > 0 && of("orders", Some(LINKED)) > 0,
+        "{asked:?}"
+    );
+    assert_eq!(of("payments", None), 0, "{asked:?}");
+}
+
+/// The dashboard's store keeps a linked namesake apart: its rows, figures and detail metrics are
+/// its own, each read with a query naming its account.
+#[tokio::test]
+async fn the_store_keeps_a_linked_namesake_apart_with_its_detail_metrics() {
+    use lambdatop::model::{FunctionId, MetricKind, Origin};
+
+    let script = monitoring_account_with_a_namesake();
+    let endpoint = serve(script.clone()).await;
+    let mut h = linked_harness(&endpoint, chrono::Utc::now()).await;
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    assert!(h.pollers.metrics.round(&h.ctx).await);
+    h.drain();
+    // The harness's store keys the own functions by name alone, the linked account's as of
+    // its account in the harness's Region.
+    let own = Origin::default().function("orders");
+    let theirs = Origin::of(Some(LINKED), Some("eu-central-1")).function("orders");
+    h.store.tick();
+    let summary = |id: &FunctionId| h.store.function(id).map(|f| f.summary.clone());
+    let mine = summary(&own).expect("own orders");
+    let linked = summary(&theirs).expect("the linked orders");
+    assert_eq!((mine.invocations, mine.errors), (42, 2));
+    assert_eq!((linked.invocations, linked.errors), (7, 3));
+    assert_eq!(mine.duration_p99_ms, Some(350.0));
+    assert_eq!(linked.duration_p99_ms, Some(80.0));
+    assert_eq!(h.store.functions().len(), 3);
+
+    // The detail view of the linked `orders`: its detail metrics, read with its account alone.
+    let before = script.lock().expect("script").bodies("GetMetricData").len();
+    h.requests
+        .send_modify(|r| r.detail_function = Some(theirs.clone()));
+    let req = h.requests.borrow().clone();
+    assert!(h.pollers.metrics.detail_round(&h.ctx, &req).await);
+    h.drain();
+    h.store.tick();
+    let summary = |id: &FunctionId| h.store.function(id).map(|f| f.summary.clone());
+    let age =
+        |id: &FunctionId| summary(id).and_then(|s| s.detail.get(&MetricKind::IteratorAge).copied());
+    assert_eq!(age(&theirs), Some(250.0));
+    assert_eq!(
+        age(&own),
+        None,
+        "the own orders' detail metrics are not read"
+    );
+    let s = script.lock().expect("script");
+    let bodies = s.bodies("GetMetricData");
+    let detail: Vec<Asked> = bodies[before..]
+        .iter()
+        .flat_map(|b| metric_queries(b))
+        .collect();
+    assert_eq!(detail.len(), MetricKind::DETAIL.len(), "{detail:?}");
+    assert!(
+        detail.iter().all(
+            |q| q.function.as_deref() == Some("orders") && q.account.as_deref() == Some(LINKED)
+        ),
+        "{detail:?}"
+    );
+}
+
+/// The pollers of a monitoring account read with `--linked-accounts` at `endpoint`, at `now`,
+/// retrying at once and reading logs without waiting.
+async fn linked_harness(
+    endpoint: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::cloudwatch_canned::Harness {
+    use lambdatop::poll::Backoff;
+    use lambdatop::source::cloudwatch::AwsOptions;
+    let opts = AwsOptions {
+        linked_accounts: true,
+        backoff: Backoff {
+            base: std::time::Duration::from_millis(1),
+            cap: std::time::Duration::from_millis(5),
+            max_attempts: 2,
+        },
+        logs_rate_limit_per_s: 1000.0,
+        ..AwsOptions::default()
+    };
+    crate::cloudwatch_canned::harness_with(endpoint, now, opts).await
+}
+
+/// DescribeLogGroups (in eu-central-1, with `includeLinkedAccounts`): the monitoring account's
+/// `/aws/lambda/orders`, and a linked account's `group` of ARN `arn`.
+fn own_orders_group_and(group: &str, arn: &str) -> crate::cloudwatch_canned::Reply {
+    json(
+        200,
+        serde_json::json!({"logGroups": [
+            {
+                "logGroupName": "/aws/lambda/orders",
+                "logGroupArn": "arn:aws:logs:eu-central-1:111122223333:log-group:/aws/lambda/orders",
+            },
+            {"logGroupName": group, "logGroupArn": arn},
+        ]}),
+    )
+}
+
 /// A linked source account's log group is listed with `IncludeLinkedAccounts`, read by its ARN
 /// (FilterLogEvents `logGroupIdentifier`), and its lines are that account's.
 #[tokio::test]
 async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
     use lambdatop::message::Update;
-    use lambdatop::poll::Backoff;
-    use lambdatop::source::cloudwatch::AwsOptions;
 
     let script = monitoring_account();
     let arn = "arn:aws:logs:eu-central-1:222233334444:log-group:/aws/lambda/payments";
@@ -862,16 +1143,7 @@ async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
         let mut s = script.lock().expect("script");
         s.on(
             "DescribeLogGroups",
-            vec![json(
-                200,
-                serde_json::json!({"logGroups": [
-                    {
-                        "logGroupName": "/aws/lambda/orders",
-                        "logGroupArn": "arn:aws:logs:eu-central-1:111122223333:log-group:/aws/lambda/orders",
-                    },
-                    {"logGroupName": "/aws/lambda/payments", "logGroupArn": arn},
-                ]}),
-            )],
+            vec![own_orders_group_and("/aws/lambda/payments", arn)],
         );
         s.on(
             "FilterLogEvents",
@@ -887,20 +1159,11 @@ async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
         );
     }
     let endpoint = serve(script.clone()).await;
-    let opts = AwsOptions {
-        linked_accounts: true,
-        backoff: Backoff {
-            base: std::time::Duration::from_millis(1),
-            cap: std::time::Duration::from_millis(5),
-            max_attempts: 2,
-        },
-        logs_rate_limit_per_s: 1000.0,
-        ..AwsOptions::default()
-    };
-    let mut h = crate::cloudwatch_canned::harness_with(&endpoint, now, opts).await;
-    h.requests.send_modify(|r| {
-        r.log_functions = vec![lambdatop::model::Origin::default().function("payments")]
-    });
+    let mut h = linked_harness(&endpoint, now).await;
+    // The linked account's `payments`, as the dashboard names it: of its account.
+    let payments = lambdatop::model::Origin::of(Some(LINKED), Some("eu-central-1"));
+    h.requests
+        .send_modify(|r| r.log_functions = vec![payments.function("payments")]);
     assert!(h.pollers.discovery.round(&h.ctx).await);
     assert!(h.pollers.logs.round(&h.ctx).await);
     let updates = h.drain();
@@ -930,6 +1193,73 @@ async fn a_linked_accounts_log_lines_are_read_by_arn_and_are_its_own() {
             .all(|b| b.contains("\"includeLinkedAccounts\":true")),
         "{:?}",
         s.calls("DescribeLogGroups")
+    );
+}
+
+/// The log pane of a linked account's `orders` reads that account's group by its ARN, never the
+/// monitoring account's own `/aws/lambda/orders`, and the other way round; each one's lines are
+/// its account's.
+#[tokio::test]
+async fn a_linked_namesakes_log_lines_come_from_its_own_group() {
+    use lambdatop::message::Update;
+    use lambdatop::model::Origin;
+
+    let script = monitoring_account_with_a_namesake();
+    let arn = linked_group_arn("eu-central-1", "/aws/lambda/orders");
+    let now = chrono::Utc::now();
+    let line = |message: &str| {
+        json(
+            200,
+            serde_json::json!({"events": [{
+                "logStreamName": "2026/01/01/[$LATEST]abc",
+                "timestamp": now.timestamp_millis() - 1000,
+                "message": format!("{message}\n"),
+                "eventId": message,
+            }]}),
+        )
+    };
+    {
+        let mut s = script.lock().expect("script");
+        s.on(
+            "DescribeLogGroups",
+            vec![own_orders_group_and("/aws/lambda/orders", &arn)],
+        );
+        s.on_body("FilterLogEvents", &arn, line("theirs"));
+        s.on("FilterLogEvents", vec![line("mine")]);
+    }
+    let endpoint = serve(script.clone()).await;
+    let mut h = linked_harness(&endpoint, now).await;
+    assert!(h.pollers.discovery.round(&h.ctx).await);
+    // (account of the update, its lines) of a logs round reading `id`'s logs.
+    let mut read = async |id: lambdatop::model::FunctionId| {
+        h.requests.send_modify(|r| r.log_functions = vec![id]);
+        assert!(h.pollers.logs.round(&h.ctx).await);
+        h.drain()
+            .into_iter()
+            .filter_map(|u| match u {
+                Update::Logs(block) => Some((None, block.pane.len())),
+                Update::From { origin, update } => match *update {
+                    Update::Logs(block) => Some((origin.account, block.pane.len())),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let theirs = Origin::of(Some(LINKED), Some("eu-central-1")).function("orders");
+    assert_eq!(read(theirs).await, [(Some(LINKED.into()), 1)]);
+    assert_eq!(
+        read(Origin::default().function("orders")).await,
+        [(None, 1)]
+    );
+    let s = script.lock().expect("script");
+    let reads = s.calls("FilterLogEvents");
+    assert_eq!(reads.len(), 2, "{reads:?}");
+    assert!(reads[0].contains(&arn), "{}", reads[0]);
+    assert!(
+        reads[1].contains("\"logGroupName\":\"/aws/lambda/orders\""),
+        "{}",
+        reads[1]
     );
 }
 

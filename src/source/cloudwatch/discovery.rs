@@ -16,6 +16,7 @@ use super::error::{
     AwsError, DESCRIBE_LOG_GROUPS, GET_ACCOUNT_SETTINGS, GET_FUNCTION_CONCURRENCY, LIST_FUNCTIONS,
     LIST_METRICS,
 };
+use super::linked::{Accounts, by_account};
 use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::message::{ApiCalls, SourceError, Update};
 use crate::message::{Poller, Request, SourceContext};
@@ -62,12 +63,11 @@ pub fn function_from_lambda(
 }
 
 /// The functions ListMetrics names in accounts other than the credentials' own (linked source
-/// accounts, with `IncludeLinkedAccounts`), each once, by name. The own account is
+/// accounts, with `IncludeLinkedAccounts`), each once, by account and name. The own account is
 /// `own_account` (from the ARNs of the functions Lambda listed) when known; otherwise every
 /// account that owns a function Lambda listed; when Lambda listed none, every owning account
-/// counts as linked. A name Lambda listed is the own account's function, in whichever account
-/// ListMetrics also names it: a linked account's function of that name is left out, its other
-/// functions are not.
+/// counts as linked. A linked account's function named like one of the own account's is a
+/// function of its own.
 pub fn linked_functions(
     metric_names: &[(String, Option<String>)],
     listed: &HashSet<String>,
@@ -87,7 +87,7 @@ pub fn linked_functions(
         let Some(account) = account.as_deref().filter(|a| !own.contains(a)) else {
             continue;
         };
-        if name.is_empty() || listed.contains(name) || filter.is_some_and(|m| !m.is_match(name)) {
+        if name.is_empty() || filter.is_some_and(|m| !m.is_match(name)) {
             continue;
         }
         linked
@@ -156,11 +156,6 @@ pub struct DiscoveryPoller {
 }
 
 impl DiscoveryPoller {
-    /// What the pollers share.
-    pub(crate) fn shared(&self) -> Arc<Shared> {
-        self.shared.clone()
-    }
-
     pub(crate) fn new(
         clients: Clients,
         shared: Arc<Shared>,
@@ -178,9 +173,17 @@ impl DiscoveryPoller {
         }
     }
 
+    /// The names of the own account's functions in view (a linked account's have no
+    /// configuration to read).
+    fn own_in_view(&self, req: &Request) -> Vec<String> {
+        let discovered = self.shared.discovered.borrow();
+        let functions = discovered.as_deref().map_or(&[][..], |d| &d.functions[..]);
+        Accounts::new(functions).own_names(&req.log_functions)
+    }
+
     /// Whether a function in view has a reserved concurrency not read yet.
     fn unread_in_view(&self, req: &Request) -> bool {
-        req.log_names().iter().any(|f| {
+        self.own_in_view(req).iter().any(|f| {
             self.listed.contains(f)
                 && !self.reserved.contains_key(f)
                 && !self.unreadable.contains(f)
@@ -195,8 +198,8 @@ impl DiscoveryPoller {
 
     /// The reserved concurrency of the functions in view not read yet, with their configuration.
     async fn read_unread_reserved(&mut self, req: &Request) -> RoundOutcome {
-        let unread: Vec<String> = req
-            .log_names()
+        let unread: Vec<String> = self
+            .own_in_view(req)
             .into_iter()
             .filter(|f| !self.reserved.contains_key(f) && !self.unreadable.contains(f))
             .collect();
@@ -205,7 +208,7 @@ impl DiscoveryPoller {
         let configs: Vec<FunctionConfig> = discovered
             .functions
             .iter()
-            .filter(|f| unread.contains(&f.name))
+            .filter(|f| f.account.is_none() && unread.contains(&f.name))
             .map(|f| FunctionConfig {
                 reserved_concurrency: self.reserved.get(&f.name).copied().unwrap_or_default(),
                 ..f.clone()
@@ -317,11 +320,6 @@ impl DiscoveryPoller {
         };
         outcome.notice = missing_notice(&missing);
 
-        // The reserved concurrency of the functions in view, read again.
-        let in_view = req.log_names();
-        self.reserved.retain(|f, _| in_view.contains(f));
-        self.unreadable.clear();
-        let reserved_calls = self.read_reserved(&in_view).await;
         let lambda_names: HashSet<String> = lambda.iter().map(|f| f.name.clone()).collect();
         let linked = linked_functions(
             &named,
@@ -329,6 +327,11 @@ impl DiscoveryPoller {
             account.as_deref(),
             self.filter.as_ref(),
         );
+        // The reserved concurrency of the own account's functions in view, read again.
+        let in_view = Accounts::new(&linked).own_names(&req.log_functions);
+        self.reserved.retain(|f, _| in_view.contains(f));
+        self.unreadable.clear();
+        let reserved_calls = self.read_reserved(&in_view).await;
         // The log groups of the linked accounts, by (account, name); the others are the own
         // account's.
         let linked_accounts: HashSet<&str> =
@@ -378,7 +381,14 @@ impl DiscoveryPoller {
             .discovered
             .send_replace(Some(Arc::new(discovered)));
 
-        outcome.updates.push(Update::Functions(all));
+        // Each linked account's functions as its own.
+        let by_account_of = all.into_iter().map(|f| (f.account.clone(), f)).collect();
+        outcome.updates.extend(by_account(
+            by_account_of,
+            Update::Functions,
+            true,
+            &self.shared.region,
+        ));
         if let Some(limit) = limit {
             outcome.updates.push(Update::AccountConcurrencyLimit(limit));
         }
@@ -591,7 +601,7 @@ mod tests {
     };
 
     #[test]
-    fn a_linked_account_sharing_a_name_with_the_own_one_keeps_its_other_functions() {
+    fn a_linked_account_sharing_a_name_with_the_own_one_keeps_it() {
         let named = [
             ("orders".to_string(), Some("111122223333".to_string())),
             ("orders".to_string(), Some("222233334444".to_string())),
@@ -604,9 +614,13 @@ mod tests {
                 .map(|f| (f.name, f.account))
                 .collect()
         };
-        // `orders` is the own account's; the linked account's `payments` is listed.
-        let payments = ("payments".to_string(), Some("222233334444".to_string()));
-        assert_eq!(found(Some("111122223333")), [payments]);
+        // The own account's `orders` is not a linked one; the linked account's `orders` and
+        // `payments` are.
+        let theirs = |name: &str| (name.to_string(), Some("222233334444".to_string()));
+        assert_eq!(
+            found(Some("111122223333")),
+            [theirs("orders"), theirs("payments")]
+        );
         // Without the own account's id, an account that owns a listed name counts as the own.
         assert_eq!(found(None), []);
     }

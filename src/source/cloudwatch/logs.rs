@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use super::call::{MapErrOp, retried};
 use super::error::{AwsError, FILTER_LOG_EVENTS, START_LIVE_TAIL};
+use super::linked::Accounts;
 use super::live_tail::{
     Copies, Down, LiveGroup, LiveMsg, LiveTail, LiveTailMode, log_group_identifier, plan_sessions,
     sampled_notice, unavailable_error,
@@ -439,11 +440,7 @@ impl LogsPoller {
     /// The functions to follow: those in view, or the busiest of the latest metrics round (every
     /// function listed when following logs only).
     fn targets(&self, req: &Request, discovered: &Discovered) -> Vec<FunctionConfig> {
-        let known: HashMap<&str, &FunctionConfig> = discovered
-            .functions
-            .iter()
-            .map(|f| (f.name.as_str(), f))
-            .collect();
+        let accounts = Accounts::new(&discovered.functions);
         let chosen: Vec<FunctionConfig> = if req.source_picks_logs() && self.opts.logs_only {
             discovered.functions.clone()
         } else if req.source_picks_logs() {
@@ -452,8 +449,8 @@ impl LogsPoller {
                 .functions
                 .iter()
                 .filter_map(|f| {
-                    let n = ranked.as_ref()?.get(&f.name).copied()?;
-                    (n > 0.0).then_some((f, n))
+                    let n = ranked.as_ref()?.get(&(f.account.clone(), f.name.clone()))?;
+                    (*n > 0.0).then_some((f, *n))
                 })
                 .collect();
             busy.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
@@ -462,12 +459,17 @@ impl LogsPoller {
                 .map(|(f, _)| f.clone())
                 .collect()
         } else {
-            req.log_names()
-                .into_iter()
-                .map(|n| {
-                    known
-                        .get(n.as_str())
-                        .map_or_else(|| FunctionConfig::named(n), |f| (*f).clone())
+            // Each function of its own account: a linked account's namesake is another group.
+            req.log_functions
+                .iter()
+                .filter_map(|id| {
+                    let found = discovered.functions.iter().find(|f| accounts.names(id, f));
+                    match (found, accounts.of(id)) {
+                        (Some(f), _) => Some(f.clone()),
+                        // Not discovered (yet): the own account's default group by name.
+                        (None, None) => Some(FunctionConfig::named(&*id.name)),
+                        (None, Some(_)) => None,
+                    }
                 })
                 .collect()
         };

@@ -22,6 +22,11 @@
 //! The poller then paces its rounds ([`pace`]): every minute, every five while idle, longer when
 //! a budget says so, and tells the front end (`Update::Pace`).
 //!
+//! With `--linked-accounts`, a query of a linked source account's function names its account
+//! (`AccountId`), and what it answers is sent as that account's ([`Update::From`]): a function is
+//! told by its account and name, never by its name alone, so a linked account's namesake of an own
+//! function has its own figures.
+//!
 //! Planning (which query goes into which call, over which time range, under which id) is pure and
 //! tested here; the poller only sends the plan and maps results back.
 
@@ -35,6 +40,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::call::{MapErrOp, next_token, retried};
 use super::error::{AwsError, GET_METRIC_DATA};
+use super::linked::{Accounts, OfAccount, by_account};
 use super::{AwsOptions, Clients, Shared};
 use crate::clock::floor_to;
 use crate::message::{
@@ -133,9 +139,20 @@ impl From<MetricRead> for QueryKind {
     }
 }
 
-/// A query by name rather than by index, for remembering what was read across rounds whose
+/// A discovered function by its account (`None`: the credentials' own) and name.
+pub type FunctionKey = OfAccount<String>;
+
+/// The keys of `functions`, in their order.
+fn keys_of(functions: &[FunctionConfig]) -> Vec<FunctionKey> {
+    functions
+        .iter()
+        .map(|f| (f.account.clone(), f.name.clone()))
+        .collect()
+}
+
+/// A query by function rather than by index, for remembering what was read across rounds whose
 /// function lists differ.
-pub type QueryKey = (Option<String>, QueryKind);
+pub type QueryKey = (Option<FunctionKey>, QueryKind);
 
 /// What a view asks the metrics poller for, by how often it is read: `every_round` (the
 /// Region's figures, the rows on screen, the detail view's function), `order` (the sort
@@ -149,19 +166,23 @@ pub struct ViewTiers {
 }
 
 impl ViewTiers {
-    /// The tiers of `view` over `names` (the functions discovered, in their order); `detail`
-    /// is the detail view's function, whose [`MetricKind::DETAIL`] metrics are read too.
+    /// The tiers of `view` over `functions` (those discovered, in their order); `detail` is the
+    /// detail view's function, whose [`MetricKind::DETAIL`] metrics are read too. Each function
+    /// of the view is the one of its account: a linked account's namesake of an own function is
+    /// another.
     pub fn new(
         view: &MetricsView,
-        names: &[String],
-        detail: Option<&str>,
+        functions: &[FunctionConfig],
+        detail: Option<&FunctionId>,
         percentiles: bool,
     ) -> Self {
-        let index: HashMap<&str, usize> = names
+        let accounts = Accounts::new(functions);
+        let index: HashMap<(Option<&str>, &str), usize> = functions
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.as_str(), i))
+            .map(|(i, f)| ((f.account.as_deref(), f.name.as_str()), i))
             .collect();
+        let find = |id: &FunctionId| index.get(&(accounts.of(id), &*id.name)).copied();
         let keep = |k: &QueryKind| percentiles || !k.is_percentile();
         let mut seen = std::collections::HashSet::new();
         let mut tier = |targets: &mut dyn Iterator<Item = (QueryTarget, QueryKind)>| {
@@ -173,12 +194,12 @@ impl ViewTiers {
             }
             out
         };
-        let rows = |list: Vec<&str>, reads: Vec<QueryKind>| -> Vec<(QueryTarget, QueryKind)> {
+        let rows = |list: Vec<usize>, reads: Vec<QueryKind>| -> Vec<(QueryTarget, QueryKind)> {
             list.into_iter()
-                .filter_map(|n| index.get(n))
-                .flat_map(|&i| reads.iter().map(move |k| (QueryTarget::Function(i), *k)))
+                .flat_map(|i| reads.iter().map(move |k| (QueryTarget::Function(i), *k)))
                 .collect()
         };
+        let found = |ids: &[FunctionId]| -> Vec<usize> { ids.iter().filter_map(find).collect() };
         let row: Vec<QueryKind> = view.row.iter().map(|r| QueryKind::from(*r)).collect();
         let mut every: Vec<(QueryTarget, QueryKind)> = vec![
             (
@@ -201,10 +222,10 @@ impl ViewTiers {
             );
         }
         for function in &view.full {
-            let Some(&i) = index.get(&*function.name) else {
+            let Some(i) = find(function) else {
                 continue;
             };
-            let detail_too = detail == Some(&*function.name);
+            let detail_too = detail == Some(function);
             every.extend(
                 std::iter::once(QueryKind::WindowP99)
                     .chain(MetricKind::ALL.map(QueryKind::Series))
@@ -217,15 +238,15 @@ impl ViewTiers {
                     .map(|k| (QueryTarget::Function(i), k)),
             );
         }
-        every.extend(rows(names_of(&view.shown), row.clone()));
+        every.extend(rows(found(&view.shown), row.clone()));
         let every_round = tier(&mut every.into_iter());
         let all: Vec<QueryKind> = view
             .every_function
             .iter()
             .map(|r| QueryKind::from(*r))
             .collect();
-        let order = tier(&mut rows(names.iter().map(String::as_str).collect(), all).into_iter());
-        let ahead = tier(&mut rows(names_of(&view.ahead), row).into_iter());
+        let order = tier(&mut rows((0..functions.len()).collect(), all).into_iter());
+        let ahead = tier(&mut rows(found(&view.ahead), row).into_iter());
         Self {
             every_round,
             order,
@@ -257,11 +278,11 @@ impl ViewTiers {
     }
 }
 
-/// The name-keyed form of `spec` over `names`.
-fn query_key(spec: &QuerySpec, names: &[String]) -> Option<QueryKey> {
+/// The function-keyed form of `spec` over `keys`.
+fn query_key(spec: &QuerySpec, keys: &[FunctionKey]) -> Option<QueryKey> {
     let function = match spec.target {
         QueryTarget::Region => None,
-        QueryTarget::Function(i) => Some(names.get(i)?.clone()),
+        QueryTarget::Function(i) => Some(keys.get(i)?.clone()),
     };
     Some((function, spec.kind))
 }
@@ -483,45 +504,47 @@ impl MetricsPlan {
         )
     }
 
-    /// The updates for the points read by call `call` (`points` by spec index). Queries without
-    /// an answer are left out, so the store keeps what it had for them.
+    /// The figures read by call `call` (`points` by spec index), each with its function's
+    /// account (the Region's are the own account's). Queries without an answer are left out, so
+    /// the store keeps what it had for them.
     pub fn updates(
         &self,
         call: &CallPlan,
         points: &HashMap<usize, Vec<Datapoint>>,
         functions: &[FunctionConfig],
-    ) -> (Vec<MetricPoints>, Vec<(String, WindowStats)>) {
+    ) -> (Vec<OfAccount<MetricPoints>>, Vec<OfAccount<NamedStats>>) {
         let mut series = Vec::new();
         let mut stats = Vec::new();
         for &i in &call.queries {
             let (Some(spec), Some(pts)) = (self.specs.get(i), points.get(&i)) else {
                 continue;
             };
-            let function = match spec.target {
-                QueryTarget::Region => None,
+            let (account, function) = match spec.target {
+                QueryTarget::Region => (None, None),
                 QueryTarget::Function(f) => match functions.get(f) {
-                    Some(f) => Some(f.name.clone()),
+                    Some(f) => (f.account.clone(), Some(f.name.clone())),
                     None => continue,
                 },
             };
             match spec.kind {
-                QueryKind::Series(metric) => series.push(MetricPoints {
-                    function,
-                    metric,
-                    from: call.range.from,
-                    to: call.range.to,
-                    period_s: self.period_s,
-                    points: pts.clone(),
-                }),
+                QueryKind::Series(metric) => series.push((
+                    account,
+                    MetricPoints {
+                        function,
+                        metric,
+                        from: call.range.from,
+                        to: call.range.to,
+                        period_s: self.period_s,
+                        points: pts.clone(),
+                    },
+                )),
                 QueryKind::WindowP99 => {
                     if let Some(name) = function {
                         let p99 = pts.iter().map(|p| p.value).find(|v| v.is_finite());
-                        stats.push((
-                            name,
-                            WindowStats {
-                                duration_p99_ms: p99,
-                            },
-                        ));
+                        let stats_of = WindowStats {
+                            duration_p99_ms: p99,
+                        };
+                        stats.push((account, (name, stats_of)));
                     }
                 }
             }
@@ -547,12 +570,26 @@ struct CallResult {
     error: Option<AwsError>,
 }
 
+/// A function's window figures, by name.
+pub type NamedStats = (String, WindowStats);
+
+/// The figures of a read as updates, each linked account's as that account's (`region`).
+fn figures_updates(
+    series: Vec<OfAccount<MetricPoints>>,
+    stats: Vec<OfAccount<NamedStats>>,
+    region: &str,
+) -> Vec<Update> {
+    let mut updates = by_account(series, Update::Metrics, false, region);
+    updates.extend(by_account(stats, Update::WindowStats, false, region));
+    updates
+}
+
 /// What the calls of one plan brought back.
 #[derive(Default)]
 struct PlanRead {
     plan: MetricsPlan,
-    series: Vec<MetricPoints>,
-    stats: Vec<(String, WindowStats)>,
+    series: Vec<OfAccount<MetricPoints>>,
+    stats: Vec<OfAccount<NamedStats>>,
     /// Indexes of the plan's queries whose call was answered.
     answered: std::collections::HashSet<usize>,
     requests: u32,
@@ -571,13 +608,14 @@ impl PlanRead {
         functions: &[FunctionConfig],
         first: Vec<Update>,
     ) -> RoundOutcome {
-        let mut invocations: HashMap<String, f64> = HashMap::new();
-        for m in &self.series {
+        let mut invocations: HashMap<FunctionKey, f64> = HashMap::new();
+        for (account, m) in &self.series {
             if m.metric == MetricKind::Invocations
                 && let Some(name) = &m.function
             {
-                *invocations.entry(name.clone()).or_default() +=
-                    m.points.iter().map(|p| p.value).sum::<f64>();
+                *invocations
+                    .entry((account.clone(), name.clone()))
+                    .or_default() += m.points.iter().map(|p| p.value).sum::<f64>();
             }
         }
         let mut stats = self.stats;
@@ -585,7 +623,7 @@ impl PlanRead {
             // No window p99 this round: say so rather than keep a stale one.
             stats = functions
                 .iter()
-                .map(|f| (f.name.clone(), WindowStats::default()))
+                .map(|f| (f.account.clone(), (f.name.clone(), WindowStats::default())))
                 .collect();
         }
         if !invocations.is_empty() || self.error.is_none() {
@@ -594,12 +632,7 @@ impl PlanRead {
                 .send_replace(Some(Arc::new(invocations)));
         }
         let mut updates = first;
-        if !self.series.is_empty() {
-            updates.push(Update::Metrics(self.series));
-        }
-        if !stats.is_empty() {
-            updates.push(Update::WindowStats(stats));
-        }
+        updates.extend(figures_updates(self.series, stats, &shared.region));
         RoundOutcome {
             updates,
             calls: vec![ApiCalls::new(
@@ -631,16 +664,16 @@ pub struct MetricsPoller {
     /// Window and `now` of the last round whose every call succeeded.
     last_ok: Option<(TimeWindow, DateTime<Utc>)>,
     /// Functions of the last successful round: new ones need a full read.
-    last_functions: Vec<String>,
+    last_functions: Vec<FunctionKey>,
     percentiles: bool,
     rounds: u64,
     percentiles_off_since: u64,
     /// The detail view's function (and window) whose detail metrics were read over the whole
     /// window: later rounds may re-read only their trailing minutes.
-    detail_read: Option<(TimeWindow, String)>,
+    detail_read: Option<(TimeWindow, FunctionId)>,
     /// The detail view's function (and window) whose detail metrics were last asked for, read
     /// or not: a failed read between rounds is not tried again before the next round.
-    detail_tried: Option<(TimeWindow, String)>,
+    detail_tried: Option<(TimeWindow, FunctionId)>,
     /// A view's rounds: the window they read, and per query the round (from 0) it was last
     /// read in, and last tried in (read or not).
     view_window: Option<TimeWindow>,
@@ -658,14 +691,16 @@ pub struct MetricsPoller {
     between: std::collections::VecDeque<(DateTime<Utc>, u32)>,
 }
 
-/// The names of `functions` (all of this source's origin).
-fn names_of(functions: &[FunctionId]) -> Vec<&str> {
-    functions.iter().map(|f| &*f.name).collect()
+/// The detail view's function of `req`, with the window.
+fn detail_key(req: &Request) -> Option<(TimeWindow, FunctionId)> {
+    req.detail_function.clone().map(|f| (req.window, f))
 }
 
-/// The detail view's function of `req`, with the window.
-fn detail_key(req: &Request) -> Option<(TimeWindow, String)> {
-    req.detail_name().map(|f| (req.window, f.to_string()))
+/// The index among `functions` of the detail view's function of `req`: the one of its account.
+fn detail_index(req: &Request, functions: &[FunctionConfig]) -> Option<usize> {
+    let id = req.detail_function.as_ref()?;
+    let accounts = Accounts::new(functions);
+    functions.iter().position(|f| accounts.names(id, f))
 }
 
 impl MetricsPoller {
@@ -723,10 +758,7 @@ impl MetricsPoller {
         }
         self.detail_tried = key.clone();
         let functions = self.discovered_functions();
-        let Some(index) = req
-            .detail_name()
-            .and_then(|name| functions.iter().position(|f| f.name == name))
-        else {
+        let Some(index) = detail_index(req, &functions) else {
             return outcome;
         };
         let plan = MetricsPlan::detail(index, req.window, ctx.now());
@@ -739,9 +771,9 @@ impl MetricsPoller {
                 outcome.fail(self.clients.source_error(e));
             }
             let (series, _) = plan.updates(call, &r.points, &functions);
-            if !series.is_empty() {
-                outcome.updates.push(Update::Metrics(series));
-            }
+            outcome
+                .updates
+                .extend(figures_updates(series, Vec::new(), &self.shared.region));
         }
         match &outcome.error {
             None => self.detail_read = key,
@@ -771,10 +803,8 @@ impl MetricsPoller {
         self.start_round();
         let functions = self.discovered_functions();
         let now = ctx.now();
-        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
-        let detail = req
-            .detail_name()
-            .and_then(|name| names.iter().position(|n| n == name));
+        let names = keys_of(&functions);
+        let detail = detail_index(req, &functions);
         // Detail metrics not read over the whole window yet need a whole read too.
         let detail_known = detail.is_none() || detail_key(req) == self.detail_read;
         let reread = match self.last_ok {
@@ -830,7 +860,7 @@ impl MetricsPoller {
             self.last_round_at = None;
         }
         let functions = self.discovered_functions();
-        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+        let names = keys_of(&functions);
         let now = ctx.now();
         let woke = self.was_idle && !req.idle;
         let order = woke || self.last_order.is_none_or(|l| round >= l + ORDER_EVERY);
@@ -840,9 +870,9 @@ impl MetricsPoller {
             .map(|prev| reread_from(req.window, now, prev, longest_timeout(&functions)));
         let previous = round.checked_sub(1);
         let read_round = std::mem::take(&mut self.read_round);
-        let detail = req.detail_name();
+        let detail = req.detail_function.as_ref();
         let plan_for = |percentiles: bool| {
-            let tiers = ViewTiers::new(view, &names, detail, percentiles);
+            let tiers = ViewTiers::new(view, &functions, detail, percentiles);
             MetricsPlan::for_view(tiers.round(order, ahead), req.window, now, reread, |s| {
                 query_key(s, &names).is_none_or(|k| read_round.get(&k) != previous.as_ref())
             })
@@ -857,7 +887,7 @@ impl MetricsPoller {
                 self.tried_round.insert(key, round);
             }
         }
-        let tiers = ViewTiers::new(view, &names, detail, self.percentiles);
+        let tiers = ViewTiers::new(view, &functions, detail, self.percentiles);
         if order && !tiers.order.is_empty() {
             self.last_order = Some(round);
         }
@@ -900,14 +930,14 @@ impl MetricsPoller {
             return Vec::new();
         }
         let round = self.rounds - 1;
-        let names: Vec<String> = self
-            .shared
-            .discovered
-            .borrow()
-            .as_ref()
-            .map(|d| d.functions.iter().map(|f| f.name.clone()).collect())
-            .unwrap_or_default();
-        let tiers = ViewTiers::new(view, &names, req.detail_name(), self.percentiles);
+        let functions = self.discovered_functions();
+        let names = keys_of(&functions);
+        let tiers = ViewTiers::new(
+            view,
+            &functions,
+            req.detail_function.as_ref(),
+            self.percentiles,
+        );
         let tried = |s: &QuerySpec| query_key(s, &names).map(|k| self.tried_round.get(&k));
         let mut out: Vec<QuerySpec> = tiers
             .every_round
@@ -932,7 +962,7 @@ impl MetricsPoller {
         }
         let round = self.rounds - 1;
         let functions = self.discovered_functions();
-        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+        let names = keys_of(&functions);
         let plan = MetricsPlan::for_view(specs, req.window, ctx.now(), None, |_| true);
         let mut outcome = RoundOutcome::default();
         let (mut requests, mut billed) = (0, 0);
@@ -960,12 +990,9 @@ impl MetricsPoller {
             series.extend(s);
             stats.extend(w);
         }
-        if !series.is_empty() {
-            outcome.updates.push(Update::Metrics(series));
-        }
-        if !stats.is_empty() {
-            outcome.updates.push(Update::WindowStats(stats));
-        }
+        outcome
+            .updates
+            .extend(figures_updates(series, stats, &self.shared.region));
         self.between.push_back((ctx.now(), billed));
         outcome
             .calls
@@ -1186,8 +1213,10 @@ mod tests {
         }
     }
 
-    fn names(n: usize) -> Vec<String> {
-        (0..n).map(|i| format!("f{i:03}")).collect()
+    fn names(n: usize) -> Vec<FunctionConfig> {
+        (0..n)
+            .map(|i| FunctionConfig::named(format!("f{i:03}")))
+            .collect()
     }
 
     #[test]
@@ -1240,7 +1269,8 @@ mod tests {
     fn a_view_reads_the_detail_function_whole() {
         let names = names(10);
         let v = view(&[], &["f000", "f001"], &["f007"]);
-        let t = ViewTiers::new(&v, &names, Some("f007"), true);
+        let f7 = crate::model::Origin::default().function("f007");
+        let t = ViewTiers::new(&v, &names, Some(&f7), true);
         let f7: Vec<QueryKind> = t
             .every_round
             .iter()
@@ -1258,6 +1288,49 @@ mod tests {
         // A function shown whole that is not the detail view's: no detail metrics.
         let t = ViewTiers::new(&v, &names, None, true);
         assert_eq!(t.every_round.len(), 5 + 1 + MetricKind::ALL.len());
+    }
+
+    #[test]
+    fn a_view_reads_each_namesake_of_its_own_account() {
+        use crate::model::Origin;
+        let theirs = "222233334444";
+        let functions = vec![
+            FunctionConfig::named("orders"),
+            FunctionConfig {
+                account: Some(theirs.into()),
+                ..FunctionConfig::named("orders")
+            },
+        ];
+        let own = Origin::region(Some("eu-west-1")).function("orders");
+        let linked = Origin::of(Some(theirs), Some("eu-west-1")).function("orders");
+        let targets = |t: &ViewTiers| -> Vec<QueryTarget> {
+            let mut v: Vec<QueryTarget> = t
+                .every_round
+                .iter()
+                .map(|s| s.target)
+                .filter(|t| *t != QueryTarget::Region)
+                .collect();
+            v.dedup();
+            v
+        };
+        let mut v = view(&[], &[], &[]);
+        v.shown = vec![linked.clone()];
+        let t = ViewTiers::new(&v, &functions, None, true);
+        assert_eq!(targets(&t), [QueryTarget::Function(1)]);
+        v.shown = vec![own.clone()];
+        let t = ViewTiers::new(&v, &functions, None, true);
+        assert_eq!(targets(&t), [QueryTarget::Function(0)]);
+        // The detail view of the linked one reads its detail metrics, not the own one's.
+        v.shown = vec![own, linked.clone()];
+        v.full = vec![linked.clone()];
+        let t = ViewTiers::new(&v, &functions, Some(&linked), true);
+        let detail: Vec<QueryTarget> = t
+            .every_round
+            .iter()
+            .filter(|s| matches!(s.kind, QueryKind::Series(k) if MetricKind::DETAIL.contains(&k)))
+            .map(|s| s.target)
+            .collect();
+        assert_eq!(detail, [QueryTarget::Function(1); MetricKind::DETAIL.len()]);
     }
 
     #[test]
@@ -1295,7 +1368,7 @@ mod tests {
         );
     }
 
-    fn names_view(n: usize) -> (MetricsView, Vec<String>) {
+    fn names_view(n: usize) -> (MetricsView, Vec<FunctionConfig>) {
         (view(&["f000"], &[], &[]), names(n))
     }
 
@@ -1557,8 +1630,15 @@ mod tests {
 
     #[test]
     fn results_map_back_to_functions_and_metrics() {
-        let functions: Vec<FunctionConfig> =
-            ["a", "b"].into_iter().map(FunctionConfig::named).collect();
+        // `b` is a linked account's: read with its `AccountId`, its figures of its account.
+        let linked = Some("222233334444".to_string());
+        let functions = vec![
+            FunctionConfig::named("a"),
+            FunctionConfig {
+                account: linked.clone(),
+                ..FunctionConfig::named("b")
+            },
+        ];
         let plan = MetricsPlan::new(2, TimeWindow::minutes(60), now(), None, true);
         let call = &plan.calls[0];
         let find = |spec: QuerySpec| plan.specs.iter().position(|s| *s == spec).expect("spec");
@@ -1579,31 +1659,31 @@ mod tests {
         points.insert(inv_b, vec![Datapoint { at, value: 7.0 }]);
         points.insert(p99_a, vec![Datapoint { at, value: 812.5 }]);
         points.insert(region, Vec::new());
+        let account_of = |i: usize| plan.query(i, &functions).and_then(|q| q.account_id);
+        assert_eq!(account_of(inv_b), linked);
+        assert_eq!(account_of(p99_a), None);
         let (series, stats) = plan.updates(call, &points, &functions);
         assert_eq!(series.len(), 2, "unanswered queries are left out");
-        let inv = series
+        let (inv_account, inv) = series
             .iter()
-            .find(|m| m.metric == MetricKind::Invocations)
+            .find(|(_, m)| m.metric == MetricKind::Invocations)
             .expect("inv");
+        assert_eq!(inv_account, &linked);
         assert_eq!(inv.function.as_deref(), Some("b"));
         assert_eq!(
             (inv.from, inv.to, inv.period_s),
             (plan.window.from, plan.window.to, 60)
         );
         assert_eq!(inv.points, vec![Datapoint { at, value: 7.0 }]);
-        let conc = series
+        let (conc_account, conc) = series
             .iter()
-            .find(|m| m.function.is_none())
+            .find(|(_, m)| m.function.is_none())
             .expect("region");
         assert_eq!(conc.metric, MetricKind::ConcurrentExecutions);
-        assert_eq!(
-            stats,
-            vec![(
-                "a".to_string(),
-                WindowStats {
-                    duration_p99_ms: Some(812.5)
-                }
-            )]
-        );
+        assert_eq!(conc_account, &None);
+        let p99 = WindowStats {
+            duration_p99_ms: Some(812.5),
+        };
+        assert_eq!(stats, vec![(None, ("a".to_string(), p99))]);
     }
 }

@@ -61,6 +61,7 @@ use crate::message::{Poller, Provides, SourceContext, SourceKind, Update};
 use crate::model::FunctionConfig;
 use crate::poll::{Backoff, RateLimiter, drive};
 use crate::source::Source;
+use linked::OfAccount;
 
 /// Every AWS action lambdatop calls: all reads. The README's IAM policy lists exactly these.
 pub const AWS_OPERATIONS: &[&str] = &[
@@ -286,13 +287,17 @@ impl Discovered {
     }
 }
 
+/// Invocations per function, by its account and name.
+pub(crate) type Invocations = HashMap<OfAccount<String>, f64>;
+
 /// State the pollers share.
 #[derive(Debug)]
 pub(crate) struct Shared {
     /// `None` until discovery's first round.
     pub discovered: watch::Sender<Option<Arc<Discovered>>>,
-    /// Invocations per function in the latest metrics round; `None` before it.
-    pub recent_invocations: watch::Sender<Option<Arc<HashMap<String, f64>>>>,
+    /// Invocations per function (by account and name) in the latest metrics round; `None`
+    /// before it.
+    pub recent_invocations: watch::Sender<Option<Arc<Invocations>>>,
     /// Paces every FilterLogEvents call.
     pub log_limiter: RateLimiter,
     /// The Region read: a linked account's functions are of it.
@@ -527,12 +532,7 @@ impl Source for CloudWatchSource {
         }
         let logs_only = self.opts.logs_only;
         let reports = !logs_only && self.opts.log_analytics != LogAnalytics::Off;
-        let linked = self.opts.linked_accounts;
         let p = self.into_pollers();
-        let ctx = match linked {
-            true => linked::attributed(ctx, p.discovery.shared()),
-            false => ctx,
-        };
         if reports {
             tokio::spawn(drive(p.reports, ctx.clone()));
         }

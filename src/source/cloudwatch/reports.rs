@@ -28,7 +28,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::insights::{Runner, Trouble, attribute, plan};
-use super::linked::reports_by_account;
+use super::linked::{Accounts, reports_by_account};
 use super::logs::{GroupRead, GroupReader, LogCursor, REPORT_FILTER_PATTERN, Span};
 use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::analytics::{ReportRecord, fold_records};
@@ -37,6 +37,7 @@ use crate::message::{
     ApiCalls, Poller, ReportOrigin, Request, SourceContext, SourceError, Update, WindowReport,
     WindowReports,
 };
+use crate::model::FunctionId;
 use crate::poll::{Round, RoundOutcome};
 use crate::window::TimeWindow;
 
@@ -98,6 +99,11 @@ const GROUPS_PER_DELIVERY: usize = 10;
 /// A log group read for REPORT figures: the linked source account it is in (`None`: the
 /// credentials' own account's) and its name. A linked account's group is read by its ARN.
 pub(super) type GroupKey = (Option<String>, String);
+
+/// Whether the function `id` logs to `group`, whose functions are `owners`.
+fn owns(accounts: &Accounts, group: &GroupKey, owners: &[Arc<str>], id: &FunctionId) -> bool {
+    accounts.of(id) == group.0.as_deref() && owners.iter().any(|o| **o == *id.name)
+}
 
 /// The figures of one function: its linked account (`None`: the own account's), its name, and
 /// the figures (`None`: the engine's answer lacked them).
@@ -240,18 +246,19 @@ impl ReportsPoller {
                 .or_default()
                 .push(Arc::from(f.name.as_str()));
         }
-        let rank = |owners: &[Arc<str>]| {
-            let named = |n: &str| owners.iter().any(|o| &**o == n);
-            if req.detail_name().is_some_and(named) {
+        let accounts = Accounts::new(&discovered.functions);
+        let rank = |group: &GroupKey, owners: &[Arc<str>]| {
+            let named = |id: &FunctionId| owns(&accounts, group, owners, id);
+            if req.detail_function.as_ref().is_some_and(named) {
                 0
-            } else if req.log_functions.iter().any(|f| named(&f.name)) {
+            } else if req.log_functions.iter().any(named) {
                 1
             } else {
                 2
             }
         };
         let mut ordered: Vec<(GroupKey, Vec<Arc<str>>)> = groups.into_iter().collect();
-        ordered.sort_by_key(|(_, owners)| rank(owners));
+        ordered.sort_by_key(|(group, owners)| rank(group, owners));
         ordered
     }
 
@@ -289,9 +296,11 @@ impl ReportsPoller {
         let mut unread = 0usize;
         let mut since_delivery = 0;
         // The detail view's function comes first: its figures are shown as soon as they are read.
-        let detail_first = ordered.first().is_some_and(|(_, owners)| {
-            req.detail_name()
-                .is_some_and(|d| owners.iter().any(|o| &**o == d))
+        let accounts = Accounts::new(&discovered.functions);
+        let detail_first = ordered.first().is_some_and(|(group, owners)| {
+            req.detail_function
+                .as_ref()
+                .is_some_and(|d| owns(&accounts, group, owners, d))
         });
         for (i, (group, owners)) in ordered.iter().enumerate() {
             if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -475,15 +484,18 @@ impl Round for ReportsPoller {
         if seen.window != now.window {
             return true;
         }
-        let Some(detail) = now.detail_name() else {
+        let Some(detail) = &now.detail_function else {
             return false;
         };
         let discovered = self.shared.discovered.borrow();
         let group = discovered
             .as_ref()
-            .and_then(|d| d.functions.iter().find(|f| f.name == detail))
+            .and_then(|d| {
+                let accounts = Accounts::new(&d.functions);
+                d.functions.iter().find(|f| accounts.names(detail, f))
+            })
             .map(|f| (f.account.clone(), f.log_group_name()));
-        seen.detail_name() != now.detail_name()
+        seen.detail_function != now.detail_function
             && group.is_some_and(|g| !self.filter.groups.get(&g).is_some_and(|s| s.complete))
     }
 
