@@ -245,6 +245,7 @@ async fn make_source(
         };
         opts.live_tail.mode = settings.live_tail;
         opts.live_tail.usd_per_minute = settings.pricing.live_tail_usd_per_minute;
+        opts.insights_usd_per_gb = settings.pricing.insights_usd_per_gb;
         if let Some(s) = settings.refresh_seconds {
             opts.metrics_interval = std::time::Duration::from_secs(s.max(1));
         }

@@ -215,7 +215,6 @@ pub fn update(u: &Update) {
             pace.usd_per_hour
         )),
         Update::Notice { poller, notice } => log(&format!("{poller}: note: {notice}")),
-        Update::Scanned { bytes } => log(&format!("api: Logs Insights scanned {bytes} bytes")),
         Update::Ended => log("source ended"),
         Update::AccountId(id) => log(&format!("account {id}")),
         _ => {}

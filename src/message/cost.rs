@@ -20,6 +20,9 @@ pub const IDLE_USD_PER_HOUR: f64 = 0.018;
 /// Hours in an average month (365 × 24 / 12), for "per month" projections.
 const HOURS_PER_MONTH: f64 = 730.0;
 
+/// What the bytes Logs Insights scans are charged as.
+pub const INSIGHTS_SCAN: &str = "Logs Insights scan";
+
 /// A priced amount besides CloudWatch's per-unit charge: `units` of `unit` for `usd` in all
 /// (Logs Insights bytes scanned, Live Tail session minutes).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -22,8 +22,8 @@ use crate::model::{
 use crate::window::TimeWindow;
 
 pub use cost::{
-    CLOUDWATCH_USD_PER_UNIT, Charge, IDLE_REFRESH, IDLE_USD_PER_HOUR, MetricRead, MetricsView,
-    Pace, PaceReason, RoundCost, pace, usd_per_month,
+    CLOUDWATCH_USD_PER_UNIT, Charge, IDLE_REFRESH, IDLE_USD_PER_HOUR, INSIGHTS_SCAN, MetricRead,
+    MetricsView, Pace, PaceReason, RoundCost, pace, usd_per_month,
 };
 pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
 
@@ -88,11 +88,8 @@ pub enum Update {
     /// read for the log pane fold into.
     Reports(WindowReports),
     ApiCalls(ApiCalls),
-    /// Bytes a Logs Insights round scanned (billed per GB at the store's configured price).
-    Scanned {
-        bytes: u64,
-    },
-    /// A priced amount besides CloudWatch's per-unit charge of [`ApiCalls`].
+    /// A priced amount besides CloudWatch's per-unit charge of [`ApiCalls`]: bytes Logs
+    /// Insights scanned, Live Tail minutes.
     Charge(Charge),
     /// How often a poller reads now, why, and what that costs an hour.
     Pace {

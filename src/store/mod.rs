@@ -60,8 +60,6 @@ pub struct ApiUsage {
     /// Everything spent so far, USD.
     spent_usd: f64,
     rounds: BTreeMap<&'static str, RoundRate>,
-    /// Bytes Logs Insights scanned (priced as [`Charge`]s).
-    pub scanned_bytes: u64,
     /// The metrics poller's pace as it announced it: what GetMetricData costs an hour from now
     /// on, which its last round alone cannot tell (reads between rounds, rounds of several
     /// sizes, idle).
@@ -77,9 +75,6 @@ struct RoundRate {
 }
 
 pub use crate::message::CLOUDWATCH_USD_PER_UNIT;
-
-/// What the bytes Logs Insights scans are charged as.
-const INSIGHTS_SCAN: &str = "Logs Insights scan";
 
 /// The operation whose cost the metrics poller's pace announces.
 const GET_METRIC_DATA: &str = "GetMetricData";
@@ -861,14 +856,6 @@ impl Store {
             Update::Reports(reports) => self.apply_reports(origin, reports),
             Update::ApiCalls(c) => self.api.record(now, c),
             Update::Charge(c) => self.api.charge(now, c),
-            Update::Scanned { bytes } => {
-                let usd_per_byte = self.pricing.insights_usd_per_gb / f64::from(1u32 << 30);
-                self.api.scanned_bytes += bytes;
-                self.api.charge(
-                    now,
-                    Charge::new(INSIGHTS_SCAN, bytes as f64, "bytes", usd_per_byte),
-                );
-            }
             Update::Pace { poller, pace } => {
                 if poller == Poller::Metrics {
                     self.api.metrics_pace = Some(pace);

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use lambdatop::message::{Poller, ReportOrigin, Update};
+use lambdatop::message::{INSIGHTS_SCAN, Poller, ReportOrigin, Update};
 use lambdatop::poll::Backoff;
 use lambdatop::source::cloudwatch::insights::{LAMBDA_PREFIX, query_text};
 use lambdatop::source::cloudwatch::{AwsOptions, LogAnalytics};
@@ -253,14 +253,48 @@ async fn insights_figures_for_text_json_snapstart_and_a_silent_function() {
     let shipping = h.store.function_named("shipping").and_then(|f| f.report());
     assert_eq!(shipping.map(|r| r.invocations), Some(0));
 
-    // 2 GiB scanned at $0.005 a GB: a cent, counted with the API cost.
-    assert_eq!(h.store.api.scanned_bytes, 2 << 30);
+    // 2 GiB scanned at $0.005 a GB: a cent, a charge like any other (so each Region's cost
+    // counts it too), counted with the API cost.
+    assert!(
+        u.iter().any(|u| matches!(
+            u,
+            Update::Charge(c) if c.operation == INSIGHTS_SCAN
+                && c.units == f64::from(2u32 << 30)
+                && (c.usd - 0.01).abs() < 1e-12
+        )),
+        "{u:?}"
+    );
     let cost = h.store.api.cost_usd() - before;
     assert!((cost - 0.01).abs() < 1e-12, "{cost}");
 
     // Not due again before the refresh interval: no new query.
     assert!(h.pollers.reports.round(&h.ctx).await);
     assert_eq!(script.lock().unwrap().calls("StartQuery").len(), 1);
+}
+
+/// `[pricing] insights_usd_per_gb` prices what a query scanned.
+#[tokio::test]
+async fn the_scan_is_priced_at_the_configured_rate() {
+    let mut s = insights_script(0);
+    s.on(
+        "GetQueryResults",
+        vec![json(
+            200,
+            j!({"status": "Complete", "results": rows(),
+                "statistics": {"bytesScanned": 1073741824.0, "recordsMatched": 7.0, "recordsScanned": 900.0}}),
+        )],
+    );
+    let (_script, endpoint) = peer(s).await;
+    let opts = AwsOptions {
+        insights_usd_per_gb: 0.0125,
+        ..options(LogAnalytics::Insights)
+    };
+    let mut h = ready_with(&endpoint, now(), opts).await;
+    let before = h.store.api.cost_usd();
+    assert!(h.pollers.reports.round(&h.ctx).await);
+    h.drain();
+    let cost = h.store.api.cost_usd() - before;
+    assert!((cost - 0.0125).abs() < 1e-12, "{cost}");
 }
 
 #[tokio::test]

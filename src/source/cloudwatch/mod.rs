@@ -125,6 +125,8 @@ pub struct AwsOptions {
     pub insights_interval: Duration,
     /// How long the dashboard waits for its Logs Insights queries before stopping them.
     pub insights_timeout: Duration,
+    /// What a GB Logs Insights scans costs (`[pricing] insights_usd_per_gb`).
+    pub insights_usd_per_gb: f64,
     /// Logs only (`lambdatop tail`): the logs of every function listed are followed, and no
     /// metrics or alarms are read.
     pub logs_only: bool,
@@ -161,6 +163,7 @@ impl Default for AwsOptions {
             reports_once_timeout: Duration::from_secs(120),
             insights_interval: Duration::from_secs(300),
             insights_timeout: Duration::from_secs(600),
+            insights_usd_per_gb: crate::analytics::Pricing::default().insights_usd_per_gb,
             logs_only: false,
             live_tail: LiveTailOptions::default(),
             linked_accounts: false,

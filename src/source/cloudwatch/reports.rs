@@ -34,8 +34,8 @@ use super::{AwsOptions, Clients, Discovered, Shared};
 use crate::analytics::{ReportRecord, fold_records};
 use crate::lambda_log::{LogLine, parse};
 use crate::message::{
-    ApiCalls, Poller, ReportOrigin, Request, SourceContext, SourceError, Update, WindowReport,
-    WindowReports,
+    ApiCalls, Charge, INSIGHTS_SCAN, Poller, ReportOrigin, Request, SourceContext, SourceError,
+    Update, WindowReport, WindowReports,
 };
 use crate::model::FunctionId;
 use crate::poll::{Round, RoundOutcome};
@@ -455,9 +455,13 @@ impl ReportsPoller {
         outcome
             .updates
             .extend(reports_by_account(&head, figures, &self.shared.region));
-        outcome.updates.push(Update::Scanned {
-            bytes: answer.bytes_scanned.max(0.0).round() as u64,
-        });
+        // Billed by the bytes scanned, priced here like every other charge.
+        outcome.updates.push(Update::Charge(Charge::new(
+            INSIGHTS_SCAN,
+            answer.bytes_scanned.max(0.0).round(),
+            "bytes",
+            self.opts.insights_usd_per_gb / f64::from(1u32 << 30),
+        )));
         outcome.calls = calls;
         Ok(outcome)
     }
