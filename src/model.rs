@@ -43,6 +43,29 @@ impl Origin {
         }
     }
 
+    /// What several origins are, in words: `3 Regions`, `2 profiles · eu-west-1`,
+    /// `2 profiles × 2 Regions`.
+    pub fn describe(origins: &[&Origin]) -> String {
+        let distinct = |of: fn(&Origin) -> Option<&str>| {
+            let mut v: Vec<Option<&str>> = origins.iter().map(|o| of(o)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let regions = distinct(|o| o.region.as_deref());
+        let profiles = distinct(|o| o.account.as_deref());
+        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        match (profiles.len(), regions.as_slice()) {
+            (0 | 1, r) => plural(r.len(), "Region"),
+            (p, [one]) => format!(
+                "{} · {}",
+                plural(p, "profile"),
+                one.unwrap_or("default Region")
+            ),
+            (p, r) => format!("{} × {}", plural(p, "profile"), plural(r.len(), "Region")),
+        }
+    }
+
     /// The characters [`Origin::label`] takes, without making it.
     pub fn label_width(account: Option<&str>, region: Option<&str>) -> usize {
         account.map_or(0, |a| a.chars().count() + 1) + region.unwrap_or(NO_REGION).chars().count()
@@ -489,6 +512,21 @@ pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1000;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn several_origins_are_described_by_their_regions_and_profiles() {
+        let east = Origin::region(Some("us-east-1"));
+        let west = Origin::region(Some("eu-west-1"));
+        let dev = Origin::of(Some("dev"), Some("eu-west-1"));
+        let prod = Origin::of(Some("prod"), Some("eu-west-1"));
+        let prod_east = Origin::of(Some("prod"), Some("us-east-1"));
+        assert_eq!(Origin::describe(&[&east, &west]), "2 Regions");
+        assert_eq!(Origin::describe(&[&dev, &prod]), "2 profiles · eu-west-1");
+        assert_eq!(
+            Origin::describe(&[&dev, &prod, &prod_east]),
+            "2 profiles × 2 Regions"
+        );
+    }
 
     #[test]
     fn a_labels_width_is_counted_without_making_it() {

@@ -180,8 +180,16 @@ fn cell(f: &FunctionRow, figure: Figure) -> Cell {
 pub fn title(snap: &Snapshot) -> String {
     let place = match &snap.regions {
         Some(regions) => {
-            let read = regions.iter().filter(|r| r.status != "failed").count();
-            format!("{read} of {} Regions read", regions.len())
+            use crate::model::Origin as Place;
+            let places: Vec<Place> = regions
+                .iter()
+                .map(|r| Place::of(r.account.as_deref(), r.region.as_deref()))
+                .collect();
+            let what = Place::describe(&places.iter().collect::<Vec<_>>());
+            match regions.iter().filter(|r| r.status == "failed").count() {
+                0 => what,
+                failed => format!("{what} ({failed} not read)"),
+            }
         }
         None => snap.region.as_deref().unwrap_or("no region").to_string(),
     };

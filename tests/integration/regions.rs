@@ -180,7 +180,10 @@ async fn two_regions_give_the_union_each_row_with_its_region() {
     table_args[2] = "table";
     let (code, out, err) = run(lambdatop(&aws, &table_args)).await;
     assert_eq!(code, Some(0), "{err}");
-    assert!(out.contains("2 of 2 Regions read"), "{out}");
+    assert!(
+        out.contains("lambdatop cloudwatch · 2 Regions · last 1h"),
+        "{out}"
+    );
     let heading = out
         .lines()
         .find(|l| l.starts_with("FUNCTION"))
@@ -293,6 +296,17 @@ async fn one_region_denied_leaves_the_others_rows_and_says_which_failed() {
             .as_str()
             .is_some_and(|e| e.contains("Cannot reach Lambda")),
         "the outage: {doc}"
+    );
+    // The table's title says what was read and how much of it could not be.
+    let mut table = both.clone();
+    table[2] = "table";
+    let (code, out, err) = run(with_profiles(&home, &table)).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.lines()
+            .next()
+            .is_some_and(|l| l.contains(" · 3 profiles × 3 Regions (2 not read) · ")),
+        "{out}"
     );
     assert!(
         doc["regions"][0]["error"]

@@ -30,7 +30,8 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
                     .as_deref()
                     .map_or_else(|| "no region".into(), |r| sanitize(r).into_owned()),
                 _ => {
-                    let what = read_from(store);
+                    let origins: Vec<&Origin> = store.origins().map(|(o, _)| o).collect();
+                    let what = sanitize(&Origin::describe(&origins)).into_owned();
                     match store.origin_failures().len() {
                         0 => what,
                         f => format!("{what} ({f} failing)"),
@@ -196,26 +197,5 @@ fn figure_style(health: Health, loading: bool, theme: &Theme) -> ratatui::style:
         _ if loading => theme.muted,
         Health::Good => theme.text,
         h => theme.health(h),
-    }
-}
-
-/// What several sources read, in words: `3 Regions`, `2 profiles · eu-west-1`,
-/// `2 profiles × 2 Regions`.
-fn read_from(store: &Store) -> String {
-    let distinct = |of: fn(&Origin) -> Option<&str>| {
-        let mut v: Vec<Option<&str>> = store.origins().map(|(o, _)| of(o)).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let regions = distinct(|o| o.region.as_deref());
-    let profiles = distinct(|o| o.account.as_deref());
-    match (profiles.len(), regions.as_slice()) {
-        (0 | 1, _) => format!("{} Regions", regions.len()),
-        (p, [one]) => format!(
-            "{p} profiles · {}",
-            sanitize(one.unwrap_or("default Region"))
-        ),
-        (p, r) => format!("{p} profiles × {} Regions", r.len()),
     }
 }
