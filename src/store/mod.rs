@@ -59,7 +59,9 @@ pub struct ApiUsage {
     pub billed_units: u64,
     /// Everything spent so far, USD.
     spent_usd: f64,
-    rounds: BTreeMap<&'static str, RoundRate>,
+    /// Each origin's rounds of each operation: several Regions' rounds of one operation are
+    /// paced apart, not taken for one round repeated at the gap between them.
+    rounds: BTreeMap<(Origin, &'static str), RoundRate>,
     /// The metrics poller's pace as it announced it: what GetMetricData costs an hour from now
     /// on, which its last round alone cannot tell (reads between rounds, rounds of several
     /// sizes, idle).
@@ -80,20 +82,21 @@ pub use crate::message::CLOUDWATCH_USD_PER_UNIT;
 const GET_METRIC_DATA: &str = "GetMetricData";
 
 impl ApiUsage {
-    fn record(&mut self, at: DateTime<Utc>, c: ApiCalls) {
+    fn record(&mut self, origin: &Origin, at: DateTime<Utc>, c: ApiCalls) {
         *self.calls.entry(c.operation).or_default() += u64::from(c.calls);
         self.billed_units += u64::from(c.billed_units);
-        self.spend(at, c.operation, c.usd());
+        self.spend(origin, at, c.operation, c.usd());
     }
 
-    /// Adds a priced amount (Logs Insights bytes, Live Tail minutes) to the same figure.
-    pub fn charge(&mut self, at: DateTime<Utc>, c: Charge) {
-        self.spend(at, c.operation, c.usd);
+    /// Adds a priced amount (Logs Insights bytes, Live Tail minutes) of `origin` to the same
+    /// figure.
+    pub fn charge(&mut self, origin: &Origin, at: DateTime<Utc>, c: Charge) {
+        self.spend(origin, at, c.operation, c.usd);
     }
 
-    fn spend(&mut self, at: DateTime<Utc>, operation: &'static str, usd: f64) {
+    fn spend(&mut self, origin: &Origin, at: DateTime<Utc>, operation: &'static str, usd: f64) {
         self.spent_usd += usd;
-        let r = self.rounds.entry(operation).or_default();
+        let r = self.rounds.entry((origin.clone(), operation)).or_default();
         if let Some(prev) = r.last_at {
             let gap = (at - prev).num_milliseconds() as f64 / 1000.0;
             if gap > 0.0 {
@@ -128,7 +131,7 @@ impl ApiUsage {
     pub fn usd_per_hour_besides_paced(&self) -> f64 {
         self.rounds
             .iter()
-            .filter(|(op, _)| self.metrics_pace.is_none() || **op != GET_METRIC_DATA)
+            .filter(|((_, op), _)| self.metrics_pace.is_none() || *op != GET_METRIC_DATA)
             .filter_map(|(_, r)| Some(r.last_usd * 3600.0 / r.gap_s?))
             .sum()
     }
@@ -854,8 +857,8 @@ impl Store {
             }
             Update::Logs(block) => self.ingest_block(origin, block),
             Update::Reports(reports) => self.apply_reports(origin, reports),
-            Update::ApiCalls(c) => self.api.record(now, c),
-            Update::Charge(c) => self.api.charge(now, c),
+            Update::ApiCalls(c) => self.api.record(origin, now, c),
+            Update::Charge(c) => self.api.charge(origin, now, c),
             Update::Pace { poller, pace } => {
                 if poller == Poller::Metrics {
                     self.api.metrics_pace = Some(pace);
@@ -1622,6 +1625,36 @@ mod tests {
         }
         let t = s.totals();
         assert_eq!((t.invocations, t.errors, t.throttles), (40, 0, 0));
+    }
+
+    /// Two Regions' alarm rounds a second apart, each every minute: 120 requests an hour, not
+    /// one round repeated every second.
+    #[test]
+    fn several_regions_rounds_are_paced_apart() {
+        let (mut s, clock) = paced_store();
+        let (east, west) = (
+            Origin::region(Some("us-east-1")),
+            Origin::region(Some("eu-west-1")),
+        );
+        s.set_origins(&[east.clone(), west.clone()]);
+        let alarms = |s: &mut Store, origin: &Origin| {
+            s.apply(Update::From {
+                origin: origin.clone(),
+                update: Box::new(Update::ApiCalls(ApiCalls::new("DescribeAlarms", 1, 1))),
+            });
+        };
+        for _ in 0..2 {
+            alarms(&mut s, &east);
+            clock.advance(Duration::seconds(1));
+            alarms(&mut s, &west);
+            clock.advance(Duration::seconds(59));
+        }
+        let expected = 120.0 * CLOUDWATCH_USD_PER_UNIT;
+        assert!(
+            (s.api.usd_per_hour() - expected).abs() < 1e-9,
+            "{}",
+            s.api.usd_per_hour()
+        );
     }
 
     #[test]
