@@ -83,7 +83,7 @@ fn viewer_timestamp<'a>(rest: &'a str, token: &'a str, after: &'a str) -> Option
         });
     }
     // A date, then the time: `2024-05-01 12:00:00`, `2024/05/01 12:00:00.123:`.
-    if is_date(b) && next.len() >= 8 && is_clock(&next[..8]) {
+    if is_date(b) && next.get(..8).is_some_and(is_clock) {
         return Some(Taken {
             timestamp: with_next(),
             rest: after_next,
@@ -93,7 +93,7 @@ fn viewer_timestamp<'a>(rest: &'a str, token: &'a str, after: &'a str) -> Option
     if is_month(token) && (1..=2).contains(&next.len()) && next.bytes().all(|c| c.is_ascii_digit())
     {
         let (clock, after_clock) = split_token(trim_ws(after_next));
-        if clock.len() >= 8 && is_clock(&clock[..8]) {
+        if clock.get(..8).is_some_and(is_clock) {
             return Some(Taken {
                 timestamp: until(after_clock),
                 rest: after_clock,
@@ -297,6 +297,10 @@ mod tests {
         assert_eq!(split("May 1 was a Wednesday").0, None);
         // A date alone is no prefix.
         assert_eq!(split("2024-05-01 was a Wednesday").0, None);
+        // A character across the eighth byte of what follows a date is no clock, and no panic.
+        assert_eq!(split("2024-05-01 12:00:0é x").0, None);
+        assert_eq!(split("May  1 12:00:0é x").0, None);
+        assert_eq!(split("May  1 12:00:0é x").1, "May  1 12:00:0é x");
     }
 
     #[test]
