@@ -556,7 +556,13 @@ impl LogsPoller {
         let catch_up =
             chrono::Duration::from_std(self.live.opts.catch_up).unwrap_or(chrono::Duration::zero());
         for (key, functions) in reads {
-            let live = self.live.groups.get(&key.group).copied();
+            // Sessions follow the own account's groups only: a linked group of the same name
+            // is polled, whatever the own group's session has caught up.
+            let live = key
+                .account
+                .is_none()
+                .then(|| self.live.groups.get(&key.group).copied())
+                .flatten();
             if live.is_some_and(|l| l.caught_up) {
                 // Streamed: everything up to now is delivered as it comes.
                 if let Some(c) = self.cursors.get_mut(&key) {
@@ -579,11 +585,15 @@ impl LogsPoller {
                     let lookback =
                         millis(self.opts.logs_lookback).min(req.window.length().num_milliseconds());
                     let start = cursor.next_start(now_ms, lookback, millis(self.opts.logs_overlap));
-                    // With Live Tail the ids are kept (up to the cap): a stream may bring a line
-                    // from before this read's start, late-ingested or sent again.
-                    if self.live.opts.mode == LiveTailMode::Off {
-                        cursor.begin(start);
-                    }
+                    // With Live Tail the ids of the ten minutes before the read are kept too: a
+                    // stream may bring a line from before its start, late-ingested or sent
+                    // again. Older ones are forgotten, so a group polled for hours holds no
+                    // more than that.
+                    let keep = match self.live.opts.mode {
+                        LiveTailMode::Off => 0,
+                        _ => LATE_LIMIT_MS,
+                    };
+                    cursor.begin(start - keep);
                     (start, now_ms, None)
                 }
             };
