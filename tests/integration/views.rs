@@ -126,6 +126,49 @@ fn loading_after_a_window_change() {
     snapshots("loading", &store, view);
 }
 
+/// After a window change, the metrics of the new window may arrive before its REPORT figures:
+/// fresh metrics keep their colours (a failing function stays red) while only the REPORT
+/// columns stay muted.
+#[test]
+fn fresh_metrics_keep_their_colours_while_report_figures_load() {
+    use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
+
+    let (mut store, mut view) = demo();
+    let window: TimeWindow = "3h".parse().unwrap();
+    store.set_window(window);
+    let now = common::fixed_now();
+    let round = DemoAccount::new(DEFAULT_SEED).round(window, now, true, true, now);
+    for u in round
+        .into_iter()
+        .filter(|u| !matches!(u, Update::Reports(_)))
+    {
+        store.apply(u);
+    }
+    store.tick();
+    assert!(!store.loading());
+    let terminal = draw(&mut view, &store, 200, 60);
+    let buf = terminal.backend().buffer();
+    let text = screen(buf);
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.contains("Err %") && l.contains("Cold %"))
+        .expect("the table's header");
+    let row = lines
+        .iter()
+        .position(|l| l.starts_with("salesPipe-dev-handleSla"))
+        .expect("a failing function");
+    let column = |title: &str| {
+        let end = lines[header].find(title).expect(title) + title.len();
+        // The figure is right-aligned under its title: its last character.
+        u16::try_from(lines[header][..end].chars().count() - 1).unwrap()
+    };
+    let theme = lambdatop::tui::theme::Theme::dark();
+    let fg = |x: u16| buf[(x, u16::try_from(row).unwrap())].fg;
+    assert_eq!(fg(column("Err %")), theme.error.fg.unwrap_or_default());
+    assert_eq!(fg(column("Cold %")), theme.muted.fg.unwrap_or_default());
+}
+
 /// The detail view while a window loads: its charts say they are loading, not "no metrics yet";
 /// the panels keep the old figures.
 #[test]

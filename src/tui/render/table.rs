@@ -448,15 +448,17 @@ fn row<'a>(
     (place_width, store): (usize, &Store),
     theme: &Theme,
 ) -> Row<'a> {
-    let loading = store.loading() || f.window_report().is_some_and(|w| w.loading);
-    // While a new window loads, the figures are the old window's: shown muted.
-    let tone = |h: Health| match h {
+    // While a new window loads, the figures are the old window's: shown muted. The metrics
+    // and the REPORT figures load apart; fresh metrics keep their colours meanwhile.
+    let metrics_loading = store.loading();
+    let reports_loading = metrics_loading || f.window_report().is_some_and(|w| w.loading);
+    let tone = |h: Health, loading: bool| match h {
         _ if loading => theme.muted,
         Health::Bad => theme.error,
         Health::Warn => theme.warn,
         Health::Good => theme.text,
     };
-    let name_style = tone(figures::health(f));
+    let name_style = tone(figures::health(f), metrics_loading);
     let cells = layout.columns.iter().map(|&c| {
         let figure = match c {
             Column::Name => {
@@ -493,7 +495,14 @@ fn row<'a>(
             (Some(v), unit) => unit.show(v),
         };
         let style = match state {
-            ReadState::Fresh => tone(figures::judged_health(figure, f)),
+            ReadState::Fresh => {
+                let loading = if figure.needs_logs() {
+                    reports_loading
+                } else {
+                    metrics_loading
+                };
+                tone(figures::judged_health(figure, f), loading)
+            }
             _ => theme.muted,
         };
         let width = usize::from(layout.cells(c));
