@@ -42,7 +42,7 @@ use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Detail, Only, ViewState};
 
-use super::{detail_metrics, fit, table};
+use super::{detail_metrics, fit};
 
 const NO_REPORTS: &str = "no REPORT lines yet";
 const NO_METRICS: &str = "no metrics yet";
@@ -279,7 +279,7 @@ fn compact(
         conc
     };
     if let Some(r) = report {
-        conc.push(Span::styled(table::cost(r.cost_usd), theme.text));
+        conc.push(Span::styled(format::usd(r.cost_usd), theme.text));
         conc.push(Span::styled(
             format!(" for {}", format::plural(r.invocations, "REPORT")),
             theme.muted,
@@ -887,7 +887,7 @@ fn cost_lines<'a>(report: Option<&ReportSummary>, theme: &Theme) -> Vec<Line<'a>
         Line::from(vec![
             Span::styled(format!("{:<10} ", "Estimated"), theme.muted),
             // Never `$0.0000` for what is not 0.
-            Span::styled(table::cost(r.cost_usd), theme.accent),
+            Span::styled(format::usd(r.cost_usd), theme.accent),
             Span::styled(
                 format!(" for {}", format::plural(r.invocations, "REPORT")),
                 theme.muted,

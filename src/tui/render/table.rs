@@ -491,7 +491,6 @@ fn row<'a>(
             _ if state == ReadState::Unread => "…".to_string(),
             (None, _) => "-".to_string(),
             (Some(v), Unit::Count) => format::count_short(v.max(0.0).round() as u64),
-            (Some(v), Unit::Usd) => cost(v),
             (Some(v), unit) => unit.show(v),
         };
         let style = match state {
@@ -526,17 +525,6 @@ fn row<'a>(
         Cell::from(Line::from(spans))
     });
     Row::new(cells.collect::<Vec<_>>())
-}
-
-/// Cost in at most 8 cells: `$0.0042`, `$12.35`, `<$0.0001`, `$0`.
-pub(super) fn cost(usd: f64) -> String {
-    if usd <= 0.0 {
-        "$0".to_string()
-    } else if usd < 0.0001 {
-        "<$0.0001".to_string()
-    } else {
-        format::usd(usd)
-    }
 }
 
 #[cfg(test)]
@@ -613,9 +601,9 @@ mod tests {
 
     #[test]
     fn costs_fit_their_column() {
-        assert_eq!(cost(0.0), "$0");
-        assert_eq!(cost(0.00001), "<$0.0001");
-        assert_eq!(cost(0.0042), "$0.0042");
-        assert_eq!(cost(1234.5), "$1,235");
+        assert_eq!(format::usd(0.0), "$0");
+        assert_eq!(format::usd(0.00001), "<$0.0001");
+        assert_eq!(format::usd(0.0042), "$0.0042");
+        assert_eq!(format::usd(1234.5), "$1,235");
     }
 }
