@@ -165,7 +165,7 @@ pub fn percent(ratio: f64) -> String {
 pub fn usd(v: f64) -> String {
     match usd_figure(v) {
         None => "-".to_string(),
-        Some(v) if v == 0.0 => "$0".to_string(),
+        Some(0.0) => "$0".to_string(),
         // Not `$0.0000`: something was spent.
         Some(v) if v < 0.0001 => "<$0.0001".to_string(),
         Some(v) if v >= 1000.0 => format!("${}", count(v.round() as u64)),
