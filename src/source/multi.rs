@@ -118,7 +118,14 @@ impl Source for MultiSource {
 
     fn start(self: Box<Self>, ctx: SourceContext) {
         let pollers = self.provides().pollers;
-        let all = self.origins();
+        // The origins that read: the budget is shared out between them only (one that could
+        // not be made spends nothing), and no function is of one that reads nothing.
+        let all: Vec<Origin> = self
+            .children
+            .iter()
+            .filter(|(_, c)| matches!(c, Child::Ready(_)))
+            .map(|(o, _)| o.clone())
+            .collect();
         for (origin, child) in self.children {
             let source = match child {
                 Child::Ready(source) => source,
@@ -200,6 +207,80 @@ mod tests {
                 }
             });
         }
+    }
+
+    /// A source that says the budget its request gives it, as its pace.
+    struct Budgeted;
+
+    impl Source for Budgeted {
+        fn kind(&self) -> SourceKind {
+            SourceKind::Cloudwatch
+        }
+
+        fn region(&self) -> Option<String> {
+            None
+        }
+
+        fn provides(&self) -> Provides {
+            Stub(None).provides()
+        }
+
+        fn start(self: Box<Self>, ctx: SourceContext) {
+            tokio::spawn(async move {
+                let budget = ctx.requests.borrow().budget_usd_per_hour.unwrap_or(0.0);
+                let pace = crate::message::Pace {
+                    every: Duration::from_secs(60),
+                    reason: crate::message::PaceReason::Budget,
+                    usd_per_hour: budget,
+                };
+                ctx.send(Update::Pace {
+                    poller: Poller::Metrics,
+                    pace,
+                })
+                .await;
+            });
+        }
+    }
+
+    /// A Region that could not be made spends nothing: the budget is shared by those that read.
+    #[tokio::test]
+    async fn the_budget_is_shared_by_the_regions_that_read() {
+        let source = Box::new(MultiSource::new(vec![
+            (
+                Origin::region(Some("eu-west-1")),
+                Child::Ready(Box::new(Budgeted)),
+            ),
+            (
+                Origin::region(Some("us-east-1")),
+                Child::Ready(Box::new(Budgeted)),
+            ),
+            (
+                Origin::region(Some("ap-south-1")),
+                Child::Failed(SourceError::new("No AWS credentials found.", None)),
+            ),
+        ]));
+        let (tx, mut rx) = mpsc::channel(16);
+        let mut request = Request::new(crate::window::TimeWindow::default());
+        request.budget_usd_per_hour = Some(0.1);
+        let (_keep, requests) = watch::channel(request);
+        let clock: crate::clock::SharedClock = std::sync::Arc::new(crate::clock::SystemClock);
+        source.start(SourceContext {
+            updates: tx,
+            requests,
+            clock,
+            once: true,
+        });
+        let mut budgets = Vec::new();
+        while budgets.len() < 2 {
+            let next = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+            let Ok(Some(update)) = next else {
+                panic!("expected an update, got {next:?}");
+            };
+            if let Update::Pace { pace, .. } = update.inner() {
+                budgets.push(pace.usd_per_hour);
+            }
+        }
+        assert_eq!(budgets, [0.05, 0.05]);
     }
 
     #[tokio::test]

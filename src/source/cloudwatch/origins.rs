@@ -218,14 +218,15 @@ pub async fn connect_all(
     for (_, t, connected) in done.into_iter().filter_map(|(i, t, c)| Some((i, t, c?))) {
         let (region, child) = match connected {
             Ok(source) => (Some(source.region.clone()), Child::Ready(Box::new(source))),
-            Err(e) => {
-                first_error.get_or_insert(e.clone());
-                (t.region.clone(), Child::Failed(e))
-            }
+            Err(e) => (t.region.clone(), Child::Failed(e)),
         };
         let origin = t.origin(region.as_deref(), several_profiles);
         if scope.as_deref().is_some_and(|s| !in_scope(s, &origin)) {
             continue;
+        }
+        // The error said when nothing can be read is one of a Region asked for.
+        if let Child::Failed(e) = &child {
+            first_error.get_or_insert(e.clone());
         }
         children.push((origin, child));
     }
