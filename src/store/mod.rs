@@ -1150,6 +1150,17 @@ impl Store {
         c
     }
 
+    /// The concurrency limit of the account and Region `id` runs in, when its source read it:
+    /// with several, its own origin's, never another Region's.
+    pub fn concurrency_limit_of(&self, id: &FunctionId) -> Option<u32> {
+        if self.origins.is_empty() {
+            return self
+                .concurrency_limit_known
+                .then_some(self.concurrency_limit);
+        }
+        self.origins.get(&id.origin())?.concurrency_limit
+    }
+
     pub fn account_concurrency(&self) -> &MetricSeries {
         &self.account_concurrency
     }
@@ -1625,6 +1636,27 @@ mod tests {
         }
         let t = s.totals();
         assert_eq!((t.invocations, t.errors, t.throttles), (40, 0, 0));
+    }
+
+    /// A function's concurrency limit is its own Region's, whichever Region answered last.
+    #[test]
+    fn each_regions_functions_have_its_own_concurrency_limit() {
+        let (mut s, _) = paced_store();
+        let (east, west) = (
+            Origin::region(Some("us-east-1")),
+            Origin::region(Some("eu-west-1")),
+        );
+        s.set_origins(&[east.clone(), west.clone()]);
+        for (origin, limit) in [(&east, 1000), (&west, 50)] {
+            s.apply(Update::From {
+                origin: origin.clone(),
+                update: Box::new(Update::AccountConcurrencyLimit(limit)),
+            });
+        }
+        assert_eq!(s.concurrency_limit_of(&east.function("orders")), Some(1000));
+        assert_eq!(s.concurrency_limit_of(&west.function("orders")), Some(50));
+        let elsewhere = Origin::region(Some("ap-south-1")).function("orders");
+        assert_eq!(s.concurrency_limit_of(&elsewhere), None);
     }
 
     /// Two Regions' alarm rounds a second apart, each every minute: 120 requests an hour, not

@@ -563,12 +563,11 @@ fn bar(ratio: f64, width: usize) -> String {
 }
 
 fn concurrency_lines<'a>(f: &FunctionState, store: &Store, theme: &Theme) -> Vec<Line<'a>> {
-    let totals = store.totals();
-    // The cap: the function's reservation, else the account's limit when the source read it —
-    // not for a linked account's function: the limit read is the monitoring account's.
-    let account = totals
-        .concurrency_limit_known
-        .then_some(totals.concurrency_limit)
+    // The cap: the function's reservation, else its account's limit in its Region when the
+    // source read it — not for a linked account's function: the limit read is the monitoring
+    // account's.
+    let account = store
+        .concurrency_limit_of(&f.id)
         .filter(|_| !f.config.is_linked());
     let cap = match f.config.reserved_concurrency.limit() {
         Some(r) => Some((r, "reserved")),
