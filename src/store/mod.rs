@@ -8,7 +8,7 @@ mod derived;
 mod log_ring;
 mod series;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -407,11 +407,14 @@ struct Loading {
     totals: AccountTotals,
     /// The window the figures shown cover.
     shown: TimeWindow,
-    /// Whether a series of the new window has arrived: a round that ends before any did was
-    /// asked for before the change.
-    fresh: bool,
-    /// Metrics rounds ended since the change.
-    rounds: u32,
+    /// The origins a series of the new window has arrived from: a round that ends before any
+    /// did was asked for before the change.
+    fresh: BTreeSet<Origin>,
+    /// Metrics rounds ended since the change, by origin.
+    rounds: BTreeMap<Origin, u32>,
+    /// The origins whose metrics of the new window are in (or could not be read): with several,
+    /// the window has loaded when every one's has.
+    done: BTreeSet<Origin>,
 }
 
 /// A group of figures, by what they are computed from (see [`Store::covers`]).
@@ -610,15 +613,17 @@ impl Store {
         if self.derived.is_none() && self.pollers.contains_key(&Poller::Metrics) {
             let loading = match self.loading.take() {
                 Some(l) => Loading {
-                    fresh: false,
-                    rounds: 0,
+                    fresh: BTreeSet::new(),
+                    rounds: BTreeMap::new(),
+                    done: BTreeSet::new(),
                     ..l
                 },
                 None => Loading {
                     totals: self.totals(),
                     shown: self.window,
-                    fresh: false,
-                    rounds: 0,
+                    fresh: BTreeSet::new(),
+                    rounds: BTreeMap::new(),
+                    done: BTreeSet::new(),
                 },
             };
             self.loading = Some(loading);
@@ -705,6 +710,9 @@ impl Store {
                     .origins
                     .values()
                     .all(|s| s.current_error(*poller).is_some());
+                if *poller == Poller::Metrics && !everywhere {
+                    self.metrics_round_ended(origin, true);
+                }
                 return !everywhere;
             }
             Update::Notice { poller, notice } => {
@@ -796,7 +804,7 @@ impl Store {
                     if let Some(l) = &mut self.loading
                         && b.from <= keep_from + Duration::seconds(i64::from(period))
                     {
-                        l.fresh = true;
+                        l.fresh.insert(origin.clone());
                     }
                     let series = match &b.function {
                         None if b.metric == MetricKind::ConcurrentExecutions => {
@@ -870,15 +878,8 @@ impl Store {
                 let h = self.pollers.entry(poller).or_default();
                 h.last_ok = Some(at);
                 h.rounds += 1;
-                if poller == Poller::Metrics
-                    && let Some(l) = &mut self.loading
-                {
-                    l.rounds += 1;
-                    // A round without any series of the new window may have been asked for
-                    // before the change; the round after it was not.
-                    if l.fresh || l.rounds >= 2 {
-                        self.loaded();
-                    }
+                if poller == Poller::Metrics {
+                    self.metrics_round_ended(origin, false);
                 }
             }
             Update::Failed { poller, at, error } => {
@@ -1050,6 +1051,26 @@ impl Store {
             }
         }
         self.resummarise();
+    }
+
+    /// A metrics round of `origin` ended (or `failed`) while a new window loads: the window has
+    /// loaded once every origin's metrics of it are in. A round without any series of the new
+    /// window may have been asked for before the change; the round after it was not.
+    fn metrics_round_ended(&mut self, origin: &Origin, failed: bool) {
+        let Some(l) = &mut self.loading else { return };
+        let rounds = l.rounds.entry(origin.clone()).or_default();
+        *rounds += 1;
+        if failed || l.fresh.contains(origin) || *rounds >= 2 {
+            l.done.insert(origin.clone());
+        }
+        let everyone = if self.origins.is_empty() {
+            l.done.contains(origin)
+        } else {
+            self.origins.keys().all(|o| l.done.contains(o))
+        };
+        if everyone {
+            self.loaded();
+        }
     }
 
     /// The metrics of a new window have arrived (or could not be read): figures are the new

@@ -1637,3 +1637,35 @@ fn the_table_names_each_rows_profile_and_region() {
         );
     }
 }
+
+/// After a window change with several Regions, the figures stay the old window's (loading)
+/// until every Region's metrics of the new window are in, not only the first to answer.
+#[test]
+fn a_new_window_loads_when_every_region_has_answered() {
+    use lambdatop::message::{SourceKind, Update};
+    use lambdatop::model::Origin;
+    use lambdatop::source::demo::{DEFAULT_SEED, DemoAccount};
+    use lambdatop::window::TimeWindow;
+
+    let (east, west) = (
+        Origin::region(Some("us-east-1")),
+        Origin::region(Some("eu-west-1")),
+    );
+    let mut store =
+        crate::common::demo_origins_store(SourceKind::Demo, &[east.clone(), west.clone()]);
+    store.tick();
+    let window: TimeWindow = "3h".parse().unwrap();
+    store.set_window(window);
+    assert!(store.loading());
+    let now = crate::common::fixed_now();
+    for (origin, seed) in [(&east, DEFAULT_SEED), (&west, DEFAULT_SEED + 1)] {
+        assert!(store.loading(), "{} has not answered yet", origin.label());
+        for u in DemoAccount::new(seed).round(window, now, true, true, now) {
+            store.apply(Update::From {
+                origin: origin.clone(),
+                update: Box::new(u),
+            });
+        }
+    }
+    assert!(!store.loading());
+}
