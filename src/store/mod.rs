@@ -355,8 +355,8 @@ pub struct OriginState {
     pub concurrency_limit: Option<u32>,
     /// The Region's `ConcurrentExecutions`.
     concurrency: Option<MetricSeries>,
-    /// The metrics poller's announced cost an hour.
-    metrics_usd_per_hour: Option<f64>,
+    /// The metrics poller's announced pace (how often, what it costs an hour).
+    metrics_pace: Option<Pace>,
     /// API calls made, and what they and other charges cost so far (USD).
     pub calls: u64,
     pub cost_usd: f64,
@@ -726,18 +726,18 @@ impl Store {
             }
             Update::Charge(c) => state.cost_usd += c.usd,
             Update::Pace { poller, pace } if *poller == Poller::Metrics => {
-                state.metrics_usd_per_hour = Some(pace.usd_per_hour);
-                // Store-wide, the paces of every origin add up.
-                let total = self
-                    .origins
-                    .values()
-                    .filter_map(|s| s.metrics_usd_per_hour)
-                    .sum();
+                state.metrics_pace = Some(*pace);
+                // Store-wide, the paces of every origin add up, and data is stale only after
+                // rounds of the slowest: a Region read every 10 minutes is not stale at 3.
+                let paces = || self.origins.values().filter_map(|s| s.metrics_pace);
+                let total = paces().map(|p| p.usd_per_hour).sum();
+                let every = paces().map(|p| p.every).max().unwrap_or(pace.every);
                 self.api.metrics_pace = Some(Pace {
                     usd_per_hour: total,
+                    every,
                     ..*pace
                 });
-                self.refresh = pace.every;
+                self.refresh = every;
                 return true;
             }
             Update::Metrics(batches) => {
@@ -1657,6 +1657,35 @@ mod tests {
         }
         let t = s.totals();
         assert_eq!((t.invocations, t.errors, t.throttles), (40, 0, 0));
+    }
+
+    /// With Regions read at different paces, data goes stale after rounds of the slowest,
+    /// whichever announced its pace last; the cost an hour is every Region's.
+    #[test]
+    fn several_regions_paces_make_one_stale_limit_and_add_their_costs() {
+        let (mut s, _) = paced_store();
+        let (east, west) = (
+            Origin::region(Some("us-east-1")),
+            Origin::region(Some("eu-west-1")),
+        );
+        s.set_origins(&[east.clone(), west.clone()]);
+        for (origin, every, usd) in [(&west, 600, 0.01), (&east, 60, 0.05)] {
+            let pace = Pace {
+                every: StdDuration::from_secs(every),
+                reason: crate::message::PaceReason::Normal,
+                usd_per_hour: usd,
+            };
+            s.apply(Update::From {
+                origin: origin.clone(),
+                update: Box::new(Update::Pace {
+                    poller: Poller::Metrics,
+                    pace,
+                }),
+            });
+        }
+        assert_eq!(s.stale_after(), Duration::seconds(1500));
+        let paced = s.api.metrics_pace().map(|p| p.usd_per_hour).unwrap_or(0.0);
+        assert!((paced - 0.06).abs() < 1e-12, "{paced}");
     }
 
     /// A function's concurrency limit is its own Region's, whichever Region answered last.
