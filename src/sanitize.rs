@@ -55,8 +55,18 @@ fn inert(s: &str, max_chars: usize) -> Cow<'_, str> {
 /// [`sanitize`] line by line: a multi-line message (an error with an excerpt) keeps its line
 /// breaks, and nothing else a terminal would act on.
 pub fn sanitize_lines(s: &str) -> String {
+    inert_lines(s, MAX_LINE_CHARS)
+}
+
+/// [`sanitize_lines`] without the length cap (see [`sanitize_uncut`]).
+pub fn sanitize_lines_uncut(s: &str) -> String {
+    inert_lines(s, usize::MAX)
+}
+
+/// Each line of `s` made [`inert`], its `\r` before the break dropped.
+fn inert_lines(s: &str, max_chars: usize) -> String {
     s.split('\n')
-        .map(|l| sanitize(l.strip_suffix('\r').unwrap_or(l)))
+        .map(|l| inert(l.strip_suffix('\r').unwrap_or(l), max_chars))
         .collect::<Vec<_>>()
         .join("\n")
 }

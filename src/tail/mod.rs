@@ -23,7 +23,7 @@ use crate::lambda_log::summary::{report_summary, status_word};
 use crate::lambda_log::{Level, LogLine, ReportLine, parse};
 use crate::message::{Poller, Request, SourceContext, Update};
 use crate::model::{LogEvent, Origin};
-use crate::sanitize::{json_inert, sanitize_lines, sanitize_uncut};
+use crate::sanitize::{json_inert, sanitize_lines, sanitize_lines_uncut, sanitize_uncut};
 use crate::source::Source;
 use crate::source::cloudwatch::live_tail;
 use crate::store::Store;
@@ -254,17 +254,6 @@ impl Printer {
 fn message_text(message: &str) -> &str {
     let m = message.strip_suffix('\n').unwrap_or(message);
     m.strip_suffix('\r').unwrap_or(m)
-}
-
-/// [`sanitize_lines`] without the length cap.
-fn sanitize_lines_uncut(s: &str) -> String {
-    if s.len() <= crate::sanitize::MAX_LINE_CHARS {
-        return sanitize_lines(s);
-    }
-    s.split('\n')
-        .map(|l| sanitize_uncut(l.strip_suffix('\r').unwrap_or(l)))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// One line of `-o jsonl` (the README documents its keys).
