@@ -190,6 +190,12 @@ pub fn cold_requests<'a>(
     known: impl Iterator<Item = &'a str>,
 ) -> ColdRequests {
     let mut ids: ColdRequests = known.map(str::to_string).collect();
+    add_cold_requests(&mut ids, events);
+    ids
+}
+
+/// Adds the request ids of the cold starts among `events` to `ids`.
+pub fn add_cold_requests<'a>(ids: &mut ColdRequests, events: impl Iterator<Item = &'a LogEvent>) {
     for e in events {
         if !(e.message.contains("REPORT") || e.message.contains("platform.report")) {
             continue;
@@ -200,7 +206,6 @@ pub fn cold_requests<'a>(
             ids.insert(r.request_id.into_owned());
         }
     }
-    ids
 }
 
 fn is_cold(line: &LogLine<'_>, cold: &ColdRequests) -> bool {

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::SharedClock;
-use crate::lambda_log::filter::{ColdRequests, LogFilter, cold_requests};
+use crate::lambda_log::filter::{ColdRequests, LogFilter, add_cold_requests};
 use crate::lambda_log::summary::{report_summary, status_word};
 use crate::lambda_log::{Level, LogLine, ReportLine, parse};
 use crate::message::{Poller, Request, SourceContext, Update};
@@ -153,8 +153,7 @@ impl Printer {
             if self.cold.len() > MAX_COLD_REQUESTS {
                 self.cold.clear();
             }
-            let known = std::mem::take(&mut self.cold);
-            self.cold = cold_requests(events.iter(), known.iter().map(String::as_str));
+            add_cold_requests(&mut self.cold, events.iter());
         }
         for event in events {
             self.event(origin, event, out);
