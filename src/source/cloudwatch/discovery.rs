@@ -336,23 +336,12 @@ impl DiscoveryPoller {
         // account's.
         let linked_accounts: HashSet<&str> =
             linked.iter().filter_map(|f| f.account.as_deref()).collect();
-        let (theirs, own): (Vec<_>, Vec<_>) =
-            listed_groups
-                .iter()
-                .flatten()
-                .cloned()
-                .partition(|(_, account)| {
-                    account
-                        .as_deref()
-                        .is_some_and(|a| linked_accounts.contains(a))
-                });
-        let linked_log_groups: HashSet<(String, String)> = theirs
-            .into_iter()
-            .filter_map(|(group, account)| Some((account?, group)))
-            .collect();
-        let known_groups: Option<Vec<String>> = listed_groups
-            .is_some()
-            .then(|| own.into_iter().map(|(group, _)| group).collect());
+        let (linked_log_groups, own) = split_groups(
+            listed_groups.iter().flatten().cloned(),
+            &linked_accounts,
+            account.as_deref(),
+        );
+        let known_groups: Option<Vec<String>> = listed_groups.is_some().then_some(own);
         // A name a linked account owns is not the credentials' own account's as well.
         let names = named.into_iter().filter_map(|(name, account)| {
             let theirs = account.is_some()
@@ -504,9 +493,8 @@ impl DiscoveryPoller {
                     let account = g
                         .log_group_arn()
                         .or(g.arn())
-                        .and_then(|arn| arn.split(':').nth(4))
                         .filter(|_| linked)
-                        .map(str::to_string);
+                        .and_then(account_of_arn);
                     Some((g.log_group_name()?.to_string(), account))
                 }));
                 page.next_token().map(str::to_string)
@@ -535,8 +523,6 @@ impl DiscoveryPoller {
     }
 }
 
-/// One notice for the optional calls that failed: what each leaves missing and why, with the
-/// first one's hint.
 /// The account of an ARN (`arn:aws:lambda:eu-west-1:123456789012:function:orders`).
 fn account_of_arn(arn: &str) -> Option<String> {
     let account = arn.split(':').nth(4)?;
@@ -544,6 +530,30 @@ fn account_of_arn(arn: &str) -> Option<String> {
         .then(|| account.to_string())
 }
 
+/// The log groups listed, `(name, account)`, split into the linked accounts' (by account and
+/// name) and the own account's names: a group of no account, or of the own account's id when
+/// it is known. A group of an account that is neither (a linked account none of whose
+/// functions is listed) is left out, never taken for the own account's.
+fn split_groups(
+    listed: impl Iterator<Item = (String, Option<String>)>,
+    linked_accounts: &HashSet<&str>,
+    own_account: Option<&str>,
+) -> (HashSet<(String, String)>, Vec<String>) {
+    let (mut linked, mut own) = (HashSet::new(), Vec::new());
+    for (group, account) in listed {
+        match account {
+            Some(a) if linked_accounts.contains(a.as_str()) => {
+                linked.insert((a, group));
+            }
+            Some(a) if own_account.is_some_and(|own| own != a) => {}
+            _ => own.push(group),
+        }
+    }
+    (linked, own)
+}
+
+/// One notice for the optional calls that failed: what each leaves missing and why, with the
+/// first one's hint.
 fn missing_notice(missing: &[(&str, SourceError)]) -> Option<SourceError> {
     let (_, first) = missing.first()?;
     let mut message = String::new();
@@ -595,6 +605,38 @@ impl Round for DiscoveryPoller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_of_an_account_neither_linked_nor_own_is_left_out() {
+        let g = |name: &str, account: Option<&str>| (name.to_string(), account.map(str::to_string));
+        let listed = [
+            g("/aws/lambda/orders", None),
+            g("/aws/lambda/billing", Some("111122223333")),
+            g("/aws/lambda/payments", Some("222233334444")),
+            // A linked account whose functions were all idle: none listed.
+            g("/aws/lambda/idle", Some("333344445555")),
+        ];
+        let linked = HashSet::from(["222233334444"]);
+        let (theirs, own) = split_groups(listed.clone().into_iter(), &linked, Some("111122223333"));
+        assert_eq!(
+            theirs,
+            HashSet::from([(
+                "222233334444".to_string(),
+                "/aws/lambda/payments".to_string()
+            )])
+        );
+        assert_eq!(own, ["/aws/lambda/orders", "/aws/lambda/billing"]);
+        // The own account's id unknown (an emulator): every group not linked is its own.
+        let (_, own) = split_groups(listed.into_iter(), &linked, None);
+        assert_eq!(
+            own,
+            [
+                "/aws/lambda/orders",
+                "/aws/lambda/billing",
+                "/aws/lambda/idle"
+            ]
+        );
+    }
     use aws_sdk_lambda::types::{
         Architecture as LambdaArch, FunctionConfiguration, LogFormat as LambdaLogFormat,
         LoggingConfig, Runtime, SnapStartApplyOn, SnapStartResponse,
