@@ -43,7 +43,7 @@ pub const PREFIX_QUERY_FROM: usize = MAX_GROUPS_PER_QUERY * MAX_RUNNING_QUERIES;
 /// Rows a query returns at most (the service's ceiling).
 pub const RESULT_ROWS: i32 = 10_000;
 /// Lambda's default log groups.
-pub const LAMBDA_PREFIX: &str = "/aws/lambda/";
+pub use super::discovery::LAMBDA_LOG_GROUP_PREFIX as LAMBDA_PREFIX;
 
 /// The aggregation, after the optional `SOURCE` line.
 const QUERY_BODY: &str = r#"filter @type = "REPORT" or type = "platform.report"

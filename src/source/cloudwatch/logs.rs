@@ -244,7 +244,6 @@ pub struct LogsPoller {
     cursors: HashMap<GroupRead, LogCursor>,
     pattern: Option<String>,
     rounds: u64,
-    region: String,
     live: LiveTail,
     /// While Live Tail runs, rounds come every second: the groups left to polling are read
     /// at the usual interval, from this time.
@@ -257,12 +256,7 @@ pub struct LogsPoller {
 }
 
 impl LogsPoller {
-    pub(crate) fn new(
-        clients: Clients,
-        shared: Arc<Shared>,
-        opts: Arc<AwsOptions>,
-        region: String,
-    ) -> Self {
+    pub(crate) fn new(clients: Clients, shared: Arc<Shared>, opts: Arc<AwsOptions>) -> Self {
         Self {
             live: LiveTail::new(opts.live_tail.clone(), clients.clone()),
             clients,
@@ -271,7 +265,6 @@ impl LogsPoller {
             cursors: HashMap::new(),
             pattern: None,
             rounds: 0,
-            region,
             next_poll: None,
             polled: Vec::new(),
             live_minutes: 0,
@@ -415,7 +408,7 @@ impl LogsPoller {
                     name: k.group.clone(),
                     identifier: log_group_identifier(
                         &k.group,
-                        &self.region,
+                        &self.shared.region,
                         discovered.account.as_deref(),
                     ),
                 })

@@ -488,12 +488,7 @@ impl CloudWatchSource {
             ),
             metrics: MetricsPoller::new(self.clients.clone(), shared.clone(), opts.clone()),
             alarms: AlarmsPoller::new(self.clients.clone(), opts.clone(), self.filter),
-            logs: LogsPoller::new(
-                self.clients.clone(),
-                shared.clone(),
-                opts.clone(),
-                self.region.clone(),
-            ),
+            logs: LogsPoller::new(self.clients.clone(), shared.clone(), opts.clone()),
             reports: ReportsPoller::new(self.clients, shared, opts),
         }
     }
