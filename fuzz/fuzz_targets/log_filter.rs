@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+use lambdatop::lambda_log::filter::{ColdRequests, LogFilter};
 use lambdatop::model::LogEvent;
-use lambdatop::tui::log_filter::{ColdRequests, LogFilter};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -42,7 +42,7 @@ pub fn status_word(s: PlatformStatus) -> &'static str {
 
 /// Milliseconds as a summary reads them: whole above 10 ms (`38 ms`), one decimal below
 /// (`1.5 ms`).
-pub fn ms(v: f64) -> String {
+fn ms(v: f64) -> String {
     if v < 10.0 {
         format!("{v:.1} ms")
     } else {

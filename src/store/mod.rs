@@ -1086,12 +1086,6 @@ impl Store {
         self.loading.is_some()
     }
 
-    /// The window the metric figures shown cover: the window before a change while the new one
-    /// loads.
-    pub fn shown_window(&self) -> TimeWindow {
-        self.loading.as_ref().map_or(self.window, |l| l.shown)
-    }
-
     /// Whether every figure comes from log lines (a replay): there are no CloudWatch metrics,
     /// so no throttles, concurrency, account limit or configuration beyond what lines say.
     pub fn from_logs_only(&self) -> bool {

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::log_filter::{ColdRequests, LogFilter, cold_requests};
-use super::log_text::{pretty_lines, report_summary, status_word};
+use super::log_text::pretty_lines;
 use super::sanitize::sanitize;
+use crate::lambda_log::filter::{ColdRequests, LogFilter, cold_requests};
+use crate::lambda_log::summary::{report_summary, status_word};
 use crate::lambda_log::{Level, LogLine, PlatformStatus, parse};
 use crate::model::{FunctionId, LogEvent};
 use crate::store::Store;

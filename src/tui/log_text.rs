@@ -11,7 +11,6 @@
 
 use base64::Engine;
 
-pub use crate::lambda_log::summary::{ms, report_summary, status_word};
 use crate::lambda_log::{Level, LogLine};
 use crate::sanitize::{sanitize, sanitize_lines};
 
@@ -142,6 +141,7 @@ pub fn osc52(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::lambda_log::parse;
+    use crate::lambda_log::summary::report_summary;
 
     fn shown(raw: &str) -> Option<String> {
         without_columns(raw, &parse(raw))

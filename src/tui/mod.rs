@@ -5,8 +5,6 @@
 //! source can never make the keys lag.
 
 pub mod keys;
-/// The log pane's filter language, shared with `lambdatop tail`.
-pub use crate::lambda_log::filter as log_filter;
 pub mod log_pane;
 pub mod log_text;
 pub mod render;

@@ -46,15 +46,13 @@ use tokio::sync::watch;
 pub use alarms::{AlarmsPoller, alarm_from_composite, alarm_from_metric};
 pub use discovery::{DiscoveryPoller, function_from_lambda, merge_functions};
 pub use error::{AwsError, ErrorFacts, Operation, Service, Timeouts};
-pub use live_tail::{Copies, LiveTailMode, LiveTailOptions};
-pub use logs::{LogCursor, LogsPoller, REPORT_FILTER_PATTERN, SeenEvents, attribute_stream};
+pub use live_tail::{LiveTailMode, LiveTailOptions};
+pub use logs::{LogCursor, LogsPoller, SeenEvents, attribute_stream};
 pub use metrics::{
-    AHEAD_EVERY, CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, ORDER_EVERY, QueryKey,
-    QueryKind, QuerySpec, QueryTarget, TimeRange, ViewTiers, parse_query_id, query_id, reread_from,
+    CallPlan, MAX_QUERIES_PER_CALL, MetricsPlan, MetricsPoller, QueryKind, QuerySpec, QueryTarget,
+    TimeRange, ViewTiers, parse_query_id, query_id, reread_from,
 };
-pub use reports::{
-    LogAnalytics, MAX_RECORDS, MAX_RECORDS_PER_FUNCTION, ReportsPoller, records_cap,
-};
+pub use reports::{LogAnalytics, ReportsPoller};
 
 use crate::message::SourceError;
 use crate::message::{Poller, Provides, SourceContext, SourceKind, Update};

@@ -19,12 +19,13 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthChar;
 
 use crate::format::plural;
+use crate::lambda_log::filter::{LogFilter, merge_ranges};
+use crate::lambda_log::summary::report_summary;
 use crate::lambda_log::{Level, LogLine, parse};
 use crate::model::{LogEvent, Origin};
 use crate::store::Store;
-use crate::tui::log_filter::{LogFilter, merge_ranges};
 use crate::tui::log_pane::Row;
-use crate::tui::log_text::{report_summary, without_columns};
+use crate::tui::log_text::without_columns;
 use crate::tui::sanitize::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Pane, ViewState};
