@@ -509,6 +509,11 @@ impl LogEvent {
 /// The account's concurrency limit when nothing else is known (Lambda's default quota).
 pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1000;
 
+/// The share of the account's concurrency limit (Lambda's default when unknown) a peak takes.
+pub fn concurrency_share(peak: Option<f64>, limit: Option<u32>) -> f64 {
+    peak.unwrap_or(0.0) / f64::from(limit.unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY).max(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

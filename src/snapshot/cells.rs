@@ -256,12 +256,7 @@ pub fn account_line(snap: &Snapshot) -> String {
 /// first, a Region that could not be read said so; then the alarms of all.
 fn regions_line(regions: &[RegionRow], a: &crate::store::AlarmCounts) -> String {
     let share = |r: &RegionRow| {
-        r.concurrency_max.unwrap_or(0) as f64
-            / f64::from(
-                r.concurrency_limit
-                    .unwrap_or(crate::model::DEFAULT_ACCOUNT_CONCURRENCY)
-                    .max(1),
-            )
+        crate::model::concurrency_share(r.concurrency_max.map(|m| m as f64), r.concurrency_limit)
     };
     let mut sorted: Vec<&RegionRow> = regions.iter().collect();
     sorted.sort_by(|x, y| {

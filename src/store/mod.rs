@@ -1356,12 +1356,9 @@ impl Store {
                 (o, peak, s.concurrency_limit)
             })
             .collect();
-        let share = |peak: Option<f64>, limit: Option<u32>| {
-            peak.unwrap_or(0.0) / f64::from(limit.unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY).max(1))
-        };
         v.sort_by(|a, b| {
-            share(b.1, b.2)
-                .total_cmp(&share(a.1, a.2))
+            crate::model::concurrency_share(b.1, b.2)
+                .total_cmp(&crate::model::concurrency_share(a.1, a.2))
                 .then(a.0.cmp(b.0))
         });
         v

@@ -128,7 +128,7 @@ pub fn render(frame: &mut Frame, area: Rect, store: &Store, theme: &Theme) {
         // Each Region's own limit and headroom, the largest share first, as many as fit.
         totals.spans.push(label("  Concurrency"));
         for (i, (origin, peak, limit)) in store.origin_concurrency().into_iter().enumerate() {
-            let ratio = peak.unwrap_or(0.0) / f64::from(limit.unwrap_or(1000).max(1));
+            let ratio = crate::model::concurrency_share(peak, limit);
             let sep = if i == 0 { " " } else { " · " };
             let spans = [
                 label(&format!("{sep}{} ", sanitize(&origin.label()))),
