@@ -66,6 +66,15 @@ impl Origin {
         }
     }
 
+    /// `name` as a person tells it apart in this origin: `eu-west-1/orders`,
+    /// `prod/eu-west-1/orders`; the bare name for an origin of no account or Region.
+    pub fn qualify(&self, name: &str) -> String {
+        match (&self.account, &self.region) {
+            (None, None) => name.to_string(),
+            _ => format!("{}/{name}", self.label()),
+        }
+    }
+
     /// The characters [`Origin::label`] takes, without making it.
     pub fn label_width(account: Option<&str>, region: Option<&str>) -> usize {
         account.map_or(0, |a| a.chars().count() + 1) + region.unwrap_or(NO_REGION).chars().count()
@@ -499,10 +508,7 @@ impl LogEvent {
     /// The function as `region/name` (`account/region/name`) when it has an origin, else the
     /// bare name: how a pane showing several Regions names it.
     pub fn qualified_function(&self) -> String {
-        match (&self.origin.account, &self.origin.region) {
-            (None, None) => self.function.to_string(),
-            _ => format!("{}/{}", self.origin.label(), self.function),
-        }
+        self.origin.qualify(&self.function)
     }
 }
 

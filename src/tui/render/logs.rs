@@ -126,7 +126,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     match &scope {
         Some(f) => {
             let name = if store.several() {
-                format!("{}/{}", f.origin().label(), f.name)
+                f.origin().qualify(&f.name)
             } else {
                 f.name.to_string()
             };
