@@ -56,7 +56,6 @@ impl PollerHealth {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApiUsage {
     pub calls: BTreeMap<&'static str, u64>,
-    pub billed_units: u64,
     /// Everything spent so far, USD.
     spent_usd: f64,
     /// Each origin's rounds of each operation: several Regions' rounds of one operation are
@@ -84,7 +83,6 @@ const GET_METRIC_DATA: &str = "GetMetricData";
 impl ApiUsage {
     fn record(&mut self, origin: &Origin, at: DateTime<Utc>, c: ApiCalls) {
         *self.calls.entry(c.operation).or_default() += u64::from(c.calls);
-        self.billed_units += u64::from(c.billed_units);
         self.spend(origin, at, c.operation, c.usd());
     }
 
@@ -182,8 +180,6 @@ pub struct WindowReportState {
     /// The span the figures cover.
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
-    /// The window they were read for.
-    pub window: TimeWindow,
     /// `None`: the engine's answer lacked the figures (unsupported there).
     figures: Option<WindowReport>,
     /// `figures`, priced.
@@ -923,7 +919,6 @@ impl Store {
                 origin: r.origin,
                 from: r.from,
                 to: r.to,
-                window: r.window,
                 figures,
                 summary: None,
                 loading: false,
@@ -1294,9 +1289,7 @@ impl Store {
         for &r in reads {
             let known = match r {
                 MetricRead::Series(m) => f.series.contains_key(&m),
-                MetricRead::WindowP99 => {
-                    f.window_stats_at.is_some() || f.window_stats.duration_p99_ms.is_some()
-                }
+                MetricRead::WindowP99 => f.window_stats_at.is_some(),
             };
             if !known {
                 return ReadState::Unread;
