@@ -1299,10 +1299,11 @@ impl Store {
             }
         }
         // Another origin reads on, this one cannot: its last values, marked.
-        if self
-            .origins
-            .get(&f.id.origin())
-            .is_some_and(OriginState::unreadable)
+        if !self.origins.is_empty()
+            && self
+                .origins
+                .get(&f.id.origin())
+                .is_some_and(OriginState::unreadable)
         {
             state = ReadState::Stale;
         }

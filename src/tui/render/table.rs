@@ -15,6 +15,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
 use crate::figures::{self, Figure, Health, SortKey, Unit};
 use crate::format;
+use crate::message::MetricRead;
 use crate::model::{AlarmState, MetricKind, Origin};
 use crate::store::{FunctionState, ReadState, Store};
 use crate::tui::sanitize::sanitize;
@@ -268,10 +269,11 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     // Of every function, not only those on screen: scrolling never shifts the table. With
     // several Regions, each name comes after its Region (and account), in a column of their own
     // width: a long name is cut, never the Region.
-    let place_title = place_title(store);
+    let several = store.several();
+    let place_title = if several { place_title(store) } else { "" };
     let place_width = store
         .functions()
-        .filter(|_| store.several())
+        .filter(|_| several)
         .map(|f| Origin::label_width(f.id.account.as_deref(), f.id.region.as_deref()))
         .max()
         // Room for the title and its sort arrow.
@@ -375,11 +377,28 @@ pub fn render(frame: &mut Frame, area: Rect, view: &mut ViewState, store: &Store
     let from = store.window_start();
     let slots = store.window().slots();
     let mut scratch = Vec::with_capacity(slots);
+    // What each column's figure is read from, once a frame rather than once a cell.
+    let reads: Vec<Vec<MetricRead>> = layout
+        .columns
+        .iter()
+        .map(|c| match c {
+            Column::Fig(f) => f.reads(),
+            Column::Name => Vec::new(),
+        })
+        .collect();
     let rows: Vec<Row> = functions
         .iter()
         .map(|f| {
             let place = (place_width, store);
-            row(f, &layout, from, slots, &mut scratch, place, theme)
+            row(
+                f,
+                (&layout, &reads),
+                from,
+                slots,
+                &mut scratch,
+                place,
+                theme,
+            )
         })
         .collect();
     let focused = view.pane == Pane::Functions;
@@ -441,7 +460,8 @@ fn place_title(store: &Store) -> &'static str {
 
 fn row<'a>(
     f: &FunctionState,
-    layout: &Layout,
+    // The columns, and what each one's figure is read from.
+    (layout, reads): (&Layout, &[Vec<MetricRead>]),
     from: DateTime<Utc>,
     slots: usize,
     scratch: &mut Vec<Option<f64>>,
@@ -459,7 +479,7 @@ fn row<'a>(
         Health::Good => theme.text,
     };
     let name_style = tone(figures::health(f), metrics_loading);
-    let cells = layout.columns.iter().map(|&c| {
+    let cells = layout.columns.iter().zip(reads).map(|(&c, reads)| {
         let figure = match c {
             Column::Name => {
                 let name = Span::styled(sanitize(f.name()).into_owned(), name_style);
@@ -486,7 +506,7 @@ fn row<'a>(
         }
         // A row scrolled to for the first time waits for its read (`…`, never a false 0); one
         // read longer ago than data stays fresh shows its last value, muted.
-        let state = store.read_state(f, &figure.reads());
+        let state = store.read_state(f, reads);
         let text = match (figure.value(f), figure.unit()) {
             _ if state == ReadState::Unread => "…".to_string(),
             (None, _) => "-".to_string(),
