@@ -58,8 +58,9 @@ pub fn attribute_stream<'a>(stream: &str, functions: &'a [Arc<str>]) -> Option<&
 /// The event ids already delivered, by timestamp, for exact de-duplication of overlapping reads.
 #[derive(Debug, Clone, Default)]
 pub struct SeenEvents {
-    by_time: BTreeMap<i64, Vec<String>>,
-    ids: HashSet<String>,
+    /// Each id is held once, shared by the time index and the set.
+    by_time: BTreeMap<i64, Vec<Arc<str>>>,
+    ids: HashSet<Arc<str>>,
     cap: usize,
 }
 
@@ -78,11 +79,9 @@ impl SeenEvents {
         if self.ids.contains(id) {
             return false;
         }
-        self.ids.insert(id.to_string());
-        self.by_time
-            .entry(timestamp_ms)
-            .or_default()
-            .push(id.to_string());
+        let id: Arc<str> = Arc::from(id);
+        self.ids.insert(id.clone());
+        self.by_time.entry(timestamp_ms).or_default().push(id);
         while self.ids.len() > self.cap {
             let Some((_, old)) = self.by_time.pop_first() else {
                 break;
