@@ -327,15 +327,23 @@ impl LogsPoller {
                         else {
                             continue;
                         };
-                        let owners = reads.get(&key).cloned().unwrap_or_else(|| {
-                            discovered
-                                .functions
-                                .iter()
-                                .filter(|f| f.log_group_name() == key.group)
-                                .map(|f| Arc::from(f.name.as_str()))
-                                .collect()
-                        });
-                        let Some(function) = attribute_stream(&e.stream, &owners) else {
+                        // The functions logging to the group: the own account's (sessions
+                        // follow its groups only), borrowed from this round's reads.
+                        let fallback: Vec<Arc<str>>;
+                        let owners = match reads.get(&key) {
+                            Some(owners) => owners,
+                            None => {
+                                fallback = discovered
+                                    .functions
+                                    .iter()
+                                    .filter(|f| f.account.is_none())
+                                    .filter(|f| f.log_group_name() == key.group)
+                                    .map(|f| Arc::from(f.name.as_str()))
+                                    .collect();
+                                &fallback
+                            }
+                        };
+                        let Some(function) = attribute_stream(&e.stream, owners) else {
                             continue;
                         };
                         events.push(LogEvent {
