@@ -175,8 +175,13 @@ mod tests {
     use super::*;
     use crate::model::FunctionConfig;
 
-    /// A source that lists `functions` at once, or never answers (`None`).
-    struct Stub(Option<Vec<FunctionConfig>>);
+    /// A source that lists functions at once, never answers, or says the budget its request
+    /// gives it (as its pace).
+    enum Stub {
+        Lists(Vec<FunctionConfig>),
+        Silent,
+        SaysBudget,
+    }
 
     impl Source for Stub {
         fn kind(&self) -> SourceKind {
@@ -199,45 +204,25 @@ mod tests {
 
         fn start(self: Box<Self>, ctx: SourceContext) {
             tokio::spawn(async move {
-                match self.0 {
-                    Some(functions) => {
+                match *self {
+                    Stub::Lists(functions) => {
                         ctx.send(Update::Functions(functions)).await;
                     }
-                    None => std::future::pending::<()>().await,
+                    Stub::Silent => std::future::pending::<()>().await,
+                    Stub::SaysBudget => {
+                        let budget = ctx.requests.borrow().budget_usd_per_hour.unwrap_or(0.0);
+                        let pace = crate::message::Pace {
+                            every: Duration::from_secs(60),
+                            reason: crate::message::PaceReason::Budget,
+                            usd_per_hour: budget,
+                        };
+                        ctx.send(Update::Pace {
+                            poller: Poller::Metrics,
+                            pace,
+                        })
+                        .await;
+                    }
                 }
-            });
-        }
-    }
-
-    /// A source that says the budget its request gives it, as its pace.
-    struct Budgeted;
-
-    impl Source for Budgeted {
-        fn kind(&self) -> SourceKind {
-            SourceKind::Cloudwatch
-        }
-
-        fn region(&self) -> Option<String> {
-            None
-        }
-
-        fn provides(&self) -> Provides {
-            Stub(None).provides()
-        }
-
-        fn start(self: Box<Self>, ctx: SourceContext) {
-            tokio::spawn(async move {
-                let budget = ctx.requests.borrow().budget_usd_per_hour.unwrap_or(0.0);
-                let pace = crate::message::Pace {
-                    every: Duration::from_secs(60),
-                    reason: crate::message::PaceReason::Budget,
-                    usd_per_hour: budget,
-                };
-                ctx.send(Update::Pace {
-                    poller: Poller::Metrics,
-                    pace,
-                })
-                .await;
             });
         }
     }
@@ -248,11 +233,11 @@ mod tests {
         let source = Box::new(MultiSource::new(vec![
             (
                 Origin::region(Some("eu-west-1")),
-                Child::Ready(Box::new(Budgeted)),
+                Child::Ready(Box::new(Stub::SaysBudget)),
             ),
             (
                 Origin::region(Some("us-east-1")),
-                Child::Ready(Box::new(Budgeted)),
+                Child::Ready(Box::new(Stub::SaysBudget)),
             ),
             (
                 Origin::region(Some("ap-south-1")),
@@ -291,10 +276,10 @@ mod tests {
             Origin::region(Some("us-east-1")),
         );
         let source = Box::new(MultiSource::new(vec![
-            (slow.clone(), Child::Ready(Box::new(Stub(None)))),
+            (slow.clone(), Child::Ready(Box::new(Stub::Silent))),
             (
                 fast.clone(),
-                Child::Ready(Box::new(Stub(Some(vec![FunctionConfig::named("orders")])))),
+                Child::Ready(Box::new(Stub::Lists(vec![FunctionConfig::named("orders")]))),
             ),
             (
                 broken.clone(),
