@@ -56,12 +56,10 @@ pub enum ColdStart {
     Restore { duration_ms: f64 },
 }
 
-/// One completed invocation: what its START, its error lines and its REPORT said.
+/// One completed invocation: what its REPORT and the lines about it before said.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Invocation {
     pub request_id: String,
-    /// Time of the START line, when it was seen.
-    pub started_at: Option<DateTime<Utc>>,
     /// Time of the REPORT line.
     pub reported_at: DateTime<Utc>,
     pub duration_ms: f64,
@@ -79,7 +77,6 @@ pub struct Invocation {
 struct Pending {
     /// Arrival order, for evicting the oldest.
     seq: u64,
-    started_at: Option<DateTime<Utc>>,
     timed_out: bool,
     crashed: bool,
     error_type: Option<String>,
@@ -194,8 +191,7 @@ impl FunctionAnalytics {
     pub fn ingest(&mut self, at: DateTime<Utc>, line: &LogLine<'_>) {
         match line {
             LogLine::Start(start) => {
-                let pending = self.pending_entry(&start.request_id);
-                pending.started_at.get_or_insert(at);
+                self.pending_entry(&start.request_id);
             }
             LogLine::Report(report) => self.complete(at, report),
             LogLine::Timeout(timeout) => {
@@ -230,6 +226,12 @@ impl FunctionAnalytics {
             }
             _ => {}
         }
+    }
+
+    /// Ends the invocation `request_id` without counting it: its `REPORT` was counted before
+    /// (a log read twice), and a `START` read again since is no invocation in flight.
+    pub fn end_started(&mut self, request_id: &str) {
+        self.pending.remove(request_id);
     }
 
     /// Whether [`ingest`](Self::ingest) can change anything for `line`. Lines it cannot
@@ -395,7 +397,6 @@ impl FunctionAnalytics {
         }
         self.recent.push_back(Invocation {
             request_id,
-            started_at: pending.started_at,
             reported_at: at,
             duration_ms: report.duration_ms,
             billed_duration_ms: report.billed_duration_ms,

@@ -48,6 +48,10 @@ pub struct BlockLine<'a> {
     pub named: Option<Cow<'a, str>>,
     pub message: Cow<'a, str>,
     pub event_id: Option<String>,
+    /// The line repeats one read before (a log saved twice): it is not counted again. A
+    /// repeated `REPORT` still ends a `START` of its request id that is open, which a copy whose
+    /// `START` was not seen with its `REPORT` may leave.
+    pub repeat: bool,
     /// `message` parsed; `None` when the message is owned (decoded from JSON), in which case
     /// the store parses it.
     pub parsed: Option<LogLine<'a>>,
@@ -133,6 +137,7 @@ impl LogBlock {
                         named: None,
                         message: Cow::Borrowed(message),
                         event_id: None,
+                        repeat: false,
                         parsed: Some(crate::lambda_log::parse(message)),
                     }
                 })

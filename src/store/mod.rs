@@ -988,6 +988,12 @@ impl Store {
                         &owned
                     }
                 };
+                if line.repeat {
+                    if let LogLine::Report(report) = parsed {
+                        analytics.end_started(&report.request_id);
+                    }
+                    continue;
+                }
                 analytics.ingest(line.at, parsed);
                 if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, parsed) {
                     derived.record(id, line.at, report);

@@ -137,7 +137,8 @@ fn replay_with(
     common::replay_store(path, configure)
 }
 
-/// Everything a front end shows of a store: the JSON snapshot and the log pane's events.
+/// Everything a front end shows of a store: the JSON snapshot (and each function's invocations
+/// in flight, which the detail view shows) and the log pane's events.
 fn shown(store: &Store) -> (String, Vec<String>) {
     let mut json = Vec::new();
     let style = Style {
@@ -150,12 +151,21 @@ fn shown(store: &Store) -> (String, Vec<String>) {
         style,
     )
     .unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    for f in json["functions"].as_array_mut().unwrap() {
+        let in_flight = store
+            .functions()
+            .find(|s| f["name"] == *s.id.name)
+            .and_then(|s| s.analytics())
+            .map(|a| a.in_flight());
+        f["in_flight"] = in_flight.into();
+    }
     let pane = store
         .logs()
         .iter()
         .map(|e| format!("{} {} {} {}", e.function, e.timestamp, e.stream, e.message))
         .collect();
-    (String::from_utf8(json).unwrap(), pane)
+    (serde_json::to_string_pretty(&json).unwrap(), pane)
 }
 
 #[test]
@@ -199,6 +209,39 @@ fn blocks_and_threads_change_nothing() {
         assert!(none.1.is_empty(), "seed {seed}: {:?}", none.1);
         std::fs::remove_file(&path).unwrap();
     }
+}
+
+#[test]
+fn a_log_read_twice_is_counted_once_however_it_is_cut() {
+    // The second copy's blocks start elsewhere in the text than the first's: an invocation's
+    // START and REPORT may be in one block in one copy and in two in the other.
+    let dir = std::env::temp_dir().join(format!("lambdatop-copies-{}", std::process::id()));
+    for seed in [3, 7] {
+        let log = messy_log(seed, 200);
+        // Two files of one name (which names the function lines without a stream name).
+        let (once, twice) = (dir.join("once"), dir.join("twice"));
+        for d in [&once, &twice] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let (once, twice) = (once.join("messy.log"), twice.join("messy.log"));
+        std::fs::write(&once, &log).unwrap();
+        std::fs::write(&twice, format!("{log}{log}")).unwrap();
+        let (json, _) = shown(&replay(&once, 1, None, 0));
+        let functions = serde_json::from_str::<serde_json::Value>(&json).unwrap()["functions"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(functions.len(), 3, "{json}");
+        assert!(functions.iter().all(|f| f["in_flight"] == 0), "{json}");
+        for (workers, bytes) in [(1, None), (2, Some(97)), (2, Some(700)), (3, Some(4096))] {
+            let (doubled, _) = shown(&replay(&twice, workers, bytes, 0));
+            assert_eq!(
+                json, doubled,
+                "seed {seed}, {workers} threads, {bytes:?}-byte blocks"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -56,6 +56,7 @@ pub(super) fn exported_line(
         named: named.map(Cow::Owned),
         message: Cow::Owned(e.message),
         event_id: e.event_id,
+        repeat: false,
         parsed: None,
     }
 }
@@ -102,6 +103,20 @@ struct LeftOut<'a> {
     timed: Option<Timed<'a>>,
     /// Whether the block kept the first line it could have left out.
     kept_first: bool,
+    /// The last `START` kept, while it may still be left out with its `REPORT`.
+    start: Option<OpenStart<'a>>,
+}
+
+/// A kept `START` line that its invocation's `REPORT` may take out again: when the `REPORT`
+/// comes in the same block with no line about an invocation between them, the pair's effect on
+/// the analytics is the `REPORT`'s alone (the invocation starts and ends), so the `START` need
+/// not travel further. Only a line that takes on the time of the line before it (and gives none
+/// to the lines after it) and that the pane does not show is taken out.
+struct OpenStart<'a> {
+    /// Its place among the block's lines.
+    index: usize,
+    request_id: &'a str,
+    stream: Option<&'a str>,
 }
 
 /// A line left out but for its time, which the next line that takes on a time carries. It
@@ -127,6 +142,7 @@ impl<'a> Timed<'a> {
             named: None,
             message: Cow::Borrowed(self.message),
             event_id: None,
+            repeat: false,
             parsed: Some(parse_message(self.prefixed, self.message)),
         });
     }
@@ -163,6 +179,8 @@ fn push_line<'a>(
     {
         let mut line = exported_line(e, None, None, offset);
         line.time = take_time(lines, left_out, line.time);
+        // Parsed later, by the store: it may be about the open invocation.
+        left_out.start = None;
         lines.push(line);
         return;
     }
@@ -211,6 +229,7 @@ fn push_line<'a>(
         }
     }
     let time = take_time(lines, left_out, time);
+    pair_start_and_report(lines, left_out, &parsed, time, stream, shown);
     lines.push(BlockLine {
         offset,
         function: 0,
@@ -220,8 +239,44 @@ fn push_line<'a>(
         named: stream.and_then(function_from_stream).map(Cow::Borrowed),
         message: Cow::Borrowed(message),
         event_id: None,
+        repeat: false,
         parsed: Some(parsed),
     });
+}
+
+/// Before `parsed` is kept: notes a `START` that may be taken out again, or takes out the open
+/// `START` of the invocation a `REPORT` ends (see [`OpenStart`]). Any other line about an
+/// invocation (a timeout, a crash, the runtime's end) keeps the open `START`.
+fn pair_start_and_report<'a>(
+    lines: &mut BlockLines<'a>,
+    left_out: &mut LeftOut<'a>,
+    parsed: &LogLine<'a>,
+    time: LineTime,
+    stream: Option<&'a str>,
+    shown: bool,
+) {
+    match parsed {
+        LogLine::Start(start) => {
+            left_out.start = match (&start.request_id, time) {
+                (Cow::Borrowed(request_id), LineTime::Inherited) if !shown => Some(OpenStart {
+                    index: lines.len(),
+                    request_id,
+                    stream,
+                }),
+                _ => None,
+            };
+        }
+        LogLine::Report(report) => {
+            if let Some(open) = left_out.start.take()
+                && open.request_id == report.request_id
+                && open.stream == stream
+            {
+                lines.remove(open.index);
+            }
+        }
+        LogLine::Timeout(_) | LogLine::Crash(_) | LogLine::RuntimeDone(_) => left_out.start = None,
+        _ => {}
+    }
 }
 
 /// Whether `line` is an `END` line with a request id, which the parser reads as
@@ -639,7 +694,7 @@ mod tests {
         assert_eq!(
             kinds(usize::MAX),
             [
-                ("START Reques".to_string(), LineTime::Inherited),
+                // The START is taken out by its REPORT.
                 // The first line that could be left out is kept; the END after it is not.
                 ("2024-02-09T0".to_string(), t("2024-02-09T08:42:44.078Z")),
                 ("REPORT Reque".to_string(), LineTime::Inherited),
@@ -652,6 +707,74 @@ mod tests {
                 ("2024-02-09T0".to_string(), t("2024-02-09T08:42:47.000Z")),
             ]
         );
+    }
+
+    #[test]
+    fn a_start_is_taken_out_by_its_report_in_the_same_block() {
+        let (a, b) = (
+            "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b",
+            "0c1d2e3f-2b4d-4e6f-8a9b-8f5e3c1a4a5b",
+        );
+        let start = |id: &str| format!("START RequestId: {id} Version: $LATEST\n");
+        let report = |id: &str| {
+            format!(
+                "REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\t\
+                 Memory Size: 128 MB\tMax Memory Used: 40 MB\n"
+            )
+        };
+        let app = |id: &str| format!("2024-02-09T08:42:44.078Z\t{id}\tINFO\thello\n");
+        let kept = |text: &str, pane_at: usize| -> Vec<String> {
+            let mut lines = Vec::new();
+            parse_lines_into(text, pane_at, &mut lines);
+            lines
+                .iter()
+                .map(|l| l.message.split_whitespace().next().unwrap().to_string())
+                .collect()
+        };
+        // With an application line and END between them: the REPORT alone.
+        let paired = format!(
+            "{}{}{}END RequestId: {a}\n{}",
+            start(a),
+            app(a),
+            app(a),
+            report(a)
+        );
+        assert_eq!(
+            kept(&paired, usize::MAX),
+            ["2024-02-09T08:42:44.078Z", "REPORT"]
+        );
+        // Shown in the pane: kept.
+        assert_eq!(kept(&paired, 0).len(), 5);
+        // A timeout between them: kept, and the timeout is its.
+        let timed_out = format!(
+            "{}2024-02-09T08:42:47.000Z {a} Task timed out after 3.00 seconds\n{}",
+            start(a),
+            report(a)
+        );
+        assert_eq!(
+            kept(&timed_out, usize::MAX),
+            ["START", "2024-02-09T08:42:47.000Z", "REPORT"]
+        );
+        // Another invocation's REPORT between them: both STARTs kept but the second's.
+        let interleaved = format!("{}{}{}{}", start(a), start(b), report(b), report(a));
+        assert_eq!(
+            kept(&interleaved, usize::MAX),
+            ["START", "REPORT", "REPORT"]
+        );
+        let crossed = format!("{}{}{}{}", start(a), report(b), start(b), report(a));
+        assert_eq!(
+            kept(&crossed, usize::MAX),
+            ["START", "REPORT", "START", "REPORT"]
+        );
+        // A START with a time of its own gives it to the lines after it: kept.
+        let tail = "2024-02-09T08:42:40.000000+00:00 2024/02/09/orders[$LATEST]0a1b2c";
+        let own_time = format!("{tail} {}{tail} {}", start(a), report(a));
+        assert_eq!(kept(&own_time, usize::MAX), ["START", "REPORT"]);
+        // Without times, in one stream: taken out.
+        let own_stream = own_time.replace("2024-02-09T08:42:40.000000+00:00 ", "");
+        assert_eq!(kept(&own_stream, usize::MAX), ["REPORT"]);
+        // Its REPORT in the next block: kept.
+        assert_eq!(kept(&start(a), usize::MAX), ["START"]);
     }
 
     #[test]

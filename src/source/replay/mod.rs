@@ -46,6 +46,7 @@ use self::repeats::Repeats;
 use super::Source;
 use crate::clock::{Clock, ManualClock};
 use crate::format;
+use crate::lambda_log::LogLine;
 use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
 use crate::message::{DEFAULT_REFRESH, Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
@@ -530,7 +531,7 @@ impl Replay {
     }
 
     /// Gives every line its time and function, drops the lines that repeat an invocation
-    /// already read, copies the lines the pane keeps, and sends the block.
+    /// already read (a repeated REPORT is marked instead), copies the lines the pane keeps, and sends the block.
     fn resolve_and_send(&mut self, offset: u64, mut block: LogBlock) {
         let keep_from = block.len().saturating_sub(self.pane_events);
         let mut out = std::mem::take(&mut block.pane);
@@ -554,17 +555,19 @@ impl Replay {
                 {
                     self.last_stream = Arc::from(&**s);
                 }
-                let repeat = match &line.parsed {
-                    Some(parsed) => self.repeats.repeats(line.function, at, parsed),
-                    // Decoded from JSON: the store parses it; only its request id is needed here.
-                    None => self.repeats.repeats(
-                        line.function,
-                        at,
-                        &crate::lambda_log::parse(&line.message),
-                    ),
+                // Decoded from JSON: the store parses it; only its request id is needed here.
+                let decoded;
+                let parsed = match &line.parsed {
+                    Some(parsed) => parsed,
+                    None => {
+                        decoded = crate::lambda_log::parse(&line.message);
+                        &decoded
+                    }
                 };
-                if repeat {
-                    return false;
+                if self.repeats.repeats(line.function, at, parsed) {
+                    // Not counted again; a REPORT still ends its START (see `BlockLine::repeat`).
+                    line.repeat = matches!(parsed, LogLine::Report(_));
+                    return line.repeat;
                 }
                 if shown {
                     out.push(LogEvent {
