@@ -474,6 +474,42 @@ fn parse_columns(s: &str) -> LogLine<'_> {
     classify(Some(ts), None, None, rest, false)
 }
 
+/// A line as the Node.js, .NET and Java runtimes write it, `<time>\t<request id>\t<LEVEL>\t
+/// <message>`, below the ERROR level and no timeout, crash or EMF: what [`parse`](super::parse)
+/// reads as an application line at that level, recognised without it. Most lines of a log are
+/// such lines. Returns the line's time (the runtime's format, `2024-02-09T08:42:44.078Z`);
+/// `None` for any other line.
+pub fn quiet_runtime_line(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    // One token, exactly the runtime's time, then a tab (`parse_columns`'s first split).
+    if !(b.len() > 25
+        && is_iso_date_time(b)
+        && b[10] == b'T'
+        && b[19] == b'.'
+        && digits(&b[20..23])
+        && b[23] == b'Z'
+        && b[24] == b'\t')
+    {
+        return None;
+    }
+    let rest = &line[25..];
+    let tab = memchr::memchr(b'\t', rest.as_bytes())?;
+    let (id, rest) = (&rest[..tab], &rest[tab + 1..]);
+    let tab = memchr::memchr(b'\t', rest.as_bytes())?;
+    let (level, message) = (&rest[..tab], trim_ws(&rest[tab + 1..]));
+    // Words without whitespace: the tokens `parse_columns` splits off are these.
+    if !looks_like_request_id(id) || !level.bytes().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let message = message.trim_end();
+    let quiet = Level::parse(level).is_some_and(|l| l < Level::Error)
+        && !message.starts_with(TIMED_OUT)
+        && !is_crash_message(message, false)
+        && !message.starts_with('{');
+    quiet.then(|| &line[..24])
+}
+
 /// Request ids are UUIDs, but emulators and redactions use other forms: accept a word of
 /// letters, digits and dashes with at least one dash and one digit.
 pub(crate) fn looks_like_request_id(token: &str) -> bool {
@@ -581,6 +617,52 @@ mod tests {
                 && b.iter().any(u8::is_ascii_digit);
             proptest::prop_assert_eq!(looks_like_request_id(&token), simple);
         }
+    }
+
+    proptest::proptest! {
+        // The runtime's own forms are most of the alternatives, so that many lines are quiet.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn quiet_runtime_lines_are_what_the_parser_reads(
+            time in "2024-02-09T08:42:44\\.078Z|2024-02-09T08:42:44\\.078Z|2024-02-09 08:42:44\\.078Z|2024-02-09T08:42:44\\.07Z|2024-13-09T08:42:44\\.078Z",
+            gap in "\t|\t|\t\t| |\t ",
+            id in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}|undefined|INFO|abc de-12345|[a-zA-Z0-9-]{0,12}",
+            level in "INFO|info|WARN|Warning|DEBUG|TRACE|ERROR|FATAL|CRITICAL|INFO:|IN FO|",
+            message in "( |\t)?(Task timed out after 3\\.00 seconds|Invoke Error x|Uncaught Exception|Runtime\\.ExitError|\\{\"_aws\":1\\}|\\{\"a\":1\\}|LAMBDA_WARNING: Unhandled exception|processing order 12|[ -~]{0,30})( |\r)?",
+        ) {
+            let line = format!("{time}{gap}{id}\t{level}\t{message}");
+            if let Some(at) = quiet_runtime_line(&line) {
+                proptest::prop_assert_eq!(at, time.as_str());
+                proptest::prop_assert!(super::super::strip_viewer_prefix(&line).0.is_none(), "{}", line);
+                let parsed = super::super::parse(&line);
+                proptest::prop_assert!(
+                    matches!(&parsed, LogLine::App(AppLine { level: Some(l), .. }) if *l < Level::Error),
+                    "{} → {:?}", line, parsed
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quiet_runtime_lines_are_recognised() {
+        let id = "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
+        let quiet = |l: String| quiet_runtime_line(&l).is_some();
+        assert!(quiet(format!(
+            "2024-02-09T08:42:44.078Z\t{id}\tINFO\tprocessing order 7"
+        )));
+        assert!(quiet(format!("2024-02-09T08:42:44.078Z\t{id}\tWARN\t")));
+        assert!(!quiet(format!(
+            "2024-02-09T08:42:44.078Z\t{id}\tERROR\tfailed"
+        )));
+        assert!(!quiet(format!(
+            "2024-02-09T08:42:44.078Z\t{id}\tINFO\t{{\"_aws\":{{}}}}"
+        )));
+        assert!(!quiet(format!(
+            "2024-02-09T08:42:44.078Z {id} Task timed out after 3.00 seconds"
+        )));
+        assert!(!quiet(format!(
+            "2024-02-09T08:42:44.078Z\t{id}\tINFO\tInvoke Error x"
+        )));
     }
 
     #[test]

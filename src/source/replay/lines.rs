@@ -9,7 +9,9 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, 
 use serde::Deserialize;
 
 use crate::analytics::FunctionAnalytics;
-use crate::lambda_log::{LogLine, parse, parse_unprefixed, strip_viewer_prefix};
+use crate::lambda_log::{
+    LogLine, StartLine, parse, parse_unprefixed, quiet_runtime_line, strip_viewer_prefix,
+};
 use crate::message::{BlockLine, BlockLines, LineTime};
 
 /// An exported event (`filter-log-events`, subscription payloads, JSON lines).
@@ -91,6 +93,7 @@ pub(super) fn parse_lines_into<'a>(text: &'a str, pane_at: usize, lines: &mut Bl
         start = end + 1;
         push_line(lines, &mut left_out, line, offset, shown);
     }
+    left_out.keep_start(lines);
     if let Some(t) = left_out.timed {
         t.keep(lines);
     }
@@ -103,20 +106,63 @@ struct LeftOut<'a> {
     timed: Option<Timed<'a>>,
     /// Whether the block kept the first line it could have left out.
     kept_first: bool,
-    /// The last `START` kept, while it may still be left out with its `REPORT`.
+    /// The `START` held back, while it may still be left out with its `REPORT`.
     start: Option<OpenStart<'a>>,
 }
 
-/// A kept `START` line that its invocation's `REPORT` may take out again: when the `REPORT`
-/// comes in the same block with no line about an invocation between them, the pair's effect on
-/// the analytics is the `REPORT`'s alone (the invocation starts and ends), so the `START` need
-/// not travel further. Only a line that takes on the time of the line before it (and gives none
-/// to the lines after it) and that the pane does not show is taken out.
+impl<'a> LeftOut<'a> {
+    /// Leaves out a line with a time: the line left out before it with one is kept, as no line
+    /// took on its time.
+    fn leave_out(&mut self, lines: &mut BlockLines<'a>, line: Timed<'a>) {
+        if let Some(t) = self.timed.replace(line) {
+            t.keep(lines);
+        }
+    }
+
+    /// Keeps the `START` held back, if any.
+    fn keep_start(&mut self, lines: &mut BlockLines<'a>) {
+        if let Some(start) = self.start.take() {
+            start.keep(lines);
+        }
+    }
+}
+
+/// A `START` line held back: when its invocation's `REPORT` comes in the same block with no
+/// line about an invocation between them, the pair's effect on the analytics is the `REPORT`'s
+/// alone (the invocation starts and ends), so the `START` is left out. Otherwise it is kept, in
+/// its place. Only a line that takes on the time of the line before it (and gives none to the
+/// lines after it) and that the pane does not show is held back.
 struct OpenStart<'a> {
-    /// Its place among the block's lines.
+    /// Its place among the block's lines, were it kept.
     index: usize,
-    request_id: &'a str,
+    offset: u32,
+    message: &'a str,
     stream: Option<&'a str>,
+    line: StartLine<'a>,
+}
+
+impl<'a> OpenStart<'a> {
+    /// Keeps the line after all, in its place.
+    fn keep(self, lines: &mut BlockLines<'a>) {
+        lines.insert(
+            self.index,
+            BlockLine {
+                offset: self.offset,
+                function: 0,
+                at: DateTime::UNIX_EPOCH,
+                time: LineTime::Inherited,
+                stream: self.stream.map(Cow::Borrowed),
+                named: self
+                    .stream
+                    .and_then(function_from_stream)
+                    .map(Cow::Borrowed),
+                message: Cow::Borrowed(self.message),
+                event_id: None,
+                repeat: false,
+                parsed: Some(LogLine::Start(self.line)),
+            },
+        );
+    }
 }
 
 /// A line left out but for its time, which the next line that takes on a time carries. It
@@ -180,7 +226,7 @@ fn push_line<'a>(
         let mut line = exported_line(e, None, None, offset);
         line.time = take_time(lines, left_out, line.time);
         // Parsed later, by the store: it may be about the open invocation.
-        left_out.start = None;
+        left_out.keep_start(lines);
         lines.push(line);
         return;
     }
@@ -196,6 +242,31 @@ fn push_line<'a>(
     // it could leave out, one the pane does not show is left out unparsed.
     if plain && !shown && left_out.kept_first && is_end_line(line) {
         return;
+    }
+    // Most other lines are the runtime's own, below ERROR: once the block has kept the first
+    // line it could leave out, one the pane does not show is left out but for its time, without
+    // the general parser (which reads it alike).
+    if !plain
+        && !shown
+        && left_out.kept_first
+        && let Some(time) = quiet_runtime_line(line).map(line_time)
+    {
+        match time {
+            LineTime::Inherited => return,
+            LineTime::At(_) => {
+                left_out.leave_out(
+                    lines,
+                    Timed {
+                        message: line,
+                        offset,
+                        time,
+                        prefixed: false,
+                    },
+                );
+                return;
+            }
+            LineTime::Clock(_) | LineTime::Yearless(_) => {}
+        }
     }
     let (prefix, message) = if plain {
         (None, line)
@@ -220,16 +291,25 @@ fn push_line<'a>(
                     time,
                     prefixed: prefix.is_some(),
                 };
-                if let Some(t) = left_out.timed.replace(timed) {
-                    t.keep(lines);
-                }
+                left_out.leave_out(lines, timed);
                 return;
             }
             LineTime::Clock(_) | LineTime::Yearless(_) => {}
         }
     }
     let time = take_time(lines, left_out, time);
-    pair_start_and_report(lines, left_out, &parsed, time, stream, shown);
+    let parsed = match pair_start_and_report(
+        lines,
+        left_out,
+        parsed,
+        (offset, message),
+        time,
+        stream,
+        shown,
+    ) {
+        Some(parsed) => parsed,
+        None => return,
+    };
     lines.push(BlockLine {
         offset,
         function: 0,
@@ -244,39 +324,48 @@ fn push_line<'a>(
     });
 }
 
-/// Before `parsed` is kept: notes a `START` that may be taken out again, or takes out the open
-/// `START` of the invocation a `REPORT` ends (see [`OpenStart`]). Any other line about an
-/// invocation (a timeout, a crash, the runtime's end) keeps the open `START`.
+/// Before `parsed` is kept: holds a `START` back, or leaves out the one held back when this is
+/// its `REPORT` (see [`OpenStart`]). Any other line about an invocation (a timeout, a crash,
+/// the runtime's end) keeps the one held back. Returns the line, unless it was held back.
 fn pair_start_and_report<'a>(
     lines: &mut BlockLines<'a>,
     left_out: &mut LeftOut<'a>,
-    parsed: &LogLine<'a>,
+    parsed: LogLine<'a>,
+    (offset, message): (u32, &'a str),
     time: LineTime,
     stream: Option<&'a str>,
     shown: bool,
-) {
+) -> Option<LogLine<'a>> {
     match parsed {
-        LogLine::Start(start) => {
-            left_out.start = match (&start.request_id, time) {
-                (Cow::Borrowed(request_id), LineTime::Inherited) if !shown => Some(OpenStart {
-                    index: lines.len(),
-                    request_id,
-                    stream,
-                }),
-                _ => None,
-            };
+        LogLine::Start(
+            line @ StartLine {
+                request_id: Cow::Borrowed(_),
+                ..
+            },
+        ) if time == LineTime::Inherited && !shown => {
+            left_out.keep_start(lines);
+            left_out.start = Some(OpenStart {
+                index: lines.len(),
+                offset,
+                message,
+                stream,
+                line,
+            });
+            return None;
         }
-        LogLine::Report(report) => {
+        LogLine::Report(ref report) => {
             if let Some(open) = left_out.start.take()
-                && open.request_id == report.request_id
-                && open.stream == stream
+                && (open.line.request_id != report.request_id || open.stream != stream)
             {
-                lines.remove(open.index);
+                open.keep(lines);
             }
         }
-        LogLine::Timeout(_) | LogLine::Crash(_) | LogLine::RuntimeDone(_) => left_out.start = None,
+        LogLine::Start(_) | LogLine::Timeout(_) | LogLine::Crash(_) | LogLine::RuntimeDone(_) => {
+            left_out.keep_start(lines)
+        }
         _ => {}
     }
+    Some(parsed)
 }
 
 /// Whether `line` is an `END` line with a request id, which the parser reads as
