@@ -324,10 +324,13 @@ impl FunctionAnalytics {
     }
 
     fn complete(&mut self, at: DateTime<Utc>, report: &ReportLine<'_>) {
-        let (request_id, pending) = match self.pending.remove_entry(report.request_id.as_ref()) {
-            Some((id, pending)) => (id, pending),
-            None => (report.request_id.clone().into_owned(), Pending::default()),
-        };
+        // Most invocations are not pending: their START was paired with the REPORT before, or
+        // not read.
+        let (request_id, pending) = match self.pending.is_empty() {
+            true => None,
+            false => self.pending.remove_entry(report.request_id.as_ref()),
+        }
+        .map_or((None, Pending::default()), |(id, p)| (Some(id), p));
         let report_failed = report.status.is_some_and(PlatformStatus::is_failure);
         let status = if report.status == Some(PlatformStatus::Timeout) || pending.timed_out {
             InvocationStatus::Timeout
@@ -387,14 +390,22 @@ impl FunctionAnalytics {
         if self.recent_cap == 0 {
             return;
         }
+        // The id of the invocation that makes room, its buffer reused.
+        let mut dropped = None;
         if self.recent.len() >= self.recent_cap {
-            self.recent.pop_front();
+            dropped = self.recent.pop_front().map(|i| i.request_id);
         } else if self.recent.len() == self.recent.capacity() {
             // Grow with use, never past the cap: a function with a few invocations does not pay
             // for a full ring, and a full ring holds no spare room.
             let want = (self.recent.len() * 2).max(8).min(self.recent_cap);
             self.recent.reserve_exact(want - self.recent.len());
         }
+        let request_id = request_id.unwrap_or_else(|| {
+            let mut id = dropped.unwrap_or_default();
+            id.clear();
+            id.push_str(&report.request_id);
+            id
+        });
         self.recent.push_back(Invocation {
             request_id,
             reported_at: at,

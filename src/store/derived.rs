@@ -23,29 +23,41 @@ struct MinuteAgg {
     duration_max_ms: f64,
 }
 
-/// Per-minute REPORT aggregates of every function, bounded to the longest window per function.
+/// One function's REPORTs counted by the minute.
 #[derive(Debug, Clone, Default)]
-pub struct ReportMetrics {
-    functions: BTreeMap<FunctionId, BTreeMap<i64, MinuteAgg>>,
-}
+pub struct Minutes(BTreeMap<i64, MinuteAgg>);
 
-impl ReportMetrics {
-    /// Counts one REPORT of `function` written at `at`.
-    pub fn record(&mut self, function: &FunctionId, at: DateTime<Utc>, report: &ReportLine<'_>) {
-        let minutes = match self.functions.get_mut(function) {
-            Some(m) => m,
-            None => self.functions.entry(function.clone()).or_default(),
-        };
-        let agg = minutes.entry(at.timestamp().div_euclid(60)).or_default();
+impl Minutes {
+    /// Counts one REPORT written at `at`.
+    pub fn record(&mut self, at: DateTime<Utc>, report: &ReportLine<'_>) {
+        let agg = self.0.entry(at.timestamp().div_euclid(60)).or_default();
         agg.invocations += 1;
         if report.status.is_some_and(|s| s.is_failure()) {
             agg.errors += 1;
         }
         agg.duration_sum_ms += report.duration_ms;
         agg.duration_max_ms = agg.duration_max_ms.max(report.duration_ms);
-        while minutes.len() > MAX_MINUTES {
-            minutes.pop_first();
+        while self.0.len() > MAX_MINUTES {
+            self.0.pop_first();
         }
+    }
+}
+
+/// Per-minute REPORT aggregates of every function, bounded to the longest window per function.
+#[derive(Debug, Clone, Default)]
+pub struct ReportMetrics {
+    functions: BTreeMap<FunctionId, Minutes>,
+}
+
+impl ReportMetrics {
+    /// The minutes of `function`, to count its REPORTs in.
+    pub fn minutes(&mut self, function: &FunctionId) -> &mut Minutes {
+        self.functions.entry(function.clone()).or_default()
+    }
+
+    /// Counts one REPORT of `function` written at `at`.
+    pub fn record(&mut self, function: &FunctionId, at: DateTime<Utc>, report: &ReportLine<'_>) {
+        self.minutes(function).record(at, report);
     }
 
     /// The series of `function` over `window` ending at `now`, at the window's period.
@@ -60,7 +72,7 @@ impl ReportMetrics {
         let to = crate::clock::floor_to(now, period) + chrono::Duration::seconds(period);
         let mut periods: BTreeMap<i64, MinuteAgg> = BTreeMap::new();
         if let Some(minutes) = self.functions.get(function) {
-            for (&m, agg) in minutes.range(from.timestamp() / 60..to.timestamp() / 60) {
+            for (&m, agg) in minutes.0.range(from.timestamp() / 60..to.timestamp() / 60) {
                 let p = periods
                     .entry((m * 60).div_euclid(period) * period)
                     .or_default();

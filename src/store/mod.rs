@@ -979,6 +979,7 @@ impl Store {
                 None => Self::entry(&mut self.functions, id.clone()),
             };
             let analytics = f.analytics.get_or_insert_with(Default::default);
+            let mut minutes = self.derived.as_mut().map(|d| d.minutes(id));
             for line in run {
                 let owned;
                 let parsed = match &line.parsed {
@@ -995,8 +996,8 @@ impl Store {
                     continue;
                 }
                 analytics.ingest(line.at, parsed);
-                if let (Some(derived), LogLine::Report(report)) = (&mut self.derived, parsed) {
-                    derived.record(id, line.at, report);
+                if let (Some(minutes), LogLine::Report(report)) = (&mut minutes, parsed) {
+                    minutes.record(line.at, report);
                 }
                 span = Some(match span {
                     None => (line.at, line.at),

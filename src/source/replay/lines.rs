@@ -298,18 +298,17 @@ fn push_line<'a>(
         }
     }
     let time = take_time(lines, left_out, time);
-    let parsed = match pair_start_and_report(
+    if held_back(
         lines,
         left_out,
-        parsed,
+        &parsed,
         (offset, message),
         time,
         stream,
         shown,
     ) {
-        Some(parsed) => parsed,
-        None => return,
-    };
+        return;
+    }
     lines.push(BlockLine {
         offset,
         function: 0,
@@ -326,16 +325,16 @@ fn push_line<'a>(
 
 /// Before `parsed` is kept: holds a `START` back, or leaves out the one held back when this is
 /// its `REPORT` (see [`OpenStart`]). Any other line about an invocation (a timeout, a crash,
-/// the runtime's end) keeps the one held back. Returns the line, unless it was held back.
-fn pair_start_and_report<'a>(
+/// the runtime's end) keeps the one held back. Whether `parsed` was held back.
+fn held_back<'a>(
     lines: &mut BlockLines<'a>,
     left_out: &mut LeftOut<'a>,
-    parsed: LogLine<'a>,
+    parsed: &LogLine<'a>,
     (offset, message): (u32, &'a str),
     time: LineTime,
     stream: Option<&'a str>,
     shown: bool,
-) -> Option<LogLine<'a>> {
+) -> bool {
     match parsed {
         LogLine::Start(
             line @ StartLine {
@@ -349,11 +348,12 @@ fn pair_start_and_report<'a>(
                 offset,
                 message,
                 stream,
-                line,
+                // Borrowed: no copy of the text.
+                line: line.clone(),
             });
-            return None;
+            return true;
         }
-        LogLine::Report(ref report) => {
+        LogLine::Report(report) => {
             if let Some(open) = left_out.start.take()
                 && (open.line.request_id != report.request_id || open.stream != stream)
             {
@@ -365,7 +365,7 @@ fn pair_start_and_report<'a>(
         }
         _ => {}
     }
-    Some(parsed)
+    false
 }
 
 /// Whether `line` is an `END` line with a request id, which the parser reads as
