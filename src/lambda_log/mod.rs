@@ -21,7 +21,7 @@ mod text;
 
 pub use line::*;
 pub use prefix::{ViewerPrefix, strip_viewer_prefix};
-pub use text::quiet_runtime_line;
+pub use text::{quiet_runtime_line, report_line, start_line};
 
 /// Parses one CloudWatch event message (it may hold several physical lines).
 ///

@@ -54,7 +54,7 @@ fn parse_platform(s: &str) -> Option<LogLine<'_>> {
         }
     };
     match s.as_bytes()[0] {
-        b'S' => parse_start(s.strip_prefix("START RequestId:")?),
+        b'S' => start_line(s).map(LogLine::Start),
         b'E' => {
             if let Some(rest) = s.strip_prefix("END RequestId:") {
                 let id = first_token(rest);
@@ -65,8 +65,8 @@ fn parse_platform(s: &str) -> Option<LogLine<'_>> {
             keyword("EXTENSION").map(|rest| LogLine::Extension(subscriber(rest, "Events")))
         }
         b'R' => {
-            if let Some(rest) = s.strip_prefix("REPORT") {
-                return parse_report(rest).map(LogLine::Report);
+            if s.starts_with("REPORT") {
+                return report_line(s).map(LogLine::Report);
             }
             if let Some(rest) = keyword("RESTORE_START") {
                 return Some(LogLine::RestoreStart(runtime_version(rest)));
@@ -107,7 +107,11 @@ fn parse_platform(s: &str) -> Option<LogLine<'_>> {
     }
 }
 
-fn parse_start(rest: &str) -> Option<LogLine<'_>> {
+/// A `START` line as CloudWatch holds it (nothing before `START`): what
+/// [`parse`](super::parse) reads it as, without choosing a parser first. `None` for any other
+/// line.
+pub fn start_line(s: &str) -> Option<StartLine<'_>> {
+    let rest = s.strip_prefix("START RequestId:")?;
     let (id, after) = split_token(trim_ws(rest));
     if id.is_empty() {
         return None;
@@ -117,10 +121,17 @@ fn parse_start(rest: &str) -> Option<LogLine<'_>> {
         .map(first_token)
         .filter(|v| !v.is_empty())
         .map(Cow::Borrowed);
-    Some(LogLine::Start(StartLine {
+    Some(StartLine {
         request_id: Cow::Borrowed(id),
         version,
-    }))
+    })
+}
+
+/// A `REPORT` line as CloudWatch holds it (nothing before `REPORT`): what
+/// [`parse`](super::parse) reads it as, without choosing a parser first. `None` for any other
+/// line, and for one the parser reads as something else.
+pub fn report_line(s: &str) -> Option<ReportLine<'_>> {
+    parse_report(s.strip_prefix("REPORT")?)
 }
 
 const REPORT_LABELS: &[&[&str]] = &[

@@ -260,10 +260,10 @@ fn a_log_file_whose_reader_never_reads_does_not_stall_a_replay() {
         .expect("reader");
     let size = fcntl(&reader, FcntlArg::F_SETPIPE_SZ(4096)).expect("F_SETPIPE_SZ");
     assert_eq!(size, 4096);
-    // 24 MB of REPORT lines: a diagnostic line per 256 KB block read, about 7 KB in all.
+    // 48 MB of REPORT lines: a diagnostic line per 512 KiB block read, about 7 KB in all.
     let input = dir.join("big.log");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
-    for i in 0..160_000 {
+    for i in 0..320_000 {
         writeln!(
             w,
             "2024/03/05/[$LATEST]abc 2024-03-05T10:{:02}:{:02}.000Z REPORT RequestId: {i:08}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB",
@@ -293,7 +293,7 @@ fn a_log_file_whose_reader_never_reads_does_not_stall_a_replay() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("\r\nf,160000,"),
+        String::from_utf8_lossy(&out.stdout).contains("\r\nf,320000,"),
         "the snapshot is whole"
     );
     assert!(

@@ -12,7 +12,7 @@ use crate::message::BlockPool;
 
 /// Bytes read at a time: a block holds a few thousand lines, enough to spread over the worker
 /// threads, small enough to stay in the caches between the threads that handle it.
-const BLOCK_BYTES: usize = 256 << 10;
+const BLOCK_BYTES: usize = 512 << 10;
 
 /// The longest line kept, in bytes: CloudWatch Logs' largest event is 1 MB. The rest of a longer
 /// line is skipped as it is read, never held.

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::analytics::FunctionAnalytics;
 use crate::lambda_log::{
-    LogLine, StartLine, parse, parse_unprefixed, quiet_runtime_line, strip_viewer_prefix,
+    LogLine, StartLine, parse, parse_unprefixed, quiet_runtime_line, report_line, start_line,
+    strip_viewer_prefix,
 };
 use crate::message::{BlockLine, BlockLines, LineTime};
 
@@ -194,6 +195,16 @@ impl<'a> Timed<'a> {
     }
 }
 
+/// Parses a line straight from CloudWatch (see `plain` in [`push_line`]).
+fn plain_line(line: &str) -> LogLine<'_> {
+    let parsed = match line.as_bytes().first() {
+        Some(b'R') => report_line(line).map(LogLine::Report),
+        Some(b'S') => start_line(line).map(LogLine::Start),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| parse_unprefixed(line))
+}
+
 /// Parses the message of a line, after its viewer prefix when there was one: a second look for
 /// a prefix finds nothing when the first found nothing.
 fn parse_message(prefixed: bool, message: &str) -> LogLine<'_> {
@@ -278,7 +289,11 @@ fn push_line<'a>(
         .and_then(|p| p.timestamp)
         .or_else(|| message_time(message))
         .map_or(LineTime::Inherited, line_time);
-    let parsed = parse_message(prefix.is_some(), message);
+    let parsed = match plain {
+        // The lines most logs are made of, read without choosing a parser first.
+        true => plain_line(line),
+        false => parse_message(prefix.is_some(), message),
+    };
     let needed = shown || stream.is_some() || FunctionAnalytics::folds(&parsed);
     // The block's first line that could be left out is kept.
     if !needed && std::mem::replace(&mut left_out.kept_first, true) {
@@ -895,6 +910,31 @@ mod tests {
             assert_eq!(line.parsed.as_ref(), Some(&parse(&line.message)));
         }
         assert!(matches!(lines[3].parsed, Some(LogLine::App(_))));
+    }
+
+    #[test]
+    fn plain_lines_are_read_as_the_parser_reads_them() {
+        let id = "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
+        for line in [
+            format!("START RequestId: {id} Version: $LATEST"),
+            format!("START RequestId: {id}"),
+            "START RequestId:".to_string(),
+            "START RequestId:  ".to_string(),
+            "STARTING now".to_string(),
+            format!(
+                "REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\t\
+                 Memory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 2.50 ms\t"
+            ),
+            format!("REPORT RequestId: {id} Duration: 1.00 ms Billed Duration: 1 ms Memory Size: 128 MB Max Memory Used: 40 MB"),
+            format!("REPORT RequestId: {id}\tDuration: 1.00 ms"),
+            "REPORT".to_string(),
+            "RESTORE_START Runtime Version: java:21.v9".to_string(),
+            "RequestId: a-1 Error: Runtime exited with error: exit status 1".to_string(),
+            format!("END RequestId: {id}"),
+            r#"{"time":"2024-02-09T08:42:44.078Z","type":"platform.start","record":{"requestId":"a"}}"#.to_string(),
+        ] {
+            assert_eq!(plain_line(&line), parse(&line), "{line}");
+        }
     }
 
     #[test]

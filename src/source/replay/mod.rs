@@ -57,7 +57,7 @@ const QUEUE: usize = 2;
 const MAX_WORKERS: usize = 8;
 /// Blocks sent to the store and not yet folded, at most: the reader waits for the store rather
 /// than fill memory ahead of it.
-const AHEAD: u64 = 8;
+const AHEAD: u64 = 4;
 /// Blocks without any time kept back while waiting for the first line with one (then the clock's
 /// time is used).
 const MAX_HELD: usize = 64;
