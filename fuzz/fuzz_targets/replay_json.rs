@@ -6,6 +6,7 @@
 //!   `jq -S` sorts them): every message is read back as it was, in order.
 #![no_main]
 
+use lambdatop::message::LineSource;
 use lambdatop::source::replay::json::{
     DocumentsError, MAX_EVENT_JSON, Sniffed, read_documents, sniff,
 };
@@ -57,7 +58,11 @@ fuzz_target!(|data: &[u8]| {
     let mut read = Vec::new();
     let result = read_documents(&payload[..], MAX_EVENT_JSON, |lines| {
         read.extend(lines.into_iter().map(|l| {
-            assert_eq!(l.named.as_deref(), Some("fuzzed"));
+            let named = match &l.source {
+                LineSource::Exported(e) => e.named.as_deref(),
+                _ => None,
+            };
+            assert_eq!(named, Some("fuzzed"));
             l.message.into_owned()
         }))
     });

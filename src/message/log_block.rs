@@ -39,22 +39,68 @@ pub struct BlockLine<'a> {
     pub offset: u32,
     /// Index of the function in [`LogBlock::functions`].
     pub function: u32,
-    /// When the event was written (resolved from `time`).
-    pub at: DateTime<Utc>,
+    /// The time the line carries, as read; [`LineTime::At`] once the source resolved it (see
+    /// [`BlockLine::at`]).
     pub time: LineTime,
-    /// The log stream, when the line names one.
-    pub stream: Option<Cow<'a, str>>,
-    /// The function, when the line names one (by its log group or stream).
-    pub named: Option<Cow<'a, str>>,
-    pub message: Cow<'a, str>,
-    pub event_id: Option<String>,
     /// The line repeats one read before (a log saved twice): it is not counted again. A
     /// repeated `REPORT` still ends a `START` of its request id that is open, which a copy whose
     /// `START` was not seen with its `REPORT` may leave.
     pub repeat: bool,
+    /// Where the line says it comes from.
+    pub source: LineSource<'a>,
+    pub message: Cow<'a, str>,
     /// `message` parsed; `None` when the message is owned (decoded from JSON), in which case
     /// the store parses it.
     pub parsed: Option<LogLine<'a>>,
+}
+
+impl BlockLine<'_> {
+    /// When the event was written: its time once the source resolved it, the Unix epoch before.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self.time {
+            LineTime::At(t) => t,
+            _ => DateTime::UNIX_EPOCH,
+        }
+    }
+}
+
+/// Where a block line says it comes from: most lines say nothing.
+#[derive(Debug, Default)]
+pub enum LineSource<'a> {
+    #[default]
+    Unsaid,
+    /// A log stream, named in front of a line of text.
+    Stream(&'a str),
+    /// An exported event, which says its own.
+    Exported(Box<Exported>),
+}
+
+/// What an exported event (JSON) says of where it comes from.
+#[derive(Debug, Default)]
+pub struct Exported {
+    pub stream: Option<String>,
+    /// The function, named by the event's log group (or stream).
+    pub named: Option<String>,
+    pub event_id: Option<String>,
+}
+
+impl LineSource<'_> {
+    /// The log stream, when the line names one.
+    pub fn stream(&self) -> Option<&str> {
+        match self {
+            LineSource::Unsaid => None,
+            LineSource::Stream(s) => Some(s),
+            LineSource::Exported(e) => e.stream.as_deref(),
+        }
+    }
+
+    /// The event's id, when it has one.
+    pub fn event_id(&self) -> Option<&str> {
+        match self {
+            LineSource::Exported(e) => e.event_id.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// The lines of a block, borrowing from its text.
@@ -131,13 +177,10 @@ impl LogBlock {
                     BlockLine {
                         offset: start as u32,
                         function,
-                        at: e.timestamp,
                         time: LineTime::At(e.timestamp),
-                        stream: None,
-                        named: None,
-                        message: Cow::Borrowed(message),
-                        event_id: None,
                         repeat: false,
+                        source: LineSource::Unsaid,
+                        message: Cow::Borrowed(message),
                         parsed: Some(crate::lambda_log::parse(message)),
                     }
                 })

@@ -25,7 +25,9 @@ pub use cost::{
     CLOUDWATCH_USD_PER_UNIT, Charge, IDLE_REFRESH, IDLE_USD_PER_HOUR, INSIGHTS_SCAN, MetricRead,
     MetricsView, Pace, PaceReason, RoundCost, pace, usd_per_month,
 };
-pub use log_block::{BlockLine, BlockLines, BlockPool, LineTime, LogBlock, ParsedText};
+pub use log_block::{
+    BlockLine, BlockLines, BlockPool, Exported, LineSource, LineTime, LogBlock, ParsedText,
+};
 
 /// How often metrics are read unless the source says otherwise (CloudWatch's finest period).
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(60);

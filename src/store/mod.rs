@@ -981,6 +981,7 @@ impl Store {
             let analytics = f.analytics.get_or_insert_with(Default::default);
             let mut minutes = self.derived.as_mut().map(|d| d.minutes(id));
             for line in run {
+                let at = line.at();
                 let owned;
                 let parsed = match &line.parsed {
                     Some(parsed) => parsed,
@@ -995,13 +996,13 @@ impl Store {
                     }
                     continue;
                 }
-                analytics.ingest(line.at, parsed);
+                analytics.ingest(at, parsed);
                 if let (Some(minutes), LogLine::Report(report)) = (&mut minutes, parsed) {
-                    minutes.record(line.at, report);
+                    minutes.record(at, report);
                 }
                 span = Some(match span {
-                    None => (line.at, line.at),
-                    Some((a, b)) => (a.min(line.at), b.max(line.at)),
+                    None => (at, at),
+                    Some((a, b)) => (a.min(at), b.max(at)),
                 });
             }
         }

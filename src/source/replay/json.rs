@@ -491,11 +491,10 @@ mod tests {
     fn read(input: &[u8], limit: u64) -> (Vec<Seen>, Result<u64, String>) {
         let mut seen = Vec::new();
         let result = read_documents(input, limit, |lines| {
-            seen.extend(
-                lines
-                    .into_iter()
-                    .map(|l| (l.message.into_owned(), l.named.map(|n| n.into_owned()))),
-            )
+            seen.extend(lines.into_iter().map(|l| {
+                let named = super::super::lines::named(&l).map(str::to_string);
+                (l.message.into_owned(), named)
+            }))
         })
         .map_err(|e| e.to_string());
         (seen, result)

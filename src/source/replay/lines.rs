@@ -13,7 +13,7 @@ use crate::lambda_log::{
     LogLine, StartLine, parse, parse_unprefixed, quiet_runtime_line, report_line, start_line,
     strip_viewer_prefix,
 };
-use crate::message::{BlockLine, BlockLines, LineTime};
+use crate::message::{BlockLine, BlockLines, Exported, LineSource, LineTime};
 
 /// An exported event (`filter-log-events`, subscription payloads, JSON lines).
 #[derive(Debug, Deserialize)]
@@ -53,13 +53,14 @@ pub(super) fn exported_line(
     BlockLine {
         offset,
         function: 0,
-        at: DateTime::UNIX_EPOCH,
         time,
-        stream: stream.map(Cow::Owned),
-        named: named.map(Cow::Owned),
-        message: Cow::Owned(e.message),
-        event_id: e.event_id,
         repeat: false,
+        source: LineSource::Exported(Box::new(Exported {
+            stream,
+            named,
+            event_id: e.event_id,
+        })),
+        message: Cow::Owned(e.message),
         parsed: None,
     }
 }
@@ -150,16 +151,10 @@ impl<'a> OpenStart<'a> {
             BlockLine {
                 offset: self.offset,
                 function: 0,
-                at: DateTime::UNIX_EPOCH,
                 time: LineTime::Inherited,
-                stream: self.stream.map(Cow::Borrowed),
-                named: self
-                    .stream
-                    .and_then(function_from_stream)
-                    .map(Cow::Borrowed),
-                message: Cow::Borrowed(self.message),
-                event_id: None,
                 repeat: false,
+                source: said(self.stream),
+                message: Cow::Borrowed(self.message),
                 parsed: Some(LogLine::Start(self.line)),
             },
         );
@@ -183,13 +178,10 @@ impl<'a> Timed<'a> {
         lines.push(BlockLine {
             offset: self.offset,
             function: 0,
-            at: DateTime::UNIX_EPOCH,
             time: self.time,
-            stream: None,
-            named: None,
-            message: Cow::Borrowed(self.message),
-            event_id: None,
             repeat: false,
+            source: LineSource::Unsaid,
+            message: Cow::Borrowed(self.message),
             parsed: Some(parse_message(self.prefixed, self.message)),
         });
     }
@@ -327,13 +319,10 @@ fn push_line<'a>(
     lines.push(BlockLine {
         offset,
         function: 0,
-        at: DateTime::UNIX_EPOCH,
         time,
-        stream: stream.map(Cow::Borrowed),
-        named: stream.and_then(function_from_stream).map(Cow::Borrowed),
-        message: Cow::Borrowed(message),
-        event_id: None,
         repeat: false,
+        source: said(stream),
+        message: Cow::Borrowed(message),
         parsed: Some(parsed),
     });
 }
@@ -405,6 +394,21 @@ fn take_time<'a>(
             }
             time
         }
+    }
+}
+
+/// Where a line of text says it comes from: the stream in front of it, if any.
+fn said(stream: Option<&str>) -> LineSource<'_> {
+    stream.map_or(LineSource::Unsaid, LineSource::Stream)
+}
+
+/// The function a line names: an exported event's (by its log group or stream), or that of the
+/// stream in front of a line of text.
+pub(super) fn named<'l>(line: &'l BlockLine<'_>) -> Option<&'l str> {
+    match &line.source {
+        LineSource::Unsaid => None,
+        LineSource::Stream(s) => function_from_stream(s),
+        LineSource::Exported(e) => e.named.as_deref(),
     }
 }
 
@@ -751,8 +755,8 @@ mod tests {
         let lines = parse_lines(text);
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].time, LineTime::Inherited);
-        assert!(lines[0].named.is_none());
-        assert_eq!(lines[1].named.as_deref(), Some("orders"));
+        assert!(named(&lines[0]).is_none());
+        assert_eq!(named(&lines[1]), Some("orders"));
         assert_eq!(lines[1].time, LineTime::At(at("2024-03-05T10:00:00Z")));
         assert!(lines[1].message.starts_with("REPORT"));
         assert!(matches!(
@@ -760,7 +764,7 @@ mod tests {
             Some(crate::lambda_log::LogLine::Report(_))
         ));
         assert_eq!(&text[lines[1].offset as usize..][..10], "2024/03/05");
-        assert_eq!(lines[2].named.as_deref(), Some("f"));
+        assert_eq!(named(&lines[2]), Some("f"));
         assert_eq!(lines[2].message, "hi");
         assert!(lines[2].parsed.is_none());
     }

@@ -546,14 +546,14 @@ impl Replay {
                     LineTime::Yearless(t) => in_year_of(self.last_time, self.clock.now(), t),
                     LineTime::Inherited => self.last_time.unwrap_or_else(|| self.clock.now()),
                 };
-                line.at = at;
+                line.time = LineTime::At(at);
                 self.last_time = Some(at);
                 self.newest = Some(self.newest.map_or(at, |n| n.max(at)));
-                line.function = self.function_index(line.named.as_deref());
-                if let Some(s) = &line.stream
-                    && *self.last_stream != **s
+                line.function = self.function_index(lines::named(line));
+                if let Some(s) = line.source.stream()
+                    && *self.last_stream != *s
                 {
-                    self.last_stream = Arc::from(&**s);
+                    self.last_stream = Arc::from(s);
                 }
                 // Decoded from JSON: the store parses it; only its request id is needed here.
                 let decoded;
@@ -576,7 +576,7 @@ impl Replay {
                         timestamp: at,
                         stream: self.last_stream.clone(),
                         message: line.message.to_string(),
-                        event_id: line.event_id.clone(),
+                        event_id: line.source.event_id().map(str::to_string),
                     });
                 }
                 true
