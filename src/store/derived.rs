@@ -23,6 +23,17 @@ struct MinuteAgg {
     duration_max_ms: f64,
 }
 
+impl MinuteAgg {
+    fn add(&mut self, report: &ReportLine<'_>) {
+        self.invocations += 1;
+        if report.status.is_some_and(|s| s.is_failure()) {
+            self.errors += 1;
+        }
+        self.duration_sum_ms += report.duration_ms;
+        self.duration_max_ms = self.duration_max_ms.max(report.duration_ms);
+    }
+}
+
 /// One function's REPORTs counted by the minute.
 #[derive(Debug, Clone, Default)]
 pub struct Minutes(BTreeMap<i64, MinuteAgg>);
@@ -30,13 +41,15 @@ pub struct Minutes(BTreeMap<i64, MinuteAgg>);
 impl Minutes {
     /// Counts one REPORT written at `at`.
     pub fn record(&mut self, at: DateTime<Utc>, report: &ReportLine<'_>) {
-        let agg = self.0.entry(at.timestamp().div_euclid(60)).or_default();
-        agg.invocations += 1;
-        if report.status.is_some_and(|s| s.is_failure()) {
-            agg.errors += 1;
+        let minute = at.timestamp().div_euclid(60);
+        // Most REPORTs are of the newest minute.
+        if let Some(mut newest) = self.0.last_entry()
+            && *newest.key() == minute
+        {
+            newest.get_mut().add(report);
+            return;
         }
-        agg.duration_sum_ms += report.duration_ms;
-        agg.duration_max_ms = agg.duration_max_ms.max(report.duration_ms);
+        self.0.entry(minute).or_default().add(report);
         while self.0.len() > MAX_MINUTES {
             self.0.pop_first();
         }

@@ -480,7 +480,8 @@ const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
 
 /// `t`, when its year is [`PLAUSIBLE_YEARS`].
 fn plausible(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    PLAUSIBLE_YEARS.contains(&t.year()).then_some(t)
+    // The UTC date as held: `DateTime::year` would add the zone's offset first.
+    PLAUSIBLE_YEARS.contains(&t.naive_utc().year()).then_some(t)
 }
 
 /// A bare time of day on the date of `previous` (1970-01-01 when there is none), or on the day
