@@ -334,17 +334,16 @@ impl FunctionAnalytics {
         let report_failed = report.status.is_some_and(PlatformStatus::is_failure);
         let status = if report.status == Some(PlatformStatus::Timeout) || pending.timed_out {
             InvocationStatus::Timeout
-        } else if report_failed || pending.crashed || report.error_type.is_some() {
+        } else if report_failed || pending.crashed || report.error_type().is_some() {
             InvocationStatus::Error
         } else {
             InvocationStatus::Success
         };
         let error_type = report
-            .error_type
-            .as_deref()
+            .error_type()
             .map(str::to_owned)
             .or(pending.error_type);
-        let cold_start = match (report.init_duration_ms, report.restore_duration_ms) {
+        let cold_start = match (report.init_duration_ms, report.restore_duration_ms()) {
             (Some(ms), _) => Some(ColdStart::Init { duration_ms: ms }),
             (None, Some(ms)) => Some(ColdStart::Restore { duration_ms: ms }),
             (None, None) => None,
@@ -376,7 +375,7 @@ impl FunctionAnalytics {
         }
         let billed = report
             .billed_duration_ms
-            .saturating_add(report.billed_restore_duration_ms.unwrap_or(0));
+            .saturating_add(report.billed_restore_duration_ms().unwrap_or(0));
         self.billed_ms_total = self.billed_ms_total.saturating_add(billed);
         self.gb_seconds += gb_seconds(billed, report.memory_size_mb);
         self.memory_size_mb = Some(report.memory_size_mb);
@@ -411,7 +410,7 @@ impl FunctionAnalytics {
             reported_at: at,
             duration_ms: report.duration_ms,
             billed_duration_ms: report.billed_duration_ms,
-            billed_restore_duration_ms: report.billed_restore_duration_ms,
+            billed_restore_duration_ms: report.billed_restore_duration_ms(),
             memory_size_mb: report.memory_size_mb,
             max_memory_used_mb: report.max_memory_used_mb,
             cold_start,

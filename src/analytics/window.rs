@@ -1,7 +1,7 @@
 //! Window report figures: made from compact REPORT records (the FilterLogEvents engine, the
 //! simulated account) or handed over whole (Logs Insights), and priced into a [`ReportSummary`].
 
-use crate::lambda_log::{PlatformStatus, ReportLine};
+use crate::lambda_log::{PlatformStatus, ReportLine, ReportRare};
 use crate::message::WindowReport;
 use crate::model::Architecture;
 
@@ -31,13 +31,13 @@ impl ReportRecord {
             at_ms,
             duration_ms: r.duration_ms,
             billed_duration_ms: r.billed_duration_ms,
-            billed_restore_duration_ms: r.billed_restore_duration_ms,
+            billed_restore_duration_ms: r.billed_restore_duration_ms(),
             memory_size_mb: r.memory_size_mb,
             max_memory_used_mb: r.max_memory_used_mb,
             init_duration_ms: r.init_duration_ms,
-            restore_duration_ms: r.restore_duration_ms,
+            restore_duration_ms: r.restore_duration_ms(),
             status: r.status,
-            failed: r.error_type.is_some(),
+            failed: r.error_type().is_some(),
         }
     }
 
@@ -49,11 +49,14 @@ impl ReportRecord {
             memory_size_mb: self.memory_size_mb,
             max_memory_used_mb: self.max_memory_used_mb,
             init_duration_ms: self.init_duration_ms,
-            restore_duration_ms: self.restore_duration_ms,
-            billed_restore_duration_ms: self.billed_restore_duration_ms,
             status: self.status,
-            error_type: self.failed.then(|| "".into()),
-            xray_trace_id: None,
+            rare: ReportRare {
+                restore_duration_ms: self.restore_duration_ms,
+                billed_restore_duration_ms: self.billed_restore_duration_ms,
+                error_type: self.failed.then(|| "".into()),
+                xray_trace_id: None,
+            }
+            .boxed(),
         }
     }
 }

@@ -201,7 +201,7 @@ pub fn add_cold_requests<'a>(ids: &mut ColdRequests, events: impl Iterator<Item 
             continue;
         }
         if let LogLine::Report(r) = parse(&e.message)
-            && (r.init_duration_ms.is_some() || r.restore_duration_ms.is_some())
+            && (r.init_duration_ms.is_some() || r.restore_duration_ms().is_some())
         {
             ids.insert(r.request_id.into_owned());
         }
@@ -214,7 +214,7 @@ fn is_cold(line: &LogLine<'_>, cold: &ColdRequests) -> bool {
         | LogLine::InitReport(_)
         | LogLine::RestoreStart(_)
         | LogLine::RestoreReport(_) => true,
-        LogLine::Report(r) if r.init_duration_ms.is_some() || r.restore_duration_ms.is_some() => {
+        LogLine::Report(r) if r.init_duration_ms.is_some() || r.restore_duration_ms().is_some() => {
             true
         }
         other => other.request_id().is_some_and(|id| cold.contains(id)),

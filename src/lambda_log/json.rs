@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::line::{
     AppLine, CrashLine, EmfLine, EmfMetric, EndLine, InitReportLine, Level, LogLine,
-    OtherPlatformLine, Phase, PlatformStatus, ReportLine, RestoreReportLine, RuntimeDoneLine,
-    RuntimeVersionLine, StartLine, SubscriberLine,
+    OtherPlatformLine, Phase, PlatformStatus, ReportLine, ReportRare, RestoreReportLine,
+    RuntimeDoneLine, RuntimeVersionLine, StartLine, SubscriberLine,
 };
 
 /// Keys application loggers put the request id under (Lambda runtimes, Powertools for Python,
@@ -147,14 +147,18 @@ fn platform<'a>(event_type: &str, record: &Value) -> LogLine<'a> {
                     memory_size_mb: u32::try_from(whole(metric("memorySizeMB")?)?).ok()?,
                     max_memory_used_mb: u32::try_from(whole(metric("maxMemoryUsedMB")?)?).ok()?,
                     init_duration_ms: metric("initDurationMs"),
-                    restore_duration_ms: metric("restoreDurationMs"),
-                    billed_restore_duration_ms: metric("billedRestoreDurationMs").and_then(whole),
                     status: status(),
-                    error_type: text("errorType"),
-                    xray_trace_id: get("tracing")
-                        .and_then(|t| t.get("value"))
-                        .and_then(Value::as_str)
-                        .and_then(trace_root),
+                    rare: ReportRare {
+                        restore_duration_ms: metric("restoreDurationMs"),
+                        billed_restore_duration_ms: metric("billedRestoreDurationMs")
+                            .and_then(whole),
+                        error_type: text("errorType"),
+                        xray_trace_id: get("tracing")
+                            .and_then(|t| t.get("value"))
+                            .and_then(Value::as_str)
+                            .and_then(trace_root),
+                    }
+                    .boxed(),
                 })
             })();
             report.map_or_else(other, LogLine::Report)

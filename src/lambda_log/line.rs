@@ -71,13 +71,49 @@ pub struct ReportLine<'a> {
     pub max_memory_used_mb: u32,
     /// Present on a cold start.
     pub init_duration_ms: Option<f64>,
+    /// `Status:` (only present when the invocation did not succeed, in the text format).
+    pub status: Option<PlatformStatus>,
+    /// What few REPORTs say, apart (and only when said), so that a REPORT stays small: most
+    /// logs are mostly REPORTs, and each is moved from the parser to the analytics.
+    pub rare: Option<Box<ReportRare<'a>>>,
+}
+
+/// The fields few REPORTs have: SnapStart's restore, a failure's error type, X-Ray's trace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportRare<'a> {
     /// Present when a SnapStart snapshot was restored.
     pub restore_duration_ms: Option<f64>,
     pub billed_restore_duration_ms: Option<u64>,
-    /// `Status:` (only present when the invocation did not succeed, in the text format).
-    pub status: Option<PlatformStatus>,
     pub error_type: Option<Text<'a>>,
     pub xray_trace_id: Option<Text<'a>>,
+}
+
+impl<'a> ReportRare<'a> {
+    /// Boxed, unless nothing is said.
+    pub fn boxed(self) -> Option<Box<ReportRare<'a>>> {
+        (self != ReportRare::default()).then(|| Box::new(self))
+    }
+}
+
+impl ReportLine<'_> {
+    /// Present when a SnapStart snapshot was restored.
+    pub fn restore_duration_ms(&self) -> Option<f64> {
+        self.rare.as_ref().and_then(|r| r.restore_duration_ms)
+    }
+
+    pub fn billed_restore_duration_ms(&self) -> Option<u64> {
+        self.rare
+            .as_ref()
+            .and_then(|r| r.billed_restore_duration_ms)
+    }
+
+    pub fn error_type(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.error_type.as_deref())
+    }
+
+    pub fn xray_trace_id(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.xray_trace_id.as_deref())
+    }
 }
 
 /// `INIT_START` / `RESTORE_START`.
@@ -302,7 +338,9 @@ impl<'a> LogLine<'a> {
         match self {
             LogLine::App(l) => l.level,
             LogLine::Timeout(_) | LogLine::Crash(_) => Some(Level::Error),
-            LogLine::Report(l) if failed(l.status) || l.error_type.is_some() => Some(Level::Error),
+            LogLine::Report(l) if failed(l.status) || l.error_type().is_some() => {
+                Some(Level::Error)
+            }
             LogLine::InitReport(l) if failed(l.status) => Some(Level::Error),
             LogLine::RestoreReport(l) if failed(l.status) => Some(Level::Error),
             LogLine::RuntimeDone(l) if failed(l.status) => Some(Level::Error),

@@ -8,7 +8,7 @@ use crate::sanitize::sanitize;
 /// of configured, and the init (or SnapStart restore) time of a cold start:
 /// `✗ TypeError 38 ms 41/128 MB cold 172 ms`, `✓ 12 ms 41/128 MB`, `⏱ timeout 3000 ms 90/128 MB`.
 pub fn report_summary(r: &ReportLine<'_>) -> String {
-    let mut out = match (r.status, r.error_type.as_deref()) {
+    let mut out = match (r.status, r.error_type()) {
         (Some(PlatformStatus::Timeout), _) => "⏱ timeout".to_string(),
         (_, Some(t)) => format!("✗ {}", sanitize(t)),
         (Some(s), None) if s.is_failure() => format!("✗ {}", status_word(s)),
@@ -23,7 +23,7 @@ pub fn report_summary(r: &ReportLine<'_>) -> String {
     if let Some(init) = r.init_duration_ms {
         out.push_str(&format!(" cold {}", ms(init)));
     }
-    if let Some(restore) = r.restore_duration_ms {
+    if let Some(restore) = r.restore_duration_ms() {
         out.push_str(&format!(" restore {}", ms(restore)));
     }
     out

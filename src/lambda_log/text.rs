@@ -6,7 +6,7 @@ use super::fields::{number, scan_fields, whole};
 use super::json;
 use super::line::{
     AppLine, CrashLine, EndLine, InitReportLine, Level, LogLine, PlatformStatus, ReportLine,
-    RestoreReportLine, RuntimeVersionLine, StartLine, SubscriberLine, TimeoutLine,
+    ReportRare, RestoreReportLine, RuntimeVersionLine, StartLine, SubscriberLine, TimeoutLine,
 };
 use super::scan::{
     TIMED_OUT, find_ws, first_token, is_iso_date_time, is_platform_start, split_token, trim_ws,
@@ -195,11 +195,14 @@ fn parse_report(rest: &str) -> Option<ReportLine<'_>> {
         memory_size_mb: m.memory_size_mb,
         max_memory_used_mb: m.max_memory_used_mb,
         init_duration_ms: init,
-        restore_duration_ms: restore,
-        billed_restore_duration_ms: billed_restore,
         status,
-        error_type: error_type.map(Cow::Borrowed),
-        xray_trace_id: trace.map(Cow::Borrowed),
+        rare: ReportRare {
+            restore_duration_ms: restore,
+            billed_restore_duration_ms: billed_restore,
+            error_type: error_type.map(Cow::Borrowed),
+            xray_trace_id: trace.map(Cow::Borrowed),
+        }
+        .boxed(),
     })
 }
 
@@ -705,8 +708,8 @@ mod tests {
         let b = parse_report(&spaced).expect("spaced report");
         assert_eq!(a, b);
         assert_eq!(a.init_duration_ms, Some(87.78));
-        assert_eq!(a.error_type.as_deref(), Some("Runtime.ExitError"));
-        assert_eq!(a.xray_trace_id.as_deref(), Some("1-ab"));
+        assert_eq!(a.error_type(), Some("Runtime.ExitError"));
+        assert_eq!(a.xray_trace_id(), Some("1-ab"));
         assert!(canonical_report(tabbed).is_some());
         assert!(canonical_report(&spaced).is_none());
     }

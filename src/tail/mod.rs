@@ -291,14 +291,14 @@ impl<'a> JsonReport<'a> {
             memory_size_mb: r.memory_size_mb,
             max_memory_used_mb: r.max_memory_used_mb,
             init_duration_ms: r.init_duration_ms,
-            restore_duration_ms: r.restore_duration_ms,
-            cold_start: r.init_duration_ms.is_some() || r.restore_duration_ms.is_some(),
-            status: status_word(r.status.unwrap_or(if r.error_type.is_some() {
+            restore_duration_ms: r.restore_duration_ms(),
+            cold_start: r.init_duration_ms.is_some() || r.restore_duration_ms().is_some(),
+            status: status_word(r.status.unwrap_or(if r.error_type().is_some() {
                 crate::lambda_log::PlatformStatus::Error
             } else {
                 crate::lambda_log::PlatformStatus::Success
             })),
-            error_type: r.error_type.as_deref(),
+            error_type: r.error_type(),
         }
     }
 }

@@ -880,7 +880,7 @@ fn popup_lines(e: &LogEvent, store: &Store) -> Vec<(PopupText, String)> {
                         .into(),
                 )),
                 Some(r) => {
-                    let failed = r.error_type.is_some() || r.status.is_some_and(|s| s.is_failure());
+                    let failed = r.error_type().is_some() || r.status.is_some_and(|s| s.is_failure());
                     let style = if failed { Error } else { Text };
                     out.push((style, format!("Invocation  {}", report_summary(&r))));
                     out.push((
@@ -897,18 +897,18 @@ fn popup_lines(e: &LogEvent, store: &Store) -> Vec<(PopupText, String)> {
                             r.max_memory_used_mb, r.memory_size_mb
                         ),
                     ));
-                    let start = match (r.init_duration_ms, r.restore_duration_ms) {
+                    let start = match (r.init_duration_ms, r.restore_duration_ms()) {
                         (Some(init), _) => format!("cold start, init {init:.2} ms"),
                         (None, Some(restore)) => format!(
                             "SnapStart restore {restore:.2} ms{}",
-                            r.billed_restore_duration_ms
+                            r.billed_restore_duration_ms()
                                 .map(|b| format!(", billed {b} ms"))
                                 .unwrap_or_default()
                         ),
                         (None, None) => "warm".to_string(),
                     };
                     out.push((Text, format!("Start       {start}")));
-                    let status = match (r.status, r.error_type.as_deref()) {
+                    let status = match (r.status, r.error_type()) {
                         (s, Some(t)) => format!(
                             "{}, error type {}",
                             status_word(s.unwrap_or(PlatformStatus::Error)),

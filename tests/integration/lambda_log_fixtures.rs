@@ -130,13 +130,13 @@ fn every_report_has_sane_fields() {
         );
         assert_eq!(
             f.kind.contains("snapstart"),
-            r.restore_duration_ms.is_some(),
+            r.restore_duration_ms().is_some(),
             "line {}",
             f.number
         );
         assert_eq!(
             f.kind.contains("xray"),
-            r.xray_trace_id.is_some(),
+            r.xray_trace_id().is_some(),
             "line {}",
             f.number
         );
@@ -169,7 +169,7 @@ fn report_with_runs_of_spaces_and_leading_indent() {
     assert_eq!(r.memory_size_mb, 128);
     assert_eq!(r.max_memory_used_mb, 36);
     assert_eq!(r.init_duration_ms, Some(87.78));
-    assert_eq!(r.restore_duration_ms, None);
+    assert_eq!(r.restore_duration_ms(), None);
     assert_eq!(r.status, None);
 }
 
@@ -186,9 +186,9 @@ fn report_with_status_init_and_xray_on_a_second_line() {
     assert_eq!(r.max_memory_used_mb, 1024);
     assert_eq!(r.init_duration_ms, Some(516.31));
     assert_eq!(r.status, Some(PlatformStatus::Timeout));
-    assert_eq!(r.error_type, None);
+    assert_eq!(r.error_type(), None);
     assert_eq!(
-        r.xray_trace_id.as_deref(),
+        r.xray_trace_id(),
         Some("1-6ac7d74a-019546e11f8bb3cd382c293c")
     );
 }
@@ -205,7 +205,7 @@ fn report_with_error_type() {
     assert_eq!(r.memory_size_mb, 512);
     assert_eq!(r.max_memory_used_mb, 46);
     assert_eq!(r.status, Some(PlatformStatus::Error));
-    assert_eq!(r.error_type.as_deref(), Some("Runtime.ImportModuleError"));
+    assert_eq!(r.error_type(), Some("Runtime.ImportModuleError"));
 }
 
 #[test]
@@ -220,8 +220,8 @@ fn snapstart_report_in_sam_logs_output() {
     assert_eq!(r.memory_size_mb, 3009);
     assert_eq!(r.max_memory_used_mb, 155);
     assert_eq!(r.init_duration_ms, None);
-    assert_eq!(r.restore_duration_ms, Some(511.25));
-    assert_eq!(r.billed_restore_duration_ms, Some(303));
+    assert_eq!(r.restore_duration_ms(), Some(511.25));
+    assert_eq!(r.billed_restore_duration_ms(), Some(303));
 }
 
 #[test]
@@ -234,17 +234,17 @@ fn report_fields_one_per_line_and_single_spaces() {
         (13.82, 129, 512)
     );
     assert_eq!(r.max_memory_used_mb, 71);
-    assert_eq!(r.restore_duration_ms, Some(204.27));
-    assert_eq!(r.billed_restore_duration_ms, None);
+    assert_eq!(r.restore_duration_ms(), Some(204.27));
+    assert_eq!(r.billed_restore_duration_ms(), None);
     // Line 166: single spaces everywhere, restore + billed restore + XRAY in one line.
     let r = report_of(166);
     assert_eq!(r.duration_ms, 127.10);
     assert_eq!(r.billed_duration_ms, 154);
     assert_eq!((r.memory_size_mb, r.max_memory_used_mb), (2048, 212));
-    assert_eq!(r.restore_duration_ms, Some(325.93));
-    assert_eq!(r.billed_restore_duration_ms, Some(26));
+    assert_eq!(r.restore_duration_ms(), Some(325.93));
+    assert_eq!(r.billed_restore_duration_ms(), Some(26));
     assert_eq!(
-        r.xray_trace_id.as_deref(),
+        r.xray_trace_id(),
         Some("1-66d978e5-56c7378e556e94b5461da07c")
     );
     // Line 169: a single space between `Billed Duration: 300000 ms` and `Memory Size`.
@@ -278,8 +278,8 @@ fn json_reports() {
     assert_eq!(r.status, None);
     // Line 104: SnapStart metrics.
     let r = report_of(104);
-    assert_eq!(r.restore_duration_ms, Some(500.795));
-    assert_eq!(r.billed_restore_duration_ms, Some(53));
+    assert_eq!(r.restore_duration_ms(), Some(500.795));
+    assert_eq!(r.billed_restore_duration_ms(), Some(53));
     assert_eq!(r.status, Some(PlatformStatus::Success));
 }
 
