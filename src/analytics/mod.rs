@@ -228,10 +228,16 @@ impl FunctionAnalytics {
         }
     }
 
-    /// Ends the invocation `request_id` without counting it: its `REPORT` was counted before
-    /// (a log read twice), and a `START` read again since is no invocation in flight.
-    pub fn end_started(&mut self, request_id: &str) {
-        self.pending.remove(request_id);
+    /// Folds a `REPORT` whose `START` came right before it: what the two lines do one after the
+    /// other, without keeping the invocation pending in between.
+    pub fn start_and_complete(&mut self, at: DateTime<Utc>, report: &ReportLine<'_>) {
+        // The START makes room among the pending invocations as it would have.
+        if self.pending.len() >= self.pending_cap
+            && !self.pending.contains_key(report.request_id.as_ref())
+        {
+            self.evict_oldest();
+        }
+        self.complete(at, report);
     }
 
     /// Whether [`ingest`](Self::ingest) can change anything for `line`. Lines it cannot

@@ -451,3 +451,39 @@ fn lines_it_does_not_fold_change_nothing() {
     assert!(all.recent().eq(folded.recent()));
     assert_eq!(all.in_flight(), folded.in_flight());
 }
+
+#[test]
+fn a_report_standing_for_its_start_folds_as_the_two_lines() {
+    // At the cap of pending invocations, a START makes room (the oldest tenth goes) before its
+    // REPORT ends it: the REPORT that stands for both does the same.
+    let feed_starts = |a: &mut FunctionAnalytics| {
+        for i in 0..100 {
+            a.ingest_message(t(0), &format!("START RequestId: p-{i}"));
+        }
+    };
+    let (mut both, mut paired) = (
+        FunctionAnalytics::with_caps(100, 10),
+        FunctionAnalytics::with_caps(100, 10),
+    );
+    feed_starts(&mut both);
+    feed_starts(&mut paired);
+    both.ingest_message(t(1), "START RequestId: q-1");
+    both.ingest_message(t(1), &report("q-1", 5.0, 5, 128, 30, ""));
+    paired.start_and_complete(t(1), &r_of(&report("q-1", 5.0, 5, 128, 30, "")));
+    let summary = |a: &FunctionAnalytics| a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(summary(&both), summary(&paired));
+    assert_eq!(
+        (summary(&paired).in_flight, summary(&paired).evicted),
+        (90, 10)
+    );
+    // A START of its id still pending (read before it) is the one it ends.
+    paired.start_and_complete(t(3), &r_of(&report("p-99", 7.0, 7, 128, 30, "")));
+    assert_eq!(summary(&paired).in_flight, 89);
+}
+
+fn r_of(line: &str) -> crate::lambda_log::ReportLine<'_> {
+    match crate::lambda_log::parse(line) {
+        LogLine::Report(r) => r,
+        other => panic!("not a REPORT: {other:?}"),
+    }
+}

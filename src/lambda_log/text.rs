@@ -488,7 +488,7 @@ fn parse_columns(s: &str) -> LogLine<'_> {
     classify(Some(ts), None, None, rest, false)
 }
 
-/// A line as the Node.js, .NET and Java runtimes write it, `<time>\t<request id>\t<LEVEL>\t
+/// A line as the Node.js and .NET runtimes write it, `<time>\t<request id>\t<LEVEL>\t
 /// <message>`, below the ERROR level and no timeout, crash or EMF: what [`parse`](super::parse)
 /// reads as an application line at that level, recognised without it. Most lines of a log are
 /// such lines. Returns the line's time (the runtime's format, `2024-02-09T08:42:44.078Z`);

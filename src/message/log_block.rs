@@ -42,10 +42,10 @@ pub struct BlockLine<'a> {
     /// The time the line carries, as read; [`LineTime::At`] once the source resolved it (see
     /// [`BlockLine::at`]).
     pub time: LineTime,
-    /// The line repeats one read before (a log saved twice): it is not counted again. A
-    /// repeated `REPORT` still ends a `START` of its request id that is open, which a copy whose
-    /// `START` was not seen with its `REPORT` may leave.
-    pub repeat: bool,
+    /// A `REPORT` that stands for its invocation's `START` too: the `START` came right before it
+    /// (no line kept between them, so its time is the time before the `REPORT`'s) and was left
+    /// out by the source.
+    pub started: bool,
     /// Where the line says it comes from.
     pub source: LineSource<'a>,
     pub message: Cow<'a, str>,
@@ -178,7 +178,7 @@ impl LogBlock {
                         offset: start as u32,
                         function,
                         time: LineTime::At(e.timestamp),
-                        repeat: false,
+                        started: false,
                         source: LineSource::Unsaid,
                         message: Cow::Borrowed(message),
                         parsed: Some(crate::lambda_log::parse(message)),

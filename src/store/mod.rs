@@ -990,13 +990,12 @@ impl Store {
                         &owned
                     }
                 };
-                if line.repeat {
-                    if let LogLine::Report(report) = parsed {
-                        analytics.end_started(&report.request_id);
+                match parsed {
+                    LogLine::Report(report) if line.started => {
+                        analytics.start_and_complete(at, report);
                     }
-                    continue;
+                    _ => analytics.ingest(at, parsed),
                 }
-                analytics.ingest(at, parsed);
                 if let (Some(minutes), LogLine::Report(report)) = (&mut minutes, parsed) {
                     minutes.record(at, report);
                 }

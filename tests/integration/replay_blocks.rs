@@ -214,10 +214,15 @@ fn blocks_and_threads_change_nothing() {
 #[test]
 fn a_log_read_twice_is_counted_once_however_it_is_cut() {
     // The second copy's blocks start elsewhere in the text than the first's: an invocation's
-    // START and REPORT may be in one block in one copy and in two in the other.
+    // START and REPORT may be in one block in one copy and in two in the other. The log starts
+    // with a dated line: the lines before it would have no date in the first copy and the last
+    // line's in the second, and would not repeat each other.
     let dir = std::env::temp_dir().join(format!("lambdatop-copies-{}", std::process::id()));
     for seed in [3, 7] {
-        let log = messy_log(seed, 200);
+        let log = format!(
+            "2024-02-09T08:00:00.000Z\t00000000-0000-4000-8000-000000000000\tINFO\texport\n{}",
+            messy_log(seed, 200)
+        );
         // Two files of one name (which names the function lines without a stream name).
         let (once, twice) = (dir.join("once"), dir.join("twice"));
         for d in [&once, &twice] {
@@ -239,6 +244,76 @@ fn a_log_read_twice_is_counted_once_however_it_is_cut() {
                 json, doubled,
                 "seed {seed}, {workers} threads, {bytes:?}-byte blocks"
             );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn overlapping_exports_count_each_invocation_once() {
+    // An asynchronous invocation retried keeps its request id. Export A holds its first attempt
+    // and the second's START; export B, saved later, holds both attempts whole, the second
+    // failing. Export C holds one invocation; D, a copy cut short, only its START. However the
+    // blocks fall (a START and its REPORT in one block or two), each invocation counts once,
+    // the failure is the second attempt's, and nothing is left in flight.
+    let id = "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
+    let app = |t: &str, level: &str, text: &str| {
+        format!("2024-02-09T08:42:{t}Z\t{id}\t{level}\t{text}\n")
+    };
+    let report = |ms: &str, extra: &str| {
+        format!(
+            "END RequestId: {id}\nREPORT RequestId: {id}\tDuration: {ms} ms\tBilled Duration: 100 ms\t\
+             Memory Size: 128 MB\tMax Memory Used: 40 MB\t{extra}\n"
+        )
+    };
+    let start = format!("START RequestId: {id} Version: $LATEST\n");
+    let first = format!(
+        "{}{start}{}{}",
+        app("40.000", "INFO", "ready"),
+        app("41.000", "INFO", "working"),
+        report("12.00", "")
+    );
+    let second = format!(
+        "{start}{}{}",
+        app(
+            "50.000",
+            "ERROR",
+            "Invoke Error {\"errorType\":\"TypeError\"}"
+        ),
+        report("34.00", "Status: error\tError Type: TypeError")
+    );
+    let a = format!("{first}{start}");
+    let b = format!("{first}{second}");
+    let dir = std::env::temp_dir().join(format!("lambdatop-overlap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, log, invocations, errors) in [
+        ("retried.log", format!("{a}{b}"), 2, 1),
+        (
+            "cut-short.log",
+            format!(
+                "{first}{}{start}{}",
+                app("40.000", "INFO", "ready"),
+                app("41.000", "INFO", "working")
+            ),
+            1,
+            0,
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &log).unwrap();
+        for (workers, bytes) in [
+            (1, None),
+            (1, Some(1)),
+            (2, Some(64)),
+            (2, Some(200)),
+            (3, Some(333)),
+        ] {
+            let (json, _) = shown(&replay(&path, workers, bytes, 0));
+            let f = &serde_json::from_str::<serde_json::Value>(&json).unwrap()["functions"][0];
+            let what = format!("{name}, {workers} threads, {bytes:?}-byte blocks: {json}");
+            assert_eq!(f["report"]["invocations"], invocations, "{what}");
+            assert_eq!(f["report"]["errors"], errors, "{what}");
+            assert_eq!(f["in_flight"], 0, "{what}");
         }
     }
     std::fs::remove_dir_all(&dir).unwrap();

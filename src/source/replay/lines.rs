@@ -54,7 +54,7 @@ pub(super) fn exported_line(
         offset,
         function: 0,
         time,
-        repeat: false,
+        started: false,
         source: LineSource::Exported(Box::new(Exported {
             stream,
             named,
@@ -81,7 +81,8 @@ fn parse_lines(text: &str) -> BlockLines<'_> {
 /// time carries it instead; when there is none (the next line has a time of its own, or the
 /// block ends), it is kept. Either way every kept line has the time it would have had, and no
 /// time is lost. A block keeps the first line it could leave out, so that the function such
-/// lines belong to is known even when no other line is its.
+/// lines belong to is known even when no other line is its. A `START` right before its
+/// `REPORT` is left out too, the `REPORT` standing for both (see [`OpenStart`]).
 pub(super) fn parse_lines_into<'a>(text: &'a str, pane_at: usize, lines: &mut BlockLines<'a>) {
     lines.reserve(text.len() / 64);
     let mut left_out = LeftOut::default();
@@ -129,11 +130,11 @@ impl<'a> LeftOut<'a> {
     }
 }
 
-/// A `START` line held back: when its invocation's `REPORT` comes in the same block with no
-/// line about an invocation between them, the pair's effect on the analytics is the `REPORT`'s
-/// alone (the invocation starts and ends), so the `START` is left out. Otherwise it is kept, in
-/// its place. Only a line that takes on the time of the line before it (and gives none to the
-/// lines after it) and that the pane does not show is held back.
+/// A `START` line held back: when its invocation's `REPORT` comes next in the same block (no
+/// line kept between them), the `REPORT` stands for both ([`BlockLine::started`]): the `START`
+/// itself need not travel further. Otherwise it is kept, in its place. Only a line that takes on
+/// the time of the line before it (and gives none to the lines after it) and that the pane does
+/// not show is held back: its time is then the time the `REPORT` finds before its own.
 struct OpenStart<'a> {
     /// Its place among the block's lines, were it kept.
     index: usize,
@@ -152,7 +153,7 @@ impl<'a> OpenStart<'a> {
                 offset: self.offset,
                 function: 0,
                 time: LineTime::Inherited,
-                repeat: false,
+                started: false,
                 source: said(self.stream),
                 message: Cow::Borrowed(self.message),
                 parsed: Some(LogLine::Start(self.line)),
@@ -179,7 +180,7 @@ impl<'a> Timed<'a> {
             offset: self.offset,
             function: 0,
             time: self.time,
-            repeat: false,
+            started: false,
             source: LineSource::Unsaid,
             message: Cow::Borrowed(self.message),
             parsed: Some(parse_message(self.prefixed, self.message)),
@@ -305,7 +306,7 @@ fn push_line<'a>(
         }
     }
     let time = take_time(lines, left_out, time);
-    if held_back(
+    let started = match pair(
         lines,
         left_out,
         &parsed,
@@ -314,23 +315,35 @@ fn push_line<'a>(
         stream,
         shown,
     ) {
-        return;
-    }
+        Paired::HeldBack => return,
+        Paired::Alone => false,
+        Paired::WithItsStart => true,
+    };
     lines.push(BlockLine {
         offset,
         function: 0,
         time,
-        repeat: false,
+        started,
         source: said(stream),
         message: Cow::Borrowed(message),
         parsed: Some(parsed),
     });
 }
 
+/// What [`pair`] made of a line about to be kept.
+enum Paired {
+    /// A `START`, held back (see [`OpenStart`]).
+    HeldBack,
+    /// Any other line: kept as it is.
+    Alone,
+    /// A `REPORT` that stands for the `START` held back before it, too.
+    WithItsStart,
+}
+
 /// Before `parsed` is kept: holds a `START` back, or leaves out the one held back when this is
-/// its `REPORT` (see [`OpenStart`]). Any other line about an invocation (a timeout, a crash,
-/// the runtime's end) keeps the one held back. Whether `parsed` was held back.
-fn held_back<'a>(
+/// its `REPORT` and no line was kept since (see [`OpenStart`]). Any other line about an
+/// invocation (a timeout, a crash, the runtime's end) keeps the one held back.
+fn pair<'a>(
     lines: &mut BlockLines<'a>,
     left_out: &mut LeftOut<'a>,
     parsed: &LogLine<'a>,
@@ -338,7 +351,7 @@ fn held_back<'a>(
     time: LineTime,
     stream: Option<&'a str>,
     shown: bool,
-) -> bool {
+) -> Paired {
     match parsed {
         LogLine::Start(
             line @ StartLine {
@@ -355,12 +368,16 @@ fn held_back<'a>(
                 // Borrowed: no copy of the text.
                 line: line.clone(),
             });
-            return true;
+            return Paired::HeldBack;
         }
         LogLine::Report(report) => {
-            if let Some(open) = left_out.start.take()
-                && (open.line.request_id != report.request_id || open.stream != stream)
-            {
+            if let Some(open) = left_out.start.take() {
+                if open.index == lines.len()
+                    && open.line.request_id == report.request_id
+                    && open.stream == stream
+                {
+                    return Paired::WithItsStart;
+                }
                 open.keep(lines);
             }
         }
@@ -369,7 +386,7 @@ fn held_back<'a>(
         }
         _ => {}
     }
-    false
+    Paired::Alone
 }
 
 /// Whether `line` is an `END` line with a request id, which the parser reads as
@@ -480,7 +497,7 @@ const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
 
 /// `t`, when its year is [`PLAUSIBLE_YEARS`].
 fn plausible(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    // The UTC date as held: `DateTime::year` would add the zone's offset first.
+    // The UTC date as held, read without `DateTime::year`'s offset arithmetic (once a line).
     PLAUSIBLE_YEARS.contains(&t.naive_utc().year()).then_some(t)
 }
 
@@ -803,7 +820,7 @@ mod tests {
         assert_eq!(
             kinds(usize::MAX),
             [
-                // The START is taken out by its REPORT.
+                ("START Reques".to_string(), LineTime::Inherited),
                 // The first line that could be left out is kept; the END after it is not.
                 ("2024-02-09T0".to_string(), t("2024-02-09T08:42:44.078Z")),
                 ("REPORT Reque".to_string(), LineTime::Inherited),
@@ -819,7 +836,7 @@ mod tests {
     }
 
     #[test]
-    fn a_start_is_taken_out_by_its_report_in_the_same_block() {
+    fn a_start_right_before_its_report_is_left_out_for_it() {
         let (a, b) = (
             "8f5e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b",
             "0c1d2e3f-2b4d-4e6f-8a9b-8f5e3c1a4a5b",
@@ -837,23 +854,35 @@ mod tests {
             parse_lines_into(text, pane_at, &mut lines);
             lines
                 .iter()
-                .map(|l| l.message.split_whitespace().next().unwrap().to_string())
+                .map(|l| {
+                    let word = l.message.split_whitespace().next().unwrap();
+                    match l.started {
+                        true => format!("{word}+START"),
+                        false => word.to_string(),
+                    }
+                })
                 .collect()
         };
-        // With an application line and END between them: the REPORT alone.
+        // With an application line and END between them, left out: the REPORT stands for both.
         let paired = format!(
             "{}{}{}END RequestId: {a}\n{}",
+            app(b),
             start(a),
-            app(a),
             app(a),
             report(a)
         );
         assert_eq!(
             kept(&paired, usize::MAX),
-            ["2024-02-09T08:42:44.078Z", "REPORT"]
+            ["2024-02-09T08:42:44.078Z", "REPORT+START"]
         );
         // Shown in the pane: kept.
         assert_eq!(kept(&paired, 0).len(), 5);
+        // A line kept between them (the block's first that could be left out): kept.
+        let apart = format!("{}{}{}{}", start(a), app(a), app(a), report(a));
+        assert_eq!(
+            kept(&apart, usize::MAX),
+            ["START", "2024-02-09T08:42:44.078Z", "REPORT"]
+        );
         // A timeout between them: kept, and the timeout is its.
         let timed_out = format!(
             "{}2024-02-09T08:42:47.000Z {a} Task timed out after 3.00 seconds\n{}",
@@ -868,7 +897,7 @@ mod tests {
         let interleaved = format!("{}{}{}{}", start(a), start(b), report(b), report(a));
         assert_eq!(
             kept(&interleaved, usize::MAX),
-            ["START", "REPORT", "REPORT"]
+            ["START", "REPORT+START", "REPORT"]
         );
         let crossed = format!("{}{}{}{}", start(a), report(b), start(b), report(a));
         assert_eq!(
@@ -881,7 +910,7 @@ mod tests {
         assert_eq!(kept(&own_time, usize::MAX), ["START", "REPORT"]);
         // Without times, in one stream: taken out.
         let own_stream = own_time.replace("2024-02-09T08:42:40.000000+00:00 ", "");
-        assert_eq!(kept(&own_stream, usize::MAX), ["REPORT"]);
+        assert_eq!(kept(&own_stream, usize::MAX), ["REPORT+START"]);
         // Its REPORT in the next block: kept.
         assert_eq!(kept(&start(a), usize::MAX), ["START"]);
     }

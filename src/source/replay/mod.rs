@@ -30,6 +30,7 @@ pub mod json;
 mod lines;
 mod repeats;
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, Cursor, Read, Write};
 use std::path::PathBuf;
@@ -46,7 +47,7 @@ use self::repeats::Repeats;
 use super::Source;
 use crate::clock::{Clock, ManualClock};
 use crate::format;
-use crate::lambda_log::LogLine;
+use crate::lambda_log::{LogLine, StartLine};
 use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
 use crate::message::{DEFAULT_REFRESH, Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
@@ -531,7 +532,7 @@ impl Replay {
     }
 
     /// Gives every line its time and function, drops the lines that repeat an invocation
-    /// already read (a repeated REPORT is marked instead), copies the lines the pane keeps, and sends the block.
+    /// already read, copies the lines the pane keeps, and sends the block.
     fn resolve_and_send(&mut self, offset: u64, mut block: LogBlock) {
         let keep_from = block.len().saturating_sub(self.pane_events);
         let mut out = std::mem::take(&mut block.pane);
@@ -540,6 +541,10 @@ impl Replay {
             lines.retain_mut(|line| {
                 let shown = i >= keep_from && offset + u64::from(line.offset) >= self.pane_from;
                 i += 1;
+                // A START left out for its REPORT had the time of the line before.
+                let started_at = line
+                    .started
+                    .then(|| self.last_time.unwrap_or_else(|| self.clock.now()));
                 let at = match line.time {
                     LineTime::At(t) => t,
                     LineTime::Clock(c) => on_date_of(self.last_time, c),
@@ -564,10 +569,18 @@ impl Replay {
                         &decoded
                     }
                 };
+                if let (Some(started_at), LogLine::Report(report)) = (started_at, parsed) {
+                    let start = LogLine::Start(StartLine {
+                        request_id: Cow::Borrowed(&report.request_id),
+                        version: None,
+                    });
+                    // Read before: the START is not counted again.
+                    if self.repeats.repeats(line.function, started_at, &start) {
+                        line.started = false;
+                    }
+                }
                 if self.repeats.repeats(line.function, at, parsed) {
-                    // Not counted again; a REPORT still ends its START (see `BlockLine::repeat`).
-                    line.repeat = matches!(parsed, LogLine::Report(_));
-                    return line.repeat;
+                    return false;
                 }
                 if shown {
                     out.push(LogEvent {

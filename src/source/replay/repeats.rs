@@ -10,9 +10,8 @@
 //! to [`REMEMBERED`] lines; when one is full, a new one starts and the one before the previous
 //! is forgotten whole (never a removal per line), so the last `REMEMBERED` to `2 × REMEMBERED`
 //! such lines are remembered. Copies of one file are recognised whole when the file has up to
-//! `REMEMBERED` of these lines (one or two per invocation: a START whose REPORT follows in the
-//! same block never reaches this check); beyond that, a REPORT not newer than every REPORT
-//! forgotten may repeat one forgotten, and is counted as not checked.
+//! `REMEMBERED` of these lines (two per invocation); beyond that, a REPORT not newer than every
+//! REPORT forgotten may repeat one forgotten, and is counted as not checked.
 //!
 //! Most logs only move forward in time, and a line newer than every line before cannot repeat
 //! one: while that holds, fingerprints are only appended to a list (and a line at the newest
