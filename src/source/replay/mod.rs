@@ -30,7 +30,6 @@ pub mod json;
 mod lines;
 mod repeats;
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, Cursor, Read, Write};
 use std::path::PathBuf;
@@ -47,7 +46,7 @@ use self::repeats::Repeats;
 use super::Source;
 use crate::clock::{Clock, ManualClock};
 use crate::format;
-use crate::lambda_log::{LogLine, StartLine};
+use crate::lambda_log::LogLine;
 use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
 use crate::message::{DEFAULT_REFRESH, Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
@@ -569,17 +568,18 @@ impl Replay {
                         &decoded
                     }
                 };
-                if let (Some(started_at), LogLine::Report(report)) = (started_at, parsed) {
-                    let start = LogLine::Start(StartLine {
-                        request_id: Cow::Borrowed(&report.request_id),
-                        version: None,
-                    });
-                    // Read before: the START is not counted again.
-                    if self.repeats.repeats(line.function, started_at, &start) {
-                        line.started = false;
+                let repeat = match (started_at, parsed) {
+                    (Some(started_at), LogLine::Report(report)) => {
+                        let (start, report) =
+                            self.repeats
+                                .report_and_start(line.function, started_at, at, report);
+                        // Read before: the START is not counted again.
+                        line.started &= !start;
+                        report
                     }
-                }
-                if self.repeats.repeats(line.function, at, parsed) {
+                    _ => self.repeats.repeats(line.function, at, parsed),
+                };
+                if repeat {
                     return false;
                 }
                 if shown {

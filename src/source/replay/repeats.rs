@@ -26,7 +26,7 @@ use std::hash::Hasher;
 use chrono::{DateTime, Utc};
 use rustc_hash::{FxBuildHasher, FxHasher};
 
-use crate::lambda_log::LogLine;
+use crate::lambda_log::{LogLine, ReportLine};
 
 /// Lines remembered in each generation.
 pub const REMEMBERED: usize = 1 << 18;
@@ -114,31 +114,68 @@ impl Repeats {
             },
             _ => return false,
         };
-        let ms = at.timestamp_millis();
+        let report = match line {
+            LogLine::Report(r) => Some(r),
+            _ => None,
+        };
+        self.check(Self::invocation(function, id), kind, at, report)
+    }
+
+    /// [`repeats`](Self::repeats) for a `REPORT` that stands for its `START` too, which was
+    /// written `started_at` (see `BlockLine::started`): whether the START and whether the
+    /// REPORT repeat lines read before. The request id is hashed once for both.
+    pub fn report_and_start(
+        &mut self,
+        function: u32,
+        started_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+        report: &ReportLine<'_>,
+    ) -> (bool, bool) {
+        let invocation = Self::invocation(function, &report.request_id);
+        (
+            self.check(invocation, b'S', started_at, None),
+            self.check(invocation, b'R', at, Some(report)),
+        )
+    }
+
+    /// What the lines of one invocation share in their fingerprints: the function and the
+    /// request id.
+    fn invocation(function: u32, id: &str) -> u64 {
         let mut h = FxHasher::default();
         h.write_u32(function);
-        h.write_u8(kind);
         h.write(id.as_bytes());
+        h.finish()
+    }
+
+    /// Whether the line of `kind` of `invocation` written `at` (with the figures of `report`, a
+    /// REPORT's) was read before; remembers it when not.
+    fn check(
+        &mut self,
+        invocation: u64,
+        kind: u8,
+        at: DateTime<Utc>,
+        report: Option<&ReportLine<'_>>,
+    ) -> bool {
+        let ms = at.timestamp_millis();
+        let mut h = FxHasher::default();
+        h.write_u64(invocation);
+        h.write_u8(kind);
         h.write_i64(ms);
-        let report = match line {
-            LogLine::Report(r) => {
-                h.write_u64(r.duration_ms.to_bits());
-                h.write_u64(r.billed_duration_ms);
-                h.write_u32(r.memory_size_mb);
-                h.write_u32(r.max_memory_used_mb);
-                true
-            }
-            _ => false,
-        };
+        if let Some(r) = report {
+            h.write_u64(r.duration_ms.to_bits());
+            h.write_u64(r.billed_duration_ms);
+            h.write_u32(r.memory_size_mb);
+            h.write_u32(r.max_memory_used_mb);
+        }
         if self.in_generation >= self.cap {
             self.next_generation();
         }
         if self.seen_before(h.finish(), ms) {
-            self.repeated += u64::from(report);
+            self.repeated += u64::from(report.is_some());
             return true;
         }
         self.in_generation += 1;
-        if report {
+        if report.is_some() {
             if self.forgotten_newest.is_some_and(|t| ms <= t) {
                 self.unchecked += 1;
             }
