@@ -17,8 +17,8 @@ use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use crate::lambda_log::LogLine;
 use crate::model::LogEvent;
 
-/// The time a line carries, as read: resolved into [`BlockLine::at`] by the source, which knows
-/// the previous line's time.
+/// The time a line carries, as read; the source, which knows the previous line's time, resolves
+/// it into [`LineTime::At`] (see [`BlockLine::at`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineTime {
     /// A full date and time.
