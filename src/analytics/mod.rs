@@ -332,11 +332,13 @@ impl FunctionAnalytics {
     fn complete(&mut self, at: DateTime<Utc>, report: &ReportLine<'_>) {
         // Most invocations are not pending: their START was paired with the REPORT before, or
         // not read.
-        let (request_id, pending) = match self.pending.is_empty() {
-            true => None,
-            false => self.pending.remove_entry(report.request_id.as_ref()),
-        }
-        .map_or((None, Pending::default()), |(id, p)| (Some(id), p));
+        let removed = if self.pending.is_empty() {
+            None
+        } else {
+            self.pending.remove_entry(report.request_id.as_ref())
+        };
+        let (request_id, pending) =
+            removed.map_or((None, Pending::default()), |(id, p)| (Some(id), p));
         let report_failed = report.status.is_some_and(PlatformStatus::is_failure);
         let status = if report.status == Some(PlatformStatus::Timeout) || pending.timed_out {
             InvocationStatus::Timeout

@@ -296,6 +296,24 @@ mod tests {
     }
 
     #[test]
+    fn a_start_a_report_stood_for_is_known_when_read_again_alone() {
+        let mut r = Repeats::default();
+        let line = report("a-1", "1.00");
+        let LogLine::Report(rep) = parse(&line) else {
+            panic!("a REPORT");
+        };
+        assert_eq!(r.report_and_start(0, at(1), at(2), &rep), (false, false));
+        // The copy: its START alone (the block fell between them), then its REPORT.
+        assert!(r.repeats(0, at(1), &parse("START RequestId: a-1 Version: 1")));
+        assert!(r.repeats(0, at(2), &parse(&line)));
+        // A retry's START, later: new.
+        assert!(!r.repeats(0, at(3), &parse("START RequestId: a-1 Version: 1")));
+        // Both read before, both seen; another function's, neither.
+        assert_eq!(r.report_and_start(0, at(1), at(2), &rep), (true, true));
+        assert_eq!(r.report_and_start(1, at(1), at(2), &rep), (false, false));
+    }
+
+    #[test]
     fn a_copy_repeats_and_a_retry_does_not() {
         let mut r = Repeats::default();
         let log = [
