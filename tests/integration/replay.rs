@@ -160,6 +160,12 @@ fn a_missing_file_is_one_clear_error() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+    // No word on log formats: the file is not there.
+    assert!(
+        err.trim_end()
+            .ends_with("No such file or directory (os error 2)"),
+        "{err}"
+    );
 }
 
 #[test]

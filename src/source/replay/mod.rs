@@ -67,8 +67,6 @@ const STALL: Duration = Duration::from_secs(2);
 const SNIFF_READ: usize = 64 << 10;
 /// The dashboard is told what the reading found so far at most this often.
 const NOTICE_EVERY: Duration = Duration::from_secs(1);
-const FORMATS_HINT: &str =
-    "--replay reads Lambda log lines, `aws logs tail` output or `aws logs filter-log-events` JSON.";
 
 /// Where the replayed log comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -659,7 +657,8 @@ impl Replay {
             }
         }
         let error = match result {
-            Err(message) => Some(SourceError::new(message, Some(FORMATS_HINT))),
+            // Each failure says what to do where there is something to say (gzip).
+            Err(message) => Some(SourceError::new(message, None)),
             Ok(()) if self.accept_partial => None,
             Ok(()) => self.broken.take().map(|broken| {
                 SourceError::new(
