@@ -116,6 +116,10 @@ pub struct FunctionAnalytics {
     evicted: u64,
     recent: VecDeque<Invocation>,
     recent_cap: usize,
+    /// REPORTs still to come that later ones push out of `recent` ([`expect_reports`]).
+    ///
+    /// [`expect_reports`]: Self::expect_reports
+    unkept: usize,
 
     invocations: u64,
     cold_starts: u64,
@@ -162,6 +166,7 @@ impl FunctionAnalytics {
             evicted: 0,
             recent: VecDeque::new(),
             recent_cap,
+            unkept: 0,
             invocations: 0,
             cold_starts: 0,
             timeouts: 0,
@@ -238,6 +243,22 @@ impl FunctionAnalytics {
             self.evict_oldest();
         }
         self.complete(at, report);
+    }
+
+    /// Says that the next `reports` REPORTs folded come with no line between them that
+    /// [`looks_back`](Self::looks_back): only the last of them that [`recent`](Self::recent)
+    /// holds are copied there, not every one to be pushed out again.
+    pub fn expect_reports(&mut self, reports: usize) {
+        self.unkept = reports.saturating_sub(self.recent_cap);
+    }
+
+    /// Whether [`ingest`](Self::ingest) may look for `line`'s invocation among the completed
+    /// ones: a timeout or crash can come after the REPORT.
+    pub fn looks_back(line: &LogLine<'_>) -> bool {
+        matches!(
+            line,
+            LogLine::Timeout(_) | LogLine::Crash(_) | LogLine::RuntimeDone(_)
+        )
     }
 
     /// Whether [`ingest`](Self::ingest) can change anything for `line`. Lines it cannot
@@ -395,6 +416,10 @@ impl FunctionAnalytics {
             .or_insert(0) += 1;
 
         if self.recent_cap == 0 {
+            return;
+        }
+        if self.unkept > 0 {
+            self.unkept -= 1;
             return;
         }
         // The id of the invocation that makes room, its buffer reused.

@@ -487,3 +487,40 @@ fn r_of(line: &str) -> crate::lambda_log::ReportLine<'_> {
         other => panic!("not a REPORT: {other:?}"),
     }
 }
+
+#[test]
+fn reports_expected_in_a_row_keep_the_same_recent_invocations() {
+    // 25 REPORTs (some with their START) into a ring of 10: told to expect them, only the last
+    // 10 are copied, and the ring holds what it would have.
+    let lines: Vec<String> = (0..25)
+        .flat_map(|i| {
+            let report = report(&format!("r-{i}"), 1.0 + f64::from(i), 2, 128, 30 + i, "");
+            // Lines that fold nothing may come between (a block keeps one).
+            match i % 3 {
+                0 => vec![format!("START RequestId: r-{i}"), report],
+                1 => vec![report, format!("END RequestId: r-{i}")],
+                _ => vec![report],
+            }
+        })
+        .collect();
+    let (mut told, mut untold) = (
+        FunctionAnalytics::with_caps(100, 10),
+        FunctionAnalytics::with_caps(100, 10),
+    );
+    told.expect_reports(25);
+    feed(&mut told, &lines);
+    feed(&mut untold, &lines);
+    let ids = |a: &FunctionAnalytics| a.recent().map(|i| i.request_id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&told),
+        (15..25).map(|i| format!("r-{i}")).collect::<Vec<_>>()
+    );
+    assert!(told.recent().eq(untold.recent()));
+    let summary = |a: &FunctionAnalytics| a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(summary(&told), summary(&untold));
+    // Fewer than the ring holds: every one is kept.
+    let mut few = FunctionAnalytics::with_caps(100, 10);
+    few.expect_reports(3);
+    feed(&mut few, &lines[..5]);
+    assert_eq!(few.recent().count(), 3);
+}
