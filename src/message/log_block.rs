@@ -52,6 +52,10 @@ pub struct BlockLine<'a> {
     /// `message` parsed; `None` when the message is owned (decoded from JSON), in which case
     /// the store parses it.
     pub parsed: Option<LogLine<'a>>,
+    /// A digest of the request id `parsed` is about, made where the line was parsed (and its
+    /// text is at hand), for a source that recognises lines read twice; `None` when the line is
+    /// about no invocation or was not parsed.
+    pub id_digest: Option<u64>,
 }
 
 impl BlockLine<'_> {
@@ -182,6 +186,7 @@ impl LogBlock {
                         source: LineSource::Unsaid,
                         message: Cow::Borrowed(message),
                         parsed: Some(crate::lambda_log::parse(message)),
+                        id_digest: None,
                     }
                 })
                 .collect()

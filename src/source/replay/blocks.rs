@@ -88,9 +88,18 @@ impl<R: Read> BlockReader<R> {
         self.lines_cut.clone()
     }
 
-    /// The next block and its offset in the input; `None` at the end. A pipe's block holds the
-    /// lines available so far, so that a live stream is shown as it comes.
+    /// The next block and its offset in the input, as text; `None` at the end.
+    #[cfg(test)]
     pub fn next_block(&mut self) -> io::Result<Option<(u64, String)>> {
+        Ok(self
+            .next_bytes()?
+            .map(|(offset, bytes)| (offset, text(bytes))))
+    }
+
+    /// The next block and its offset in the input; `None` at the end. A pipe's block holds the
+    /// lines available so far, so that a live stream is shown as it comes. The bytes are not
+    /// checked to be UTF-8 yet (see [`text`]): that is left to the threads that parse them.
+    pub fn next_bytes(&mut self) -> io::Result<Option<(u64, Vec<u8>)>> {
         let mut buf = match &self.pool {
             Some(pool) => pool.take_text().into_bytes(),
             None => Vec::with_capacity(self.block_bytes + self.carry.len()),
@@ -155,7 +164,7 @@ impl<R: Read> BlockReader<R> {
     /// Cuts the over-long line that starts `buf` (and ends at `end`, when its end has been
     /// read) to its first `max_line` bytes, on a character boundary, as a block of its own. The
     /// rest of it is skipped; what follows it is kept for the next block.
-    fn cut_line(&mut self, mut buf: Vec<u8>, end: Option<usize>) -> (u64, String) {
+    fn cut_line(&mut self, mut buf: Vec<u8>, end: Option<usize>) -> (u64, Vec<u8>) {
         self.lines_cut.fetch_add(1, Ordering::Relaxed);
         let mut keep = self.max_line;
         // A UTF-8 continuation byte is not where a character starts (a character has at most
@@ -199,10 +208,10 @@ impl<R: Read> BlockReader<R> {
         Ok(())
     }
 
-    fn cut(&mut self, block: Vec<u8>) -> (u64, String) {
+    fn cut(&mut self, block: Vec<u8>) -> (u64, Vec<u8>) {
         let offset = self.offset;
         self.offset += block.len() as u64;
-        (offset, text(block))
+        (offset, block)
     }
 }
 
@@ -282,7 +291,7 @@ impl<R> Drop for Stalls<R> {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

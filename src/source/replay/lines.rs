@@ -8,6 +8,7 @@ use std::cell::Cell;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
+use super::repeats::{digest_id, id_digest};
 use crate::analytics::FunctionAnalytics;
 use crate::lambda_log::{
     LogLine, StartLine, parse, parse_unprefixed, quiet_runtime_line, report_line, start_line,
@@ -62,6 +63,7 @@ pub(super) fn exported_line(
         })),
         message: Cow::Owned(e.message),
         parsed: None,
+        id_digest: None,
     }
 }
 
@@ -156,6 +158,7 @@ impl<'a> OpenStart<'a> {
                 started: false,
                 source: said(self.stream),
                 message: Cow::Borrowed(self.message),
+                id_digest: Some(digest_id(&self.line.request_id)),
                 parsed: Some(LogLine::Start(self.line)),
             },
         );
@@ -176,6 +179,7 @@ struct Timed<'a> {
 impl<'a> Timed<'a> {
     /// Keeps the line after all: no line carried its time.
     fn keep(self, lines: &mut BlockLines<'a>) {
+        let parsed = parse_message(self.prefixed, self.message);
         lines.push(BlockLine {
             offset: self.offset,
             function: 0,
@@ -183,7 +187,8 @@ impl<'a> Timed<'a> {
             started: false,
             source: LineSource::Unsaid,
             message: Cow::Borrowed(self.message),
-            parsed: Some(parse_message(self.prefixed, self.message)),
+            id_digest: id_digest(&parsed),
+            parsed: Some(parsed),
         });
     }
 }
@@ -217,8 +222,16 @@ fn push_line<'a>(
     offset: u32,
     shown: bool,
 ) {
-    let line = line.trim_end_matches(['\n', '\r']);
-    if line.trim().is_empty() {
+    let line = match line.as_bytes().last() {
+        Some(b'\n' | b'\r') => line.trim_end_matches(['\n', '\r']),
+        _ => line,
+    };
+    // Most lines start with a visible character: no need to look further for one.
+    let visible = line
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_graphic());
+    if !visible && line.trim().is_empty() {
         return;
     }
     if line.starts_with('{')
@@ -326,6 +339,7 @@ fn push_line<'a>(
         started,
         source: said(stream),
         message: Cow::Borrowed(message),
+        id_digest: id_digest(&parsed),
         parsed: Some(parsed),
     });
 }

@@ -14,10 +14,10 @@
 //! line without a time has the time of the line before it; lines before the first line with a
 //! time have that first time.
 //!
-//! Text is read in blocks of whole lines ([`blocks`]); worker threads parse the blocks
-//! ([`lines`]) while this thread puts them back in order, resolves what depends on earlier lines
-//! (times, streams, function names) and sends each block to the store, which folds the parsed
-//! lines into its analytics. Only the lines the log pane can still show are copied into events.
+//! Text is read in blocks of whole lines ([`blocks`]); worker threads take the blocks one at a
+//! time, each reading the block it then parses ([`lines`]), while this thread puts them back in
+//! order, resolves what depends on earlier lines (times, streams, function names) and sends each
+//! block to the store, which folds the parsed lines into its analytics. Only the lines the log pane can still show are copied into events.
 //! JSON documents are streamed ([`json`]), an event at a time.
 //!
 //! Hostile or broken input is bounded and said: a line longer than 1 MiB is cut, JSON that breaks
@@ -30,16 +30,16 @@ pub mod json;
 mod lines;
 mod repeats;
 
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use self::blocks::{BlockReader, MAX_LINE};
+use self::blocks::{BlockReader, MAX_LINE, lock};
 use self::json::{DocumentsError, Sniffed};
 use self::lines::{in_year_of, on_date_of};
 use self::repeats::Repeats;
@@ -51,8 +51,10 @@ use crate::message::{BlockPool, LineTime, LogBlock, SourceError, Update};
 use crate::message::{DEFAULT_REFRESH, Poller, Provides, SourceContext, SourceKind};
 use crate::model::{FunctionConfig, LogEvent};
 
-/// Blocks queued per worker thread.
+/// Blocks taken and not yet taken back in order, per worker thread.
 const QUEUE: usize = 2;
+/// How often a worker waiting for a pipe looks whether the reading stopped.
+const STOP_CHECK: Duration = Duration::from_millis(100);
 /// Worker threads at most.
 const MAX_WORKERS: usize = 8;
 /// Blocks sent to the store and not yet folded, at most: the reader waits for the store rather
@@ -200,23 +202,9 @@ impl Source for ReplaySource {
     }
 }
 
-/// What the input has next.
-enum Next {
-    /// A block of whole lines, and where it starts in the input.
-    Block(u64, String),
-    /// Nothing yet: a pipe has no new data.
-    NotYet,
-    End,
-}
-
-impl Next {
-    fn of(block: std::io::Result<Option<(u64, String)>>) -> Result<Next, String> {
-        Ok(match block.map_err(read_error)? {
-            Some((offset, text)) => Next::Block(offset, text),
-            None => Next::End,
-        })
-    }
-}
+/// A block of whole lines and where it starts in the input (not yet checked to be UTF-8); `None`
+/// at the end.
+type BlockRead = Result<Option<(u64, Vec<u8>)>, String>;
 
 fn read_error(e: std::io::Error) -> String {
     format!("cannot read the input: {e}")
@@ -225,14 +213,14 @@ fn read_error(e: std::io::Error) -> String {
 /// Blocks read from `reader` on a thread of their own, a few ahead.
 fn read_ahead<R: Read + Send + 'static>(
     mut reader: BlockReader<R>,
-) -> Result<mpsc::Receiver<Result<Next, String>>, String> {
+) -> Result<mpsc::Receiver<BlockRead>, String> {
     let (tx, rx) = mpsc::sync_channel(QUEUE);
     std::thread::Builder::new()
         .name("replay-reader".to_string())
         .spawn(move || {
             loop {
-                let next = Next::of(reader.next_block());
-                let last = !matches!(next, Ok(Next::Block(..)));
+                let next = reader.next_bytes().map_err(read_error);
+                let last = !matches!(next, Ok(Some(_)));
                 if tx.send(next).is_err() || last {
                     break;
                 }
@@ -240,6 +228,68 @@ fn read_ahead<R: Read + Send + 'static>(
         })
         .map_err(|e| format!("cannot start a thread to read the input: {e}"))?;
     Ok(rx)
+}
+
+/// The input's blocks, which the worker threads take one at a time (each reads the block it
+/// takes, so that the text is in its own cache when it parses it), numbered in order.
+struct Taking<'s, F> {
+    reading: Mutex<Reading<F>>,
+    /// Blocks taken back in order so far.
+    back: Mutex<u64>,
+    /// Signalled when a block was taken back in order, or when the reading stops.
+    room: Condvar,
+    /// Blocks taken and not yet taken back in order, at most.
+    ahead: u64,
+    stopped: &'s AtomicBool,
+}
+
+struct Reading<F> {
+    /// Reads the next block.
+    read: F,
+    /// The number the next block gets.
+    next: u64,
+    /// The input ended or failed.
+    ended: bool,
+}
+
+/// What a worker made of a block it took.
+enum Taken {
+    Block(u64, LogBlock),
+    End,
+    Failed(String),
+}
+
+impl<F: FnMut() -> BlockRead> Taking<'_, F> {
+    /// The next block read and its number; `None` once the input ended or the reading stopped.
+    /// One worker reads at a time; the one taking blocks back in order never waits for it.
+    fn take(&self) -> Option<(u64, BlockRead)> {
+        let mut reading = lock(&self.reading);
+        let mut back = lock(&self.back);
+        while !self.stopped.load(Ordering::Relaxed) && reading.next - *back >= self.ahead {
+            back = self.room.wait(back).unwrap_or_else(PoisonError::into_inner);
+        }
+        drop(back);
+        if reading.ended || self.stopped.load(Ordering::Relaxed) {
+            return None;
+        }
+        let read = (reading.read)();
+        reading.ended = !matches!(read, Ok(Some(_)));
+        reading.next += 1;
+        Some((reading.next - 1, read))
+    }
+
+    /// Notes that `back` blocks were taken back in order.
+    fn taken_back(&self, back: u64) {
+        *lock(&self.back) = back;
+        self.room.notify_all();
+    }
+
+    /// Stops the reading: no block is taken after this.
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        let _back = lock(&self.back);
+        self.room.notify_all();
+    }
 }
 
 /// Puts parsed blocks in order, resolves what depends on earlier lines, and sends them.
@@ -277,6 +327,8 @@ struct Replay {
     input_name: String,
     /// Lines cut so far, counted by the reader.
     lines_cut: Arc<AtomicU64>,
+    /// Set when no more blocks are to be read (the input ended, failed, or the store closed).
+    stopped: Arc<AtomicBool>,
     repeats: Repeats,
     /// Where and how JSON input broke off.
     broken: Option<String>,
@@ -311,6 +363,7 @@ impl Replay {
             max_line: source.max_line,
             input_name: source.input.name(),
             lines_cut: Arc::default(),
+            stopped: Arc::default(),
             repeats: Repeats::default(),
             broken: None,
             told: (String::new(), None),
@@ -368,19 +421,23 @@ impl Replay {
         let mut reader = self.configure(reader);
         self.lines_cut = reader.lines_cut();
         if file {
-            return self.parse_in_order(|_| Next::of(reader.next_block()));
+            return self.parse_in_order(move || reader.next_bytes().map_err(read_error));
         }
         // A pipe may be a live stream: a thread reads it, so that what has come is shown while
-        // the next block is waited for.
+        // the next block is waited for, and so that a worker waiting for it can give up when
+        // the reading stops.
         let blocks = read_ahead(reader)?;
-        self.parse_in_order(|wait| {
-            if wait {
-                return blocks.recv().unwrap_or(Ok(Next::End));
-            }
-            match blocks.try_recv() {
-                Ok(next) => next,
-                Err(mpsc::TryRecvError::Empty) => Ok(Next::NotYet),
-                Err(mpsc::TryRecvError::Disconnected) => Ok(Next::End),
+        let stopped = self.stopped.clone();
+        self.parse_in_order(move || {
+            loop {
+                match blocks.recv_timeout(STOP_CHECK) {
+                    Ok(read) => return read,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(None),
+                    Err(mpsc::RecvTimeoutError::Timeout) if stopped.load(Ordering::Relaxed) => {
+                        return Ok(None);
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                }
             }
         })
     }
@@ -434,73 +491,90 @@ impl Replay {
         }
     }
 
-    /// Parses the blocks `next` reads on worker threads and takes them back in order. `next`
-    /// is told whether it may wait for input: not while read blocks are still being parsed.
-    fn parse_in_order(
-        &mut self,
-        mut next: impl FnMut(bool) -> Result<Next, String>,
-    ) -> Result<(), String> {
+    /// Parses the blocks `read` reads on worker threads (each reads the block it parses) and
+    /// takes them back in order.
+    fn parse_in_order(&mut self, read: impl FnMut() -> BlockRead + Send) -> Result<(), String> {
         let workers = self.workers;
-        let pool = self.pool.clone();
-        let pool = &pool;
+        let pool = &self.pool.clone();
         let pane_from = self.pane_from;
+        let taking = &Taking {
+            reading: Mutex::new(Reading {
+                read,
+                next: 0,
+                ended: false,
+            }),
+            back: Mutex::new(0),
+            room: Condvar::new(),
+            ahead: (workers * QUEUE) as u64,
+            stopped: &self.stopped.clone(),
+        };
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Taken)>();
         std::thread::scope(|scope| {
-            let lanes: Vec<_> = (0..workers)
-                .map(|_| {
-                    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String)>(QUEUE);
-                    let (done_tx, done_rx) = mpsc::sync_channel::<LogBlock>(QUEUE);
-                    scope.spawn(move || {
-                        for (offset, text) in job_rx {
-                            // Where the lines the pane may show start, in this block.
-                            let pane_at = usize::try_from(pane_from.saturating_sub(offset))
-                                .unwrap_or(usize::MAX);
-                            let block = LogBlock::parse_pooled(text, pool, |text, lines| {
-                                lines::parse_lines_into(text, pane_at, lines);
-                            });
-                            if done_tx.send(block).is_err() {
-                                break;
+            for _ in 0..workers {
+                let done_tx = done_tx.clone();
+                scope.spawn(move || {
+                    while let Some((n, read)) = taking.take() {
+                        let taken = match read {
+                            Ok(Some((offset, bytes))) => {
+                                // Where the lines the pane may show start, in this block.
+                                let pane_at = usize::try_from(pane_from.saturating_sub(offset))
+                                    .unwrap_or(usize::MAX);
+                                let text = blocks::text(bytes);
+                                let block = LogBlock::parse_pooled(text, pool, |text, lines| {
+                                    lines::parse_lines_into(text, pane_at, lines);
+                                });
+                                Taken::Block(offset, block)
                             }
+                            Ok(None) => Taken::End,
+                            Err(e) => Taken::Failed(e),
+                        };
+                        if done_tx.send((n, taken)).is_err() {
+                            break;
                         }
-                    });
-                    (job_tx, done_rx)
-                })
-                .collect();
-            let mut offsets = VecDeque::new();
-            let (mut sent, mut received) = (0, 0);
-            let mut result = Ok(());
-            let mut more = true;
-            loop {
-                while more && result.is_ok() && self.open && sent - received < workers * QUEUE {
-                    self.wait_for_store();
-                    match next(sent == received) {
-                        Ok(Next::Block(offset, text)) => {
-                            // Never blocks: a lane has at most QUEUE blocks in flight.
-                            if lanes[sent % workers].0.send((offset, text)).is_err() {
-                                result = Err("a parser thread stopped".to_string());
-                                break;
-                            }
-                            offsets.push_back(offset);
-                            sent += 1;
-                        }
-                        Ok(Next::End) => more = false,
-                        // Nothing was waited for while blocks are in flight.
-                        Ok(Next::NotYet) => break,
-                        Err(e) => result = Err(e),
                     }
-                }
-                if received == sent {
-                    break;
-                }
-                let Ok(block) = lanes[received % workers].1.recv() else {
-                    result = Err("a parser thread stopped".to_string());
-                    break;
-                };
-                let offset = offsets.pop_front().unwrap_or_default();
-                received += 1;
-                self.accept(offset, block);
+                });
             }
+            drop(done_tx);
+            let result = self.take_back_in_order(taking, &done_rx);
+            taking.stop();
             result
         })
+    }
+
+    /// Takes the parsed blocks back from the workers in their order, and accepts them.
+    fn take_back_in_order<F: FnMut() -> BlockRead>(
+        &mut self,
+        taking: &Taking<'_, F>,
+        done: &mpsc::Receiver<(u64, Taken)>,
+    ) -> Result<(), String> {
+        let mut early = BTreeMap::new();
+        let mut back = 0;
+        while self.open {
+            let taken = match early.remove(&back) {
+                Some(taken) => taken,
+                None => {
+                    let Ok((n, taken)) = done.recv() else {
+                        return Err("a parser thread stopped".to_string());
+                    };
+                    if n != back {
+                        early.insert(n, taken);
+                        continue;
+                    }
+                    taken
+                }
+            };
+            back += 1;
+            match taken {
+                Taken::Block(offset, block) => {
+                    self.wait_for_store();
+                    taking.taken_back(back);
+                    self.accept(offset, block);
+                }
+                Taken::End => return Ok(()),
+                Taken::Failed(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     /// Takes the next block in order: held back until some line has a time, then resolved and
@@ -566,16 +640,22 @@ impl Replay {
                         &decoded
                     }
                 };
-                let repeat = match (started_at, parsed) {
-                    (Some(started_at), LogLine::Report(report)) => {
-                        let (start, report) =
-                            self.repeats
-                                .report_and_start(line.function, started_at, at, report);
+                let repeat = match (started_at, parsed, line.id_digest) {
+                    (Some(started_at), LogLine::Report(report), Some(id)) => {
+                        let (start, report) = self.repeats.report_and_start(
+                            line.function,
+                            started_at,
+                            at,
+                            report,
+                            id,
+                        );
                         // Read before: the START is not counted again.
                         line.started &= !start;
                         report
                     }
-                    _ => self.repeats.repeats(line.function, at, parsed),
+                    _ => self
+                        .repeats
+                        .repeats(line.function, at, parsed, line.id_digest),
                 };
                 if repeat {
                     return false;

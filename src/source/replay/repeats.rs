@@ -34,6 +34,28 @@ pub const REMEMBERED: usize = 1 << 18;
 /// Lines of one millisecond compared one by one before the lines are indexed.
 const SAME_MILLISECOND: usize = 32;
 
+/// A digest of the request id `line` is about: `None` for a line about no invocation (or about
+/// one it does not name). Made where a line is parsed, while its text is in the cache: the
+/// fingerprints of [`Repeats`] start from it.
+pub fn id_digest(line: &LogLine<'_>) -> Option<u64> {
+    let id = match line {
+        LogLine::Start(l) => &l.request_id,
+        LogLine::Report(l) => &l.request_id,
+        LogLine::Timeout(l) => l.request_id.as_ref()?,
+        LogLine::Crash(l) => l.request_id.as_ref()?,
+        LogLine::RuntimeDone(l) => l.request_id.as_ref()?,
+        _ => return None,
+    };
+    Some(digest_id(id))
+}
+
+/// The digest of a request id ([`id_digest`]).
+pub fn digest_id(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(id.as_bytes());
+    h.finish()
+}
+
 /// The lines of invocations read so far; see the module documentation.
 #[derive(Debug)]
 pub struct Repeats {
@@ -95,43 +117,41 @@ impl Repeats {
     }
 
     /// Whether `line`, of the function numbered `function` and written `at`, repeats a line read
-    /// before. Remembers it when it does not.
-    pub fn repeats(&mut self, function: u32, at: DateTime<Utc>, line: &LogLine<'_>) -> bool {
-        let (kind, id) = match line {
-            LogLine::Start(l) => (b'S', &l.request_id),
-            LogLine::Report(l) => (b'R', &l.request_id),
-            LogLine::Timeout(l) => match &l.request_id {
-                Some(id) => (b'T', id),
-                None => return false,
-            },
-            LogLine::Crash(l) => match &l.request_id {
-                Some(id) => (b'C', id),
-                None => return false,
-            },
-            LogLine::RuntimeDone(l) => match &l.request_id {
-                Some(id) => (b'D', id),
-                None => return false,
-            },
+    /// before. Remembers it when it does not. `id_digest` is the line's [`id_digest`] when it
+    /// was made already.
+    pub fn repeats(
+        &mut self,
+        function: u32,
+        at: DateTime<Utc>,
+        line: &LogLine<'_>,
+        id_digest: Option<u64>,
+    ) -> bool {
+        let (kind, report) = match line {
+            LogLine::Start(_) => (b'S', None),
+            LogLine::Report(r) => (b'R', Some(r)),
+            LogLine::Timeout(_) => (b'T', None),
+            LogLine::Crash(_) => (b'C', None),
+            LogLine::RuntimeDone(_) => (b'D', None),
             _ => return false,
         };
-        let report = match line {
-            LogLine::Report(r) => Some(r),
-            _ => None,
-        };
-        self.check(Self::invocation(function, id), kind, at, report)
+        match id_digest.or_else(|| self::id_digest(line)) {
+            Some(id) => self.check(Self::invocation(function, id), kind, at, report),
+            None => false,
+        }
     }
 
     /// [`repeats`](Self::repeats) for a `REPORT` that stands for its `START` too, which was
     /// written `started_at` (see `BlockLine::started`): whether the START and whether the
-    /// REPORT repeat lines read before. The request id is hashed once for both.
+    /// REPORT repeat lines read before. `id_digest` is the REPORT's [`id_digest`].
     pub fn report_and_start(
         &mut self,
         function: u32,
         started_at: DateTime<Utc>,
         at: DateTime<Utc>,
         report: &ReportLine<'_>,
+        id_digest: u64,
     ) -> (bool, bool) {
-        let invocation = Self::invocation(function, &report.request_id);
+        let invocation = Self::invocation(function, id_digest);
         (
             self.check(invocation, b'S', started_at, None),
             self.check(invocation, b'R', at, Some(report)),
@@ -139,11 +159,11 @@ impl Repeats {
     }
 
     /// What the lines of one invocation share in their fingerprints: the function and the
-    /// request id.
-    fn invocation(function: u32, id: &str) -> u64 {
+    /// request id (its [`id_digest`]).
+    fn invocation(function: u32, id_digest: u64) -> u64 {
         let mut h = FxHasher::default();
         h.write_u32(function);
-        h.write(id.as_bytes());
+        h.write_u64(id_digest);
         h.finish()
     }
 
@@ -299,18 +319,20 @@ mod tests {
     fn a_start_a_report_stood_for_is_known_when_read_again_alone() {
         let mut r = Repeats::default();
         let line = report("a-1", "1.00");
-        let LogLine::Report(rep) = parse(&line) else {
+        let parsed = parse(&line);
+        let LogLine::Report(rep) = &parsed else {
             panic!("a REPORT");
         };
-        assert_eq!(r.report_and_start(0, at(1), at(2), &rep), (false, false));
+        let id = id_digest(&parsed).unwrap();
+        assert_eq!(r.report_and_start(0, at(1), at(2), rep, id), (false, false));
         // The copy: its START alone (the block fell between them), then its REPORT.
-        assert!(r.repeats(0, at(1), &parse("START RequestId: a-1 Version: 1")));
-        assert!(r.repeats(0, at(2), &parse(&line)));
+        assert!(r.repeats(0, at(1), &parse("START RequestId: a-1 Version: 1"), None));
+        assert!(r.repeats(0, at(2), &parsed, Some(id)));
         // A retry's START, later: new.
-        assert!(!r.repeats(0, at(3), &parse("START RequestId: a-1 Version: 1")));
+        assert!(!r.repeats(0, at(3), &parse("START RequestId: a-1 Version: 1"), None));
         // Both read before, both seen; another function's, neither.
-        assert_eq!(r.report_and_start(0, at(1), at(2), &rep), (true, true));
-        assert_eq!(r.report_and_start(1, at(1), at(2), &rep), (false, false));
+        assert_eq!(r.report_and_start(0, at(1), at(2), rep, id), (true, true));
+        assert_eq!(r.report_and_start(1, at(1), at(2), rep, id), (false, false));
     }
 
     #[test]
@@ -324,22 +346,27 @@ mod tests {
         ];
         let fresh: Vec<bool> = log
             .iter()
-            .map(|(f, s, m)| r.repeats(*f, at(*s), &parse(m)))
+            .map(|(f, s, m)| r.repeats(*f, at(*s), &parse(m), None))
             .collect();
         assert_eq!(fresh, [false, false, false, false]);
         // The same lines again: the START and the REPORTs repeat; application lines are not
         // looked at.
         let again: Vec<bool> = log
             .iter()
-            .map(|(f, s, m)| r.repeats(*f, at(*s), &parse(m)))
+            .map(|(f, s, m)| r.repeats(*f, at(*s), &parse(m), None))
             .collect();
         assert_eq!(again, [true, true, false, true]);
         assert_eq!(r.repeated, 2);
         // A retry of "a", a minute later, and a REPORT of "a" at the same time with other
         // figures are new.
-        assert!(!r.repeats(0, at(59), &parse("START RequestId: a Version: $LATEST")));
-        assert!(!r.repeats(0, at(59), &parse(&report("a", "1.50"))));
-        assert!(!r.repeats(0, at(1), &parse(&report("a", "9.00"))));
+        assert!(!r.repeats(
+            0,
+            at(59),
+            &parse("START RequestId: a Version: $LATEST"),
+            None
+        ));
+        assert!(!r.repeats(0, at(59), &parse(&report("a", "1.50")), None));
+        assert!(!r.repeats(0, at(1), &parse(&report("a", "9.00")), None));
         assert_eq!((r.repeated, r.unchecked), (2, 0));
     }
 
@@ -349,24 +376,24 @@ mod tests {
         let start = |i: u32| format!("START RequestId: id-{i} Version: $LATEST");
         // Three lines in one millisecond, a repeat among them, then a newer line.
         for i in 0..3 {
-            assert!(!r.repeats(0, at(0), &parse(&start(i))));
+            assert!(!r.repeats(0, at(0), &parse(&start(i)), None));
         }
-        assert!(r.repeats(0, at(0), &parse(&start(1))));
-        assert!(!r.repeats(0, at(1), &parse(&start(3))));
+        assert!(r.repeats(0, at(0), &parse(&start(1)), None));
+        assert!(!r.repeats(0, at(1), &parse(&start(3)), None));
         assert!(matches!(r.memory, Memory::Forward { .. }));
         // Back in time: indexed, and every line is still known.
-        assert!(r.repeats(0, at(0), &parse(&start(2))));
+        assert!(r.repeats(0, at(0), &parse(&start(2)), None));
         assert!(matches!(r.memory, Memory::Indexed { .. }));
-        assert!(r.repeats(0, at(1), &parse(&start(3))));
-        assert!(!r.repeats(0, at(1), &parse(&start(4))));
+        assert!(r.repeats(0, at(1), &parse(&start(3)), None));
+        assert!(!r.repeats(0, at(1), &parse(&start(4)), None));
 
         // A millisecond of many lines is indexed too.
         let mut r = Repeats::default();
         for i in 0..40 {
-            assert!(!r.repeats(0, at(7), &parse(&start(i))));
+            assert!(!r.repeats(0, at(7), &parse(&start(i)), None));
         }
         assert!(matches!(r.memory, Memory::Indexed { .. }));
-        assert!(r.repeats(0, at(7), &parse(&start(0))));
+        assert!(r.repeats(0, at(7), &parse(&start(0)), None));
         assert_eq!(r.remembered(), 40);
     }
 
@@ -375,18 +402,18 @@ mod tests {
         let mut r = Repeats::with_cap(2);
         let line = |i: u32| report(&format!("id-{i}"), "1.00");
         for i in 0..4 {
-            assert!(!r.repeats(0, at(i), &parse(&line(i))));
+            assert!(!r.repeats(0, at(i), &parse(&line(i)), None));
         }
         // Two generations of two: id-0 … id-3.
         assert_eq!(r.remembered(), 4);
         // The fifth line starts a new generation: id-0 and id-1 are forgotten whole; the newest
         // forgotten is at second 1.
-        assert!(!r.repeats(0, at(4), &parse(&line(4))));
+        assert!(!r.repeats(0, at(4), &parse(&line(4)), None));
         assert_eq!(r.remembered(), 3);
-        assert!(r.repeats(0, at(4), &parse(&line(4))));
-        assert!(r.repeats(0, at(2), &parse(&line(2))));
-        assert!(!r.repeats(0, at(1), &parse(&line(1))));
-        assert!(!r.repeats(0, at(9), &parse(&line(9))));
+        assert!(r.repeats(0, at(4), &parse(&line(4)), None));
+        assert!(r.repeats(0, at(2), &parse(&line(2)), None));
+        assert!(!r.repeats(0, at(1), &parse(&line(1)), None));
+        assert!(!r.repeats(0, at(9), &parse(&line(9)), None));
         assert_eq!((r.repeated, r.unchecked), (2, 1));
     }
 }
