@@ -245,20 +245,29 @@ impl FunctionAnalytics {
         self.complete(at, report);
     }
 
-    /// Says that the next `reports` REPORTs folded come with no line between them that
-    /// [`looks_back`](Self::looks_back): only the last of them that [`recent`](Self::recent)
-    /// holds are copied there, not every one to be pushed out again.
-    pub fn expect_reports(&mut self, reports: usize) {
-        self.unkept = reports.saturating_sub(self.recent_cap);
+    /// Looks at the lines about to be folded (`None` for one not parsed yet). Most runs of a
+    /// block are many REPORTs and no line that looks back at a completed invocation (a timeout
+    /// or crash after its REPORT): then only the REPORTs that stay among the
+    /// [`recent`](Self::recent) ones are copied there.
+    pub fn expect<'l, 'a: 'l>(&mut self, lines: impl IntoIterator<Item = Option<&'l LogLine<'a>>>) {
+        let mut reports = 0;
+        for line in lines {
+            match line {
+                Some(LogLine::Report(_)) => reports += 1,
+                Some(LogLine::Timeout(_) | LogLine::Crash(_) | LogLine::RuntimeDone(_)) | None => {
+                    return;
+                }
+                Some(_) => {}
+            }
+        }
+        self.expect_reports(reports);
     }
 
-    /// Whether [`ingest`](Self::ingest) may look for `line`'s invocation among the completed
-    /// ones: a timeout or crash can come after the REPORT.
-    pub fn looks_back(line: &LogLine<'_>) -> bool {
-        matches!(
-            line,
-            LogLine::Timeout(_) | LogLine::Crash(_) | LogLine::RuntimeDone(_)
-        )
+    /// Says that the next `reports` REPORTs folded come with no line between them that looks
+    /// back at a completed invocation ([`expect`](Self::expect)): only the last of them that
+    /// [`recent`](Self::recent) holds are copied there, not every one to be pushed out again.
+    fn expect_reports(&mut self, reports: usize) {
+        self.unkept = reports.saturating_sub(self.recent_cap);
     }
 
     /// Whether [`ingest`](Self::ingest) can change anything for `line`. Lines it cannot

@@ -524,3 +524,38 @@ fn reports_expected_in_a_row_keep_the_same_recent_invocations() {
     feed(&mut few, &lines[..5]);
     assert_eq!(few.recent().count(), 3);
 }
+
+#[test]
+fn a_run_with_a_crash_after_its_report_keeps_every_report_as_recent() {
+    // The crash looks back at c-0 among the completed invocations: with a ring of one, c-0 must
+    // still be there when it comes, so nothing is skipped.
+    let lines = [
+        report("c-0", 5.0, 5, 128, 30, ""),
+        "RequestId: c-0 Process exited before completing request".to_owned(),
+        report("c-1", 6.0, 6, 128, 30, ""),
+    ];
+    let parsed: Vec<LogLine> = lines.iter().map(|l| parse(l)).collect();
+    let (mut told, mut untold) = (
+        FunctionAnalytics::with_caps(100, 1),
+        FunctionAnalytics::with_caps(100, 1),
+    );
+    told.expect(parsed.iter().map(Some));
+    feed(&mut told, &lines);
+    feed(&mut untold, &lines);
+    let summary = |a: &FunctionAnalytics| a.summary(&Pricing::default(), Architecture::X86_64);
+    assert_eq!(summary(&told), summary(&untold));
+    assert_eq!(summary(&told).errors, 1);
+    // A run of REPORTs alone: only the last is copied, the same one.
+    let mut alone = FunctionAnalytics::with_caps(100, 1);
+    let reports = [lines[0].clone(), lines[2].clone()];
+    let parsed: Vec<LogLine> = reports.iter().map(|l| parse(l)).collect();
+    alone.expect(parsed.iter().map(Some));
+    feed(&mut alone, &reports);
+    assert_eq!(
+        alone
+            .recent()
+            .map(|i| i.request_id.as_str())
+            .collect::<Vec<_>>(),
+        ["c-1"]
+    );
+}

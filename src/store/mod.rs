@@ -979,19 +979,7 @@ impl Store {
                 None => Self::entry(&mut self.functions, id.clone()),
             };
             let analytics = f.analytics.get_or_insert_with(Default::default);
-            // Most runs have many REPORTs and no line about an invocation completed before: only
-            // the last few are copied among the recent ones.
-            let mut reports = 0;
-            if run.iter().all(|l| match &l.parsed {
-                Some(LogLine::Report(_)) => {
-                    reports += 1;
-                    true
-                }
-                Some(parsed) => !FunctionAnalytics::looks_back(parsed),
-                None => false,
-            }) {
-                analytics.expect_reports(reports);
-            }
+            analytics.expect(run.iter().map(|l| l.parsed.as_ref()));
             let mut minutes = self.derived.as_mut().map(|d| d.minutes(id));
             for line in run {
                 let at = line.at();

@@ -17,8 +17,9 @@
 //! Text is read in blocks of whole lines ([`blocks`]); worker threads take the blocks one at a
 //! time, each reading the block it then parses ([`lines`]), while this thread puts them back in
 //! order, resolves what depends on earlier lines (times, streams, function names) and sends each
-//! block to the store, which folds the parsed lines into its analytics. Only the lines the log pane can still show are copied into events.
-//! JSON documents are streamed ([`json`]), an event at a time.
+//! block to the store, which folds the parsed lines into its analytics. Only the lines the log
+//! pane can still show are copied into events. JSON documents are streamed ([`json`]), an event
+//! at a time.
 //!
 //! Hostile or broken input is bounded and said: a line longer than 1 MiB is cut, JSON that breaks
 //! off or is invalid stops the read with where and how much was read (a failure unless
