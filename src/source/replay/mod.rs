@@ -14,10 +14,11 @@
 //! line without a time has the time of the line before it; lines before the first line with a
 //! time have that first time.
 //!
-//! Text is read in blocks of whole lines ([`blocks`]); worker threads take the blocks one at a
-//! time, each reading the block it then parses ([`lines`]), while this thread puts them back in
-//! order, resolves what depends on earlier lines (times, streams, function names) and sends each
-//! block to the store, which folds the parsed lines into its analytics. Only the lines the log
+//! Text is read in blocks of whole lines ([`blocks`]); worker threads (this one among them) take
+//! the blocks one at a time, each reading the block it then parses ([`lines`]). The worker that
+//! parsed the next block in order takes it back: it resolves what depends on earlier lines
+//! (times, streams, function names) and sends the block to the store, which folds the parsed
+//! lines into its analytics. Only the lines the log
 //! pane can still show are copied into events. JSON documents are streamed ([`json`]), an event
 //! at a time.
 //!
@@ -260,6 +261,72 @@ enum Taken {
     Failed(String),
 }
 
+/// Parsed blocks on their way back in order; see [`InOrder::put`].
+struct InOrder<'r> {
+    state: Mutex<Order>,
+    /// Taken by the worker taking blocks back, one at a time.
+    replay: Mutex<&'r mut Replay>,
+}
+
+#[derive(Default)]
+struct Order {
+    /// Blocks parsed before the ones before them.
+    early: BTreeMap<u64, Taken>,
+    /// Blocks taken back in order so far.
+    back: u64,
+    /// A worker is taking blocks back.
+    busy: bool,
+    /// How the reading ended, once it has.
+    ended: Option<Result<(), String>>,
+}
+
+impl InOrder<'_> {
+    /// Puts back block `n`, parsed. Unless another worker is at it, takes back every block next
+    /// in order: each is accepted (or ends the reading). Whether to go on reading.
+    fn put<F: FnMut() -> BlockRead>(&self, n: u64, taken: Taken, taking: &Taking<'_, F>) -> bool {
+        let mut order = lock(&self.state);
+        if order.ended.is_some() {
+            return false;
+        }
+        order.early.insert(n, taken);
+        if order.busy {
+            return true;
+        }
+        order.busy = true;
+        loop {
+            let next = order.back;
+            let Some(taken) = order.early.remove(&next) else {
+                order.busy = false;
+                return true;
+            };
+            order.back += 1;
+            drop(order);
+            let ended = {
+                let mut replay = lock(&self.replay);
+                match taken {
+                    Taken::Block(offset, block) => {
+                        replay.wait_for_store();
+                        taking.taken_back(next + 1);
+                        replay.accept(offset, block);
+                        // The store closed: nothing more is wanted.
+                        (!replay.open).then_some(Ok(()))
+                    }
+                    Taken::End => Some(Ok(())),
+                    Taken::Failed(e) => Some(Err(e)),
+                }
+            };
+            order = lock(&self.state);
+            if let Some(ended) = ended {
+                order.ended = Some(ended);
+                order.early.clear();
+                drop(order);
+                taking.stop();
+                return false;
+            }
+        }
+    }
+}
+
 impl<F: FnMut() -> BlockRead> Taking<'_, F> {
     /// The next block read and its number; `None` once the input ended or the reading stopped.
     /// One worker reads at a time; the one taking blocks back in order never waits for it.
@@ -492,8 +559,9 @@ impl Replay {
         }
     }
 
-    /// Parses the blocks `read` reads on worker threads (each reads the block it parses) and
-    /// takes them back in order.
+    /// Parses the blocks `read` reads on worker threads (each reads the block it parses, this
+    /// thread being one of them) and takes them back in order: the worker that parsed the next
+    /// block takes it back, while its lines are in its cache, and any parsed early after it.
     fn parse_in_order(&mut self, read: impl FnMut() -> BlockRead + Send) -> Result<(), String> {
         let workers = self.workers;
         let pool = &self.pool.clone();
@@ -509,75 +577,41 @@ impl Replay {
             ahead: (workers * QUEUE) as u64,
             stopped: &self.stopped.clone(),
         };
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Taken)>();
+        let in_order = &InOrder {
+            state: Mutex::default(),
+            replay: Mutex::new(self),
+        };
+        let work = move || {
+            while let Some((n, read)) = taking.take() {
+                let taken = match read {
+                    Ok(Some((offset, bytes))) => {
+                        // Where the lines the pane may show start, in this block.
+                        let pane_at =
+                            usize::try_from(pane_from.saturating_sub(offset)).unwrap_or(usize::MAX);
+                        let text = blocks::text(bytes);
+                        let block = LogBlock::parse_pooled(text, pool, |text, lines| {
+                            lines::parse_lines_into(text, pane_at, lines);
+                        });
+                        Taken::Block(offset, block)
+                    }
+                    Ok(None) => Taken::End,
+                    Err(e) => Taken::Failed(e),
+                };
+                if !in_order.put(n, taken, taking) {
+                    break;
+                }
+            }
+        };
         std::thread::scope(|scope| {
-            for _ in 0..workers {
-                let done_tx = done_tx.clone();
-                scope.spawn(move || {
-                    while let Some((n, read)) = taking.take() {
-                        let taken = match read {
-                            Ok(Some((offset, bytes))) => {
-                                // Where the lines the pane may show start, in this block.
-                                let pane_at = usize::try_from(pane_from.saturating_sub(offset))
-                                    .unwrap_or(usize::MAX);
-                                let text = blocks::text(bytes);
-                                let block = LogBlock::parse_pooled(text, pool, |text, lines| {
-                                    lines::parse_lines_into(text, pane_at, lines);
-                                });
-                                Taken::Block(offset, block)
-                            }
-                            Ok(None) => Taken::End,
-                            Err(e) => Taken::Failed(e),
-                        };
-                        if done_tx.send((n, taken)).is_err() {
-                            break;
-                        }
-                    }
-                });
+            for _ in 1..workers {
+                scope.spawn(work);
             }
-            drop(done_tx);
-            let result = self.take_back_in_order(taking, &done_rx);
-            taking.stop();
-            result
-        })
+            work();
+        });
+        taking.stop();
+        let result = lock(&in_order.state).ended.take();
+        result.unwrap_or(Ok(()))
     }
-
-    /// Takes the parsed blocks back from the workers in their order, and accepts them.
-    fn take_back_in_order<F: FnMut() -> BlockRead>(
-        &mut self,
-        taking: &Taking<'_, F>,
-        done: &mpsc::Receiver<(u64, Taken)>,
-    ) -> Result<(), String> {
-        let mut early = BTreeMap::new();
-        let mut back = 0;
-        while self.open {
-            let taken = match early.remove(&back) {
-                Some(taken) => taken,
-                None => {
-                    let Ok((n, taken)) = done.recv() else {
-                        return Err("a parser thread stopped".to_string());
-                    };
-                    if n != back {
-                        early.insert(n, taken);
-                        continue;
-                    }
-                    taken
-                }
-            };
-            back += 1;
-            match taken {
-                Taken::Block(offset, block) => {
-                    self.wait_for_store();
-                    taking.taken_back(back);
-                    self.accept(offset, block);
-                }
-                Taken::End => return Ok(()),
-                Taken::Failed(e) => return Err(e),
-            }
-        }
-        Ok(())
-    }
-
     /// Takes the next block in order: held back until some line has a time, then resolved and
     /// sent.
     fn accept(&mut self, offset: u64, block: LogBlock) {
