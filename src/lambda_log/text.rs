@@ -274,7 +274,17 @@ fn decimal(s: &str) -> Option<f64> {
     if frac.is_empty() {
         return Some(whole as f64);
     }
-    let scale = 10u64.pow(frac.len() as u32);
+    /// Powers of ten, exact in both `u64` and `f64`.
+    const SCALE: [u64; 16] = {
+        let mut p = [1; 16];
+        let mut i = 1;
+        while i < 16 {
+            p[i] = p[i - 1] * 10;
+            i += 1;
+        }
+        p
+    };
+    let scale = SCALE[frac.len()];
     Some((whole * scale + digits(frac)?) as f64 / scale as f64)
 }
 

@@ -179,13 +179,12 @@ impl Repeats {
         let ms = at.timestamp_millis();
         let mut h = FxHasher::default();
         h.write_u64(invocation);
-        h.write_u8(kind);
-        h.write_i64(ms);
+        // Times are of the years 1970–9999: below 2^48 ms, with room for the kind.
+        h.write_u64(((ms as u64) << 8) | u64::from(kind));
         if let Some(r) = report {
             h.write_u64(r.duration_ms.to_bits());
             h.write_u64(r.billed_duration_ms);
-            h.write_u32(r.memory_size_mb);
-            h.write_u32(r.max_memory_used_mb);
+            h.write_u64((u64::from(r.memory_size_mb) << 32) | u64::from(r.max_memory_used_mb));
         }
         if self.in_generation >= self.cap {
             self.next_generation();
