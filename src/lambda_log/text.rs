@@ -219,8 +219,9 @@ struct Mandatory<'a> {
 /// Max Memory Used: <n> MB` exactly; returns the fields and what follows them.
 fn canonical_report(rest: &str) -> Option<(Mandatory<'_>, &str)> {
     let r = rest.strip_prefix(" RequestId: ")?;
-    // Searched for as bytes: a char pattern costs more than the short id it finds the end of.
-    let tab = memchr::memchr(b'\t', r.as_bytes())?;
+    // An id with a tab in it is not read here (it has whitespace): the first tab may be taken
+    // to be the one after a UUID's length.
+    let tab = tab_after_id(r.as_bytes())?;
     let (id, r) = (&r[..tab], &r[tab + 1..]);
     let (duration, r) = number_text(r.strip_prefix("Duration: ")?);
     let (billed, r) = number_text(r.strip_prefix(" ms\tBilled Duration: ")?);
@@ -518,7 +519,8 @@ pub fn quiet_runtime_line(line: &str) -> Option<&str> {
         return None;
     }
     let rest = &line[25..];
-    let tab = memchr::memchr(b'\t', rest.as_bytes())?;
+    // An id with a tab in it does not look like a request id (below).
+    let tab = tab_after_id(rest.as_bytes())?;
     let (id, rest) = (&rest[..tab], &rest[tab + 1..]);
     let tab = memchr::memchr(b'\t', rest.as_bytes())?;
     let (level, message) = (&rest[..tab], trim_ws(&rest[tab + 1..]));
@@ -532,6 +534,17 @@ pub fn quiet_runtime_line(line: &str) -> Option<&str> {
         && !is_crash_message(message, false)
         && !message.starts_with('{');
     quiet.then(|| &line[..24])
+}
+
+/// Where the tab after a request id at the start of `b` is: right after a UUID's 36 bytes
+/// (most ids), else the first tab. For ids without tabs in them, the first tab either way.
+fn tab_after_id(b: &[u8]) -> Option<usize> {
+    const UUID: usize = 36;
+    if b.get(UUID) == Some(&b'\t') {
+        Some(UUID)
+    } else {
+        memchr::memchr(b'\t', b)
+    }
 }
 
 /// Request ids are UUIDs, but emulators and redactions use other forms: accept a word of
