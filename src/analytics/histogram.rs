@@ -67,8 +67,13 @@ fn bucket_index(value: f64) -> i32 {
     // The mantissa as `m` in [0, 1): log2(1 + m) ≈ m + 0.346·m·(1 − m), within 0.008.
     let m = f64::from_bits((bits & ((1 << 52) - 1)) | (1023 << 52)) - 1.0;
     let log2 = f64::from(exponent) + m + 0.346 * m * (1.0 - m);
-    let guess = (log2 / LOG2_GAMMA) as i32 - FIRST_INDEX;
-    let mut k = guess.clamp(1, LAST_INDEX - FIRST_INDEX) as usize;
+    // Rounded down (above `FIRST_INDEX`, so truncating is flooring), plus one: within a bucket
+    // of the index either way, which one step up and one step down settle without a branch to
+    // mispredict (the loops after them never turn).
+    let guess = (log2 * (1.0 / LOG2_GAMMA) - f64::from(FIRST_INDEX)) as usize + 1;
+    let mut k = guess.clamp(1, bounds.len() - 2);
+    k += usize::from(bounds[k] < value);
+    k -= usize::from(bounds[k - 1] >= value);
     while k + 1 < bounds.len() && bounds[k] < value {
         k += 1;
     }
