@@ -111,9 +111,9 @@ impl LineSource<'_> {
 pub type BlockLines<'a> = Vec<BlockLine<'a>>;
 
 self_cell::self_cell!(
-    /// A block's text and its lines.
+    /// A block's text (UTF-8) and its lines.
     pub struct ParsedText {
-        owner: String,
+        owner: Vec<u8>,
         #[covariant]
         dependent: BlockLines,
     }
@@ -149,7 +149,9 @@ impl LogBlock {
         parse_lines: impl for<'a> FnOnce(&'a str) -> BlockLines<'a>,
     ) -> Self {
         LogBlock {
-            text: Some(ParsedText::new(text, |t| parse_lines(t))),
+            text: Some(parsed_text(text.into_bytes(), Vec::new(), |t, lines| {
+                *lines = parse_lines(t);
+            })),
             functions: Vec::new(),
             pane: Vec::new(),
             pool: None,
@@ -197,19 +199,15 @@ impl LogBlock {
     }
 
     /// Parses `text` with `parse_lines` into a buffer from `pool`, where the block goes back
-    /// when it is dropped.
+    /// when it is dropped. Invalid UTF-8 in `text` is replaced (as it would be line by line: a
+    /// newline ends any broken sequence).
     pub fn parse_pooled(
-        text: String,
+        text: Vec<u8>,
         pool: &Arc<BlockPool>,
         parse_lines: impl for<'a> FnOnce(&'a str, &mut BlockLines<'a>),
     ) -> Self {
-        let spare = pool.take_lines();
         LogBlock {
-            text: Some(ParsedText::new(text, move |t| {
-                let mut lines: BlockLines<'_> = spare;
-                parse_lines(t, &mut lines);
-                lines
-            })),
+            text: Some(parsed_text(text, pool.take_lines(), parse_lines)),
             functions: Vec::new(),
             pane: Vec::new(),
             pool: Some(pool.clone()),
@@ -243,6 +241,35 @@ impl LogBlock {
     }
 }
 
+/// `text` checked to be UTF-8 (once, unless it is not) and parsed into `spare` with
+/// `parse_lines`; invalid UTF-8 is replaced first.
+fn parsed_text<F>(text: Vec<u8>, spare: BlockLines<'static>, parse_lines: F) -> ParsedText
+where
+    F: for<'a> FnOnce(&'a str, &mut BlockLines<'a>),
+{
+    fn run<'a, F: for<'b> FnOnce(&'b str, &mut BlockLines<'b>)>(
+        todo: &mut Option<(F, BlockLines<'static>)>,
+        text: &'a str,
+    ) -> BlockLines<'a> {
+        let Some((parse_lines, spare)) = todo.take() else {
+            return Vec::new();
+        };
+        let mut lines: BlockLines<'a> = spare;
+        parse_lines(text, &mut lines);
+        lines
+    }
+    let mut todo = Some((parse_lines, spare));
+    ParsedText::try_new_or_recover(text, |bytes| {
+        simdutf8::basic::from_utf8(bytes).map(|text| run(&mut todo, text))
+    })
+    .unwrap_or_else(|(bytes, _)| {
+        let text = String::from_utf8_lossy(&bytes).into_owned().into_bytes();
+        ParsedText::new(text, |bytes| {
+            run(&mut todo, std::str::from_utf8(bytes).unwrap_or_default())
+        })
+    })
+}
+
 impl Drop for LogBlock {
     fn drop(&mut self) {
         // Handed over whole: the thread that reuses the buffers pays for dropping the lines.
@@ -264,7 +291,7 @@ pub struct BlockPool {
 #[derive(Debug, Default)]
 struct PoolState {
     used: Vec<ParsedText>,
-    texts: Vec<String>,
+    texts: Vec<Vec<u8>>,
     dropped: u64,
 }
 
@@ -273,7 +300,7 @@ impl BlockPool {
     const KEEP: usize = 32;
 
     /// A text buffer (empty).
-    pub fn take_text(&self) -> String {
+    pub fn take_text(&self) -> Vec<u8> {
         let mut s = lock(&self.state).texts.pop().unwrap_or_default();
         s.clear();
         s
@@ -328,4 +355,41 @@ impl BlockPool {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(block: &LogBlock) -> Vec<&str> {
+        block.lines().iter().map(|l| &*l.message).collect()
+    }
+
+    fn each_line<'a>(text: &'a str, lines: &mut BlockLines<'a>) {
+        lines.extend(text.lines().map(|line| BlockLine {
+            offset: 0,
+            function: 0,
+            time: LineTime::Inherited,
+            started: false,
+            source: LineSource::Unsaid,
+            message: Cow::Borrowed(line),
+            parsed: None,
+            id_digest: None,
+        }));
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_the_buffers_are_reused() {
+        let pool = Arc::new(BlockPool::default());
+        let block = LogBlock::parse_pooled(b"a\xffb\nc\xe2\x82\n".to_vec(), &pool, each_line);
+        assert_eq!(messages(&block), ["a\u{fffd}b", "c\u{fffd}"]);
+        drop(block);
+        assert_eq!(pool.dropped(), 1);
+        let block = LogBlock::parse_pooled(b"d\ne\n".to_vec(), &pool, each_line);
+        assert_eq!(messages(&block), ["d", "e"]);
+        assert!(
+            pool.take_text().capacity() > 0,
+            "the first block's text is reused"
+        );
+    }
 }

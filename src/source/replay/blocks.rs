@@ -93,15 +93,15 @@ impl<R: Read> BlockReader<R> {
     pub fn next_block(&mut self) -> io::Result<Option<(u64, String)>> {
         Ok(self
             .next_bytes()?
-            .map(|(offset, bytes)| (offset, text(bytes))))
+            .map(|(offset, bytes)| (offset, String::from_utf8_lossy(&bytes).into_owned())))
     }
 
     /// The next block and its offset in the input; `None` at the end. A pipe's block holds the
     /// lines available so far, so that a live stream is shown as it comes. The bytes are not
-    /// checked to be UTF-8 yet (see [`text`]): that is left to the threads that parse them.
+    /// checked to be UTF-8 yet: that is left to the threads that parse them.
     pub fn next_bytes(&mut self) -> io::Result<Option<(u64, Vec<u8>)>> {
         let mut buf = match &self.pool {
-            Some(pool) => pool.take_text().into_bytes(),
+            Some(pool) => pool.take_text(),
             None => Vec::with_capacity(self.block_bytes + self.carry.len()),
         };
         buf.append(&mut self.carry);
@@ -295,12 +295,6 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Bytes as text; invalid UTF-8 is replaced (as it would be line by line: a newline ends any
-/// broken sequence).
-pub(super) fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 /// Where the last `lines` non-blank lines of `file` start: the lines the log pane can show.
 /// Reads only the end of the file.
 pub(super) fn tail_start(file: &File, lines: usize) -> io::Result<u64> {
@@ -457,11 +451,6 @@ mod tests {
         std::io::copy(&mut quick, &mut std::io::sink()).unwrap();
         drop(quick);
         assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
-    }
-
-    #[test]
-    fn invalid_utf8_is_replaced() {
-        assert_eq!(text(b"a\xffb\n".to_vec()), "a\u{fffd}b\n");
     }
 
     #[test]

@@ -521,7 +521,7 @@ impl Replay {
         let pool = self.pool.clone();
         let result = json::read_documents(input, json::MAX_EVENT_JSON, |lines| {
             self.wait_for_store();
-            let block = LogBlock::parse_pooled(String::new(), &pool, move |_, out| {
+            let block = LogBlock::parse_pooled(Vec::new(), &pool, move |_, out| {
                 for line in lines {
                     out.push(line);
                 }
@@ -588,8 +588,7 @@ impl Replay {
                         // Where the lines the pane may show start, in this block.
                         let pane_at =
                             usize::try_from(pane_from.saturating_sub(offset)).unwrap_or(usize::MAX);
-                        let text = blocks::text(bytes);
-                        let block = LogBlock::parse_pooled(text, pool, |text, lines| {
+                        let block = LogBlock::parse_pooled(bytes, pool, |text, lines| {
                             lines::parse_lines_into(text, pane_at, lines);
                         });
                         Taken::Block(offset, block)
