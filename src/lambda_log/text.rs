@@ -223,58 +223,47 @@ fn canonical_report(rest: &str) -> Option<(Mandatory<'_>, &str)> {
     // to be the one after a UUID's length.
     let tab = tab_after_id(r.as_bytes())?;
     let (id, r) = (&r[..tab], &r[tab + 1..]);
-    let (duration, r) = number_text(r.strip_prefix("Duration: ")?);
-    let (billed, r) = number_text(r.strip_prefix(" ms\tBilled Duration: ")?);
-    let (size, r) = number_text(r.strip_prefix(" ms\tMemory Size: ")?);
-    let (used, r) = number_text(r.strip_prefix(" MB\tMax Memory Used: ")?);
+    let (duration_ms, r) = leading_decimal(r.strip_prefix("Duration: ")?)?;
+    let (billed_duration_ms, r) = leading_whole(r.strip_prefix(" ms\tBilled Duration: ")?)?;
+    let (size, r) = leading_whole(r.strip_prefix(" ms\tMemory Size: ")?)?;
+    let (used, r) = leading_whole(r.strip_prefix(" MB\tMax Memory Used: ")?)?;
     let tail = r.strip_prefix(" MB")?;
     if id.is_empty() || find_ws(id.as_bytes()).is_some() {
         return None;
     }
     let fields = Mandatory {
         request_id: id,
-        duration_ms: decimal(duration)?,
-        billed_duration_ms: digits(billed)?,
-        memory_size_mb: u32::try_from(digits(size)?).ok()?,
-        max_memory_used_mb: u32::try_from(digits(used)?).ok()?,
+        duration_ms,
+        billed_duration_ms,
+        memory_size_mb: u32::try_from(size).ok()?,
+        max_memory_used_mb: u32::try_from(used).ok()?,
     };
     Some((fields, tail))
 }
 
-/// Splits the leading digits and points off `s`.
-fn number_text(s: &str) -> (&str, &str) {
-    let end = s
-        .bytes()
-        .position(|b| !(b.is_ascii_digit() || b == b'.'))
-        .unwrap_or(s.len());
-    s.split_at(end)
-}
-
-/// A plain run of ASCII digits (at most 15, so it is exact).
-fn digits(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 15 {
+/// The run of digits `s` starts with (at most 15, so it is exact) and what follows it; `None`
+/// when there is none, or when a point follows it (a decimal, not a whole number).
+fn leading_whole(s: &str) -> Option<(u64, &str)> {
+    let b = s.as_bytes();
+    let end = b
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(b.len());
+    if end == 0 || end > 15 || b.get(end) == Some(&b'.') {
         return None;
     }
-    s.bytes().try_fold(0u64, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
-    })
+    let n = b[..end]
+        .iter()
+        .fold(0, |n, &c| n * 10 + u64::from(c - b'0'));
+    Some((n, &s[end..]))
 }
 
-/// `123.45`: digits, optionally a point and more digits (at most 15 digits in all). The result is
-/// the correctly rounded value, like `str::parse`: both the integer and the power of ten are
-/// exact in `f64`, and IEEE division rounds correctly.
-fn decimal(s: &str) -> Option<f64> {
-    let (int, frac) = match s.bytes().position(|b| b == b'.') {
-        Some(point) => (&s[..point], &s[point + 1..]),
-        None => (s, ""),
-    };
-    if int.is_empty() || int.len() + frac.len() > 15 {
-        return None;
-    }
-    let whole = digits(int)?;
-    if frac.is_empty() {
-        return Some(whole as f64);
-    }
+/// The decimal `s` starts with, `123.45` (digits, optionally a point and more digits, at most 15
+/// digits in all), and what follows it; `None` when its run of digits and points is anything
+/// else (`.5`, `1.2.3`, 16 digits). Read in one pass; the value is the correctly rounded one, like
+/// `str::parse`'s: both the integer and the power of ten are exact in `f64`, and IEEE division
+/// rounds correctly.
+fn leading_decimal(s: &str) -> Option<(f64, &str)> {
     /// Powers of ten, exact in both `u64` and `f64`.
     const SCALE: [u64; 16] = {
         let mut p = [1; 16];
@@ -285,8 +274,27 @@ fn decimal(s: &str) -> Option<f64> {
         }
         p
     };
-    let scale = SCALE[frac.len()];
-    Some((whole * scale + digits(frac)?) as f64 / scale as f64)
+    let b = s.as_bytes();
+    let (mut n, mut digits, mut point) = (0u64, 0, None);
+    let mut end = 0;
+    while let Some(&c) = b.get(end) {
+        match c {
+            b'0'..=b'9' => {
+                n = n.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                digits += 1;
+            }
+            b'.' if point.is_none() => point = Some(digits),
+            b'.' => return None,
+            _ => break,
+        }
+        end += 1;
+    }
+    let whole_digits = point.unwrap_or(digits);
+    if whole_digits == 0 || digits > 15 {
+        return None;
+    }
+    let scale = SCALE[digits - whole_digits];
+    Some((n as f64 / scale as f64, &s[end..]))
 }
 
 fn runtime_version(rest: &str) -> RuntimeVersionLine<'_> {
@@ -703,7 +711,8 @@ mod tests {
     }
 
     #[test]
-    fn decimal_matches_the_standard_parser() {
+    fn decimals_match_the_standard_parser() {
+        let decimal = |s| leading_decimal(s).and_then(|(v, rest)| rest.is_empty().then_some(v));
         for s in [
             "0",
             "0.62",
@@ -713,14 +722,30 @@ mod tests {
             "19266.38",
             "0.001",
             "7",
+            "12.",
+            "123456789012345",
+            "0.12345678901234",
         ] {
             assert_eq!(decimal(s), s.parse::<f64>().ok(), "{s}");
         }
-        assert_eq!(decimal(""), None);
-        assert_eq!(decimal(".5"), None);
-        assert_eq!(decimal("1.2.3"), None);
-        assert_eq!(decimal("1e3"), None);
-        assert_eq!(decimal("1234567890123456"), None);
+        for s in [
+            "",
+            ".5",
+            "1.2.3",
+            "1e3",
+            "1234567890123456",
+            "1.234567890123456",
+        ] {
+            assert_eq!(decimal(s), None, "{s}");
+        }
+        assert_eq!(
+            leading_decimal("38.15 ms\tBilled"),
+            Some((38.15, " ms\tBilled"))
+        );
+        assert_eq!(leading_whole("100 ms"), Some((100, " ms")));
+        for s in ["", " 1", "1.5 ms", "1234567890123456 ms"] {
+            assert_eq!(leading_whole(s), None, "{s}");
+        }
     }
 
     #[test]
