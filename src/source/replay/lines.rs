@@ -250,9 +250,9 @@ fn push_line<'a>(
     // Most lines are messages straight from CloudWatch: no prefix to look for.
     let plain = match line.as_bytes()[0] {
         b'{' => true,
-        b'R' => line.starts_with("REPORT RequestId:"),
-        b'S' => line.starts_with("START RequestId:"),
-        b'E' => line.starts_with("END RequestId:"),
+        b'R' => starts_with(line, b"REPORT RequestId:"),
+        b'S' => starts_with(line, b"START RequestId:"),
+        b'E' => starts_with(line, b"END RequestId:"),
         _ => false,
     };
     // An `END` line folds nothing and carries no time: once the block has kept the first line
@@ -406,8 +406,13 @@ fn pair<'a>(
 /// Whether `line` is an `END` line with a request id, which the parser reads as
 /// [`LogLine::End`] whatever follows the id.
 fn is_end_line(line: &str) -> bool {
-    line.strip_prefix("END RequestId:")
-        .is_some_and(|rest| !rest.trim_start().is_empty())
+    const END: &[u8; 14] = b"END RequestId:";
+    starts_with(line, END) && !line[END.len()..].trim_start().is_empty()
+}
+
+/// Whether `line` starts with `prefix`: compared as one fixed-size array, without a call.
+fn starts_with<const N: usize>(line: &str, prefix: &[u8; N]) -> bool {
+    line.as_bytes().first_chunk::<N>() == Some(prefix)
 }
 
 /// The time of a kept line that carries `time`: a line without one takes on the time of the
