@@ -632,7 +632,10 @@ fn is_crash_message(message: &str, bare: bool) -> bool {
         "Unhandled Promise Rejection",
         "LAMBDA_WARNING: Unhandled exception",
     ];
-    if STARTS.iter().any(|p| message.starts_with(p)) {
+    // Most messages start with none of their first letters: no comparison at all.
+    if matches!(message.as_bytes().first(), Some(b'I' | b'U' | b'L'))
+        && STARTS.iter().any(|p| message.starts_with(p))
+    {
         return true;
     }
     if !bare {
