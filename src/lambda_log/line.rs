@@ -293,6 +293,14 @@ impl Level {
             ("critical", Level::Fatal),
             ("crit", Level::Fatal),
         ];
+        // The runtimes' own spelling first: compared whole, without folding case.
+        match word {
+            "INFO" => return Some(Level::Info),
+            "ERROR" => return Some(Level::Error),
+            "WARN" => return Some(Level::Warn),
+            "DEBUG" => return Some(Level::Debug),
+            _ => {}
+        }
         if !(3..=11).contains(&word.len()) {
             return None;
         }
