@@ -530,7 +530,8 @@ pub fn quiet_runtime_line(line: &str) -> Option<&str> {
     // An id with a tab in it does not look like a request id (below).
     let tab = tab_after_id(rest.as_bytes())?;
     let (id, rest) = (&rest[..tab], &rest[tab + 1..]);
-    let tab = memchr::memchr(b'\t', rest.as_bytes())?;
+    // A level word has at most 11 letters (`information`): its tab is among the next 12 bytes.
+    let tab = rest.bytes().take(12).position(|b| b == b'\t')?;
     let (level, message) = (&rest[..tab], trim_ws(&rest[tab + 1..]));
     // Words without whitespace: the tokens `parse_columns` splits off are these.
     if !looks_like_request_id(id) || !level.bytes().all(|c| c.is_ascii_alphabetic()) {
