@@ -42,45 +42,51 @@ fn gamma() -> f64 {
     (1.0 + RELATIVE_ERROR) / (1.0 - RELATIVE_ERROR)
 }
 
-/// The bucket indices of values in `(SMALLEST, LARGEST]` are within `FIRST_INDEX + 1..=LAST_INDEX`.
-const FIRST_INDEX: i32 = -346;
-const LAST_INDEX: i32 = 1038;
+/// The buckets' upper bounds `γ^i`, from `first` on, over `(SMALLEST, LARGEST]` and one bucket
+/// beyond either end; and `1 / log2 γ`, to guess a value's bucket from its binary logarithm.
+struct Buckets {
+    first: i32,
+    bounds: Vec<f64>,
+    per_octave: f64,
+}
 
-/// `log2(γ)`.
-const LOG2_GAMMA: f64 = 0.028_854_862_672_184_987;
-
-/// `γ^i` for `i` in `FIRST_INDEX..=LAST_INDEX`: the upper bound of bucket `i`.
-static BOUNDS: std::sync::LazyLock<Vec<f64>> = std::sync::LazyLock::new(|| {
+static BUCKETS: std::sync::LazyLock<Buckets> = std::sync::LazyLock::new(|| {
     let ln_gamma = gamma().ln();
-    (FIRST_INDEX..=LAST_INDEX)
-        .map(|i| (f64::from(i) * ln_gamma).exp())
-        .collect()
+    let first = (SMALLEST.ln() / ln_gamma).ceil() as i32 - 1;
+    let last = (LARGEST.ln() / ln_gamma).ceil() as i32 + 1;
+    Buckets {
+        first,
+        bounds: (first..=last)
+            .map(|i| (f64::from(i) * ln_gamma).exp())
+            .collect(),
+        per_octave: std::f64::consts::LN_2 / ln_gamma,
+    }
 });
 
 /// The bucket of `value` in `(SMALLEST, LARGEST]`: the smallest `i` with `value ≤ γ^i`. Guessed
 /// from the value's binary exponent and mantissa (within a bucket), then settled against the
 /// bounds: no logarithm per value.
 fn bucket_index(value: f64) -> i32 {
-    let bounds = &*BOUNDS;
+    let Buckets {
+        first,
+        bounds,
+        per_octave,
+    } = &*BUCKETS;
     let bits = value.to_bits();
     let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
     // The mantissa as `m` in [0, 1): log2(1 + m) ≈ m + 0.346·m·(1 − m), within 0.008.
     let m = f64::from_bits((bits & ((1 << 52) - 1)) | (1023 << 52)) - 1.0;
     let log2 = f64::from(exponent) + m + 0.346 * m * (1.0 - m);
-    // Rounded down (above `FIRST_INDEX`, so truncating is flooring), plus one: within a bucket
-    // of the index either way, which one step up and one step down settle without a branch to
-    // mispredict (the loops after them never turn).
-    let guess = (log2 * (1.0 / LOG2_GAMMA) - f64::from(FIRST_INDEX)) as usize + 1;
-    let mut k = guess.clamp(1, bounds.len() - 2);
-    k += usize::from(bounds[k] < value);
-    k -= usize::from(bounds[k - 1] >= value);
+    // Rounded down (above `first`, so truncating is flooring), plus one.
+    let guess = (log2 * per_octave - f64::from(*first)) as usize + 1;
+    let mut k = guess.clamp(1, bounds.len() - 1);
     while k + 1 < bounds.len() && bounds[k] < value {
         k += 1;
     }
     while k > 1 && bounds[k - 1] >= value {
         k -= 1;
     }
-    k as i32 + FIRST_INDEX
+    k as i32 + first
 }
 
 impl Histogram {
@@ -285,7 +291,8 @@ mod tests {
         }
         assert!(checked > 3_000, "{checked}");
         // The ends: the smallest values above `SMALLEST`, and `LARGEST`.
-        assert_eq!(bucket_index(SMALLEST * 1.000_001), FIRST_INDEX + 1);
+        assert_eq!(bucket_index(SMALLEST * 1.000_001), BUCKETS.first + 1);
+        assert_eq!(BUCKETS.first + 1, (SMALLEST.ln() / ln_gamma).ceil() as i32);
         assert_eq!(
             bucket_index(LARGEST),
             (LARGEST.ln() / ln_gamma).ceil() as i32
