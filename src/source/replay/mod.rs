@@ -18,9 +18,8 @@
 //! the blocks one at a time, each reading the block it then parses ([`lines`]). The worker that
 //! parsed the next block in order takes it back: it resolves what depends on earlier lines
 //! (times, streams, function names) and sends the block to the store, which folds the parsed
-//! lines into its analytics. Only the lines the log
-//! pane can still show are copied into events. JSON documents are streamed ([`json`]), an event
-//! at a time.
+//! lines into its analytics. Only the lines the log pane can still show are copied into events.
+//! JSON documents are streamed ([`json`]), an event at a time.
 //!
 //! Hostile or broken input is bounded and said: a line longer than 1 MiB is cut, JSON that breaks
 //! off or is invalid stops the read with where and how much was read (a failure unless
@@ -329,7 +328,7 @@ impl InOrder<'_> {
 
 impl<F: FnMut() -> BlockRead> Taking<'_, F> {
     /// The next block read and its number; `None` once the input ended or the reading stopped.
-    /// One worker reads at a time; the one taking blocks back in order never waits for it.
+    /// One worker reads at a time; taking blocks back in order never waits for it.
     fn take(&self) -> Option<(u64, BlockRead)> {
         let mut reading = lock(&self.reading);
         let mut back = lock(&self.back);
@@ -611,6 +610,7 @@ impl Replay {
         let result = lock(&in_order.state).ended.take();
         result.unwrap_or(Ok(()))
     }
+
     /// Takes the next block in order: held back until some line has a time, then resolved and
     /// sent.
     fn accept(&mut self, offset: u64, block: LogBlock) {
